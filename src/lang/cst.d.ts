@@ -1,0 +1,357 @@
+import type { CstNode, ICstVisitor, IToken } from "chevrotain";
+
+export interface StatementCstNode extends CstNode {
+  name: "statement";
+  children: StatementCstChildren;
+}
+
+export type StatementCstChildren = {
+  vipStatement?: VipStatementCstNode[];
+  serviceStatement?: ServiceStatementCstNode[];
+  addStatement?: AddStatementCstNode[];
+  setStatement?: SetStatementCstNode[];
+  delStatement?: DelStatementCstNode[];
+  useStatement?: UseStatementCstNode[];
+  arpStatement?: ArpStatementCstNode[];
+  hostStatement?: HostStatementCstNode[];
+  clearStatement?: ClearStatementCstNode[];
+  showStatement?: ShowStatementCstNode[];
+  commitStatement?: CommitStatementCstNode[];
+  confirmStatement?: ConfirmStatementCstNode[];
+  rollbackStatement?: RollbackStatementCstNode[];
+  abortStatement?: AbortStatementCstNode[];
+  saveStatement?: SaveStatementCstNode[];
+  loadStatement?: LoadStatementCstNode[];
+  helpStatement?: HelpStatementCstNode[];
+};
+
+export interface VipStatementCstNode extends CstNode {
+  name: "vipStatement";
+  children: VipStatementCstChildren;
+}
+
+export type VipStatementCstChildren = {
+  Kw_vip: IToken[];
+  address: AddressCstNode[];
+  Kw_on?: IToken[];
+  iface?: IfaceCstNode[];
+};
+
+export interface ServiceStatementCstNode extends CstNode {
+  name: "serviceStatement";
+  children: ServiceStatementCstChildren;
+}
+
+export type ServiceStatementCstChildren = {
+  Kw_service: IToken[];
+  serviceSpec: ServiceSpecCstNode[];
+  serviceOption?: ServiceOptionCstNode[];
+};
+
+export interface ServiceSpecCstNode extends CstNode {
+  name: "serviceSpec";
+  children: ServiceSpecCstChildren;
+}
+
+export type ServiceSpecCstChildren = {
+  Kw_fwmark?: IToken[];
+  mark?: IToken[];
+  Kw_ipv6?: IToken[];
+  Protocol?: IToken[];
+  endpoint?: IToken[];
+};
+
+export interface ServiceOptionCstNode extends CstNode {
+  name: "serviceOption";
+  children: ServiceOptionCstChildren;
+}
+
+export type ServiceOptionCstChildren = {
+  scheduler?: SchedulerCstNode[];
+  Kw_persistent?: IToken[];
+  timeout?: IToken[];
+  Kw_netmask?: IToken[];
+  mask?: IToken[];
+  Kw_flags?: IToken[];
+  flagList?: IToken[];
+  Kw_one_packet?: IToken[];
+  Kw_pe?: IToken[];
+  Kw_sip?: IToken[];
+};
+
+export interface SchedulerCstNode extends CstNode {
+  name: "scheduler";
+  children: SchedulerCstChildren;
+}
+
+export type SchedulerCstChildren = {
+  Scheduler: IToken[];
+};
+
+export interface AddStatementCstNode extends CstNode {
+  name: "addStatement";
+  children: AddStatementCstChildren;
+}
+
+export type AddStatementCstChildren = {
+  Kw_add: IToken[];
+  Kw_rs: IToken[];
+  realServer: RealServerCstNode[];
+  rsOption?: RsOptionCstNode[];
+};
+
+export interface SetStatementCstNode extends CstNode {
+  name: "setStatement";
+  children: SetStatementCstChildren;
+}
+
+export type SetStatementCstChildren = {
+  Kw_set: IToken[];
+  Kw_rs: IToken[];
+  realServer: RealServerCstNode[];
+  rsOption: RsOptionCstNode[];
+};
+
+export interface RealServerCstNode extends CstNode {
+  name: "realServer";
+  children: RealServerCstChildren;
+}
+
+export type RealServerCstChildren = {
+  Value: IToken[];
+};
+
+export interface RsOptionCstNode extends CstNode {
+  name: "rsOption";
+  children: RsOptionCstChildren;
+}
+
+export type RsOptionCstChildren = {
+  Kw_dr?: IToken[];
+  Kw_nat?: IToken[];
+  Kw_tun?: IToken[];
+  Kw_type?: IToken[];
+  TunType?: IToken[];
+  Kw_port?: IToken[];
+  tunPort?: IToken[];
+  CsumMode?: IToken[];
+  Kw_weight?: IToken[];
+  weight?: IToken[];
+  Kw_min?: IToken[];
+  min?: IToken[];
+  Kw_max?: IToken[];
+  max?: IToken[];
+};
+
+export interface DelStatementCstNode extends CstNode {
+  name: "delStatement";
+  children: DelStatementCstChildren;
+}
+
+export type DelStatementCstChildren = {
+  Kw_del: IToken[];
+  Kw_rs?: IToken[];
+  realServer?: RealServerCstNode[];
+  Kw_service?: IToken[];
+  serviceSpec?: ServiceSpecCstNode[];
+  Kw_vip?: IToken[];
+  address?: AddressCstNode[];
+};
+
+export interface UseStatementCstNode extends CstNode {
+  name: "useStatement";
+  children: UseStatementCstChildren;
+}
+
+export type UseStatementCstChildren = {
+  Kw_use: IToken[];
+  Kw_service?: IToken[];
+  serviceSpec?: ServiceSpecCstNode[];
+  Kw_vip?: IToken[];
+  address?: AddressCstNode[];
+};
+
+export interface ArpStatementCstNode extends CstNode {
+  name: "arpStatement";
+  children: ArpStatementCstChildren;
+}
+
+export type ArpStatementCstChildren = {
+  Kw_arp: IToken[];
+  Kw_hide: IToken[];
+  Kw_on: IToken[];
+  Kw_rs: IToken[];
+  Kw_via?: IToken[];
+  ArpVia?: IToken[];
+  Kw_dev?: IToken[];
+  iface?: IfaceCstNode[];
+};
+
+export interface HostStatementCstNode extends CstNode {
+  name: "hostStatement";
+  children: HostStatementCstChildren;
+}
+
+export type HostStatementCstChildren = {
+  Kw_host: IToken[];
+  Kw_director?: IToken[];
+  subject?: IToken[];
+  Kw_via: IToken[];
+  transport: TransportCstNode[];
+};
+
+export interface TransportCstNode extends CstNode {
+  name: "transport";
+  children: TransportCstChildren;
+}
+
+export type TransportCstChildren = {
+  Kw_ssh?: IToken[];
+  sshTarget?: IToken[];
+  Kw_netns?: IToken[];
+  netnsName?: IToken[];
+  Kw_local?: IToken[];
+};
+
+export interface ClearStatementCstNode extends CstNode {
+  name: "clearStatement";
+  children: ClearStatementCstChildren;
+}
+
+export type ClearStatementCstChildren = {
+  Kw_clear: IToken[];
+};
+
+export interface ShowStatementCstNode extends CstNode {
+  name: "showStatement";
+  children: ShowStatementCstChildren;
+}
+
+export type ShowStatementCstChildren = {
+  Kw_show: IToken[];
+  ShowTopic?: IToken[];
+  arg?: IToken[];
+};
+
+export interface CommitStatementCstNode extends CstNode {
+  name: "commitStatement";
+  children: CommitStatementCstChildren;
+}
+
+export type CommitStatementCstChildren = {
+  Kw_commit: IToken[];
+  Kw_check?: IToken[];
+  Kw_confirmed?: IToken[];
+  duration?: IToken[];
+  Kw_comment?: IToken[];
+  text?: IToken[];
+  Kw_force?: IToken[];
+};
+
+export interface ConfirmStatementCstNode extends CstNode {
+  name: "confirmStatement";
+  children: ConfirmStatementCstChildren;
+}
+
+export type ConfirmStatementCstChildren = {
+  Kw_confirm: IToken[];
+};
+
+export interface RollbackStatementCstNode extends CstNode {
+  name: "rollbackStatement";
+  children: RollbackStatementCstChildren;
+}
+
+export type RollbackStatementCstChildren = {
+  Kw_rollback: IToken[];
+  revision?: IToken[];
+};
+
+export interface AbortStatementCstNode extends CstNode {
+  name: "abortStatement";
+  children: AbortStatementCstChildren;
+}
+
+export type AbortStatementCstChildren = {
+  Kw_abort: IToken[];
+};
+
+export interface SaveStatementCstNode extends CstNode {
+  name: "saveStatement";
+  children: SaveStatementCstChildren;
+}
+
+export type SaveStatementCstChildren = {
+  Kw_save: IToken[];
+  Kw_to?: IToken[];
+  path?: IToken[];
+  Kw_format?: IToken[];
+  format?: IToken[];
+};
+
+export interface LoadStatementCstNode extends CstNode {
+  name: "loadStatement";
+  children: LoadStatementCstChildren;
+}
+
+export type LoadStatementCstChildren = {
+  Kw_load: IToken[];
+  path: IToken[];
+};
+
+export interface HelpStatementCstNode extends CstNode {
+  name: "helpStatement";
+  children: HelpStatementCstChildren;
+}
+
+export type HelpStatementCstChildren = {
+  Kw_help: IToken[];
+  topic?: IToken[];
+};
+
+export interface AddressCstNode extends CstNode {
+  name: "address";
+  children: AddressCstChildren;
+}
+
+export type AddressCstChildren = {
+  Value: IToken[];
+};
+
+export interface IfaceCstNode extends CstNode {
+  name: "iface";
+  children: IfaceCstChildren;
+}
+
+export type IfaceCstChildren = {
+  AnyWord: IToken[];
+};
+
+export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
+  statement(children: StatementCstChildren, param?: IN): OUT;
+  vipStatement(children: VipStatementCstChildren, param?: IN): OUT;
+  serviceStatement(children: ServiceStatementCstChildren, param?: IN): OUT;
+  serviceSpec(children: ServiceSpecCstChildren, param?: IN): OUT;
+  serviceOption(children: ServiceOptionCstChildren, param?: IN): OUT;
+  scheduler(children: SchedulerCstChildren, param?: IN): OUT;
+  addStatement(children: AddStatementCstChildren, param?: IN): OUT;
+  setStatement(children: SetStatementCstChildren, param?: IN): OUT;
+  realServer(children: RealServerCstChildren, param?: IN): OUT;
+  rsOption(children: RsOptionCstChildren, param?: IN): OUT;
+  delStatement(children: DelStatementCstChildren, param?: IN): OUT;
+  useStatement(children: UseStatementCstChildren, param?: IN): OUT;
+  arpStatement(children: ArpStatementCstChildren, param?: IN): OUT;
+  hostStatement(children: HostStatementCstChildren, param?: IN): OUT;
+  transport(children: TransportCstChildren, param?: IN): OUT;
+  clearStatement(children: ClearStatementCstChildren, param?: IN): OUT;
+  showStatement(children: ShowStatementCstChildren, param?: IN): OUT;
+  commitStatement(children: CommitStatementCstChildren, param?: IN): OUT;
+  confirmStatement(children: ConfirmStatementCstChildren, param?: IN): OUT;
+  rollbackStatement(children: RollbackStatementCstChildren, param?: IN): OUT;
+  abortStatement(children: AbortStatementCstChildren, param?: IN): OUT;
+  saveStatement(children: SaveStatementCstChildren, param?: IN): OUT;
+  loadStatement(children: LoadStatementCstChildren, param?: IN): OUT;
+  helpStatement(children: HelpStatementCstChildren, param?: IN): OUT;
+  address(children: AddressCstChildren, param?: IN): OUT;
+  iface(children: IfaceCstChildren, param?: IN): OUT;
+}

@@ -1,0 +1,61 @@
+/**
+ * The one diagnostic shape, used from the lexer to commit (STYLE §3).
+ * Stages collect diagnostics and return them with their value; they never
+ * throw for a user's mistake.
+ */
+
+/** A range of source text. Lines and columns are 1-based; offsets are 0-based, end exclusive. */
+export interface Span {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+  readonly col: number;
+  readonly endLine: number;
+  readonly endCol: number;
+}
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Related {
+  readonly span: Span;
+  readonly label: string;
+}
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  /** Stable kebab-case id, e.g. `unknown-scheduler`. Tests assert it, not the prose. */
+  readonly code: string;
+  readonly message: string;
+  readonly span?: Span;
+  readonly related?: readonly Related[];
+  /** e.g. "did you mean `wrr`?" */
+  readonly hint?: string;
+}
+
+export function error(code: string, message: string, span?: Span, extra: Partial<Diagnostic> = {}): Diagnostic {
+  return { severity: "error", code, message, ...(span ? { span } : {}), ...extra };
+}
+
+export function warning(code: string, message: string, span?: Span, extra: Partial<Diagnostic> = {}): Diagnostic {
+  return { severity: "warning", code, message, ...(span ? { span } : {}), ...extra };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
+}
+
+/** The smallest span covering both. */
+export function joinSpans(a: Span, b: Span): Span {
+  const first = a.start <= b.start ? a : b;
+  const last = a.end >= b.end ? a : b;
+  return {
+    file: a.file,
+    start: first.start,
+    line: first.line,
+    col: first.col,
+    end: last.end,
+    endLine: last.endLine,
+    endCol: last.endCol,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * What each statement is for, with examples. The syntax itself is never
+ * written here: help and grammar/README.md generate it from the parser.
+ * A test checks that every statement has an entry and every example parses.
+ */
+
+export interface StatementHelp {
+  readonly summary: string;
+  readonly details?: string;
+  readonly examples: readonly string[];
+}
+
+export const statementHelp: Readonly<Record<string, StatementHelp>> = {
+  vip: {
+    summary: "Declare a virtual IP and make it the current VIP. With `on IFACE`, lvsh binds it on the director (as /32 or /128 unless a prefix is given).",
+    examples: ["vip 172.25.254.10 on eth0", "vip 2001:db8::10 on eth0", "vip 192.0.2.10/24 on eth1"],
+  },
+  service: {
+    summary:
+      "Declare a virtual service and make it the current service. The address defaults to the current VIP; the scheduler to wlc; `persistent` alone means 360 s. Options not given take ipvsadm's defaults.",
+    details:
+      "Scheduler flags: sh-fallback and sh-port (sh), mh-fallback and mh-port (mh). `one-packet` is for UDP. `pe sip` needs `persistent`.",
+    examples: ["service :80 rr", "service udp :53 sh flags sh-fallback,sh-port", "service :443 wlc persistent 600 netmask 255.255.255.0", "service fwmark 7 wrr"],
+  },
+  add: {
+    summary:
+      "Add real servers to the current service: dr (default, gatewaying), nat (masquerading) or tun (tunnelling); weight 1 by default. `min`/`max` are the connection thresholds. Adding one that exists sets it to exactly what is given.",
+    examples: ["add rs .2 .3 dr", "add rs .4 weight 3", "add rs 192.0.2.21:8080 nat", "add rs .5 tun type gue port 6080"],
+  },
+  set: {
+    summary: "Change only the given options of real servers of the current service.",
+    examples: ["set rs .3 weight 0", "set rs .2 .3 max 1000 min 800"],
+  },
+  del: {
+    summary: "Remove real servers of the current service, a service, or a VIP (with its services).",
+    examples: ["del rs .3", "del service :80", "del service udp 192.0.2.10:53", "del vip 172.25.254.10"],
+  },
+  use: {
+    summary: "Make an existing service or VIP the current one.",
+    examples: ["use service :443", "use vip 172.25.254.10"],
+  },
+  arp: {
+    summary:
+      "On every dr/tun real server of the current VIP: hide the VIP from ARP, then bind it. `via arptables` (default) drops ARP for the VIP and rewrites the source of ARP sent with it, and binds it on `dev` (default eth0); `via sysctl` binds it on lo with arp_ignore=1 and arp_announce=2.",
+    examples: ["arp hide on rs", "arp hide on rs via sysctl", "arp hide on rs dev ens3"],
+  },
+  host: {
+    summary:
+      "Say how a host is reached. The director is local and a real server is `ssh root@ADDR` unless told otherwise; `via netns` runs on a network namespace of this machine (labs and tests).",
+    examples: ["host director via netns lb", "host .2 via ssh admin@172.25.254.2:2222", "host web1 via ssh root@172.25.254.3"],
+  },
+  clear: {
+    summary: "Empty the candidate. A script that begins with `clear` describes the whole balancer: what it does not name is removed at commit.",
+    examples: ["clear"],
+  },
+  show: {
+    summary: "Show the plan, the candidate, the running state, the history, the services or the hosts.",
+    examples: ["show plan", "show candidate", "show diff", "show running"],
+  },
+  commit: {
+    summary:
+      "Apply the candidate: only the difference with the running state, undone if any step fails. `check` plans only; `confirmed` reverts unless confirmed in time (default 10m).",
+    examples: ["commit", "commit check", "commit confirmed 5m comment \"new weights\""],
+  },
+  confirm: { summary: "Keep a commit made with `commit confirmed`.", examples: ["confirm"] },
+  rollback: { summary: "Make revision N (default: the one before the running one) the candidate; commit to apply it.", examples: ["rollback", "rollback 3"] },
+  abort: { summary: "Discard the candidate's changes: back to the running configuration.", examples: ["abort"] },
+  save: { summary: "Write the committed configuration where it survives a reboot.", examples: ["save", "save to /etc/lvsh/lvsh.conf"] },
+  load: { summary: "Stage an .lvsh file as the candidate.", examples: ["load seed-dr.lvsh"] },
+  help: { summary: "Explain a statement, or list them all.", examples: ["help", "help service"] },
+};
+
+export const valueHelp: Readonly<Record<string, string>> = {
+  ADDR: "an IPv4 or IPv6 address, or `.N`/`.N.N`: the current VIP with its last one or two octets replaced (`vip` also takes ADDR/PREFIX)",
+  IFACE: "an interface name: 1 to 15 letters, digits or `_ . : @ -`",
+  RS: "a real server: ADDR, ADDR:PORT, [IPV6]:PORT or .N[:PORT]; the port defaults to the service's",
+  ENDPOINT: "a service address: `:PORT` (on the current VIP), ADDR:PORT or [IPV6]:PORT",
+  MARK: "a firewall mark, 1 to 4294967295",
+  SCHEDULER: "rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos (kernel 5.10+)",
+  TIMEOUT: "persistence in seconds, 1 to 2678400 (31 days)",
+  MASK: "a persistence netmask: 255.255.255.0 or a prefix length (IPv6: 1 to 128)",
+  FLAG_LIST: "comma-separated scheduler flags: sh-fallback, sh-port, mh-fallback, mh-port",
+  WEIGHT: "0 to 65535; 0 takes a server out of new connections",
+  "MIN, MAX": "connection thresholds, 0 (none) to 2147483647; min needs a max at least as high",
+  SSH_TARGET: "[USER@]HOST[:PORT], a plain name or address",
+  NETNS_NAME: "a network namespace name: letters, digits, `_ . -`",
+  DURATION: "90s, 5m, 1h (seconds when no unit)",
+};

@@ -1,0 +1,15 @@
+export * from "./ast.js";
+export * from "./diagnostic.js";
+export * from "./ip.js";
+export { parse, splitStatements, type ParseResult } from "./parse.js";
+export { printStatement, printStatements, printAddr, printWord, printName, printDuration, printNetmask, printServiceSpec } from "./print.js";
+export { renderDiagnostic, renderDiagnostics, type SourceLookup } from "./render.js";
+export { closest, didYouMean, editDistance } from "./suggest.js";
+export { limits, schedulerFlags } from "./values.js";
+export { keywords, keywordByWord, wordsOf, getLexer } from "./tokens.js";
+export * as tokens from "./tokens.js";
+export { getParser, LvshParser } from "./parser.js";
+export { statementKeywords, keywordsInRule } from "./grammar-info.js";
+export { helpIndex, helpTopic } from "./help.js";
+export { grammarMarkdown, diagramsHtml, cstDts, statementSyntax } from "./grammar-docs.js";
+export { statementHelp, valueHelp } from "./help-text.js";

@@ -1,0 +1,103 @@
+/**
+ * Source text -> statements + diagnostics. Lexes once, splits the tokens at
+ * `;` and newlines and parses each statement on its own, so that one bad
+ * statement never hides the next (every bad statement is reported).
+ */
+import { EOF, type IRecognitionException, type IToken } from "chevrotain";
+import type { Statement } from "./ast.js";
+import { error, type Diagnostic, type Span } from "./diagnostic.js";
+import { keywordsInRule, statementKeywords } from "./grammar-info.js";
+import { parseStatementTokens } from "./parser.js";
+import { closest, didYouMean } from "./suggest.js";
+import { typoKind } from "./typo.js";
+import { cstToAst, tokenSpan } from "./to-ast.js";
+import * as T from "./tokens.js";
+
+export interface ParseResult {
+  readonly statements: Statement[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export interface StatementTokens {
+  readonly tokens: IToken[];
+  /** Offset of the separator that ends the statement (or the end of the source). */
+  readonly end: number;
+}
+
+/** Splits a token stream into statements at `;` and newlines. */
+export function splitStatements(tokens: readonly IToken[], sourceLength = Infinity): StatementTokens[] {
+  const out: StatementTokens[] = [];
+  let cur: IToken[] = [];
+  for (const t of tokens) {
+    if (t.tokenType === T.Newline || t.tokenType === T.Semicolon) {
+      if (cur.length) out.push({ tokens: cur, end: t.startOffset });
+      cur = [];
+    } else cur.push(t);
+  }
+  if (cur.length) out.push({ tokens: cur, end: sourceLength });
+  return out;
+}
+
+function endSpan(file: string, last: IToken): Span {
+  const s = tokenSpan(file, last);
+  return { ...s, start: s.end, col: s.endCol, line: s.endLine, endCol: s.endCol + 1, end: s.end + 1 };
+}
+
+function parseErrorToDiagnostic(e: IRecognitionException, stmt: IToken[], file: string): Diagnostic {
+  const atEnd = e.token.tokenType === EOF;
+  const span = atEnd ? endSpan(file, stmt[stmt.length - 1]!) : tokenSpan(file, e.token);
+  const head = stmt[0]!;
+  const ruleStack = e.context?.ruleStack ?? [];
+  const statementRule = statementKeywords().get(head.image);
+  if (!statementRule && ruleStack.length <= 1) {
+    const words = [...statementKeywords().keys()];
+    return error("unknown-statement", `\`${head.image}\` is not an lvsh statement`, tokenSpan(file, head), {
+      hint: didYouMean(head.image, words) ?? `statements are: ${words.join(", ")}`,
+    });
+  }
+  if (atEnd) return error("incomplete-statement", e.message, span);
+  const guess = closest(e.token.image, keywordsInRule(statementRule ?? "statement"));
+  const kind = guess === undefined ? undefined : typoKind(guess);
+  if (guess !== undefined && kind) {
+    return error(kind.code, `unknown ${kind.what} \`${e.token.image}\``, span, {
+      hint: `did you mean \`${guess}\`? ${kind.what}s: ${kind.words.join(", ")}`,
+    });
+  }
+  return error("unexpected-word", e.message, span, guess !== undefined ? { hint: `did you mean \`${guess}\`?` } : {});
+}
+
+function lexErrorToDiagnostic(file: string, source: string, e: { offset: number; line?: number; column?: number; length: number }): Diagnostic {
+  const ch = source[e.offset] ?? "";
+  const span: Span = {
+    file,
+    start: e.offset,
+    end: e.offset + e.length,
+    line: e.line ?? 1,
+    col: e.column ?? 1,
+    endLine: e.line ?? 1,
+    endCol: (e.column ?? 1) + e.length,
+  };
+  if (ch === '"') return error("unterminated-string", "this string has no closing quote", span);
+  return error("invalid-character", `unexpected character ${JSON.stringify(source.slice(e.offset, e.offset + e.length))}`, span);
+}
+
+export function parse(source: string, file = "<input>"): ParseResult {
+  const lexed = T.getLexer().tokenize(source);
+  const diagnostics: Diagnostic[] = lexed.errors.map((e) => lexErrorToDiagnostic(file, source, e));
+  const statements: Statement[] = [];
+  const lexErrorAt = lexed.errors.map((e) => e.offset);
+  for (const { tokens: stmt, end } of splitStatements(lexed.tokens, source.length)) {
+    // a statement with a character the lexer refused is reported once, by the lexer
+    const start = stmt[0]!.startOffset;
+    if (lexErrorAt.some((o) => o >= start && o < end)) continue;
+    const { cst, errors } = parseStatementTokens(stmt);
+    if (errors.length) {
+      diagnostics.push(parseErrorToDiagnostic(errors[0]!, stmt, file));
+      continue;
+    }
+    const node = cstToAst(cst, file, diagnostics);
+    if (node) statements.push(node);
+  }
+  diagnostics.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
+  return { statements, diagnostics };
+}

@@ -1,0 +1,370 @@
+/**
+ * The lvsh grammar: one statement at a time (the script splits at `;` and
+ * newlines, so every bad statement is reported and recovery is exact).
+ * Built once and reused; rules never throw. Values are single tokens here
+ * and get their meaning in values.ts.
+ */
+import { CstParser, type CstNode, type IToken } from "chevrotain";
+import * as T from "./tokens.js";
+import { errorMessageProvider } from "./parse-messages.js";
+
+export class LvshParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { errorMessageProvider, maxLookahead: 2, nodeLocationTracking: "full" });
+    this.performSelfAnalysis();
+  }
+
+  public statement = this.RULE("statement", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.vipStatement) },
+      { ALT: () => this.SUBRULE(this.serviceStatement) },
+      { ALT: () => this.SUBRULE(this.addStatement) },
+      { ALT: () => this.SUBRULE(this.setStatement) },
+      { ALT: () => this.SUBRULE(this.delStatement) },
+      { ALT: () => this.SUBRULE(this.useStatement) },
+      { ALT: () => this.SUBRULE(this.arpStatement) },
+      { ALT: () => this.SUBRULE(this.hostStatement) },
+      { ALT: () => this.SUBRULE(this.clearStatement) },
+      { ALT: () => this.SUBRULE(this.showStatement) },
+      { ALT: () => this.SUBRULE(this.commitStatement) },
+      { ALT: () => this.SUBRULE(this.confirmStatement) },
+      { ALT: () => this.SUBRULE(this.rollbackStatement) },
+      { ALT: () => this.SUBRULE(this.abortStatement) },
+      { ALT: () => this.SUBRULE(this.saveStatement) },
+      { ALT: () => this.SUBRULE(this.loadStatement) },
+      { ALT: () => this.SUBRULE(this.helpStatement) },
+    ]);
+  });
+
+  /** vip ADDR[/PREFIX] [on IFACE] */
+  public vipStatement = this.RULE("vipStatement", () => {
+    this.CONSUME(T.Vip);
+    this.SUBRULE(this.address);
+    this.OPTION(() => {
+      this.CONSUME(T.On);
+      this.SUBRULE(this.iface);
+    });
+  });
+
+  /** service [tcp|udp|sctp] [ADDR]:PORT | fwmark N [ipv6], then options in any order */
+  public serviceStatement = this.RULE("serviceStatement", () => {
+    this.CONSUME(T.Service);
+    this.SUBRULE(this.serviceSpec);
+    this.MANY(() => this.SUBRULE(this.serviceOption));
+  });
+
+  public serviceSpec = this.RULE("serviceSpec", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Fwmark);
+          this.CONSUME(T.AnyWord, { LABEL: "mark" });
+          this.OPTION1(() => this.CONSUME(T.Ipv6));
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(T.Protocol));
+          this.CONSUME(T.Value, { LABEL: "endpoint" });
+        },
+      },
+    ]);
+  });
+
+  public serviceOption = this.RULE("serviceOption", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.scheduler) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Persistent);
+          this.OPTION(() => this.CONSUME(T.NumberLiteral, { LABEL: "timeout" }));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Netmask);
+          this.CONSUME(T.AnyWord, { LABEL: "mask" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Flags);
+          this.CONSUME1(T.AnyWord, { LABEL: "flagList" });
+        },
+      },
+      { ALT: () => this.CONSUME(T.OnePacket) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Pe);
+          this.CONSUME(T.Sip);
+        },
+      },
+    ]);
+  });
+
+  public scheduler = this.RULE("scheduler", () => {
+    this.CONSUME(T.Scheduler);
+  });
+
+  /** add rs ADDR[:PORT] ... [options] */
+  public addStatement = this.RULE("addStatement", () => {
+    this.CONSUME(T.Add);
+    this.CONSUME(T.Rs);
+    this.AT_LEAST_ONE(() => this.SUBRULE(this.realServer));
+    this.MANY(() => this.SUBRULE(this.rsOption));
+  });
+
+  /** set rs ADDR ... options */
+  public setStatement = this.RULE("setStatement", () => {
+    this.CONSUME(T.Set);
+    this.CONSUME(T.Rs);
+    this.AT_LEAST_ONE(() => this.SUBRULE(this.realServer));
+    this.AT_LEAST_ONE1(() => this.SUBRULE(this.rsOption));
+  });
+
+  public realServer = this.RULE("realServer", () => {
+    this.CONSUME(T.Value);
+  });
+
+  public rsOption = this.RULE("rsOption", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Dr) },
+      { ALT: () => this.CONSUME(T.Nat) },
+      { ALT: () => this.CONSUME(T.Tun) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Type);
+          this.CONSUME(T.TunType);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Port);
+          this.CONSUME(T.AnyWord, { LABEL: "tunPort" });
+        },
+      },
+      { ALT: () => this.CONSUME(T.CsumMode) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Weight);
+          this.CONSUME1(T.AnyWord, { LABEL: "weight" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Min);
+          this.CONSUME2(T.AnyWord, { LABEL: "min" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Max);
+          this.CONSUME3(T.AnyWord, { LABEL: "max" });
+        },
+      },
+    ]);
+  });
+
+  /** del rs ADDR ... | del service SPEC | del vip ADDR */
+  public delStatement = this.RULE("delStatement", () => {
+    this.CONSUME(T.Del);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Rs);
+          this.AT_LEAST_ONE(() => this.SUBRULE(this.realServer));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Service);
+          this.SUBRULE(this.serviceSpec);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Vip);
+          this.SUBRULE(this.address);
+        },
+      },
+    ]);
+  });
+
+  /** use service SPEC | use vip ADDR */
+  public useStatement = this.RULE("useStatement", () => {
+    this.CONSUME(T.Use);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Service);
+          this.SUBRULE(this.serviceSpec);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Vip);
+          this.SUBRULE(this.address);
+        },
+      },
+    ]);
+  });
+
+  /** arp hide on rs [via arptables|sysctl] [dev IFACE] */
+  public arpStatement = this.RULE("arpStatement", () => {
+    this.CONSUME(T.Arp);
+    this.CONSUME(T.Hide);
+    this.CONSUME(T.On);
+    this.CONSUME(T.Rs);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Via);
+            this.CONSUME(T.ArpVia);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Dev);
+            this.SUBRULE(this.iface);
+          },
+        },
+      ]);
+    });
+  });
+
+  /** host director|ADDR|NAME via ssh [USER@]HOST[:PORT] | via netns NAME | via local */
+  public hostStatement = this.RULE("hostStatement", () => {
+    this.CONSUME(T.Host);
+    this.OR([{ ALT: () => this.CONSUME(T.Director) }, { ALT: () => this.CONSUME(T.Value, { LABEL: "subject" }) }]);
+    this.CONSUME(T.Via);
+    this.SUBRULE(this.transport);
+  });
+
+  public transport = this.RULE("transport", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Ssh);
+          this.CONSUME(T.AnyWord, { LABEL: "sshTarget" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Netns);
+          this.CONSUME1(T.AnyWord, { LABEL: "netnsName" });
+        },
+      },
+      { ALT: () => this.CONSUME(T.Local) },
+    ]);
+  });
+
+  public clearStatement = this.RULE("clearStatement", () => {
+    this.CONSUME(T.Clear);
+  });
+
+  /** show [TOPIC] [ARGS ...] */
+  public showStatement = this.RULE("showStatement", () => {
+    this.CONSUME(T.Show);
+    this.OPTION(() => this.CONSUME(T.ShowTopic));
+    this.MANY(() => this.CONSUME(T.Value, { LABEL: "arg" }));
+  });
+
+  /** commit [check] [confirmed [DURATION]] [comment TEXT] [force] */
+  public commitStatement = this.RULE("commitStatement", () => {
+    this.CONSUME(T.Commit);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Check) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Confirmed);
+            this.OPTION(() => this.CONSUME(T.Value, { LABEL: "duration" }));
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.CommentKw);
+            this.CONSUME(T.AnyWord, { LABEL: "text" });
+          },
+        },
+        { ALT: () => this.CONSUME(T.Force) },
+      ]);
+    });
+  });
+
+  public confirmStatement = this.RULE("confirmStatement", () => {
+    this.CONSUME(T.Confirm);
+  });
+
+  /** rollback [N] */
+  public rollbackStatement = this.RULE("rollbackStatement", () => {
+    this.CONSUME(T.Rollback);
+    this.OPTION(() => this.CONSUME(T.NumberLiteral, { LABEL: "revision" }));
+  });
+
+  public abortStatement = this.RULE("abortStatement", () => {
+    this.CONSUME(T.Abort);
+  });
+
+  /** save [to PATH] [format lvsh|ipvsadm] */
+  public saveStatement = this.RULE("saveStatement", () => {
+    this.CONSUME(T.Save);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.To);
+            this.CONSUME(T.AnyWord, { LABEL: "path" });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Format);
+            this.CONSUME1(T.AnyWord, { LABEL: "format" });
+          },
+        },
+      ]);
+    });
+  });
+
+  /** load FILE */
+  public loadStatement = this.RULE("loadStatement", () => {
+    this.CONSUME(T.Load);
+    this.CONSUME(T.AnyWord, { LABEL: "path" });
+  });
+
+  /** help [TOPIC] */
+  public helpStatement = this.RULE("helpStatement", () => {
+    this.CONSUME(T.Help);
+    this.OPTION(() => this.CONSUME(T.AnyWord, { LABEL: "topic" }));
+  });
+
+  public address = this.RULE("address", () => {
+    this.CONSUME(T.Value);
+  });
+
+  public iface = this.RULE("iface", () => {
+    this.CONSUME(T.AnyWord);
+  });
+}
+
+let parser: LvshParser | undefined;
+
+/** The parser, built on first use (its self-analysis costs a few ms). */
+export function getParser(): LvshParser {
+  parser ??= new LvshParser();
+  return parser;
+}
+
+export interface StatementParse {
+  readonly cst: CstNode;
+  readonly errors: LvshParser["errors"];
+}
+
+export function parseStatementTokens(tokens: IToken[]): StatementParse {
+  const p = getParser();
+  p.input = tokens;
+  const cst = p.statement();
+  return { cst, errors: p.errors };
+}

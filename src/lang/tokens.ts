@@ -1,0 +1,220 @@
+/**
+ * The lvsh lexicon. Every keyword is declared here once, with the one-line
+ * description that help and completion show.
+ *
+ * Token order (what the lexer tries first):
+ *   1. WhiteSpace, LineContinuation, Comment   skipped (comments go to a group)
+ *   2. Newline, Semicolon                      statement separators
+ *   3. StringLiteral                           "..." with \" escapes
+ *   4. keywords, longest first                 so `one-packet` wins over `on`
+ *   5. Number                                  longer_alt Word: `10.0.0.1` stays one Word
+ *   6. Word                                    any other run of non-blank characters
+ *
+ * Keywords are case-sensitive and use `longer_alt: Word`, so `onx` or `rr1`
+ * lex as Words. Categories let the grammar consume classes of tokens:
+ *   Keyword   every keyword (completion lists them)
+ *   Value     Word | Number | StringLiteral: a user-supplied value
+ *   AnyWord   Value | Keyword: a single-value position where a name may
+ *             happen to be spelt like a keyword (`netns rs`)
+ *   Scheduler, Protocol, TunType, ShowTopic, ArpVia: closed value sets.
+ */
+import { createToken, Lexer, type TokenType } from "chevrotain";
+
+export const AnyWord = createToken({ name: "AnyWord", pattern: Lexer.NA });
+export const Value = createToken({ name: "Value", pattern: Lexer.NA, categories: [AnyWord] });
+export const Keyword = createToken({ name: "Keyword", pattern: Lexer.NA, categories: [AnyWord] });
+export const Scheduler = createToken({ name: "Scheduler", pattern: Lexer.NA });
+export const Protocol = createToken({ name: "Protocol", pattern: Lexer.NA });
+export const TunType = createToken({ name: "TunType", pattern: Lexer.NA });
+export const ShowTopic = createToken({ name: "ShowTopic", pattern: Lexer.NA });
+export const ArpVia = createToken({ name: "ArpVia", pattern: Lexer.NA });
+export const CsumMode = createToken({ name: "CsumMode", pattern: Lexer.NA });
+
+export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\f\v]+/, group: Lexer.SKIPPED });
+/** A backslash at the end of a line continues the statement on the next. */
+export const LineContinuation = createToken({
+  name: "LineContinuation",
+  pattern: /\\\r?\n/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
+export const Comment = createToken({ name: "Comment", pattern: /#[^\n]*/, group: "comments" });
+export const Newline = createToken({ name: "Newline", pattern: /\r?\n/, line_breaks: true });
+export const Semicolon = createToken({ name: "Semicolon", pattern: /;/ });
+export const StringLiteral = createToken({
+  name: "StringLiteral",
+  pattern: /"(?:[^"\\\n]|\\.)*"/,
+  categories: [Value, AnyWord],
+});
+export const Word = createToken({
+  name: "Word",
+  pattern: /[^\s;#"\\]+/,
+  categories: [Value, AnyWord],
+});
+export const NumberLiteral = createToken({
+  name: "NumberLiteral",
+  pattern: /\d+/,
+  longer_alt: Word,
+  categories: [Value, AnyWord],
+});
+
+export interface KeywordInfo {
+  readonly word: string;
+  readonly token: TokenType;
+  /** One line for help and completion menus. */
+  readonly doc: string;
+  readonly categories: readonly TokenType[];
+}
+
+const keywordInfo: KeywordInfo[] = [];
+
+function kw(word: string, doc: string, ...categories: TokenType[]): TokenType {
+  const name = "Kw_" + word.replace(/-/g, "_");
+  const token = createToken({
+    name,
+    pattern: new RegExp(word.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")),
+    longer_alt: Word,
+    categories: [Keyword, AnyWord, ...categories],
+  });
+  keywordInfo.push({ word, token, doc, categories });
+  return token;
+}
+
+// statements
+export const Vip = kw("vip", "declare a virtual IP and make it current");
+export const Service = kw("service", "declare a virtual service and make it current");
+export const Add = kw("add", "add real servers to the current service");
+export const Set = kw("set", "change options of real servers");
+export const Del = kw("del", "remove a real server, service or VIP");
+export const Use = kw("use", "make a service or VIP current");
+export const Arp = kw("arp", "hide the VIP from ARP on the real servers");
+export const Host = kw("host", "say how a host is reached");
+export const Clear = kw("clear", "empty the candidate configuration");
+export const Show = kw("show", "show the plan, the candidate, the running state ...", );
+export const Commit = kw("commit", "apply the candidate");
+export const Confirm = kw("confirm", "keep a commit made with `commit confirmed`");
+export const Rollback = kw("rollback", "make an earlier revision the candidate");
+export const Abort = kw("abort", "discard the candidate's changes");
+export const Save = kw("save", "make the committed configuration survive a reboot");
+export const Load = kw("load", "stage a .lvsh file as the candidate");
+export const Help = kw("help", "explain a statement");
+
+// protocols
+export const Tcp = kw("tcp", "TCP service (default)", Protocol);
+export const Udp = kw("udp", "UDP service", Protocol);
+export const Sctp = kw("sctp", "SCTP service", Protocol);
+
+// service options
+export const Fwmark = kw("fwmark", "a service selected by firewall mark");
+export const Persistent = kw("persistent", "keep a client on one real server for SECONDS (default 360)");
+export const Netmask = kw("netmask", "persistence granularity: clients in one MASK share a real server");
+export const Flags = kw("flags", "scheduler flags: sh-fallback, sh-port, mh-fallback, mh-port");
+export const OnePacket = kw("one-packet", "schedule every UDP datagram on its own (-o)");
+export const Pe = kw("pe", "persistence engine");
+export const Sip = kw("sip", "SIP Call-ID persistence engine");
+export const Ipv6 = kw("ipv6", "the fwmark service is for IPv6 (-6)");
+
+// schedulers (ipvsadm's names and its man page's summaries)
+export const Rr = kw("rr", "round robin: in turn", Scheduler);
+export const Wrr = kw("wrr", "weighted round robin: in turn, in proportion to weight", Scheduler);
+export const Lc = kw("lc", "least-connection: fewest active connections", Scheduler);
+export const Wlc = kw("wlc", "weighted least-connection (ipvsadm's default)", Scheduler);
+export const Lblc = kw("lblc", "locality-based least-connection: same destination IP, same server", Scheduler);
+export const Lblcr = kw("lblcr", "locality-based least-connection with replication", Scheduler);
+export const Dh = kw("dh", "destination hashing: by destination IP", Scheduler);
+export const Sh = kw("sh", "source hashing: by client IP", Scheduler);
+export const Sed = kw("sed", "shortest expected delay", Scheduler);
+export const Nq = kw("nq", "never queue: an idle server first, else sed", Scheduler);
+export const Fo = kw("fo", "weighted failover: the available server of highest weight", Scheduler);
+export const Ovf = kw("ovf", "weighted overflow: by weight, while under the upper threshold", Scheduler);
+export const Mh = kw("mh", "maglev hashing: consistent hashing by source", Scheduler);
+export const Twos = kw("twos", "weighted random twos choice (kernel 5.10+)", Scheduler);
+
+// real servers
+export const Rs = kw("rs", "real server", ShowTopic);
+export const Dr = kw("dr", "direct routing, gatewaying (-g, default)");
+export const Nat = kw("nat", "masquerading (-m)");
+export const Tun = kw("tun", "IP tunnelling (-i)");
+export const Type = kw("type", "tunnel type: ipip (default), gue, gre");
+export const Ipip = kw("ipip", "IP in IP tunnel", TunType);
+export const Gue = kw("gue", "Generic UDP Encapsulation tunnel (needs port)", TunType);
+export const Gre = kw("gre", "GRE tunnel", TunType);
+export const Port = kw("port", "UDP port of a gue tunnel");
+export const Csum = kw("csum", "tunnel checksums on", CsumMode);
+export const Nocsum = kw("nocsum", "tunnel checksums off (default)", CsumMode);
+export const Remcsum = kw("remcsum", "remote checksum offload (gue)", CsumMode);
+export const Weight = kw("weight", "relative share of new connections, 0..65535 (default 1)");
+export const Min = kw("min", "lower connection threshold: accept again below N (-y)");
+export const Max = kw("max", "upper connection threshold: no new connections above N (-x)");
+
+// arp hiding
+export const Hide = kw("hide", "hide the VIP from ARP");
+export const On = kw("on", "on an interface / on the real servers");
+export const Via = kw("via", "the means: arptables or sysctl; ssh, netns or local");
+export const Dev = kw("dev", "the interface the VIP is bound to on a real server");
+export const Arptables = kw("arptables", "drop ARP for the VIP and mangle the source (default)", ArpVia);
+export const Sysctl = kw("sysctl", "VIP on lo with arp_ignore=1, arp_announce=2", ArpVia);
+
+// hosts
+export const Director = kw("director", "the load balancer itself");
+export const Ssh = kw("ssh", "reach the host with OpenSSH");
+export const Netns = kw("netns", "the host is a network namespace here");
+export const Local = kw("local", "the host is this machine");
+
+// session
+export const Confirmed = kw("confirmed", "revert unless confirmed within DURATION (default 10m)");
+export const CommentKw = kw("comment", "a note stored with the revision");
+export const Force = kw("force", "commit over drift in the running state");
+export const Check = kw("check", "validate and plan only, apply nothing");
+export const To = kw("to", "destination path");
+export const Format = kw("format", "output format");
+
+// show topics
+export const Plan = kw("plan", "the steps a commit would run", ShowTopic);
+export const Diff = kw("diff", "the candidate against the running configuration", ShowTopic);
+export const Candidate = kw("candidate", "the candidate configuration as lvsh", ShowTopic);
+export const Running = kw("running", "the state read from every host", ShowTopic);
+export const History = kw("history", "the committed revisions", ShowTopic);
+export const Services = kw("services", "the services as a table", ShowTopic);
+export const Hosts = kw("hosts", "the hosts and how they are reached", ShowTopic);
+
+/** Keywords longest first, so that a keyword never shadows a longer one. */
+export const keywords: readonly KeywordInfo[] = [...keywordInfo].sort(
+  (a, b) => b.word.length - a.word.length || a.word.localeCompare(b.word),
+);
+
+export const keywordByWord: ReadonlyMap<string, KeywordInfo> = new Map(keywords.map((k) => [k.word, k]));
+
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  LineContinuation,
+  Comment,
+  Newline,
+  Semicolon,
+  StringLiteral,
+  ...keywords.map((k) => k.token),
+  NumberLiteral,
+  Word,
+  AnyWord,
+  Value,
+  Keyword,
+  Scheduler,
+  Protocol,
+  TunType,
+  ShowTopic,
+  ArpVia,
+  CsumMode,
+];
+
+/** The keywords that belong to a category (schedulers, protocols ...), in declaration order. */
+export function wordsOf(category: TokenType): string[] {
+  return keywordInfo
+    .filter((k) => k.categories.includes(category))
+    .map((k) => k.word);
+}
+
+let lexer: Lexer | undefined;
+export function getLexer(): Lexer {
+  lexer ??= new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+  return lexer;
+}

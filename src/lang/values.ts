@@ -1,0 +1,256 @@
+/**
+ * Value conversion, in one place: `.2` -> address, `:80` -> port,
+ * `5m` -> seconds, `sh-fallback,sh-port` -> flags ... Each converter takes
+ * the text and its span and returns the value or a diagnostic.
+ */
+import type { AddrLit, RsTarget, ServiceSpec, Transport } from "./ast.js";
+import { error, type Diagnostic, type Span } from "./diagnostic.js";
+import { maxPrefix, netmaskToPrefix, parseIp, parseIPv4 } from "./ip.js";
+import { closest, didYouMean } from "./suggest.js";
+
+export type Result<T> = { ok: true; value: T } | { ok: false; diag: Diagnostic };
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const fail = <T>(code: string, message: string, span: Span, hint?: string): Result<T> => ({
+  ok: false,
+  diag: error(code, message, span, hint ? { hint } : {}),
+});
+
+/** Limits, as ipvsadm and the kernel enforce them. */
+export const limits = {
+  weight: { min: 0, max: 65535 },
+  threshold: { min: 0, max: 2147483647 },
+  persistence: { min: 1, max: 86400 * 31, default: 360 },
+  fwmark: { min: 1, max: 4294967295 },
+  port: { min: 1, max: 65535 },
+  confirmed: { min: 1, max: 86400 * 7, default: 600 },
+} as const;
+
+/** The scheduler flags ipvsadm knows by name, with the scheduler each belongs to. */
+export const schedulerFlags: Readonly<Record<string, string>> = {
+  "sh-fallback": "sh",
+  "sh-port": "sh",
+  "mh-fallback": "mh",
+  "mh-port": "mh",
+};
+
+export function unquote(text: string): string {
+  if (!text.startsWith('"')) return text;
+  return text.slice(1, -1).replace(/\\(.)/g, "$1");
+}
+
+export function parseInteger(text: string, span: Span, what: string, min: number, max: number, code: string): Result<number> {
+  if (!/^\d+$/.test(text)) return fail(code, `${what} must be a whole number from ${min} to ${max}, not \`${text}\``, span);
+  const n = Number(text);
+  if (n < min || n > max) return fail(code, `${what} must be from ${min} to ${max}, not ${text}`, span);
+  return ok(n);
+}
+
+export function parsePort(text: string, span: Span, allowZero = false): Result<number> {
+  return parseInteger(text, span, "a port", allowZero ? 0 : 1, 65535, "invalid-port");
+}
+
+/** An address or the `.N[.N]` shorthand, without port or prefix. */
+export function parseAddrLit(text: string, span: Span): Result<AddrLit> {
+  if (/^(\.\d+){1,3}$/.test(text)) {
+    const octets = text.slice(1).split(".").map(Number);
+    if (octets.some((o, i) => o > 255 || text.slice(1).split(".")[i]!.length > 3)) {
+      return fail("invalid-address", `\`${text}\` is not a valid shorthand: octets go from 0 to 255`, span);
+    }
+    return ok({ kind: "short", octets, span });
+  }
+  const ip = parseIp(text);
+  if (!ip) {
+    const hint = /^\d+(\.\d+){0,2}$/.test(text)
+      ? `an IPv4 address has four parts; \`.${text.split(".").pop()}\` is the shorthand for the current VIP's network`
+      : undefined;
+    return fail("invalid-address", `\`${text}\` is not an IP address`, span, hint);
+  }
+  return ok({ kind: "ip", family: ip.family, addr: ip.text, span });
+}
+
+/** `ADDR[/PREFIX]`, as `vip` takes it. */
+export function parseAddrPrefix(text: string, span: Span): Result<{ addr: AddrLit; prefix?: number }> {
+  const slash = text.indexOf("/");
+  const addrText = slash < 0 ? text : text.slice(0, slash);
+  const addr = parseAddrLit(addrText, span);
+  if (!addr.ok) return addr;
+  if (slash < 0) return ok({ addr: addr.value });
+  const family = addr.value.kind === "ip" ? addr.value.family : 4;
+  const p = parseInteger(text.slice(slash + 1), span, "a prefix length", 1, maxPrefix(family), "invalid-prefix");
+  if (!p.ok) return p;
+  return ok({ addr: addr.value, prefix: p.value });
+}
+
+/** Splits `ADDR:PORT`, `[V6]:PORT`, `:PORT`, `[V6]`, bare `V6` or `ADDR` into address text and port text. */
+function splitHostPort(text: string): { host: string; port?: string } | null {
+  if (text.startsWith("[")) {
+    const close = text.indexOf("]");
+    if (close < 0) return null;
+    const rest = text.slice(close + 1);
+    if (rest !== "" && !rest.startsWith(":")) return null;
+    return rest === "" ? { host: text.slice(1, close) } : { host: text.slice(1, close), port: rest.slice(1) };
+  }
+  const colons = (text.match(/:/g) ?? []).length;
+  if (colons > 1) return { host: text }; // bare IPv6, no port
+  if (colons === 1) {
+    const i = text.indexOf(":");
+    return { host: text.slice(0, i), port: text.slice(i + 1) };
+  }
+  return { host: text };
+}
+
+/** The address part of a service: `:80`, `ADDR:PORT`, `[V6]:PORT`, `.5:80`. */
+export function parseEndpoint(text: string, span: Span): Result<{ addr?: AddrLit; port: number }> {
+  if (/^\d+$/.test(text)) {
+    return fail("missing-address", `\`${text}\` is not a service address`, span, `write \`:${text}\` for port ${text} on the current VIP`);
+  }
+  const hp = splitHostPort(text);
+  if (!hp) return fail("invalid-address", `\`${text}\` is not ADDR:PORT`, span);
+  if (hp.port === undefined) {
+    const looksV6 = hp.host.includes(":");
+    return fail(
+      "missing-port",
+      `a service needs a port: \`${text}\` has none`,
+      span,
+      looksV6 ? `write \`[${hp.host}]:80\`` : `write \`${hp.host}:80\``,
+    );
+  }
+  const port = parsePort(hp.port, span, true);
+  if (!port.ok) return port;
+  if (hp.host === "") return ok({ port: port.value });
+  const addr = parseAddrLit(hp.host, span);
+  if (!addr.ok) return addr;
+  return ok({ addr: addr.value, port: port.value });
+}
+
+/**
+ * A real server: `ADDR[:PORT]`, `[V6][:PORT]`, bare V6, `.N[:PORT]`. A word
+ * that is none of these but close to a keyword (`drr`) is reported as that
+ * typo, through `typo`.
+ */
+export function parseRsTarget(
+  text: string,
+  span: Span,
+  suggestions: Iterable<string>,
+  typo: (guess: string) => { code: string; what: string; words: string[] } | undefined,
+): Result<RsTarget> {
+  const hp = splitHostPort(text);
+  const addr = hp ? parseAddrLit(hp.host, span) : undefined;
+  if (!hp || !addr || !addr.ok) {
+    const guess = /^[A-Za-z-]+$/.test(text) ? closest(text, suggestions) : undefined;
+    const kind = guess === undefined ? undefined : typo(guess);
+    if (guess !== undefined && kind) {
+      return fail(kind.code, `unknown ${kind.what} \`${text}\``, span, `did you mean \`${guess}\`? ${kind.what}s: ${kind.words.join(", ")}`);
+    }
+    const hint = guess !== undefined ? `did you mean \`${guess}\`?` : "write ADDR, ADDR:PORT, [IPV6]:PORT or .N";
+    return fail("invalid-address", `\`${text}\` is not a real server address`, span, hint);
+  }
+  if (hp.port === undefined) return ok({ addr: addr.value, span });
+  const port = parsePort(hp.port, span, true);
+  if (!port.ok) return port;
+  return ok({ addr: addr.value, port: port.value, span });
+}
+
+export function parseServiceSpecFwmark(text: string, markSpan: Span, ipv6: boolean, span: Span): Result<ServiceSpec> {
+  const mark = parseInteger(text, markSpan, "a firewall mark", limits.fwmark.min, limits.fwmark.max, "invalid-fwmark");
+  if (!mark.ok) return mark;
+  return ok({ kind: "fwmark", mark: mark.value, ipv6, span });
+}
+
+/** A persistence netmask: dotted (`255.255.255.0`) or a prefix length (`24`, `/64`). */
+export function parseNetmask(text: string, span: Span): Result<number> {
+  const t = text.replace(/^\//, "");
+  if (/^\d+$/.test(t)) return parseInteger(t, span, "a netmask prefix", 1, 128, "invalid-netmask");
+  const ip = parseIPv4(t);
+  const prefix = ip ? netmaskToPrefix(ip) : null;
+  if (prefix === null || prefix === 0) {
+    return fail("invalid-netmask", `\`${text}\` is not a netmask`, span, "write a mask like 255.255.255.0 or a prefix length like 24");
+  }
+  return ok(prefix);
+}
+
+export function parseFlags(text: string, span: Span): Result<string[]> {
+  const flags = text.split(",");
+  const out: string[] = [];
+  for (const f of flags) {
+    if (!(f in schedulerFlags)) {
+      const hint = didYouMean(f, Object.keys(schedulerFlags)) ?? `flags are ${Object.keys(schedulerFlags).join(", ")}`;
+      return fail("unknown-flag", `unknown scheduler flag \`${f}\``, span, hint);
+    }
+    if (out.includes(f)) return fail("duplicate-option", `scheduler flag \`${f}\` is given twice`, span);
+    out.push(f);
+  }
+  return ok(out);
+}
+
+const ifaceRe = /^[A-Za-z0-9_.:@-]{1,15}$/;
+
+export function parseIface(text: string, span: Span): Result<string> {
+  if (!ifaceRe.test(text) || text === "." || text === "..") {
+    return fail(
+      "invalid-interface",
+      `\`${text}\` is not a valid interface name`,
+      span,
+      "interface names are 1 to 15 letters, digits or _ . : @ -",
+    );
+  }
+  return ok(text);
+}
+
+const userRe = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
+const hostnameRe = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/;
+
+/** `[USER@]HOST[:PORT]`; anything a shell could read as more than a word is refused. */
+export function parseSshTarget(text: string, span: Span): Result<Transport & { kind: "ssh" }> {
+  const bad = (why: string) =>
+    fail<Transport & { kind: "ssh" }>("invalid-ssh-target", `\`${text}\` is not an ssh target: ${why}`, span, "write [USER@]HOST[:PORT]");
+  let rest = text;
+  let user: string | undefined;
+  const at = rest.lastIndexOf("@");
+  if (at >= 0) {
+    user = rest.slice(0, at);
+    rest = rest.slice(at + 1);
+    if (!userRe.test(user)) return bad("the user name is not plain");
+  }
+  const hp = splitHostPort(rest);
+  if (!hp || hp.host === "") return bad("no host");
+  const isIp = parseIp(hp.host) !== null;
+  if (!isIp && !hostnameRe.test(hp.host)) return bad("the host is not a plain name or address");
+  let port: number | undefined;
+  if (hp.port !== undefined) {
+    const p = parsePort(hp.port, span);
+    if (!p.ok) return p;
+    port = p.value;
+  }
+  const host = isIp ? parseIp(hp.host)!.text : hp.host;
+  return ok({ kind: "ssh", ...(user ? { user } : {}), host, ...(port ? { port } : {}), span });
+}
+
+const netnsRe = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+
+export function parseNetnsName(text: string, span: Span): Result<string> {
+  if (!netnsRe.test(text)) {
+    return fail("invalid-netns", `\`${text}\` is not a plain namespace name`, span, "use letters, digits, _ . -");
+  }
+  return ok(text);
+}
+
+const hostNameRe = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+export function parseHostName(text: string, span: Span): Result<string> {
+  if (!hostNameRe.test(text)) {
+    return fail("invalid-host", `\`${text}\` is neither an address nor a plain host name`, span);
+  }
+  return ok(text);
+}
+
+/** `90`, `90s`, `5m`, `1h` -> seconds. */
+export function parseDuration(text: string, span: Span): Result<number> {
+  const m = /^(\d+)([smh]?)$/.exec(text);
+  if (!m) return fail("invalid-duration", `\`${text}\` is not a duration`, span, "write e.g. 90s, 5m or 1h");
+  const n = Number(m[1]) * (m[2] === "h" ? 3600 : m[2] === "m" ? 60 : 1);
+  const { min, max } = limits.confirmed;
+  if (n < min || n > max) return fail("invalid-duration", `a confirmation window must be from 1s to 7 days`, span);
+  return ok(n);
+}
