@@ -1,0 +1,335 @@
+/**
+ * Statements -> candidate configuration. Pure: takes a configuration and a
+ * context, returns new ones with the diagnostics. `vip`, `service`,
+ * `add rs`, `arp hide` and `host` are declarative: each makes its object
+ * exist with the options given and ipvsadm's defaults for the rest, so
+ * evaluating a script twice gives the same configuration.
+ */
+import {
+  error,
+  maxPrefix,
+  printAddr,
+  printServiceSpec,
+  warning,
+  type AddrLit,
+  type ConfigStatement,
+  type Diagnostic,
+  type Family,
+  type RsOpts,
+  type RsTarget,
+  type ServiceSpec,
+  type ServiceStmt,
+  type Span,
+} from "../lang/index.js";
+import { checkDest, checkService } from "./checks.js";
+import { destKeyOf, serviceKeyOf } from "./keys.js";
+import type { Config, Context, HostDef, RealDef, ServiceDef, VipDef } from "./types.js";
+
+interface Work {
+  vips: Map<string, VipDef>;
+  services: Map<string, ServiceDef>;
+  hosts: Map<string, HostDef>;
+}
+
+export interface EvalResult {
+  readonly config: Config;
+  readonly context: Context;
+  readonly diagnostics: Diagnostic[];
+}
+
+const DEFAULT_SCHEDULER = "wlc";
+const DEFAULT_PERSISTENCE = 360;
+
+class Evaluator {
+  readonly diags: Diagnostic[] = [];
+  constructor(
+    public work: Work,
+    public ctx: { vip: string | null; service: string | null },
+  ) {}
+
+  err(code: string, message: string, span: Span, hint?: string): void {
+    this.diags.push(error(code, message, span, hint ? { hint } : {}));
+  }
+
+  /** `.2` against the current VIP; a full address as is. */
+  resolve(a: AddrLit): { addr: string; family: Family } | undefined {
+    if (a.kind === "ip") return { addr: a.addr, family: a.family };
+    const vip = this.ctx.vip;
+    if (!vip) {
+      this.err("no-vip", `\`${printAddr(a)}\` is shorthand for an address in the current VIP's network, but there is no current VIP`, a.span, "declare one first: `vip ADDR`");
+      return undefined;
+    }
+    if (vip.includes(":")) {
+      this.err("shorthand-ipv6", `\`${printAddr(a)}\` shorthand works only with an IPv4 VIP; the current VIP is ${vip}`, a.span, "write the full IPv6 address");
+      return undefined;
+    }
+    const parts = vip.split(".").map(Number);
+    parts.splice(4 - a.octets.length, a.octets.length, ...a.octets);
+    return { addr: parts.join("."), family: 4 };
+  }
+
+  /** The key of a service named by a spec (for service, del service, use service). */
+  specKey(spec: ServiceSpec): { key: string; proto: ServiceDef["proto"]; addr: string | null; port: number; fwmark: number | null; family: Family } | undefined {
+    if (spec.kind === "fwmark") {
+      const family: Family = spec.ipv6 ? 6 : 4;
+      return { key: serviceKeyOf({ proto: null, addr: null, port: 0, fwmark: spec.mark, family }), proto: null, addr: null, port: 0, fwmark: spec.mark, family };
+    }
+    let addr: { addr: string; family: Family } | undefined;
+    if (spec.addr) addr = this.resolve(spec.addr);
+    else if (this.ctx.vip) addr = { addr: this.ctx.vip, family: this.ctx.vip.includes(":") ? 6 : 4 };
+    else {
+      this.err("no-vip", `\`${printServiceSpec(spec)}\` has no address and there is no current VIP`, spec.span, `declare one first (\`vip ADDR\`) or write ADDR:${spec.port}`);
+      return undefined;
+    }
+    if (!addr) return undefined;
+    const proto = spec.proto?.value ?? "tcp";
+    const s = { proto, addr: addr.addr, port: spec.port, fwmark: null, family: addr.family };
+    return { key: serviceKeyOf(s), ...s };
+  }
+
+  vip(s: ConfigStatement & { kind: "vip" }): void {
+    const r = this.resolve(s.addr);
+    if (!r) return;
+    const prefix = s.prefix?.value ?? maxPrefix(r.family);
+    if (s.prefix && s.prefix.value > maxPrefix(r.family)) {
+      return this.err("invalid-prefix", `an IPv${r.family} prefix is at most ${maxPrefix(r.family)}`, s.prefix.span);
+    }
+    const prior = this.work.vips.get(r.addr);
+    this.work.vips.set(r.addr, {
+      addr: r.addr,
+      family: r.family,
+      prefix,
+      iface: s.iface?.value ?? null,
+      arpHide: prior?.arpHide ?? null,
+      span: s.span,
+    });
+    if (this.ctx.vip !== r.addr) this.ctx.service = null;
+    this.ctx.vip = r.addr;
+  }
+
+  service(s: ServiceStmt): void {
+    const k = this.specKey(s.spec);
+    if (!k) return;
+    const o = s.opts;
+    const persistence = o.persistent ? (o.persistent.value ?? DEFAULT_PERSISTENCE) : null;
+    const def: ServiceDef = {
+      key: k.key,
+      proto: k.proto,
+      addr: k.addr,
+      port: k.port,
+      fwmark: k.fwmark,
+      family: k.family,
+      scheduler: o.scheduler?.value ?? DEFAULT_SCHEDULER,
+      persistence,
+      netmask: o.netmask?.value ?? maxPrefix(k.family),
+      flags: o.flags?.value ?? [],
+      onePacket: !!o.onePacket,
+      pe: o.pe?.value ?? null,
+      vip: k.addr ?? this.ctx.vip,
+      reals: this.work.services.get(k.key)?.reals ?? new Map(),
+      span: s.span,
+    };
+    const problems = checkService(def, s);
+    this.diags.push(...problems);
+    if (problems.some((d) => d.severity === "error")) return;
+    this.work.services.set(k.key, def);
+    this.ctx.service = k.key;
+    if (k.addr) this.ctx.vip = k.addr;
+  }
+
+  currentService(span: Span): ServiceDef | undefined {
+    const key = this.ctx.service;
+    const svc = key ? this.work.services.get(key) : undefined;
+    if (!svc) this.err("no-service", "there is no current service for these real servers", span, "declare one first: `service :PORT SCHEDULER`, or `use service SPEC`");
+    return svc;
+  }
+
+  target(t: RsTarget, svc: ServiceDef): { addr: string; family: Family; port: number; key: string } | undefined {
+    const r = this.resolve(t.addr);
+    if (!r) return undefined;
+    const port = t.port ?? (svc.fwmark !== null ? 0 : svc.port);
+    return { ...r, port, key: destKeyOf({ addr: r.addr, port }) };
+  }
+
+  buildDest(t: RsTarget, base: Omit<RealDef, "key" | "span"> | undefined, opts: RsOpts, svc: ServiceDef, span: Span): RealDef | undefined {
+    const r = this.target(t, svc);
+    if (!r) return undefined;
+    const method = opts.method?.value ?? base?.method ?? "dr";
+    const keepTun = method === "tun";
+    const def: RealDef = {
+      key: r.key,
+      addr: r.addr,
+      family: r.family,
+      port: r.port,
+      method,
+      weight: opts.weight?.value ?? base?.weight ?? 1,
+      uThreshold: opts.max?.value ?? base?.uThreshold ?? 0,
+      lThreshold: opts.min?.value ?? base?.lThreshold ?? 0,
+      ...(keepTun ? tunFields(opts, base) : {}),
+      span,
+    };
+    const problems = checkDest(def, svc, t, opts);
+    this.diags.push(...problems);
+    return problems.some((d) => d.severity === "error") ? undefined : def;
+  }
+
+  withReals(svc: ServiceDef, f: (reals: Map<string, RealDef>) => void): void {
+    const reals = new Map(svc.reals);
+    f(reals);
+    this.work.services.set(svc.key, { ...svc, reals });
+  }
+
+  addRs(s: ConfigStatement & { kind: "add-rs" }): void {
+    const svc = this.currentService(s.span);
+    if (!svc) return;
+    this.withReals(svc, (reals) => {
+      for (const t of s.targets) {
+        const d = this.buildDest(t, undefined, s.opts, svc, s.span);
+        if (d) reals.set(d.key, d);
+      }
+    });
+  }
+
+  setRs(s: ConfigStatement & { kind: "set-rs" }): void {
+    const svc = this.currentService(s.span);
+    if (!svc) return;
+    this.withReals(svc, (reals) => {
+      for (const t of s.targets) {
+        const r = this.target(t, svc);
+        if (!r) continue;
+        const prior = reals.get(r.key);
+        if (!prior) {
+          this.err("unknown-rs", `${r.key} is not a real server of ${svc.key}`, t.span, `add it with \`add rs ${printAddr(t.addr)}\``);
+          continue;
+        }
+        const d = this.buildDest(t, prior, s.opts, svc, s.span);
+        if (d) reals.set(d.key, d);
+      }
+    });
+  }
+
+  delRs(s: ConfigStatement & { kind: "del-rs" }): void {
+    const svc = this.currentService(s.span);
+    if (!svc) return;
+    this.withReals(svc, (reals) => {
+      for (const t of s.targets) {
+        const r = this.target(t, svc);
+        if (r && !reals.delete(r.key)) {
+          this.diags.push(warning("not-found", `${r.key} is not a real server of ${svc.key}: nothing to delete`, t.span));
+        }
+      }
+    });
+  }
+
+  delService(s: ConfigStatement & { kind: "del-service" }): void {
+    const k = this.specKey(s.spec);
+    if (!k) return;
+    if (!this.work.services.delete(k.key)) {
+      this.diags.push(warning("not-found", `there is no service ${k.key}: nothing to delete`, s.spec.span));
+    }
+    if (this.ctx.service === k.key) this.ctx.service = null;
+  }
+
+  delVip(s: ConfigStatement & { kind: "del-vip" }): void {
+    const r = this.resolve(s.addr);
+    if (!r) return;
+    if (!this.work.vips.delete(r.addr)) {
+      this.diags.push(warning("not-found", `there is no VIP ${r.addr}: nothing to delete`, s.addr.span));
+    }
+    for (const [key, svc] of this.work.services) if (svc.vip === r.addr) this.work.services.delete(key);
+    if (this.ctx.vip === r.addr) this.ctx = { vip: null, service: null };
+    else if (this.ctx.service && !this.work.services.has(this.ctx.service)) this.ctx.service = null;
+  }
+
+  useService(s: ConfigStatement & { kind: "use-service" }): void {
+    const k = this.specKey(s.spec);
+    if (!k) return;
+    const svc = this.work.services.get(k.key);
+    if (!svc) return this.err("unknown-service", `there is no service ${k.key}`, s.spec.span, `declare it with \`service ${printServiceSpec(s.spec)}\``);
+    this.ctx.service = k.key;
+    if (svc.vip) this.ctx.vip = svc.vip;
+  }
+
+  useVip(s: ConfigStatement & { kind: "use-vip" }): void {
+    const r = this.resolve(s.addr);
+    if (!r) return;
+    if (!this.work.vips.has(r.addr)) return this.err("unknown-vip", `there is no VIP ${r.addr}`, s.addr.span, `declare it with \`vip ${r.addr}\``);
+    this.ctx = { vip: r.addr, service: null };
+  }
+
+  arpHide(s: ConfigStatement & { kind: "arp-hide" }): void {
+    const vip = this.ctx.vip ? this.work.vips.get(this.ctx.vip) : undefined;
+    if (!vip) {
+      return this.err("no-vip", this.ctx.vip ? `${this.ctx.vip} is not declared as a VIP` : "there is no current VIP to hide", s.span, "declare it first: `vip ADDR [on IFACE]`");
+    }
+    if (vip.family === 6) {
+      return this.err("arp-hide-ipv6", `ARP is IPv4 only; ${vip.addr} is an IPv6 VIP`, s.span, "IPv6 real servers need the VIP on lo without ARP hiding");
+    }
+    const via = s.via?.value ?? "arptables";
+    const dev = s.dev?.value ?? (via === "sysctl" ? "lo" : "eth0");
+    this.work.vips.set(vip.addr, { ...vip, arpHide: { via, dev, span: s.span } });
+  }
+
+  host(s: ConfigStatement & { kind: "host" }): void {
+    let def: HostDef | undefined;
+    const subj = s.subject;
+    if (subj.kind === "director") def = { key: "director", subject: { kind: "director" }, transport: s.transport, span: s.span };
+    else if (subj.kind === "name") def = { key: subj.name, subject: { kind: "name", name: subj.name }, transport: s.transport, span: s.span };
+    else {
+      const r = this.resolve(subj.addr);
+      if (r) def = { key: r.addr, subject: { kind: "addr", addr: r.addr }, transport: s.transport, span: s.span };
+    }
+    if (def) this.work.hosts.set(def.key, def);
+  }
+
+  run(s: ConfigStatement): void {
+    switch (s.kind) {
+      case "vip":
+        return this.vip(s);
+      case "service":
+        return this.service(s);
+      case "add-rs":
+        return this.addRs(s);
+      case "set-rs":
+        return this.setRs(s);
+      case "del-rs":
+        return this.delRs(s);
+      case "del-service":
+        return this.delService(s);
+      case "del-vip":
+        return this.delVip(s);
+      case "use-service":
+        return this.useService(s);
+      case "use-vip":
+        return this.useVip(s);
+      case "arp-hide":
+        return this.arpHide(s);
+      case "host":
+        return this.host(s);
+      case "clear":
+        this.work = { vips: new Map(), services: new Map(), hosts: new Map() };
+        this.ctx = { vip: null, service: null };
+        return;
+    }
+  }
+}
+
+function tunFields(opts: RsOpts, base: Omit<RealDef, "key" | "span"> | undefined): Pick<RealDef, "tunType" | "tunPort" | "tunCsum"> {
+  const tunType = opts.tunType?.value ?? base?.tunType ?? "ipip";
+  const changedType = opts.tunType && base?.tunType !== opts.tunType.value;
+  const tunPort = opts.tunPort?.value ?? (changedType ? undefined : base?.tunPort);
+  const tunCsum = opts.csum?.value ?? (changedType ? undefined : base?.tunCsum);
+  return {
+    tunType,
+    ...(tunPort !== undefined ? { tunPort } : {}),
+    ...(tunType !== "ipip" ? { tunCsum: tunCsum ?? "nocsum" } : {}),
+  };
+}
+
+/** Applies statements to a configuration. The input is not changed. */
+export function evaluate(statements: readonly ConfigStatement[], config: Config, context: Context): EvalResult {
+  const work: Work = { vips: new Map(config.vips), services: new Map(config.services), hosts: new Map(config.hosts) };
+  const ev = new Evaluator(work, { ...context });
+  for (const s of statements) ev.run(s);
+  return { config: ev.work, context: { ...ev.ctx }, diagnostics: ev.diags };
+}

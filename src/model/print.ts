@@ -1,0 +1,119 @@
+/**
+ * Configuration -> a canonical, readable lvsh script. Evaluating the output
+ * from an empty configuration gives the same configuration back. Used by
+ * `show candidate`, revisions and `import`.
+ */
+import { maxPrefix, printName, printNetmask } from "../lang/index.js";
+import { describeTransport, transportSpec } from "./hosts.js";
+import type { Config, HostDef, RealDef, ServiceDef, VipDef } from "./types.js";
+
+function hostLine(h: HostDef): string {
+  const subject = h.subject.kind === "director" ? "director" : h.subject.kind === "addr" ? h.subject.addr : h.subject.name;
+  const t = transportSpec(h.transport);
+  const via = t.kind === "netns" ? `netns ${printName(t.name)}` : describeTransport(t);
+  return `host ${subject} via ${via}`;
+}
+
+function vipLine(v: VipDef): string {
+  const prefix = v.prefix === maxPrefix(v.family) ? "" : `/${v.prefix}`;
+  return `vip ${v.addr}${prefix}${v.iface ? ` on ${v.iface}` : ""}`;
+}
+
+function arpLine(v: VipDef): string | undefined {
+  const h = v.arpHide;
+  if (!h) return undefined;
+  const defDev = h.via === "sysctl" ? "lo" : "eth0";
+  return ["arp hide on rs", h.via === "sysctl" ? "via sysctl" : "", h.dev !== defDev ? `dev ${h.dev}` : ""].filter(Boolean).join(" ");
+}
+
+/** `:80` when the service is on the current VIP, else the full address. */
+function serviceLine(s: ServiceDef, currentVip: string | null): string {
+  const parts = ["service"];
+  if (s.fwmark !== null) parts.push(`fwmark ${s.fwmark}`, ...(s.family === 6 ? ["ipv6"] : []));
+  else {
+    if (s.proto !== "tcp") parts.push(s.proto!);
+    if (s.addr === currentVip) parts.push(`:${s.port}`);
+    else parts.push(s.family === 6 ? `[${s.addr}]:${s.port}` : `${s.addr}:${s.port}`);
+  }
+  parts.push(s.scheduler);
+  if (s.persistence !== null) parts.push(`persistent ${s.persistence}`);
+  if (s.netmask !== maxPrefix(s.family)) parts.push(`netmask ${printNetmask(s.netmask, s.family)}`);
+  if (s.flags.length) parts.push(`flags ${s.flags.join(",")}`);
+  if (s.onePacket) parts.push("one-packet");
+  if (s.pe) parts.push(`pe ${s.pe}`);
+  return parts.join(" ");
+}
+
+function destOptions(r: RealDef): string {
+  const parts: string[] = [r.method];
+  if (r.method === "tun") {
+    if (r.tunType && r.tunType !== "ipip") parts.push(`type ${r.tunType}`);
+    if (r.tunPort !== undefined) parts.push(`port ${r.tunPort}`);
+    if (r.tunCsum && r.tunCsum !== "nocsum") parts.push(r.tunCsum);
+  }
+  if (r.weight !== 1) parts.push(`weight ${r.weight}`);
+  if (r.lThreshold) parts.push(`min ${r.lThreshold}`);
+  if (r.uThreshold) parts.push(`max ${r.uThreshold}`);
+  return parts.join(" ");
+}
+
+/** `.2` when the address shares the first three octets of the current VIP. */
+function destAddr(r: RealDef, s: ServiceDef, currentVip: string | null): string {
+  let a = r.addr;
+  if (currentVip && r.family === 4 && !currentVip.includes(":")) {
+    const v = currentVip.split(".");
+    const d = r.addr.split(".");
+    if (v.slice(0, 3).join(".") === d.slice(0, 3).join(".")) a = `.${d[3]}`;
+  }
+  const defaultPort = s.fwmark !== null ? 0 : s.port;
+  if (r.port === defaultPort) return a;
+  return r.family === 6 ? `[${a}]:${r.port}` : `${a}:${r.port}`;
+}
+
+function destLines(s: ServiceDef, currentVip: string | null): string[] {
+  const out: string[] = [];
+  let group: string[] = [];
+  let opts = "";
+  const flush = () => {
+    if (group.length) out.push(`add rs ${group.join(" ")} ${opts}`);
+    group = [];
+  };
+  for (const r of s.reals.values()) {
+    const o = destOptions(r);
+    if (o !== opts) flush();
+    opts = o;
+    group.push(destAddr(r, s, currentVip));
+  }
+  flush();
+  return out;
+}
+
+export function printConfig(config: Config): string {
+  const lines: string[] = [];
+  for (const h of config.hosts.values()) lines.push(hostLine(h));
+  const declared = (v: string | null) => v !== null && config.vips.has(v);
+  const block = (svcs: ServiceDef[], currentVip: string | null) => {
+    for (const s of svcs) {
+      const line = serviceLine(s, currentVip);
+      lines.push(line);
+      const vipNow = s.addr ?? currentVip;
+      lines.push(...destLines(s, vipNow));
+      if (s.addr) currentVip = s.addr;
+    }
+  };
+  const services = [...config.services.values()];
+  block(services.filter((s) => s.fwmark !== null && !declared(s.vip)), null);
+  for (const v of config.vips.values()) {
+    if (lines.length) lines.push("");
+    lines.push(vipLine(v));
+    block(services.filter((s) => s.vip === v.addr), v.addr);
+    const arp = arpLine(v);
+    if (arp) lines.push(arp);
+  }
+  const others = services.filter((s) => s.fwmark === null && !declared(s.vip));
+  if (others.length) {
+    if (lines.length) lines.push("");
+    block(others, null);
+  }
+  return lines.length ? lines.join("\n") + "\n" : "";
+}

@@ -1,0 +1,136 @@
+/**
+ * Desired and running state share these types (STYLE §4): the compiler
+ * produces a State from the candidate; the readers parse `ipvsadm -Sn`,
+ * `arptables-save`, `ip -j addr` and sysctl into the same State.
+ */
+import type { CsumMode, Family, Method, Proto, Span, Transport, TunType, ArpVia } from "../lang/index.js";
+
+/** A real server as IPVS holds it (ipvsadm calls it a destination). */
+export interface Dest {
+  readonly addr: string;
+  readonly family: Family;
+  readonly port: number;
+  readonly method: Method;
+  readonly weight: number;
+  /** `max`, ipvsadm -x; 0 = no limit. */
+  readonly uThreshold: number;
+  /** `min`, ipvsadm -y; 0 = none. */
+  readonly lThreshold: number;
+  readonly tunType?: TunType;
+  readonly tunPort?: number;
+  readonly tunCsum?: CsumMode;
+}
+
+/** A virtual service as IPVS holds it. */
+export interface IpvsService {
+  /** null for a fwmark service. */
+  readonly proto: Proto | null;
+  readonly addr: string | null;
+  readonly port: number;
+  readonly fwmark: number | null;
+  readonly family: Family;
+  readonly scheduler: string;
+  /** Persistence timeout in seconds; null = not persistent. */
+  readonly persistence: number | null;
+  /** Persistence granularity as a prefix length (32/128 = per client). */
+  readonly netmask: number;
+  readonly flags: readonly string[];
+  readonly onePacket: boolean;
+  readonly pe: string | null;
+  readonly dests: readonly Dest[];
+}
+
+export interface ArpRule {
+  readonly chain: "INPUT" | "OUTPUT";
+  readonly target: "DROP" | "mangle";
+  readonly src?: string;
+  readonly dst?: string;
+  readonly iface?: string;
+  readonly mangleIpS?: string;
+}
+
+export interface AddrEntry {
+  readonly addr: string;
+  readonly prefix: number;
+  readonly dev: string;
+}
+
+/** What lvsh manages on one host. */
+export interface HostState {
+  readonly ipvs: readonly IpvsService[];
+  readonly arp: readonly ArpRule[];
+  readonly addrs: readonly AddrEntry[];
+  /** Only the sysctls lvsh touches; a key that is absent was not read. */
+  readonly sysctls: Readonly<Record<string, string>>;
+}
+
+export interface State {
+  readonly hosts: Readonly<Record<string, HostState>>;
+}
+
+export const emptyHost: HostState = Object.freeze({ ipvs: [], arp: [], addrs: [], sysctls: {} });
+
+/* ---------------- the candidate configuration (what the language describes) ---------------- */
+
+export interface ArpHideDef {
+  readonly via: ArpVia;
+  readonly dev: string;
+  readonly span: Span;
+}
+
+export interface VipDef {
+  readonly addr: string;
+  readonly family: Family;
+  readonly prefix: number;
+  /** Bound on the director to this interface; null = lvsh does not bind it. */
+  readonly iface: string | null;
+  readonly arpHide: ArpHideDef | null;
+  readonly span: Span;
+}
+
+export interface RealDef extends Dest {
+  readonly key: string;
+  readonly span: Span;
+}
+
+export interface ServiceDef extends Omit<IpvsService, "dests"> {
+  readonly key: string;
+  /** The VIP this service belongs to (its address, or the current VIP of a fwmark service). */
+  readonly vip: string | null;
+  readonly reals: ReadonlyMap<string, RealDef>;
+  readonly span: Span;
+}
+
+export type HostSubjectKey = { readonly kind: "director" } | { readonly kind: "addr"; readonly addr: string } | { readonly kind: "name"; readonly name: string };
+
+/** How a host is reached, without source positions (plans and revisions carry it). */
+export type TransportSpec =
+  | { readonly kind: "ssh"; readonly user?: string; readonly host: string; readonly port?: number }
+  | { readonly kind: "netns"; readonly name: string }
+  | { readonly kind: "local" };
+
+export interface HostDef {
+  /** `director`, an address, or a name. */
+  readonly key: string;
+  readonly subject: HostSubjectKey;
+  readonly transport: Transport;
+  readonly span: Span;
+}
+
+export interface Config {
+  readonly vips: ReadonlyMap<string, VipDef>;
+  readonly services: ReadonlyMap<string, ServiceDef>;
+  readonly hosts: ReadonlyMap<string, HostDef>;
+}
+
+export function emptyConfig(): Config {
+  return { vips: new Map(), services: new Map(), hosts: new Map() };
+}
+
+/** Where statements apply: the current VIP and service. */
+export interface Context {
+  readonly vip: string | null;
+  readonly service: string | null;
+}
+
+export const emptyContext: Context = Object.freeze({ vip: null, service: null });

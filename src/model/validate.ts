@@ -1,0 +1,59 @@
+/**
+ * Checks on the whole candidate, after all statements: what no single
+ * statement can know (an `arp hide` with nothing to hide, real servers in
+ * dr mode that still answer ARP for the VIP ...).
+ */
+import { error, inSubnet, maxPrefix, parseIp, warning, type Diagnostic } from "../lang/index.js";
+import { realServerHost } from "./hosts.js";
+import type { Config, RealDef, VipDef } from "./types.js";
+
+function realsOf(config: Config, vip: VipDef): RealDef[] {
+  const out: RealDef[] = [];
+  for (const svc of config.services.values()) if (svc.vip === vip.addr) out.push(...svc.reals.values());
+  return out;
+}
+
+export function validate(config: Config): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const vip of config.vips.values()) {
+    const reals = realsOf(config, vip);
+    const hidden = reals.filter((r) => r.method !== "nat" && r.family === 4);
+    if (vip.arpHide && hidden.length === 0) {
+      out.push(
+        error("arp-hide-no-rs", `\`arp hide on rs\` for ${vip.addr}, but it has no dr or tun real server to hide it on`, vip.arpHide.span, {
+          hint: "add real servers first: `add rs .2 .3 dr`",
+        }),
+      );
+    }
+    if (!vip.arpHide && vip.family === 4 && hidden.some((r) => r.method === "dr")) {
+      out.push(
+        warning("dr-without-arp-hide", `dr real servers of ${vip.addr} must accept it without answering ARP for it, or they steal its traffic`, vip.span, {
+          hint: "add `arp hide on rs`, unless you hide it on the real servers yourself",
+        }),
+      );
+    }
+    if (vip.prefix < maxPrefix(vip.family)) {
+      const net = parseIp(vip.addr)!;
+      for (const r of reals) {
+        if (r.method === "nat" && !inSubnet(parseIp(r.addr)!, net, vip.prefix)) {
+          out.push(
+            warning("nat-other-subnet", `NAT real server ${r.addr} is outside ${vip.addr}/${vip.prefix}: its replies must route back through the director`, r.span),
+          );
+        }
+      }
+    }
+  }
+  for (const svc of config.services.values()) {
+    if (svc.reals.size === 0) {
+      out.push(warning("service-without-rs", `${svc.key} has no real servers: connections to it will be refused`, svc.span));
+    }
+  }
+  const used = new Set<string>(["director"]);
+  for (const svc of config.services.values()) for (const r of svc.reals.values()) used.add(realServerHost(config, r.addr).name);
+  for (const h of config.hosts.values()) {
+    if (!used.has(h.key)) {
+      out.push(warning("unused-host", `host ${h.key} is not the director nor any real server's host`, h.span));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+/** Test helpers: source -> configuration, desired state, plan. */
+import { parse, type ConfigStatement, type Diagnostic } from "../../src/lang/index.js";
+import { compile, emptyConfig, emptyContext, evaluate, validate, type Config, type State } from "../../src/model/index.js";
+import { makePlan, type Plan } from "../../src/plan/index.js";
+
+export interface Loaded {
+  config: Config;
+  diagnostics: Diagnostic[];
+  codes: string[];
+  errors: string[];
+}
+
+export function load(src: string, base: Config = emptyConfig()): Loaded {
+  const p = parse(src, "t.lvsh");
+  const statements = p.statements.filter((s): s is ConfigStatement => !["show", "commit", "confirm", "rollback", "abort", "save", "load", "help"].includes(s.kind));
+  const e = evaluate(statements, base, emptyContext);
+  const diagnostics = [...p.diagnostics, ...e.diagnostics, ...validate(e.config)];
+  return {
+    config: e.config,
+    diagnostics,
+    codes: diagnostics.map((d) => d.code),
+    errors: diagnostics.filter((d) => d.severity === "error").map((d) => d.code),
+  };
+}
+
+/** A configuration as plain data without source positions, for equality. */
+export function plain(c: Config): unknown {
+  const strip = (v: unknown): unknown => {
+    if (v instanceof Map) return [...v.entries()].map(([k, x]) => [k, strip(x)]);
+    if (Array.isArray(v)) return v.map(strip);
+    if (v && typeof v === "object") {
+      return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "span").map(([k, x]) => [k, strip(x)]));
+    }
+    return v;
+  };
+  return strip(c);
+}
+
+export function planOf(src: string, running: State = { hosts: {} }): Plan {
+  const l = load(src);
+  if (l.errors.length) throw new Error(`errors: ${l.errors.join(", ")}`);
+  return makePlan(running, compile(l.config));
+}
+
+export const SEED = "vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3 dr; arp hide on rs";

@@ -1,0 +1,182 @@
+/** Semantics of the configuration statements, and every model diagnostic. */
+import { describe, expect, it } from "vitest";
+import { compile } from "../../src/model/index.js";
+import { load, plain, SEED } from "../helpers/load.js";
+
+describe("evaluation", () => {
+  it("builds the seed's balancer", () => {
+    const { config, diagnostics } = load(SEED);
+    expect(diagnostics).toEqual([]);
+    const vip = config.vips.get("172.25.254.10")!;
+    expect(vip).toMatchObject({ prefix: 32, iface: "eth0", arpHide: { via: "arptables", dev: "eth0" } });
+    const svc = config.services.get("tcp 172.25.254.10:80")!;
+    expect(svc).toMatchObject({ scheduler: "rr", persistence: null, vip: "172.25.254.10" });
+    expect([...svc.reals.values()].map((r) => [r.key, r.method, r.weight])).toEqual([
+      ["172.25.254.2:80", "dr", 1],
+      ["172.25.254.3:80", "dr", 1],
+    ]);
+  });
+
+  it("is idempotent: the same script twice gives the same configuration", () => {
+    const src = `${SEED}\nservice udp :53 sh flags sh-port persistent\nadd rs .7 nat weight 3\nhost .2 via netns rs1`;
+    const once = load(src);
+    const twice = load(src, once.config);
+    expect(plain(twice.config)).toEqual(plain(once.config));
+  });
+
+  it("is declarative: a statement gives its object exactly the options named, ipvsadm's defaults for the rest", () => {
+    const { config } = load("vip 192.0.2.10 on eth0; service :80 rr persistent 60; add rs .2 weight 5 max 10; service :80; add rs .2");
+    const svc = config.services.get("tcp 192.0.2.10:80")!;
+    expect(svc.scheduler).toBe("wlc");
+    expect(svc.persistence).toBeNull();
+    expect(svc.reals.get("192.0.2.2:80")).toMatchObject({ weight: 1, uThreshold: 0 });
+  });
+
+  it("keeps the real servers of a service that is declared again", () => {
+    const { config } = load("vip 192.0.2.10; service :80 rr; add rs .2 .3; service :80 wrr");
+    expect(config.services.get("tcp 192.0.2.10:80")!.reals.size).toBe(2);
+  });
+
+  it("`set rs` changes only what it names", () => {
+    const { config, diagnostics } = load("vip 192.0.2.10; service :80 rr; add rs .2 tun type gue port 6080 weight 4; set rs .2 max 100 min 50");
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(config.services.get("tcp 192.0.2.10:80")!.reals.get("192.0.2.2:80")).toMatchObject({
+      method: "tun",
+      tunType: "gue",
+      tunPort: 6080,
+      tunCsum: "nocsum",
+      weight: 4,
+      uThreshold: 100,
+      lThreshold: 50,
+    });
+  });
+
+  it("drops tunnel options when a real server leaves tun", () => {
+    const { config } = load("vip 192.0.2.10; service :80 rr; add rs .2 tun type gre csum; set rs .2 dr");
+    const r = config.services.get("tcp 192.0.2.10:80")!.reals.get("192.0.2.2:80")!;
+    expect(r.method).toBe("dr");
+    expect(r.tunType).toBeUndefined();
+  });
+
+  it("resolves shorthand against the current VIP, one or two octets", () => {
+    const { config } = load("vip 10.1.2.3; service :80; add rs .9 .5.6 .4.5.6");
+    expect([...config.services.get("tcp 10.1.2.3:80")!.reals.keys()]).toEqual(["10.1.2.9:80", "10.1.5.6:80", "10.4.5.6:80"]);
+  });
+
+  it("moves the context with vip, service and use", () => {
+    const { config, errors } = load(
+      "vip 192.0.2.10; service :80; vip 192.0.2.20; service :80; use service 192.0.2.10:80; add rs .2; use vip 192.0.2.20; service :443; add rs .3",
+    );
+    expect(errors).toEqual([]);
+    expect([...config.services.get("tcp 192.0.2.10:80")!.reals.keys()]).toEqual(["192.0.2.2:80"]);
+    expect(config.services.get("tcp 192.0.2.20:80")!.reals.size).toBe(0);
+    expect([...config.services.get("tcp 192.0.2.20:443")!.reals.keys()]).toEqual(["192.0.2.3:443"]);
+  });
+
+  it("a new vip leaves no current service", () => {
+    expect(load("vip 192.0.2.10; service :80; vip 192.0.2.20; add rs .2").errors).toEqual(["no-service"]);
+  });
+
+  it("deletes real servers, services and VIPs (with their services)", () => {
+    const { config } = load("vip 192.0.2.10; service :80; add rs .2 .3; service :443; add rs .2; del rs .3; use service :80; del rs .3; vip 192.0.2.20; service :80; del vip 192.0.2.10");
+    expect([...config.vips.keys()]).toEqual(["192.0.2.20"]);
+    expect([...config.services.keys()]).toEqual(["tcp 192.0.2.20:80"]);
+  });
+
+  it("warns when deleting what is not there", () => {
+    expect(load("vip 192.0.2.10; service :80; del rs .9; del service :81; del vip 192.0.2.99").codes).toEqual([
+      "not-found",
+      "not-found",
+      "not-found",
+      "service-without-rs",
+    ]);
+  });
+
+  it("`clear` empties the candidate", () => {
+    const { config } = load(`${SEED}; host .2 via netns rs1; clear; vip 192.0.2.1`);
+    expect([...config.vips.keys()]).toEqual(["192.0.2.1"]);
+    expect(config.services.size + config.hosts.size).toBe(0);
+  });
+
+  it("defaults: wlc, weight 1, dr, persistence 360, /32, the service's port", () => {
+    const { config } = load("vip 192.0.2.10; service :443 persistent; add rs .2");
+    const svc = config.services.get("tcp 192.0.2.10:443")!;
+    expect(svc).toMatchObject({ scheduler: "wlc", persistence: 360, netmask: 32 });
+    expect(svc.reals.get("192.0.2.2:443")).toMatchObject({ method: "dr", weight: 1, port: 443 });
+  });
+
+  it("takes IPv6 services and fwmark services", () => {
+    const { config, errors } = load("vip 2001:db8::10; service :80 sed; add rs 2001:db8::21 weight 5; service fwmark 9 ipv6 fo; add rs [2001:db8::22]");
+    expect(errors).toEqual([]);
+    expect(config.services.get("tcp [2001:db8::10]:80")!.reals.get("[2001:db8::21]:80")!.weight).toBe(5);
+    expect(config.services.get("fwmark 9 ipv6")!.reals.has("[2001:db8::22]:0")).toBe(true);
+  });
+
+  it("maps a named host to the real server it reaches", () => {
+    const { config } = load(`${SEED}; host web1 via ssh admin@172.25.254.3:2222; host .2 via netns rs1`);
+    const d = compile(config);
+    expect([...d.hosts.entries()]).toEqual([
+      ["director", { kind: "local" }],
+      ["172.25.254.2", { kind: "netns", name: "rs1" }],
+      ["web1", { kind: "ssh", user: "admin", host: "172.25.254.3", port: 2222 }],
+    ]);
+  });
+});
+
+describe("model diagnostics", () => {
+  it.each([
+    ["add rs .2", "no-service"],
+    ["host .2 via netns rs1", "no-vip"],
+    ["service :80", "no-vip"],
+    ["arp hide on rs", "no-vip"],
+    ["vip 2001:db8::10; service :80; add rs .2", "shorthand-ipv6"],
+    ["vip 192.0.2.10; add rs .2", "no-service"],
+    ["vip 192.0.2.10; service :80; set rs .2 weight 3", "unknown-rs"],
+    ["vip 192.0.2.10; use service :80", "unknown-service"],
+    ["use vip 192.0.2.10", "unknown-vip"],
+    ["vip 192.0.2.10; service :80; add rs .2:8080 dr", "rs-port-mismatch"],
+    ["vip 192.0.2.10; service :80; add rs .2:8080 tun", "rs-port-mismatch"],
+    ["vip 192.0.2.10; service :80; add rs 2001:db8::2 dr", "family-mismatch"],
+    ["vip 192.0.2.10; service :80; add rs .10", "rs-is-vip"],
+    ["vip 192.0.2.10; service :80; add rs .2 type gue", "tun-option-needs-tun"],
+    ["vip 192.0.2.10; service :80; add rs .2 tun type gue", "gue-needs-port"],
+    ["vip 192.0.2.10; service :80; add rs .2 tun port 5555", "tun-option-invalid"],
+    ["vip 192.0.2.10; service :80; add rs .2 tun type gre remcsum", "tun-option-invalid"],
+    ["vip 192.0.2.10; service :80; add rs .2 min 10", "threshold-order"],
+    ["vip 192.0.2.10; service :80; add rs .2 min 10 max 5", "threshold-order"],
+    ["vip 192.0.2.10; service :80 rr flags sh-port", "flag-scheduler-mismatch"],
+    ["vip 192.0.2.10; service :80 sh flags mh-port", "flag-scheduler-mismatch"],
+    ["vip 192.0.2.10; service :53 one-packet", "one-packet-needs-udp"],
+    ["vip 192.0.2.10; service :80 netmask 255.255.255.0", "netmask-needs-persistent"],
+    ["vip 192.0.2.10; service :80 persistent netmask 64", "invalid-netmask"],
+    ["vip 192.0.2.10; service :0 rr", "invalid-port"],
+    ["vip 2001:db8::10; service :80; add rs 2001:db8::2; arp hide on rs", "arp-hide-ipv6"],
+    ["vip 192.0.2.10; service :80; add rs .2 nat; arp hide on rs", "arp-hide-no-rs"],
+    ["vip 192.0.2.10; arp hide on rs", "arp-hide-no-rs"],
+  ])("%s -> %s", (src, code) => {
+    expect(load(src).errors).toContain(code);
+  });
+
+  it.each([
+    ["vip 192.0.2.10; service :80; add rs .2 dr", "dr-without-arp-hide"],
+    ["vip 192.0.2.10/24; service :80; add rs 198.51.100.2 nat", "nat-other-subnet"],
+    ["vip 192.0.2.10; service :80", "service-without-rs"],
+    ["vip 192.0.2.10; service udp :5060 pe sip; add rs .2 nat", "pe-without-persistence"],
+    [`${"vip 192.0.2.10; service :80; add rs .2; arp hide on rs"}; host 192.0.2.99 via netns x`, "unused-host"],
+  ])("%s warns %s", (src, code) => {
+    const l = load(src);
+    expect(l.errors).toEqual([]);
+    expect(l.codes).toContain(code);
+  });
+
+  it("accepts a port 0 service when persistent, and NAT real servers on any port", () => {
+    expect(load("vip 192.0.2.10; service :0 persistent; add rs .2; arp hide on rs").errors).toEqual([]);
+    expect(load("vip 192.0.2.10/24; service :80; add rs .2:8080 nat").codes).toEqual([]);
+  });
+
+  it("points at the statement that made the mistake", () => {
+    const l = load("vip 192.0.2.10\nservice :80\nadd rs .2\nadd rs .3:81 dr");
+    const d = l.diagnostics.find((x) => x.code === "rs-port-mismatch")!;
+    expect([d.span!.line, d.span!.col]).toEqual([4, 8]);
+  });
+});
