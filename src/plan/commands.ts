@@ -1,0 +1,107 @@
+/**
+ * Changes -> commands (argv arrays, never shell strings), each with the
+ * command that undoes it. What is emitted is what `ipvsadm -Sn`,
+ * `arptables-save` and `ip addr` print back, so a re-read compares equal.
+ */
+import { formatAddrPort, prefixToNetmask } from "../lang/index.js";
+import { arpRuleArgs, serviceArgs, type Dest } from "../model/index.js";
+import type { Change, Element } from "./types.js";
+
+type Svc = Extract<Element, { kind: "service" }>["value"];
+
+export function serviceSpecArgs(s: Svc): string[] {
+  const out = ["-s", s.scheduler];
+  if (s.persistence !== null) {
+    out.push("-p", String(s.persistence));
+    if (s.netmask !== (s.family === 4 ? 32 : 128)) out.push("-M", s.family === 4 ? prefixToNetmask(s.netmask) : String(s.netmask));
+  }
+  if (s.pe) out.push("--pe", s.pe);
+  if (s.onePacket) out.push("-o");
+  if (s.flags.length) out.push("-b", orderFlags(s.flags).join(","));
+  return out;
+}
+
+/** ipvsadm prints sh-fallback before sh-port (and mh likewise). */
+function orderFlags(flags: readonly string[]): string[] {
+  return [...flags].sort((a, b) => Number(a.endsWith("-port")) - Number(b.endsWith("-port")));
+}
+
+const methodFlag = { dr: "-g", nat: "-m", tun: "-i" } as const;
+
+export function destSpecArgs(d: Dest): string[] {
+  const out = [methodFlag[d.method], "-w", String(d.weight)];
+  if (d.uThreshold) out.push("-x", String(d.uThreshold));
+  if (d.lThreshold) out.push("-y", String(d.lThreshold));
+  if (d.method === "tun" && d.tunType && d.tunType !== "ipip") {
+    out.push("--tun-type", d.tunType);
+    if (d.tunType === "gue") out.push("--tun-port", String(d.tunPort ?? 0));
+    out.push(`--tun-${d.tunCsum ?? "nocsum"}`);
+  }
+  return out;
+}
+
+function destAddrArg(d: Dest): string {
+  return formatAddrPort(d.addr, d.port);
+}
+
+/** The command that makes an element exist (or updates it to this value). */
+function setCommand(e: Element, update: boolean): string[] {
+  switch (e.kind) {
+    case "service":
+      return ["ipvsadm", update ? "-E" : "-A", ...serviceArgs(e.value), ...serviceSpecArgs(e.value)];
+    case "dest":
+      return ["ipvsadm", update ? "-e" : "-a", ...serviceArgs(e.service), "-r", destAddrArg(e.value), ...destSpecArgs(e.value)];
+    case "addr":
+      return ["ip", "addr", "add", `${e.value.addr}/${e.value.prefix}`, "dev", e.value.dev];
+    case "arp":
+      return ["arptables", "-A", e.value.chain, ...arpRuleArgs(e.value)];
+    case "sysctl":
+      return ["sysctl", "-q", "-w", `${e.key}=${e.value}`];
+  }
+}
+
+/** The command that makes an element go away; null for a sysctl (it is set back instead). */
+function removeCommand(e: Element): string[] | null {
+  switch (e.kind) {
+    case "service":
+      return ["ipvsadm", "-D", ...serviceArgs(e.value)];
+    case "dest":
+      return ["ipvsadm", "-d", ...serviceArgs(e.service), "-r", destAddrArg(e.value)];
+    case "addr":
+      return ["ip", "addr", "del", `${e.value.addr}/${e.value.prefix}`, "dev", e.value.dev];
+    case "arp":
+      return ["arptables", "-D", e.value.chain, ...arpRuleArgs(e.value)];
+    case "sysctl":
+      return null;
+  }
+}
+
+export interface CommandPair {
+  readonly argv: string[];
+  readonly undo: string[] | null;
+  readonly undoReason?: string;
+  /** True for the removing half of a change. */
+  readonly removing: boolean;
+}
+
+/** The commands of a change, in the order they run (a replace removes, then adds). */
+export function commandsFor(c: Change): CommandPair[] {
+  switch (c.action) {
+    case "create":
+      return [{ argv: setCommand(c.after!, false), undo: removeCommand(c.after!), removing: false }];
+    case "delete":
+      return [{ argv: removeCommand(c.before!)!, undo: setCommand(c.before!, false), removing: true }];
+    case "replace":
+      return [
+        { argv: removeCommand(c.before!)!, undo: setCommand(c.before!, false), removing: true },
+        { argv: setCommand(c.after!, false), undo: removeCommand(c.after!), removing: false },
+      ];
+    case "update": {
+      const before = c.before!;
+      if (before.kind === "sysctl" && before.value === null) {
+        return [{ argv: setCommand(c.after!, true), undo: null, undoReason: "the value before was not read", removing: false }];
+      }
+      return [{ argv: setCommand(c.after!, true), undo: setCommand(before, true), removing: false }];
+    }
+  }
+}

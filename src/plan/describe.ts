@@ -1,0 +1,68 @@
+/** Changes in the user's words (display only). */
+import { destKeyOf, serviceKeyOf, type Dest } from "../model/index.js";
+import type { Action, Element } from "./types.js";
+
+type Svc = Extract<Element, { kind: "service" }>["value"];
+
+export function serviceOptions(s: Svc): string {
+  const parts = [s.scheduler];
+  if (s.persistence !== null) parts.push(`persistent ${s.persistence}`);
+  if (s.persistence !== null && s.netmask !== (s.family === 4 ? 32 : 128)) parts.push(`netmask /${s.netmask}`);
+  if (s.flags.length) parts.push(`flags ${s.flags.join(",")}`);
+  if (s.onePacket) parts.push("one-packet");
+  if (s.pe) parts.push(`pe ${s.pe}`);
+  return parts.join(" ");
+}
+
+export function destOptions(d: Dest): string {
+  const parts: string[] = [d.method];
+  if (d.method === "tun") {
+    parts.push(`type ${d.tunType ?? "ipip"}`);
+    if (d.tunPort !== undefined) parts.push(`port ${d.tunPort}`);
+    if (d.tunCsum && d.tunCsum !== "nocsum") parts.push(d.tunCsum);
+  }
+  parts.push(`weight ${d.weight}`);
+  if (d.lThreshold) parts.push(`min ${d.lThreshold}`);
+  if (d.uThreshold) parts.push(`max ${d.uThreshold}`);
+  return parts.join(" ");
+}
+
+/** What an element is, without the verb. */
+export function elementText(e: Element): string {
+  switch (e.kind) {
+    case "service":
+      return `service ${serviceKeyOf(e.value)} ${serviceOptions(e.value)}`;
+    case "dest":
+      return `real server ${destKeyOf(e.value)} of ${serviceKeyOf(e.service)}: ${destOptions(e.value)}`;
+    case "addr":
+      return `address ${e.value.addr}/${e.value.prefix} on ${e.value.dev}`;
+    case "arp": {
+      const r = e.value;
+      if (r.target === "DROP" && r.dst) return `ARP rule: drop requests for ${r.dst}${r.iface ? ` on ${r.iface}` : ""}`;
+      if (r.target === "mangle" && r.src) return `ARP rule: announce ${r.mangleIpS} instead of ${r.src}`;
+      return `ARP rule ${r.chain} ${r.target}`;
+    }
+    case "sysctl":
+      return `${e.key} = ${e.value ?? "(unset)"}`;
+  }
+}
+
+const verbs: Record<Action, string> = { create: "add", update: "change", delete: "remove", replace: "replace" };
+
+export function describeElement(action: Action, e: Element, before: Element | null): string {
+  if (action === "replace" && before?.kind === "addr" && e.kind === "addr") {
+    return `replace address ${before.value.addr}/${before.value.prefix} on ${before.value.dev} with /${e.value.prefix} on ${e.value.dev}`;
+  }
+  return `${verbs[action]} ${elementText(e)}`;
+}
+
+export function describeUpdate(before: Element, after: Element): string {
+  if (before.kind === "sysctl" && after.kind === "sysctl") return `set ${after.key} = ${after.value} (was ${before.value ?? "not read"})`;
+  if (before.kind === "dest" && after.kind === "dest") {
+    return `change real server ${destKeyOf(after.value)} of ${serviceKeyOf(after.service)}: ${destOptions(before.value)} -> ${destOptions(after.value)}`;
+  }
+  if (before.kind === "service" && after.kind === "service") {
+    return `change service ${serviceKeyOf(after.value)}: ${serviceOptions(before.value)} -> ${serviceOptions(after.value)}`;
+  }
+  return `change ${elementText(before)} -> ${elementText(after)}`;
+}

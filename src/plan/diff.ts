@@ -1,0 +1,151 @@
+/**
+ * Running state x desired state -> the fewest changes. A weight change is
+ * one update, not a delete and an add; an unchanged state gives no change.
+ * Only what lvsh manages is compared: the director's IPVS table, the
+ * addresses and ARP rules of the VIPs in scope, and the sysctls the desired
+ * state names.
+ */
+import type { Span } from "../lang/index.js";
+import { destKeyOf, elementKey, emptyHost, serviceKeyOf, type AddrEntry, type ArpRule, type Dest, type HostState, type IpvsService, type State } from "../model/index.js";
+import type { Change, Element } from "./types.js";
+import { describeElement, describeUpdate } from "./describe.js";
+
+export interface DiffScope {
+  /** The host whose IPVS table lvsh manages. */
+  readonly director: string;
+  /** Addresses lvsh manages: its VIPs, running and desired. */
+  readonly vips: ReadonlySet<string>;
+}
+
+type Svc = Omit<IpvsService, "dests">;
+
+function svcFields(s: IpvsService): Svc {
+  const { dests: _d, ...rest } = s;
+  return rest;
+}
+
+export function sameService(a: Svc, b: Svc): boolean {
+  return (
+    a.scheduler === b.scheduler &&
+    a.persistence === b.persistence &&
+    (a.persistence === null || a.netmask === b.netmask) &&
+    [...a.flags].sort().join(",") === [...b.flags].sort().join(",") &&
+    a.onePacket === b.onePacket &&
+    a.pe === b.pe
+  );
+}
+
+function normTun(d: Dest): string {
+  if (d.method !== "tun") return "";
+  const type = d.tunType ?? "ipip";
+  if (type === "ipip") return type;
+  return `${type}|${d.tunPort ?? ""}|${d.tunCsum ?? "nocsum"}`;
+}
+
+export function sameDest(a: Dest, b: Dest): boolean {
+  return (
+    a.method === b.method &&
+    a.weight === b.weight &&
+    a.uThreshold === b.uThreshold &&
+    a.lThreshold === b.lThreshold &&
+    normTun(a) === normTun(b)
+  );
+}
+
+export function arpRuleKey(r: ArpRule): string {
+  return elementKey.arp("", r);
+}
+
+class Differ {
+  readonly changes: Change[] = [];
+  constructor(
+    readonly origins: ReadonlyMap<string, Span>,
+    readonly scope: DiffScope,
+  ) {}
+
+  push(key: string, host: string, action: Change["action"], before: Element | null, after: Element | null): void {
+    const reason = action === "update" ? describeUpdate(before!, after!) : describeElement(action, (after ?? before)!, before);
+    const span = this.origins.get(key);
+    this.changes.push({ key, host, action, before, after, reason, ...(span ? { span } : {}) });
+  }
+
+  ipvs(host: string, running: readonly IpvsService[], desired: readonly IpvsService[]): void {
+    const run = new Map(running.map((s) => [serviceKeyOf(s), s]));
+    const want = new Map(desired.map((s) => [serviceKeyOf(s), s]));
+    for (const [k, d] of want) {
+      const r = run.get(k);
+      const key = elementKey.service(host, k);
+      const after: Element = { kind: "service", value: svcFields(d) };
+      if (!r) this.push(key, host, "create", null, after);
+      else if (!sameService(svcFields(r), svcFields(d))) this.push(key, host, "update", { kind: "service", value: svcFields(r) }, after);
+      this.dests(host, k, svcFields(d), r?.dests ?? [], d.dests);
+    }
+    for (const [k, r] of run) {
+      if (want.has(k)) continue;
+      this.dests(host, k, svcFields(r), r.dests, []);
+      this.push(elementKey.service(host, k), host, "delete", { kind: "service", value: svcFields(r) }, null);
+    }
+  }
+
+  dests(host: string, svcKey: string, svc: Svc, running: readonly Dest[], desired: readonly Dest[]): void {
+    const run = new Map(running.map((d) => [destKeyOf(d), d]));
+    const want = new Map(desired.map((d) => [destKeyOf(d), d]));
+    for (const [k, d] of want) {
+      const r = run.get(k);
+      const key = elementKey.dest(host, svcKey, k);
+      const after: Element = { kind: "dest", service: svc, value: d };
+      if (!r) this.push(key, host, "create", null, after);
+      else if (!sameDest(r, d)) this.push(key, host, "update", { kind: "dest", service: svc, value: r }, after);
+    }
+    for (const [k, r] of run) {
+      if (!want.has(k)) this.push(elementKey.dest(host, svcKey, k), host, "delete", { kind: "dest", service: svc, value: r }, null);
+    }
+  }
+
+  addrs(host: string, running: readonly AddrEntry[], desired: readonly AddrEntry[]): void {
+    const key = (a: AddrEntry) => elementKey.addr(host, a);
+    const want = new Map(desired.map((a) => [key(a), a]));
+    const run = new Map(running.filter((a) => this.scope.vips.has(a.addr) || want.has(key(a))).map((a) => [key(a), a]));
+    const gone = [...run].filter(([k]) => !want.has(k)).map(([, a]) => a);
+    for (const [k, a] of want) {
+      if (run.has(k)) continue;
+      const i = gone.findIndex((g) => g.addr === a.addr);
+      if (i >= 0) {
+        const [old] = gone.splice(i, 1);
+        this.push(k, host, "replace", { kind: "addr", value: old! }, { kind: "addr", value: a });
+      } else this.push(k, host, "create", null, { kind: "addr", value: a });
+    }
+    for (const a of gone) this.push(key(a), host, "delete", { kind: "addr", value: a }, null);
+  }
+
+  arp(host: string, running: readonly ArpRule[], desired: readonly ArpRule[]): void {
+    const key = (r: ArpRule) => elementKey.arp(host, r);
+    const inScope = (r: ArpRule) => (r.dst !== undefined && this.scope.vips.has(r.dst)) || (r.src !== undefined && this.scope.vips.has(r.src));
+    const want = new Map(desired.map((r) => [key(r), r]));
+    const run = new Map(running.filter((r) => inScope(r) || want.has(key(r))).map((r) => [key(r), r]));
+    for (const [k, r] of want) if (!run.has(k)) this.push(k, host, "create", null, { kind: "arp", value: r });
+    for (const [k, r] of run) if (!want.has(k)) this.push(k, host, "delete", { kind: "arp", value: r }, null);
+  }
+
+  sysctls(host: string, running: Readonly<Record<string, string>>, desired: Readonly<Record<string, string>>): void {
+    for (const [k, v] of Object.entries(desired)) {
+      const r = running[k];
+      if (r === v) continue;
+      this.push(elementKey.sysctl(host, k), host, "update", { kind: "sysctl", key: k, value: r ?? null }, { kind: "sysctl", key: k, value: v });
+    }
+  }
+
+  host(name: string, running: HostState, desired: HostState): void {
+    if (name === this.scope.director) this.ipvs(name, running.ipvs, desired.ipvs);
+    this.sysctls(name, running.sysctls, desired.sysctls);
+    this.arp(name, running.arp, desired.arp);
+    this.addrs(name, running.addrs, desired.addrs);
+  }
+}
+
+export function diff(running: State, desired: State, scope: DiffScope, origins: ReadonlyMap<string, Span> = new Map()): Change[] {
+  const d = new Differ(origins, scope);
+  const names = [...new Set([...Object.keys(desired.hosts), ...Object.keys(running.hosts)])];
+  for (const name of names) d.host(name, running.hosts[name] ?? emptyHost, desired.hosts[name] ?? emptyHost);
+  return d.changes;
+}

@@ -1,0 +1,50 @@
+/**
+ * The order of steps (STYLE §4), as a table. Removals run first, in the
+ * reverse of creation order; then creations:
+ *
+ *   - on a real server, ARP is hidden (sysctls, arptables) before its VIP is bound;
+ *   - real servers are ready (VIP bound) before the director sends them traffic;
+ *   - on the director: the service, then its real servers, then the VIP, so that
+ *     the VIP never answers with nothing behind it.
+ *
+ * Steps sort by (block, host, phase, order of appearance): the blocks keep
+ * each host's steps together where hosts do not depend on each other.
+ */
+import type { Action, Element } from "./types.js";
+
+export interface Phase {
+  readonly id: number;
+  readonly block: number;
+  readonly side: "director" | "real server";
+  readonly action: "remove" | "set";
+  readonly kind: Element["kind"];
+  readonly why: string;
+}
+
+export const PHASES: readonly Phase[] = [
+  { id: 1, block: 0, side: "director", action: "remove", kind: "addr", why: "clients stop reaching the VIP before anything behind it goes" },
+  { id: 2, block: 0, side: "director", action: "remove", kind: "dest", why: "real servers leave the service before the service goes" },
+  { id: 3, block: 0, side: "director", action: "remove", kind: "service", why: "the service goes once it is empty" },
+  { id: 4, block: 1, side: "real server", action: "remove", kind: "addr", why: "a real server unbinds the VIP only once the director no longer sends to it" },
+  { id: 5, block: 1, side: "real server", action: "remove", kind: "arp", why: "ARP hiding goes after the VIP it hid" },
+  { id: 6, block: 1, side: "real server", action: "set", kind: "sysctl", why: "arp_ignore/arp_announce are set before the VIP is bound" },
+  { id: 7, block: 1, side: "real server", action: "set", kind: "arp", why: "arptables hides the VIP before it is bound" },
+  { id: 8, block: 1, side: "real server", action: "set", kind: "addr", why: "the VIP is bound, hidden, before the director sends traffic" },
+  { id: 9, block: 2, side: "director", action: "set", kind: "sysctl", why: "forwarding is on before NAT real servers are added" },
+  { id: 10, block: 2, side: "director", action: "set", kind: "service", why: "the service exists before its real servers" },
+  { id: 11, block: 2, side: "director", action: "set", kind: "dest", why: "real servers are in place before the VIP answers" },
+  { id: 12, block: 2, side: "director", action: "set", kind: "addr", why: "the VIP is bound last, with everything behind it ready" },
+];
+
+/** The phase of a step that removes (`remove`) or creates/updates (`set`) an element on a host. */
+export function phaseOf(kind: Element["kind"], action: "remove" | "set", onDirector: boolean): Phase {
+  const side = onDirector ? "director" : "real server";
+  const p = PHASES.find((x) => x.kind === kind && x.action === action && x.side === side);
+  if (p) return p;
+  // a kind that has no phase on this side (ipvs on a real server, arp on the director): use the other side's
+  return PHASES.find((x) => x.kind === kind && x.action === action)!;
+}
+
+export function stepAction(action: Action, removing: boolean): "remove" | "set" {
+  return action === "delete" || (action === "replace" && removing) ? "remove" : "set";
+}

@@ -1,0 +1,48 @@
+import type { Span } from "../lang/index.js";
+import type { AddrEntry, ArpRule, Dest, IpvsService, TransportSpec } from "../model/index.js";
+
+export type Action = "create" | "update" | "delete" | "replace";
+
+export type Element =
+  | { readonly kind: "service"; readonly value: Omit<IpvsService, "dests"> }
+  | { readonly kind: "dest"; readonly service: Omit<IpvsService, "dests">; readonly value: Dest }
+  | { readonly kind: "addr"; readonly value: AddrEntry }
+  | { readonly kind: "arp"; readonly value: ArpRule }
+  | { readonly kind: "sysctl"; readonly key: string; readonly value: string | null };
+
+/** One difference between running and desired (Terraform's resource change). */
+export interface Change {
+  readonly key: string;
+  readonly host: string;
+  readonly action: Action;
+  readonly before: Element | null;
+  readonly after: Element | null;
+  /** For display only. */
+  readonly reason: string;
+  readonly span?: Span;
+}
+
+/** One command on one host, with the command that undoes it. */
+export interface Step {
+  readonly id: number;
+  readonly host: string;
+  readonly argv: readonly string[];
+  /** null when it cannot be undone; undoReason says why. */
+  readonly undo: readonly string[] | null;
+  readonly undoReason?: string;
+  readonly reason: string;
+  /** The key of the change this step belongs to. */
+  readonly change: string;
+  readonly phase: number;
+  readonly span?: Span;
+}
+
+export interface Plan {
+  readonly steps: readonly Step[];
+  readonly changes: readonly Change[];
+  /** Host name -> how it is reached, for every host a step runs on. */
+  readonly hosts: Readonly<Record<string, TransportSpec>>;
+  /** Of the running state the plan was made from; commit refuses a plan whose running state moved. */
+  readonly fingerprint: string;
+  readonly summary: { readonly add: number; readonly change: number; readonly destroy: number };
+}
