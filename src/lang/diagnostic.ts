@@ -29,7 +29,7 @@ export interface Diagnostic {
   readonly message: string;
   readonly span?: Span;
   readonly related?: readonly Related[];
-  /** e.g. "did you mean `wrr`?" */
+  /** e.g. "did you mean wrr?" */
   readonly hint?: string;
 }
 

@@ -14,18 +14,26 @@ export interface ParsedIp {
   readonly bytes: readonly number[];
 }
 
+/** Strict dotted quad: four decimal parts 0..255, no leading zeros (`010` is octal to some tools). */
 export function parseIPv4(text: string): ParsedIp | null {
-  const parts = text.split(".");
-  if (parts.length !== 4) return null;
   const bytes: number[] = [];
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return null;
-    if (p.length > 1 && p.startsWith("0")) return null; // 010 is octal to some tools
-    const n = Number(p);
-    if (n > 255) return null;
-    bytes.push(n);
+  let n = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46; // a final "."
+    if (c === 46) {
+      if (digits === 0 || n > 255 || bytes.length === 4) return null;
+      bytes.push(n);
+      n = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && n === 0) return null;
+      n = n * 10 + (c - 48);
+      if (++digits > 3) return null;
+    } else return null;
   }
-  return { family: 4, text: bytes.join("."), bytes };
+  if (bytes.length !== 4) return null;
+  return { family: 4, text, bytes };
 }
 
 function parseHextets(part: string): number[] | null {

@@ -10,6 +10,7 @@ import { keywordsInRule, statementKeywords } from "./grammar-info.js";
 import { parseStatementTokens } from "./parser.js";
 import { closest, didYouMean } from "./suggest.js";
 import { typoKind } from "./typo.js";
+import { LineMap } from "./lines.js";
 import { cstToAst, tokenSpan } from "./to-ast.js";
 import * as T from "./tokens.js";
 
@@ -38,20 +39,20 @@ export function splitStatements(tokens: readonly IToken[], sourceLength = Infini
   return out;
 }
 
-function endSpan(file: string, last: IToken): Span {
-  const s = tokenSpan(file, last);
+function endSpan(file: string, lines: LineMap, last: IToken): Span {
+  const s = tokenSpan(file, lines, last);
   return { ...s, start: s.end, col: s.endCol, line: s.endLine, endCol: s.endCol + 1, end: s.end + 1 };
 }
 
-function parseErrorToDiagnostic(e: IRecognitionException, stmt: IToken[], file: string): Diagnostic {
+function parseErrorToDiagnostic(e: IRecognitionException, stmt: IToken[], file: string, lines: LineMap): Diagnostic {
   const atEnd = e.token.tokenType === EOF;
-  const span = atEnd ? endSpan(file, stmt[stmt.length - 1]!) : tokenSpan(file, e.token);
+  const span = atEnd ? endSpan(file, lines, stmt[stmt.length - 1]!) : tokenSpan(file, lines, e.token);
   const head = stmt[0]!;
   const ruleStack = e.context?.ruleStack ?? [];
   const statementRule = statementKeywords().get(head.image);
   if (!statementRule && ruleStack.length <= 1) {
     const words = [...statementKeywords().keys()];
-    return error("unknown-statement", `\`${head.image}\` is not an lvsh statement`, tokenSpan(file, head), {
+    return error("unknown-statement", `\`${head.image}\` is not an lvsh statement`, tokenSpan(file, lines, head), {
       hint: didYouMean(head.image, words) ?? `statements are: ${words.join(", ")}`,
     });
   }
@@ -60,30 +61,23 @@ function parseErrorToDiagnostic(e: IRecognitionException, stmt: IToken[], file: 
   const kind = guess === undefined ? undefined : typoKind(guess);
   if (guess !== undefined && kind) {
     return error(kind.code, `unknown ${kind.what} \`${e.token.image}\``, span, {
-      hint: `did you mean \`${guess}\`? ${kind.what}s: ${kind.words.join(", ")}`,
+      hint: `did you mean ${guess}? ${kind.what}s: ${kind.words.join(", ")}`,
     });
   }
-  return error("unexpected-word", e.message, span, guess !== undefined ? { hint: `did you mean \`${guess}\`?` } : {});
+  return error("unexpected-word", e.message, span, guess !== undefined ? { hint: `did you mean ${guess}?` } : {});
 }
 
-function lexErrorToDiagnostic(file: string, source: string, e: { offset: number; line?: number; column?: number; length: number }): Diagnostic {
+function lexErrorToDiagnostic(file: string, source: string, lines: LineMap, e: { offset: number; length: number }): Diagnostic {
   const ch = source[e.offset] ?? "";
-  const span: Span = {
-    file,
-    start: e.offset,
-    end: e.offset + e.length,
-    line: e.line ?? 1,
-    col: e.column ?? 1,
-    endLine: e.line ?? 1,
-    endCol: (e.column ?? 1) + e.length,
-  };
+  const span = lines.span(file, e.offset, e.offset + e.length);
   if (ch === '"') return error("unterminated-string", "this string has no closing quote", span);
   return error("invalid-character", `unexpected character ${JSON.stringify(source.slice(e.offset, e.offset + e.length))}`, span);
 }
 
 export function parse(source: string, file = "<input>"): ParseResult {
   const lexed = T.getLexer().tokenize(source);
-  const diagnostics: Diagnostic[] = lexed.errors.map((e) => lexErrorToDiagnostic(file, source, e));
+  const lines = new LineMap(source);
+  const diagnostics: Diagnostic[] = lexed.errors.map((e) => lexErrorToDiagnostic(file, source, lines, e));
   const statements: Statement[] = [];
   const lexErrorAt = lexed.errors.map((e) => e.offset);
   for (const { tokens: stmt, end } of splitStatements(lexed.tokens, source.length)) {
@@ -92,10 +86,12 @@ export function parse(source: string, file = "<input>"): ParseResult {
     if (lexErrorAt.some((o) => o >= start && o < end)) continue;
     const { cst, errors } = parseStatementTokens(stmt);
     if (errors.length) {
-      diagnostics.push(parseErrorToDiagnostic(errors[0]!, stmt, file));
+      diagnostics.push(parseErrorToDiagnostic(errors[0]!, stmt, file, lines));
       continue;
     }
-    const node = cstToAst(cst, file, diagnostics);
+    const last = stmt[stmt.length - 1]!;
+    const span = lines.span(file, start, last.startOffset + last.image.length);
+    const node = cstToAst(cst, file, lines, span, diagnostics);
     if (node) statements.push(node);
   }
   diagnostics.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));

@@ -10,7 +10,7 @@ import { errorMessageProvider } from "./parse-messages.js";
 
 export class LvshParser extends CstParser {
   constructor() {
-    super(T.allTokens, { errorMessageProvider, maxLookahead: 2, nodeLocationTracking: "full" });
+    super(T.allTokens, { errorMessageProvider, maxLookahead: 2, nodeLocationTracking: "none" });
     this.performSelfAnalysis();
   }
 

@@ -4,7 +4,7 @@
  *   seed.lvsh:1:37: error: unknown scheduler `rrr`
  *   vip 172.25.254.10 on eth0; service :80 rrr
  *                                          ^^^
- *   hint: did you mean `rr`?
+ *   hint: did you mean rr?
  *
  * `^` marks the span, `~` the related spans. Rendering is separate from
  * detection; the sources are looked up by file name.

@@ -50,5 +50,5 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   const c = closest(word, candidates);
-  return c === undefined ? undefined : `did you mean \`${c}\`?`;
+  return c === undefined ? undefined : `did you mean ${c}?`;
 }

@@ -3,42 +3,41 @@
  * and reports each bad value with its span; a statement with a bad value
  * yields no AST node but its other diagnostics still count.
  */
-import type { CstNode, CstNodeLocation, IToken } from "chevrotain";
+import type { CstNode, IToken } from "chevrotain";
 import type * as A from "./ast.js";
 import type * as C from "./cst.js";
 import { error, type Diagnostic, type Span } from "./diagnostic.js";
 import { keywordsInRule } from "./grammar-info.js";
+import { LineMap } from "./lines.js";
 import { getParser } from "./parser.js";
 import { typoKind } from "./typo.js";
 import * as val from "./values.js";
 
-export function tokenSpan(file: string, t: IToken): Span {
-  return {
-    file,
-    start: t.startOffset,
-    end: (t.endOffset ?? t.startOffset) + 1,
-    line: t.startLine ?? 1,
-    col: t.startColumn ?? 1,
-    endLine: t.endLine ?? t.startLine ?? 1,
-    endCol: (t.endColumn ?? t.startColumn ?? 1) + 1,
-  };
-}
-
-function locSpan(file: string, l: CstNodeLocation): Span {
-  return {
-    file,
-    start: l.startOffset,
-    end: (l.endOffset ?? l.startOffset) + 1,
-    line: l.startLine ?? 1,
-    col: l.startColumn ?? 1,
-    endLine: l.endLine ?? l.startLine ?? 1,
-    endCol: (l.endColumn ?? l.startColumn ?? 1) + 1,
-  };
+export function tokenSpan(file: string, lines: LineMap, t: IToken): Span {
+  return lines.span(file, t.startOffset, t.startOffset + t.image.length);
 }
 
 type AstBuilder = {
-  build(cst: CstNode, file: string, diags: Diagnostic[]): A.Statement | undefined;
+  build(cst: CstNode, file: string, lines: LineMap, span: Span, diags: Diagnostic[]): A.Statement | undefined;
 };
+
+/** The first and last token under a CST node. */
+function tokenRange(n: CstNode): [IToken, IToken] | undefined {
+  let first: IToken | undefined;
+  let last: IToken | undefined;
+  const walk = (node: CstNode) => {
+    for (const list of Object.values(node.children)) {
+      for (const el of list) {
+        if ("image" in el) {
+          if (!first || el.startOffset < first.startOffset) first = el;
+          if (!last || el.startOffset > last.startOffset) last = el;
+        } else walk(el);
+      }
+    }
+  };
+  walk(n);
+  return first && last ? [first, last] : undefined;
+}
 
 let builder: AstBuilder | undefined;
 
@@ -51,6 +50,9 @@ function makeBuilder(): AstBuilder {
 
   class ToAst extends Base {
     file = "";
+    lines = new LineMap("");
+    /** The span of the statement being built. */
+    stmt!: Span;
     diags: Diagnostic[] = [];
     failed = false;
 
@@ -60,11 +62,12 @@ function makeBuilder(): AstBuilder {
     }
 
     span(t: IToken): Span {
-      return tokenSpan(this.file, t);
+      return tokenSpan(this.file, this.lines, t);
     }
 
     nodeSpan(n: CstNode): Span {
-      return locSpan(this.file, n.location!);
+      const r = tokenRange(n);
+      return r ? this.lines.span(this.file, r[0].startOffset, r[1].startOffset + r[1].image.length) : this.stmt;
     }
 
     take<T>(r: val.Result<T>): T | undefined {
@@ -107,7 +110,11 @@ function makeBuilder(): AstBuilder {
     }
 
     statement(c: C.StatementCstChildren): A.Statement | undefined {
-      const node = Object.values(c)[0]?.[0] as CstNode | undefined;
+      let node: CstNode | undefined;
+      for (const k in c) {
+        node = (c as Record<string, CstNode[]>)[k]![0];
+        break;
+      }
       if (!node) return undefined;
       const method = (this as unknown as Record<string, (ch: unknown, n: CstNode) => A.Statement | undefined>)[node.name];
       return method!.call(this, node.children, node);
@@ -121,7 +128,7 @@ function makeBuilder(): AstBuilder {
       if (!ap) return undefined;
       return {
         kind: "vip",
-        span: this.nodeSpan(n),
+        span: this.stmt,
         addr: ap.addr,
         ...(ap.prefix !== undefined ? { prefix: { value: ap.prefix, span: this.span(tok) } } : {}),
         ...(ifTok && iface !== undefined ? { iface: this.v(ifTok, iface) } : {}),
@@ -149,7 +156,7 @@ function makeBuilder(): AstBuilder {
       const opts: A.ServiceOpts = {};
       for (const o of c.serviceOption ?? []) this.serviceOption(o.children, opts);
       if (!spec) return undefined;
-      return { kind: "service", span: this.nodeSpan(n), spec, opts };
+      return { kind: "service", span: this.stmt, spec, opts };
     }
 
     serviceOption(c: C.ServiceOptionCstChildren, opts: A.ServiceOpts): void {
@@ -236,6 +243,7 @@ function makeBuilder(): AstBuilder {
     }
 
     noDuplicateTargets(targets: A.RsTarget[]): void {
+      if (targets.length < 2) return;
       const seen = new Map<string, A.RsTarget>();
       for (const t of targets) {
         const key = `${t.addr.kind === "ip" ? t.addr.addr : "." + t.addr.octets.join(".")}|${t.port ?? ""}`;
@@ -254,13 +262,13 @@ function makeBuilder(): AstBuilder {
     addStatement(c: C.AddStatementCstChildren, n: CstNode): A.AddRsStmt {
       const targets = this.targets(c.realServer, "addStatement");
       this.noDuplicateTargets(targets);
-      return { kind: "add-rs", span: this.nodeSpan(n), targets, opts: this.rsOptions(c.rsOption) };
+      return { kind: "add-rs", span: this.stmt, targets, opts: this.rsOptions(c.rsOption) };
     }
 
     setStatement(c: C.SetStatementCstChildren, n: CstNode): A.SetRsStmt {
       const targets = this.targets(c.realServer, "setStatement");
       this.noDuplicateTargets(targets);
-      return { kind: "set-rs", span: this.nodeSpan(n), targets, opts: this.rsOptions(c.rsOption) };
+      return { kind: "set-rs", span: this.stmt, targets, opts: this.rsOptions(c.rsOption) };
     }
 
     addrOf(c: { address?: C.AddressCstNode[] }): A.AddrLit | undefined {
@@ -268,8 +276,8 @@ function makeBuilder(): AstBuilder {
       return this.take(val.parseAddrLit(this.text(t), this.span(t)));
     }
 
-    delStatement(c: C.DelStatementCstChildren, n: CstNode): A.Statement | undefined {
-      const span = this.nodeSpan(n);
+    delStatement(c: C.DelStatementCstChildren): A.Statement | undefined {
+      const span = this.stmt;
       if (c.realServer) {
         const targets = this.targets(c.realServer, "delStatement");
         this.noDuplicateTargets(targets);
@@ -283,8 +291,8 @@ function makeBuilder(): AstBuilder {
       return addr && { kind: "del-vip", span, addr };
     }
 
-    useStatement(c: C.UseStatementCstChildren, n: CstNode): A.Statement | undefined {
-      const span = this.nodeSpan(n);
+    useStatement(c: C.UseStatementCstChildren): A.Statement | undefined {
+      const span = this.stmt;
       if (c.serviceSpec) {
         const spec = this.serviceSpec(c.serviceSpec[0]!.children, c.serviceSpec[0]!);
         return spec && { kind: "use-service", span, spec };
@@ -301,7 +309,7 @@ function makeBuilder(): AstBuilder {
       const dev = devTok ? this.take(val.parseIface(this.text(devTok), this.span(devTok))) : undefined;
       return {
         kind: "arp-hide",
-        span: this.nodeSpan(n),
+        span: this.stmt,
         ...(via ? { via: this.v(via, via.image as A.ArpVia) } : {}),
         ...(devTok && dev !== undefined ? { dev: this.v(devTok, dev) } : {}),
       };
@@ -323,7 +331,7 @@ function makeBuilder(): AstBuilder {
       }
       const transport = this.transport(c.transport[0]!.children, c.transport[0]!);
       if (!subject || !transport) return undefined;
-      return { kind: "host", span: this.nodeSpan(n), subject, transport };
+      return { kind: "host", span: this.stmt, subject, transport };
     }
 
     transport(c: C.TransportCstChildren, n: CstNode): A.Transport | undefined {
@@ -340,14 +348,14 @@ function makeBuilder(): AstBuilder {
     }
 
     clearStatement(_c: C.ClearStatementCstChildren, n: CstNode): A.ClearStmt {
-      return { kind: "clear", span: this.nodeSpan(n) };
+      return { kind: "clear", span: this.stmt };
     }
 
     showStatement(c: C.ShowStatementCstChildren, n: CstNode): A.ShowStmt {
       const topic = first(c.ShowTopic);
       return {
         kind: "show",
-        span: this.nodeSpan(n),
+        span: this.stmt,
         ...(topic ? { topic: this.v(topic, topic.image) } : {}),
         args: (c.arg ?? []).map((t) => this.v(t, this.text(t))),
       };
@@ -358,7 +366,7 @@ function makeBuilder(): AstBuilder {
         const toks = c[key];
         if (toks && toks.length > 1) this.duplicate(`\`${toks[0]!.image}\``, toks[1]!, toks[0]!);
       }
-      const stmt: { -readonly [K in keyof A.CommitStmt]: A.CommitStmt[K] } = { kind: "commit", span: this.nodeSpan(n) };
+      const stmt: { -readonly [K in keyof A.CommitStmt]: A.CommitStmt[K] } = { kind: "commit", span: this.stmt };
       if (c.Kw_check) stmt.check = this.v(c.Kw_check[0]!, true);
       if (c.Kw_force) stmt.force = this.v(c.Kw_force[0]!, true);
       if (c.Kw_confirmed) {
@@ -371,16 +379,16 @@ function makeBuilder(): AstBuilder {
     }
 
     confirmStatement(_c: C.ConfirmStatementCstChildren, n: CstNode): A.ConfirmStmt {
-      return { kind: "confirm", span: this.nodeSpan(n) };
+      return { kind: "confirm", span: this.stmt };
     }
 
     rollbackStatement(c: C.RollbackStatementCstChildren, n: CstNode): A.RollbackStmt {
       const r = first(c.revision);
-      return { kind: "rollback", span: this.nodeSpan(n), ...(r ? { revision: this.v(r, Number(r.image)) } : {}) };
+      return { kind: "rollback", span: this.stmt, ...(r ? { revision: this.v(r, Number(r.image)) } : {}) };
     }
 
     abortStatement(_c: C.AbortStatementCstChildren, n: CstNode): A.AbortStmt {
-      return { kind: "abort", span: this.nodeSpan(n) };
+      return { kind: "abort", span: this.stmt };
     }
 
     saveStatement(c: C.SaveStatementCstChildren, n: CstNode): A.SaveStmt {
@@ -390,7 +398,7 @@ function makeBuilder(): AstBuilder {
       const format = first(c.format);
       return {
         kind: "save",
-        span: this.nodeSpan(n),
+        span: this.stmt,
         ...(to ? { to: this.v(to, this.text(to)) } : {}),
         ...(format ? { format: this.v(format, this.text(format)) } : {}),
       };
@@ -398,16 +406,18 @@ function makeBuilder(): AstBuilder {
 
     loadStatement(c: C.LoadStatementCstChildren, n: CstNode): A.LoadStmt {
       const t = c.path[0]!;
-      return { kind: "load", span: this.nodeSpan(n), path: this.v(t, this.text(t)) };
+      return { kind: "load", span: this.stmt, path: this.v(t, this.text(t)) };
     }
 
     helpStatement(c: C.HelpStatementCstChildren, n: CstNode): A.HelpStmt {
       const t = first(c.topic);
-      return { kind: "help", span: this.nodeSpan(n), ...(t ? { topic: this.v(t, this.text(t)) } : {}) };
+      return { kind: "help", span: this.stmt, ...(t ? { topic: this.v(t, this.text(t)) } : {}) };
     }
 
-    build(cst: CstNode, file: string, diags: Diagnostic[]): A.Statement | undefined {
+    build(cst: CstNode, file: string, lines: LineMap, span: Span, diags: Diagnostic[]): A.Statement | undefined {
       this.file = file;
+      this.lines = lines;
+      this.stmt = span;
       this.diags = diags;
       this.failed = false;
       const stmt = this.statement(cst.children as C.StatementCstChildren);
@@ -420,7 +430,7 @@ function makeBuilder(): AstBuilder {
 
 const limits = val.limits;
 
-export function cstToAst(cst: CstNode, file: string, diags: Diagnostic[]): A.Statement | undefined {
+export function cstToAst(cst: CstNode, file: string, lines: LineMap, span: Span, diags: Diagnostic[]): A.Statement | undefined {
   builder ??= makeBuilder();
-  return builder.build(cst, file, diags);
+  return builder.build(cst, file, lines, span, diags);
 }

@@ -46,9 +46,10 @@ export const StringLiteral = createToken({
   pattern: /"(?:[^"\\\n]|\\.)*"/,
   categories: [Value, AnyWord],
 });
+/** Printable ASCII first (so the lexer can dispatch on the first character), then anything but blanks and ; # " \\. */
 export const Word = createToken({
   name: "Word",
-  pattern: /[^\s;#"\\]+/,
+  pattern: /[!$-:<-[\]-~][^\s;#"\\]*/,
   categories: [Value, AnyWord],
 });
 export const NumberLiteral = createToken({
@@ -215,6 +216,6 @@ export function wordsOf(category: TokenType): string[] {
 
 let lexer: Lexer | undefined;
 export function getLexer(): Lexer {
-  lexer ??= new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+  lexer ??= new Lexer(allTokens, { positionTracking: "onlyOffset", ensureOptimizations: true });
   return lexer;
 }

@@ -91,13 +91,10 @@ function splitHostPort(text: string): { host: string; port?: string } | null {
     if (rest !== "" && !rest.startsWith(":")) return null;
     return rest === "" ? { host: text.slice(1, close) } : { host: text.slice(1, close), port: rest.slice(1) };
   }
-  const colons = (text.match(/:/g) ?? []).length;
-  if (colons > 1) return { host: text }; // bare IPv6, no port
-  if (colons === 1) {
-    const i = text.indexOf(":");
-    return { host: text.slice(0, i), port: text.slice(i + 1) };
-  }
-  return { host: text };
+  const i = text.indexOf(":");
+  if (i < 0) return { host: text };
+  if (text.indexOf(":", i + 1) >= 0) return { host: text }; // bare IPv6, no port
+  return { host: text.slice(0, i), port: text.slice(i + 1) };
 }
 
 /** The address part of a service: `:80`, `ADDR:PORT`, `[V6]:PORT`, `.5:80`. */
@@ -141,9 +138,9 @@ export function parseRsTarget(
     const guess = /^[A-Za-z-]+$/.test(text) ? closest(text, suggestions) : undefined;
     const kind = guess === undefined ? undefined : typo(guess);
     if (guess !== undefined && kind) {
-      return fail(kind.code, `unknown ${kind.what} \`${text}\``, span, `did you mean \`${guess}\`? ${kind.what}s: ${kind.words.join(", ")}`);
+      return fail(kind.code, `unknown ${kind.what} \`${text}\``, span, `did you mean ${guess}? ${kind.what}s: ${kind.words.join(", ")}`);
     }
-    const hint = guess !== undefined ? `did you mean \`${guess}\`?` : "write ADDR, ADDR:PORT, [IPV6]:PORT or .N";
+    const hint = guess !== undefined ? `did you mean ${guess}?` : "write ADDR, ADDR:PORT, [IPV6]:PORT or .N";
     return fail("invalid-address", `\`${text}\` is not a real server address`, span, hint);
   }
   if (hp.port === undefined) return ok({ addr: addr.value, span });

@@ -17,8 +17,9 @@ import { directorHost, realServerHost } from "./hosts.js";
 import type { AddrEntry, ArpRule, Config, HostState, IpvsService, State, TransportSpec } from "./types.js";
 
 export interface Desired {
+  /** Its elements carry the span of the statement that asks for them. */
   readonly state: State;
-  /** Element key -> the statement that asks for it. */
+  /** Sysctl element key -> the statement that asks for it (sysctl values have no span of their own). */
   readonly origins: ReadonlyMap<string, Span>;
   /** Host name -> how it is reached, in the order hosts first appear. */
   readonly hosts: ReadonlyMap<string, TransportSpec>;
@@ -47,31 +48,33 @@ export function compile(config: Config): Desired {
     }
     return h;
   };
-  const once = (key: string, span: Span): boolean => {
+  const once = (key: string): boolean => {
     if (seen.has(key)) return false;
     seen.add(key);
-    origins.set(key, span);
     return true;
   };
 
   const dir = directorHost(config);
   const d = host(dir.name, dir.transport);
   for (const svc of config.services.values()) {
-    const { key: _k, vip: _v, reals, span, ...fields } = svc;
-    d.ipvs.push({ ...fields, dests: [...reals.values()].map(({ key: _rk, span: _rs, ...dest }) => dest) });
-    origins.set(elementKey.service(dir.name, svc.key), span);
+    const { key: _k, vip: _v, reals, ...fields } = svc;
+    // the real servers' definitions are their desired IPVS destinations (with their spans)
+    d.ipvs.push({ ...fields, dests: [...reals.values()] });
     for (const r of reals.values()) {
-      origins.set(elementKey.dest(dir.name, svc.key, r.key), r.span);
       if (r.method === "nat") {
         const k = r.family === 4 ? "net.ipv4.ip_forward" : "net.ipv6.conf.all.forwarding";
-        if (once(elementKey.sysctl(dir.name, k), r.span)) d.sysctls[k] = "1";
+        const key = elementKey.sysctl(dir.name, k);
+        if (once(key)) {
+          d.sysctls[k] = "1";
+          origins.set(key, r.span);
+        }
       }
     }
   }
   for (const vip of config.vips.values()) {
     if (!vip.iface) continue;
-    const a = { addr: vip.addr, prefix: vip.prefix, dev: vip.iface };
-    if (once(elementKey.addr(dir.name, a), vip.span)) d.addrs.push(a);
+    const a = { addr: vip.addr, prefix: vip.prefix, dev: vip.iface, span: vip.span };
+    if (once(elementKey.addr(dir.name, a))) d.addrs.push(a);
   }
 
   for (const vip of config.vips.values()) {
@@ -81,24 +84,30 @@ export function compile(config: Config): Desired {
       if (svc.vip !== vip.addr) continue;
       for (const r of svc.reals.values()) {
         if (r.method === "nat" || r.family !== 4) continue;
+        // a real server in many services of this VIP is prepared once
+        if (!once(`hide ${vip.addr} ${r.addr}`)) continue;
         const ref = realServerHost(config, r.addr);
         const h = host(ref.name, ref.transport);
         if (hide.via === "arptables") {
           const rules: ArpRule[] = [
-            { chain: "INPUT", target: "DROP", dst: vip.addr },
-            { chain: "OUTPUT", target: "mangle", src: vip.addr, mangleIpS: r.addr },
+            { chain: "INPUT", target: "DROP", dst: vip.addr, span: hide.span },
+            { chain: "OUTPUT", target: "mangle", src: vip.addr, mangleIpS: r.addr, span: hide.span },
           ];
-          for (const rule of rules) if (once(elementKey.arp(ref.name, rule), hide.span)) h.arp.push(rule);
+          for (const rule of rules) if (once(elementKey.arp(ref.name, rule))) h.arp.push(rule);
         } else {
           for (const dev of ["all", hide.dev]) {
             for (const [name, value] of Object.entries(ARP_SYSCTLS)) {
               const k = confKey("ipv4", dev, name);
-              if (once(elementKey.sysctl(ref.name, k), hide.span)) h.sysctls[k] = value;
+              const key = elementKey.sysctl(ref.name, k);
+              if (once(key)) {
+                h.sysctls[k] = value;
+                origins.set(key, hide.span);
+              }
             }
           }
         }
-        const a = { addr: vip.addr, prefix: 32, dev: hide.dev };
-        if (once(elementKey.addr(ref.name, a), hide.span)) h.addrs.push(a);
+        const a = { addr: vip.addr, prefix: 32, dev: hide.dev, span: hide.span };
+        if (once(elementKey.addr(ref.name, a))) h.addrs.push(a);
       }
     }
   }

@@ -42,6 +42,8 @@ const DEFAULT_PERSISTENCE = 360;
 
 class Evaluator {
   readonly diags: Diagnostic[] = [];
+  /** Services whose reals map this evaluation has copied already (copy on first write). */
+  private readonly ownReals = new Set<string>();
   constructor(
     public work: Work,
     public ctx: { vip: string | null; service: string | null },
@@ -53,7 +55,7 @@ class Evaluator {
 
   /** `.2` against the current VIP; a full address as is. */
   resolve(a: AddrLit): { addr: string; family: Family } | undefined {
-    if (a.kind === "ip") return { addr: a.addr, family: a.family };
+    if (a.kind === "ip") return a;
     const vip = this.ctx.vip;
     if (!vip) {
       this.err("no-vip", `\`${printAddr(a)}\` is shorthand for an address in the current VIP's network, but there is no current VIP`, a.span, "declare one first: `vip ADDR`");
@@ -129,6 +131,7 @@ class Evaluator {
       reals: this.work.services.get(k.key)?.reals ?? new Map(),
       span: s.span,
     };
+    if (!this.work.services.has(k.key)) this.ownReals.add(k.key);
     const problems = checkService(def, s);
     this.diags.push(...problems);
     if (problems.some((d) => d.severity === "error")) return;
@@ -148,7 +151,7 @@ class Evaluator {
     const r = this.resolve(t.addr);
     if (!r) return undefined;
     const port = t.port ?? (svc.fwmark !== null ? 0 : svc.port);
-    return { ...r, port, key: destKeyOf({ addr: r.addr, port }) };
+    return { addr: r.addr, family: r.family, port, key: destKeyOf({ addr: r.addr, port }) };
   }
 
   buildDest(t: RsTarget, base: Omit<RealDef, "key" | "span"> | undefined, opts: RsOpts, svc: ServiceDef, span: Span): RealDef | undefined {
@@ -169,14 +172,17 @@ class Evaluator {
       span,
     };
     const problems = checkDest(def, svc, t, opts);
+    if (problems.length === 0) return def;
     this.diags.push(...problems);
     return problems.some((d) => d.severity === "error") ? undefined : def;
   }
 
   withReals(svc: ServiceDef, f: (reals: Map<string, RealDef>) => void): void {
+    if (this.ownReals.has(svc.key)) return f(svc.reals as Map<string, RealDef>);
     const reals = new Map(svc.reals);
     f(reals);
     this.work.services.set(svc.key, { ...svc, reals });
+    this.ownReals.add(svc.key);
   }
 
   addRs(s: ConfigStatement & { kind: "add-rs" }): void {
@@ -307,6 +313,7 @@ class Evaluator {
       case "host":
         return this.host(s);
       case "clear":
+        this.ownReals.clear();
         this.work = { vips: new Map(), services: new Map(), hosts: new Map() };
         this.ctx = { vip: null, service: null };
         return;

@@ -19,6 +19,8 @@ export interface Dest {
   readonly tunType?: TunType;
   readonly tunPort?: number;
   readonly tunCsum?: CsumMode;
+  /** Desired elements: the statement that asks for it (running elements have none). */
+  readonly span?: Span;
 }
 
 /** A virtual service as IPVS holds it. */
@@ -38,6 +40,7 @@ export interface IpvsService {
   readonly onePacket: boolean;
   readonly pe: string | null;
   readonly dests: readonly Dest[];
+  readonly span?: Span;
 }
 
 export interface ArpRule {
@@ -47,12 +50,14 @@ export interface ArpRule {
   readonly dst?: string;
   readonly iface?: string;
   readonly mangleIpS?: string;
+  readonly span?: Span;
 }
 
 export interface AddrEntry {
   readonly addr: string;
   readonly prefix: number;
   readonly dev: string;
+  readonly span?: Span;
 }
 
 /** What lvsh manages on one host. */
@@ -93,7 +98,7 @@ export interface RealDef extends Dest {
   readonly span: Span;
 }
 
-export interface ServiceDef extends Omit<IpvsService, "dests"> {
+export interface ServiceDef extends Omit<IpvsService, "dests" | "span"> {
   readonly key: string;
   /** The VIP this service belongs to (its address, or the current VIP of a fwmark service). */
   readonly vip: string | null;

@@ -28,6 +28,17 @@ function orderFlags(flags: readonly string[]): string[] {
 
 const methodFlag = { dr: "-g", nat: "-m", tun: "-i" } as const;
 
+/** serviceArgs, once per service object (a service has many destinations). */
+const svcArgsCache = new WeakMap<object, string[]>();
+function svcArgs(s: Svc): string[] {
+  let a = svcArgsCache.get(s);
+  if (!a) {
+    a = serviceArgs(s);
+    svcArgsCache.set(s, a);
+  }
+  return a;
+}
+
 export function destSpecArgs(d: Dest): string[] {
   const out = [methodFlag[d.method], "-w", String(d.weight)];
   if (d.uThreshold) out.push("-x", String(d.uThreshold));
@@ -50,7 +61,7 @@ function setCommand(e: Element, update: boolean): string[] {
     case "service":
       return ["ipvsadm", update ? "-E" : "-A", ...serviceArgs(e.value), ...serviceSpecArgs(e.value)];
     case "dest":
-      return ["ipvsadm", update ? "-e" : "-a", ...serviceArgs(e.service), "-r", destAddrArg(e.value), ...destSpecArgs(e.value)];
+      return ["ipvsadm", update ? "-e" : "-a", ...svcArgs(e.service), "-r", destAddrArg(e.value), ...destSpecArgs(e.value)];
     case "addr":
       return ["ip", "addr", "add", `${e.value.addr}/${e.value.prefix}`, "dev", e.value.dev];
     case "arp":
@@ -66,7 +77,7 @@ function removeCommand(e: Element): string[] | null {
     case "service":
       return ["ipvsadm", "-D", ...serviceArgs(e.value)];
     case "dest":
-      return ["ipvsadm", "-d", ...serviceArgs(e.service), "-r", destAddrArg(e.value)];
+      return ["ipvsadm", "-d", ...svcArgs(e.service), "-r", destAddrArg(e.value)];
     case "addr":
       return ["ip", "addr", "del", `${e.value.addr}/${e.value.prefix}`, "dev", e.value.dev];
     case "arp":

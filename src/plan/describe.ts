@@ -4,6 +4,17 @@ import type { Action, Element } from "./types.js";
 
 type Svc = Extract<Element, { kind: "service" }>["value"];
 
+const svcKeyCache = new WeakMap<object, string>();
+/** serviceKeyOf, once per service object. */
+function svcKey(s: Svc): string {
+  let k = svcKeyCache.get(s);
+  if (k === undefined) {
+    k = serviceKeyOf(s);
+    svcKeyCache.set(s, k);
+  }
+  return k;
+}
+
 export function serviceOptions(s: Svc): string {
   const parts = [s.scheduler];
   if (s.persistence !== null) parts.push(`persistent ${s.persistence}`);
@@ -33,7 +44,7 @@ export function elementText(e: Element): string {
     case "service":
       return `service ${serviceKeyOf(e.value)} ${serviceOptions(e.value)}`;
     case "dest":
-      return `real server ${destKeyOf(e.value)} of ${serviceKeyOf(e.service)}: ${destOptions(e.value)}`;
+      return `real server ${destKeyOf(e.value)} of ${svcKey(e.service)}: ${destOptions(e.value)}`;
     case "addr":
       return `address ${e.value.addr}/${e.value.prefix} on ${e.value.dev}`;
     case "arp": {

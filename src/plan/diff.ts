@@ -65,8 +65,11 @@ class Differ {
 
   push(key: string, host: string, action: Change["action"], before: Element | null, after: Element | null): void {
     const reason = action === "update" ? describeUpdate(before!, after!) : describeElement(action, (after ?? before)!, before);
-    const span = this.origins.get(key);
-    this.changes.push({ key, host, action, before, after, reason, ...(span ? { span } : {}) });
+    const el = after ?? before!;
+    const span = el.kind === "sysctl" ? this.origins.get(key) : el.value.span;
+    const c: { -readonly [K in keyof Change]: Change[K] } = { key, host, action, before, after, reason };
+    if (span) c.span = span;
+    this.changes.push(c);
   }
 
   ipvs(host: string, running: readonly IpvsService[], desired: readonly IpvsService[]): void {
@@ -88,8 +91,10 @@ class Differ {
   }
 
   dests(host: string, svcKey: string, svc: Svc, running: readonly Dest[], desired: readonly Dest[]): void {
-    const run = new Map(running.map((d) => [destKeyOf(d), d]));
-    const want = new Map(desired.map((d) => [destKeyOf(d), d]));
+    const run = new Map<string, Dest>();
+    for (const d of running) run.set(destKeyOf(d), d);
+    const want = new Map<string, Dest>();
+    for (const d of desired) want.set(destKeyOf(d), d);
     for (const [k, d] of want) {
       const r = run.get(k);
       const key = elementKey.dest(host, svcKey, k);

@@ -3,7 +3,7 @@ import type { Desired, State, TransportSpec } from "../model/index.js";
 import { commandsFor } from "./commands.js";
 import { diff, type DiffScope } from "./diff.js";
 import { fingerprint } from "./fingerprint.js";
-import { phaseOf, PHASES, stepAction } from "./phases.js";
+import { phaseOf, stepAction } from "./phases.js";
 import type { Plan, Step } from "./types.js";
 
 export interface PlanOptions {
@@ -29,34 +29,30 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
   const changes = diff(running, desired.state, scope, desired.origins);
   const hostOrder = new Map<string, number>();
   for (const h of [...desired.hosts.keys(), ...Object.keys(running.hosts)]) if (!hostOrder.has(h)) hostOrder.set(h, hostOrder.size);
-  const blocks = new Map(PHASES.map((p) => [p.id, p.block]));
 
-  const drafts: (Omit<Step, "id"> & { seq: number })[] = [];
+  type Draft = { -readonly [K in keyof Step]: Step[K] };
+  const drafts: Draft[] = [];
+  // sort keys packed in one number: block (2 bits), host (20), phase (5), order of appearance (24)
+  const keys: number[] = [];
   for (const c of changes) {
     const kind = (c.after ?? c.before)!.kind;
+    const hostIdx = hostOrder.get(c.host)!;
     for (const pair of commandsFor(c)) {
       const phase = phaseOf(kind, stepAction(c.action, pair.removing), c.host === scope.director);
-      drafts.push({
-        host: c.host,
-        argv: pair.argv,
-        undo: pair.undo,
-        ...(pair.undoReason ? { undoReason: pair.undoReason } : {}),
-        reason: c.reason,
-        change: c.key,
-        phase: phase.id,
-        ...(c.span ? { span: c.span } : {}),
-        seq: drafts.length,
-      });
+      keys.push(((phase.block * 2 ** 20 + hostIdx) * 32 + phase.id) * 2 ** 24 + drafts.length);
+      const d: Draft = { id: 0, host: c.host, argv: pair.argv, undo: pair.undo, reason: c.reason, change: c.key, phase: phase.id };
+      if (pair.undoReason) d.undoReason = pair.undoReason;
+      if (c.span) d.span = c.span;
+      drafts.push(d);
     }
   }
-  drafts.sort(
-    (a, b) =>
-      blocks.get(a.phase)! - blocks.get(b.phase)! ||
-      hostOrder.get(a.host)! - hostOrder.get(b.host)! ||
-      a.phase - b.phase ||
-      a.seq - b.seq,
-  );
-  const steps: Step[] = drafts.map(({ seq: _s, ...d }, i) => ({ id: i + 1, ...d }));
+  // (block, host, phase, order of appearance): a stable sort within a phase
+  keys.sort((a, b) => a - b);
+  const steps: Step[] = keys.map((k, i) => {
+    const d = drafts[k % 2 ** 24]!;
+    d.id = i + 1;
+    return d;
+  });
 
   const hosts: Record<string, TransportSpec> = {};
   for (const s of steps) {

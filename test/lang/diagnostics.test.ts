@@ -13,7 +13,7 @@ describe("diagnostics", () => {
         "s.lvsh:1:40: error: unknown scheduler `rrr`",
         "vip 172.25.254.10 on eth0; service :80 rrr",
         "                                       ^^^",
-        "hint: did you mean `rr`? schedulers: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos",
+        "hint: did you mean rr? schedulers: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos",
       ].join("\n"),
     );
   });

@@ -40,7 +40,7 @@ describe("help", () => {
   });
 
   it("suggests for unknown topics", () => {
-    expect(helpTopic("servce").hint).toBe("did you mean `service`?");
+    expect(helpTopic("servce").hint).toBe("did you mean service?");
     expect(helpTopic("rr").text).toMatch(/round robin/);
   });
 });
