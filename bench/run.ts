@@ -1,0 +1,8 @@
+/** `npm run bench`: performance figures, printed (never asserted in tests). */
+import { fileURLToPath } from "node:url";
+import { benchCliDryRun, benchLanguage } from "./lang.js";
+
+const log = (line: string) => console.log(line);
+console.log(`lvsh bench on node ${process.version}, ${new Date().toISOString()}`);
+benchLanguage(log);
+benchCliDryRun(log, fileURLToPath(new URL("./lvsh.mjs", import.meta.url)));

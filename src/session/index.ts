@@ -1,0 +1,2 @@
+export { Session, type RunOptions, type RunOutcome, type SessionState } from "./session.js";
+export { sessionCommands, type SessionIO } from "./commands.js";

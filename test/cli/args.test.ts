@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { parseCli } from "../../src/cli/args.js";
+import { cliHelp } from "../../src/cli/help.js";
+import { options } from "../../src/cli/spec.js";
+
+describe("parseCli", () => {
+  it.each([
+    [[], { kind: "repl" }],
+    [["--help"], { kind: "help" }],
+    [["-h"], { kind: "help" }],
+    [["-V"], { kind: "version" }],
+    [["seed.lvsh"], { kind: "run", source: { file: "seed.lvsh" }, dryRun: false, json: false }],
+    [["--dry-run", "seed.lvsh"], { kind: "run", source: { file: "seed.lvsh" }, dryRun: true, json: false }],
+    [["-n", "--json", "-c", "vip 192.0.2.1"], { kind: "run", source: { text: "vip 192.0.2.1" }, dryRun: true, json: true }],
+    [["check", "a.lvsh", "b.lvsh"], { kind: "check", files: ["a.lvsh", "b.lvsh"] }],
+    [["./check"], { kind: "run", source: { file: "./check" }, dryRun: false, json: false }],
+  ])("%j", (argv, want) => {
+    expect(parseCli(argv)).toEqual(want);
+  });
+
+  it.each([
+    [["--bogus"], /Unknown option '--bogus'/],
+    [["--json", "x.lvsh"], /--json goes with --dry-run/],
+    [["-c"], /argument missing/],
+    [["-c", "vip 1.2.3.4", "x.lvsh"], /unexpected "x.lvsh"/],
+    [["a.lvsh", "b.lvsh"], /one script at a time/],
+    [["check"], /check needs at least one FILE/],
+    [["--dry-run"], /--dry-run needs a FILE or -c/],
+  ])("%j is a usage error", (argv, msg) => {
+    const r = parseCli(argv);
+    expect(r.kind).toBe("usage-error");
+    expect((r as { message: string }).message).toMatch(msg);
+  });
+
+  it("--help lists every option of the table", () => {
+    const help = cliHelp("1.2.3");
+    for (const o of options) expect(help).toContain(`--${o.long}`);
+    expect(help).toContain("lvsh 1.2.3");
+  });
+});

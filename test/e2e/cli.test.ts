@@ -1,0 +1,140 @@
+/** The built lvsh, run as a user runs it. */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const LVSH = resolve("dist/lvsh.mjs");
+const SEED = "vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3 dr; arp hide on rs";
+
+function lvsh(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const r = spawnSync(process.execPath, [LVSH, ...args], { encoding: "utf8", ...opts });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+interface JsonStep {
+  id: number;
+  host: string;
+  argv: string[];
+  undo: string[] | null;
+}
+
+describe("lvsh --dry-run --json (acceptance)", () => {
+  const r = lvsh(["--dry-run", "--json", "-c", SEED]);
+  const steps = (JSON.parse(r.out) as { steps: JsonStep[] }).steps;
+  const line = (s: JsonStep) => s.argv.join(" ");
+  const at = (host: string, text: string) => steps.findIndex((s) => s.host === host && line(s).startsWith(text));
+
+  it("exits 0 with a JSON plan on stdout", () => {
+    expect(r.code).toBe(0);
+    expect(r.err).toBe("");
+  });
+
+  it("gives the director the service, its real servers, then the VIP", () => {
+    const svc = at("director", "ipvsadm -A -t 172.25.254.10:80 -s rr");
+    const rs2 = at("director", "ipvsadm -a -t 172.25.254.10:80 -r 172.25.254.2:80 -g");
+    const rs3 = at("director", "ipvsadm -a -t 172.25.254.10:80 -r 172.25.254.3:80 -g");
+    const vip = at("director", "ip addr add 172.25.254.10/32 dev eth0");
+    expect(Math.min(svc, rs2, rs3, vip)).toBeGreaterThanOrEqual(0);
+    expect(svc).toBeLessThan(rs2);
+    expect(svc).toBeLessThan(rs3);
+    expect(vip).toBeGreaterThan(Math.max(rs2, rs3));
+  });
+
+  it("gives each real server its two arptables rules, then the VIP, before the director adds it", () => {
+    for (const rs of ["172.25.254.2", "172.25.254.3"]) {
+      const drop = at(rs, "arptables -A INPUT -d 172.25.254.10 -j DROP");
+      const mangle = at(rs, `arptables -A OUTPUT -s 172.25.254.10 -j mangle --mangle-ip-s ${rs}`);
+      const bind = at(rs, "ip addr add 172.25.254.10/32 dev eth0");
+      const added = at("director", `ipvsadm -a -t 172.25.254.10:80 -r ${rs}:80`);
+      expect(Math.min(drop, mangle, bind)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(drop, mangle)).toBeLessThan(bind);
+      expect(bind).toBeLessThan(added);
+    }
+  });
+
+  it("gives every step an undo", () => {
+    expect(steps).toHaveLength(10);
+    for (const s of steps) expect(s.undo, line(s)).toEqual(expect.arrayContaining([expect.any(String)]));
+  });
+});
+
+describe("errors", () => {
+  it("a misspelt scheduler: exit 1, 1:COL, did you mean rr", () => {
+    const r = lvsh(["--dry-run", "-c", "vip 172.25.254.10 on eth0; service :80 rrr"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("");
+    expect(r.err).toContain("-c:1:40: error: unknown scheduler `rrr`");
+    expect(r.err).toContain("did you mean rr");
+    expect(r.err).toContain("nothing was applied");
+  });
+
+  it("an error on a script's last line: no plan, nothing run, every error reported", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsh-"));
+    const file = join(dir, "bad.lvsh");
+    writeFileSync(file, `${SEED.replace(/; /g, "\n")}\nservice :443 wlc persistent\nadd rs .2 weight 70000\n`);
+    for (const args of [["--dry-run", file], ["--dry-run", "--json", file], [file]]) {
+      const r = lvsh(args);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe("");
+      expect(r.err).toContain(`${file}:6:18: error: a weight must be from 0 to 65535, not 70000`);
+      expect(r.err).not.toMatch(/ipvsadm|arptables/);
+    }
+  });
+
+  it("usage errors exit 2", () => {
+    expect(lvsh(["--frobnicate"]).code).toBe(2);
+    expect(lvsh(["/nonexistent/x.lvsh"]).code).toBe(2);
+    expect(lvsh(["/nonexistent/x.lvsh"]).err).toContain("cannot read /nonexistent/x.lvsh: ENOENT");
+  });
+});
+
+describe("scripts", () => {
+  it("runs as #!/usr/bin/env lvsh, stages and says how to see the plan", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsh-"));
+    symlinkSync(LVSH, join(dir, "lvsh"));
+    const file = join(dir, "seed.lvsh");
+    writeFileSync(file, `#!/usr/bin/env lvsh\n${SEED}\n`);
+    chmodSync(file, 0o755);
+    const r = spawnSync(file, [], { encoding: "utf8", env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain("10 to add, 0 to change, 0 to destroy");
+    expect(r.stderr).toContain("Nothing was applied");
+    expect(r.stderr).toContain(`lvsh --dry-run ${file}`);
+  });
+
+  it("`lvsh check` validates every file, prints ok or the errors", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsh-"));
+    writeFileSync(join(dir, "good.lvsh"), SEED);
+    writeFileSync(join(dir, "bad.lvsh"), "vip 172.25.254.10\nservice :80 rrr\nadd rs .2 .2");
+    const r = lvsh(["check", "good.lvsh", "bad.lvsh"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("good.lvsh: ok\nbad.lvsh: 2 errors\n");
+    expect(r.err).toContain("bad.lvsh:2:13: error");
+    expect(r.err).toContain("bad.lvsh:3:11: error");
+    expect(lvsh(["check", "good.lvsh"], { cwd: dir }).code).toBe(0);
+  });
+
+  it("prints warnings but still plans", () => {
+    const r = lvsh(["--dry-run", "-c", "vip 192.0.2.10 on eth0; service :80; add rs .2"]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("warning: dr real servers of 192.0.2.10 must accept it without answering ARP");
+    expect(r.out).toContain("ipvsadm -a -t 192.0.2.10:80 -r 192.0.2.2:80 -g -w 1");
+  });
+
+  it("runs show and help statements, and refuses what is not built yet", () => {
+    const r = lvsh(["-c", `${SEED}; show candidate; help arp`]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("arp hide on rs\n");
+    expect(r.out).toContain("arp syntax:");
+    const c = lvsh(["-c", `${SEED}; commit`]);
+    expect(c.code).toBe(1);
+    expect(c.err).toContain("error: `commit` is not available yet");
+  });
+
+  it("--help and --version", () => {
+    expect(lvsh(["--help"]).out).toMatch(/Usage:[\s\S]*--dry-run/);
+    expect(lvsh(["--version"]).out).toMatch(/^lvsh \d+\.\d+\.\d+\n$/);
+  });
+});
