@@ -14,13 +14,14 @@ export function startRepl(): Promise<number> {
     prompt: "lvsh> ",
     ignoreUndefined: true,
     eval: (input, _ctx, _file, cb) => {
-      const text = input.replace(/\n$/, "");
+      // lines gathered after an incomplete statement continue it
+      const text = input.replace(/\n$/, "").replace(/\n/g, " ");
       if (!text.trim()) return cb(null, undefined);
       const file = `<input:${++n}>`;
       session.run(text, file).then(
         (outcome) => {
           const incomplete = outcome.diagnostics.length > 0 && outcome.diagnostics.every((d) => d.code === "incomplete-statement");
-          if (incomplete && !/\n\s*$/.test(input.slice(0, -1))) {
+          if (incomplete) {
             n--;
             return cb(new repl.Recoverable(new Error("incomplete")), undefined);
           }
