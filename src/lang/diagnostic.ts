@@ -1,3 +1,5 @@
+import type { DiagnosticCode } from "./codes.js";
+
 /**
  * The one diagnostic shape, used from the lexer to commit (STYLE §3).
  * Stages collect diagnostics and return them with their value; they never
@@ -24,8 +26,8 @@ export interface Related {
 
 export interface Diagnostic {
   readonly severity: Severity;
-  /** Stable kebab-case id, e.g. `unknown-scheduler`. Tests assert it, not the prose. */
-  readonly code: string;
+  /** Stable kebab-case id, e.g. `unknown-scheduler` (codes.ts). Tests assert it, not the prose. */
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly span?: Span;
   readonly related?: readonly Related[];
@@ -33,11 +35,11 @@ export interface Diagnostic {
   readonly hint?: string;
 }
 
-export function error(code: string, message: string, span?: Span, extra: Partial<Diagnostic> = {}): Diagnostic {
+export function error(code: DiagnosticCode, message: string, span?: Span, extra: Partial<Diagnostic> = {}): Diagnostic {
   return { severity: "error", code, message, ...(span ? { span } : {}), ...extra };
 }
 
-export function warning(code: string, message: string, span?: Span, extra: Partial<Diagnostic> = {}): Diagnostic {
+export function warning(code: DiagnosticCode, message: string, span?: Span, extra: Partial<Diagnostic> = {}): Diagnostic {
   return { severity: "warning", code, message, ...(span ? { span } : {}), ...extra };
 }
 

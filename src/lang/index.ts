@@ -13,3 +13,4 @@ export { statementKeywords, keywordsInRule } from "./grammar-info.js";
 export { helpIndex, helpTopic } from "./help.js";
 export { grammarMarkdown, diagramsHtml, cstDts, statementSyntax } from "./grammar-docs.js";
 export { statementHelp, valueHelp } from "./help-text.js";
+export { diagnosticCodes, type DiagnosticCode } from "./codes.js";

@@ -57,7 +57,20 @@ function parseErrorToDiagnostic(e: IRecognitionException, stmt: IToken[], file: 
     });
   }
   if (atEnd) return error("incomplete-statement", e.message, span);
-  const guess = closest(e.token.image, keywordsInRule(statementRule ?? "statement"));
+  const words = keywordsInRule(statementRule ?? "statement");
+  // a misspelt keyword taken as a value makes the next word the unexpected one (`service udpp :53`)
+  const i = stmt.indexOf(e.token);
+  const prev = i > 0 ? stmt[i - 1]! : undefined;
+  if (prev && prev.tokenType === T.Word && /^[a-z-]+$/.test(prev.image)) {
+    const g = closest(prev.image, words);
+    const k = g === undefined ? undefined : typoKind(g);
+    if (g !== undefined && k) {
+      return error(k.code, `unknown ${k.what} \`${prev.image}\``, tokenSpan(file, lines, prev), {
+        hint: `did you mean ${g}? ${k.what}s: ${k.words.join(", ")}`,
+      });
+    }
+  }
+  const guess = closest(e.token.image, words);
   const kind = guess === undefined ? undefined : typoKind(guess);
   if (guess !== undefined && kind) {
     return error(kind.code, `unknown ${kind.what} \`${e.token.image}\``, span, {

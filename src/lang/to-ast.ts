@@ -6,6 +6,7 @@
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "./ast.js";
 import type * as C from "./cst.js";
+import type { DiagnosticCode } from "./codes.js";
 import { error, type Diagnostic, type Span } from "./diagnostic.js";
 import { keywordsInRule } from "./grammar-info.js";
 import { LineMap } from "./lines.js";
@@ -214,7 +215,7 @@ function makeBuilder(): AstBuilder {
       if (tt) return this.once(opts, "tunType", "`type`", tt, this.v(tt, tt.image as A.TunType));
       const cs = first(c.CsumMode);
       if (cs) return this.once(opts, "csum", "a checksum mode", cs, this.v(cs, cs.image as A.CsumMode));
-      const num = (t: IToken, what: string, min: number, max: number, code: string) =>
+      const num = (t: IToken, what: string, min: number, max: number, code: DiagnosticCode) =>
         this.take(val.parseInteger(this.text(t), this.span(t), what, min, max, code));
       const tp = first(c.tunPort);
       if (tp) {

@@ -1,11 +1,12 @@
 /** Which closed set of values a misspelt word was meant for. */
 import type { TokenType } from "chevrotain";
+import type { DiagnosticCode } from "./codes.js";
 import { wordsForToken } from "./grammar-info.js";
 import * as T from "./tokens.js";
 
 /** A misspelt word that was meant as one of a closed set of values. */
-export function typoKind(guess: string): { code: string; what: string; words: string[] } | undefined {
-  const sets: [TokenType, string, string][] = [
+export function typoKind(guess: string): { code: DiagnosticCode; what: string; words: string[] } | undefined {
+  const sets: [TokenType, DiagnosticCode, string][] = [
     [T.Scheduler, "unknown-scheduler", "scheduler"],
     [T.Protocol, "unknown-protocol", "protocol"],
     [T.TunType, "unknown-tunnel-type", "tunnel type"],

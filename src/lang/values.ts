@@ -4,6 +4,7 @@
  * the text and its span and returns the value or a diagnostic.
  */
 import type { AddrLit, RsTarget, ServiceSpec, Transport } from "./ast.js";
+import type { DiagnosticCode } from "./codes.js";
 import { error, type Diagnostic, type Span } from "./diagnostic.js";
 import { maxPrefix, netmaskToPrefix, parseIp, parseIPv4 } from "./ip.js";
 import { closest, didYouMean } from "./suggest.js";
@@ -11,7 +12,7 @@ import { closest, didYouMean } from "./suggest.js";
 export type Result<T> = { ok: true; value: T } | { ok: false; diag: Diagnostic };
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = <T>(code: string, message: string, span: Span, hint?: string): Result<T> => ({
+const fail = <T>(code: DiagnosticCode, message: string, span: Span, hint?: string): Result<T> => ({
   ok: false,
   diag: error(code, message, span, hint ? { hint } : {}),
 });
@@ -39,7 +40,7 @@ export function unquote(text: string): string {
   return text.slice(1, -1).replace(/\\(.)/g, "$1");
 }
 
-export function parseInteger(text: string, span: Span, what: string, min: number, max: number, code: string): Result<number> {
+export function parseInteger(text: string, span: Span, what: string, min: number, max: number, code: DiagnosticCode): Result<number> {
   if (!/^\d+$/.test(text)) return fail(code, `${what} must be a whole number from ${min} to ${max}, not \`${text}\``, span);
   const n = Number(text);
   if (n < min || n > max) return fail(code, `${what} must be from ${min} to ${max}, not ${text}`, span);
@@ -130,7 +131,7 @@ export function parseRsTarget(
   text: string,
   span: Span,
   suggestions: Iterable<string>,
-  typo: (guess: string) => { code: string; what: string; words: string[] } | undefined,
+  typo: (guess: string) => { code: DiagnosticCode; what: string; words: string[] } | undefined,
 ): Result<RsTarget> {
   const hp = splitHostPort(text);
   const addr = hp ? parseAddrLit(hp.host, span) : undefined;

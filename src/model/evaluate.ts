@@ -14,6 +14,7 @@ import {
   type AddrLit,
   type ConfigStatement,
   type Diagnostic,
+  type DiagnosticCode,
   type Family,
   type RsOpts,
   type RsTarget,
@@ -49,7 +50,7 @@ class Evaluator {
     public ctx: { vip: string | null; service: string | null },
   ) {}
 
-  err(code: string, message: string, span: Span, hint?: string): void {
+  err(code: DiagnosticCode, message: string, span: Span, hint?: string): void {
     this.diags.push(error(code, message, span, hint ? { hint } : {}));
   }
 
