@@ -1,0 +1,108 @@
+/**
+ * Reading the running state: the I/O half of the readers. One round trip
+ * per host (the executor batches the commands), then the pure parsers.
+ * Reading also checks that each host is reachable, has its tools and lets
+ * lvsh read them: a commit reads every host before its first step.
+ */
+import type { Executor, ExecResult } from "../exec/index.js";
+import { emptyHost, type HostState, type State } from "../model/index.js";
+import { parseArptablesSave } from "./arptables.js";
+import { parseIpAddrJson, parseIpLinkJson, type IpLink } from "./ip.js";
+import { parseIpvsadmSave } from "./ipvsadm.js";
+import { parseIpvsadmThresholds, withThresholds } from "./ipvsadm-list.js";
+import { parseSysctl } from "./sysctl.js";
+
+export interface HostReadSpec {
+  readonly host: string;
+  /** Read the IPVS table (the director). */
+  readonly ipvs: boolean;
+  /** Read the ARP rules (real servers that hide a VIP). */
+  readonly arp: boolean;
+  readonly sysctlKeys: readonly string[];
+}
+
+export interface HostRead {
+  readonly state: HostState;
+  readonly links: readonly IpLink[];
+  /** Lines the parsers could not read (reported, never dropped silently). */
+  readonly notes: readonly string[];
+}
+
+export interface ReadError {
+  readonly host: string;
+  readonly command: string;
+  readonly message: string;
+}
+
+export interface StateRead {
+  readonly state: State;
+  readonly links: Readonly<Record<string, readonly IpLink[]>>;
+  readonly notes: readonly string[];
+  readonly errors: readonly ReadError[];
+}
+
+function commands(spec: HostReadSpec): string[][] {
+  const cmds: string[][] = [
+    ["ip", "-j", "addr", "show"],
+    ["ip", "-j", "link", "show"],
+  ];
+  if (spec.sysctlKeys.length) cmds.push(["sysctl", "-e", ...spec.sysctlKeys]);
+  if (spec.ipvs) cmds.push(["ipvsadm", "-Sn"], ["ipvsadm", "-Ln", "--thresholds"]);
+  if (spec.arp) cmds.push(["arptables-save"]);
+  return cmds;
+}
+
+function why(r: ExecResult): string {
+  const text = (r.stderr || r.stdout).trim();
+  if (r.exitCode === 127 && !text) return "command not found";
+  return text || `exit status ${r.exitCode}`;
+}
+
+export async function readHost(exec: Executor, spec: HostReadSpec): Promise<HostRead | ReadError> {
+  const cmds = commands(spec);
+  const results = await exec.runMany(cmds);
+  const fail = cmds.findIndex((_, i) => results[i]!.exitCode !== 0 && !(cmds[i]![0] === "sysctl" && results[i]!.exitCode === 255));
+  if (fail >= 0) return { host: spec.host, command: cmds[fail]!.join(" "), message: why(results[fail]!) };
+  const out = (name: string, ...more: string[]) => results[cmds.findIndex((c) => c[0] === name && more.every((m) => c.includes(m)))]?.stdout ?? "";
+  const notes: string[] = [];
+  try {
+    const addrs = parseIpAddrJson(out("ip", "addr"));
+    const links = parseIpLinkJson(out("ip", "link"));
+    let ipvs: HostState["ipvs"] = [];
+    if (spec.ipvs) {
+      const save = parseIpvsadmSave(out("ipvsadm", "-Sn"));
+      ipvs = withThresholds(save.services, parseIpvsadmThresholds(out("ipvsadm", "--thresholds")));
+      notes.push(...save.problems.map((p) => `${spec.host}: ipvsadm -Sn line ${p.line}: ${p.message}: ${p.text.trim()}`));
+    }
+    let arp: HostState["arp"] = [];
+    if (spec.arp) {
+      const save = parseArptablesSave(out("arptables-save"));
+      arp = save.rules;
+      notes.push(...save.problems.map((p) => `${spec.host}: arptables-save line ${p.line}: ${p.message}: ${p.text.trim()}`));
+    }
+    const sysctls = spec.sysctlKeys.length ? parseSysctl(out("sysctl")) : {};
+    return { state: { ipvs, arp, addrs, sysctls }, links, notes };
+  } catch (e) {
+    return { host: spec.host, command: cmds.map((c) => c.join(" ")).join("; "), message: (e as Error).message };
+  }
+}
+
+export async function readState(executor: (host: string) => Executor, specs: readonly HostReadSpec[]): Promise<StateRead> {
+  const reads = await Promise.all(specs.map((s) => readHost(executor(s.host), s)));
+  const hosts: Record<string, HostState> = {};
+  const links: Record<string, readonly IpLink[]> = {};
+  const notes: string[] = [];
+  const errors: ReadError[] = [];
+  reads.forEach((r, i) => {
+    const host = specs[i]!.host;
+    if ("message" in r) {
+      errors.push(r);
+      hosts[host] = emptyHost;
+      return;
+    }
+    hosts[host] = r.state;
+    links[host] = r.links;
+    notes.push(...r.notes);
+  });
+  return { state: { hosts }, links, notes, errors };
+}

@@ -1,0 +1,133 @@
+/**
+ * `ipvsadm -Sn` (and `-S`, and files for `ipvsadm-restore`) <-> the IPVS
+ * table. The parser accepts every form ipvsadm 1.31 accepts for `-A`, `-E`,
+ * `-a`, `-e` (short and long options, in any order); the formatter prints
+ * exactly what `ipvsadm -Sn` prints (print_service_entry and
+ * print_tunnel_rule in ipvsadm.c), in the order of the services and real
+ * servers given. (ipvsadm itself lists services in hash order and sorts
+ * real servers by address and port; the parser keeps the input order.)
+ */
+import { formatAddrPort, maxPrefix, prefixToNetmask } from "../lang/index.js";
+import { destKeyOf, serviceArgs, serviceKeyOf, type Dest, type IpvsService } from "../model/index.js";
+import { splitArgs } from "./ipvsadm-args.js";
+import { readTableLine, type ServiceAttrs, type ServiceId, type TableLine } from "./ipvsadm-line.js";
+import { numberedLines, type StateProblem } from "./problem.js";
+import { canonicalSchedFlags } from "./sched-flags.js";
+
+export interface IpvsadmSave {
+  readonly services: IpvsService[];
+  readonly problems: StateProblem[];
+}
+
+interface ReadLine {
+  readonly line: number;
+  readonly text: string;
+  readonly parsed: TableLine;
+}
+
+interface Entry {
+  readonly id: ServiceId;
+  attrs: ServiceAttrs;
+  readonly line: number;
+  readonly dests: Dest[];
+  readonly destLines: Map<string, number>;
+}
+
+/**
+ * Services come out in input order, each with its real servers in input
+ * order. A `-a` attaches to the service of the same key wherever its `-A`
+ * is in the text; `-E`/`-e` replace what an earlier line said (or add).
+ */
+export function parseIpvsadmSave(text: string): IpvsadmSave {
+  const problems: StateProblem[] = [];
+  const lines = readLines(text, problems);
+  const table = new Map<string, Entry>();
+  for (const l of lines) if (l.parsed.kind === "service") addService(table, l, l.parsed, problems);
+  for (const l of lines) if (l.parsed.kind === "dest") addDest(table, l, l.parsed, problems);
+  const services = [...table.values()].map((e): IpvsService => ({ ...e.id, ...e.attrs, dests: e.dests }));
+  return { services, problems };
+}
+
+function readLines(text: string, problems: StateProblem[]): ReadLine[] {
+  const out: ReadLine[] = [];
+  for (const { line, text: raw } of numberedLines(text)) {
+    const words = raw.trim().split(/\s+/).filter((w) => w !== "");
+    if (words.length === 0 || words[0]!.startsWith("#")) continue;
+    if (words[0] === "ipvsadm") words.shift();
+    const args = splitArgs(words);
+    const parsed = args.ok ? readTableLine(args.value) : args;
+    if (parsed.ok) out.push({ line, text: raw, parsed: parsed.value });
+    else problems.push({ line, text: raw, message: parsed.message });
+  }
+  return out;
+}
+
+function addService(table: Map<string, Entry>, l: ReadLine, p: TableLine & { kind: "service" }, problems: StateProblem[]): void {
+  const key = serviceKeyOf(p.id);
+  const before = table.get(key);
+  if (!before) table.set(key, { id: p.id, attrs: p.attrs, line: l.line, dests: [], destLines: new Map() });
+  else if (p.edit) before.attrs = p.attrs;
+  else problems.push({ line: l.line, text: l.text, message: `service ${key} is already added on line ${before.line}` });
+}
+
+function addDest(table: Map<string, Entry>, l: ReadLine, p: TableLine & { kind: "dest" }, problems: StateProblem[]): void {
+  const key = serviceKeyOf(p.id);
+  const entry = table.get(key);
+  if (!entry) {
+    problems.push({ line: l.line, text: l.text, message: `real server for service ${key}, which no -A line adds` });
+    return;
+  }
+  const dkey = destKeyOf(p.dest);
+  const at = entry.dests.findIndex((d) => destKeyOf(d) === dkey);
+  if (at < 0) {
+    entry.dests.push(p.dest);
+    entry.destLines.set(dkey, l.line);
+  } else if (p.edit) entry.dests[at] = p.dest;
+  else problems.push({ line: l.line, text: l.text, message: `real server ${dkey} of ${key} is already added on line ${entry.destLines.get(dkey)}` });
+}
+
+/* ---------------- formatting ---------------- */
+
+function serviceOptions(s: IpvsService): string[] {
+  const out = ["-s", s.scheduler];
+  if (s.persistence !== null) {
+    out.push("-p", String(s.persistence));
+    if (s.netmask !== maxPrefix(s.family)) out.push("-M", s.family === 4 ? prefixToNetmask(s.netmask) : String(s.netmask));
+  }
+  if (s.pe) out.push("--pe", s.pe);
+  if (s.onePacket) out.push("-o");
+  const flags = canonicalSchedFlags(s.scheduler, s.flags);
+  if (flags.length > 0) out.push("-b", flags.join(","));
+  return out;
+}
+
+const methodFlag = { dr: "-g", nat: "-m", tun: "-i" } as const;
+
+/** `-S` always writes the weight, never the thresholds; a tunnel always its type. */
+function destOptions(d: Dest): string[] {
+  const out = [methodFlag[d.method], "-w", String(d.weight)];
+  if (d.method !== "tun") return out;
+  const type = d.tunType ?? "ipip";
+  out.push("--tun-type", type);
+  if (type === "gue") out.push("--tun-port", String(d.tunPort ?? 0));
+  if (type !== "ipip") out.push(`--tun-${d.tunCsum ?? "nocsum"}`);
+  return out;
+}
+
+/** The lines `ipvsadm -Sn` prints for this table (for JSON output). */
+export function formatIpvsadmSaveLines(services: readonly IpvsService[]): string[] {
+  const out: string[] = [];
+  for (const s of services) {
+    const svc = serviceArgs(s).join(" ");
+    out.push(`-A ${svc} ${serviceOptions(s).join(" ")}`);
+    for (const d of s.dests) out.push(`-a ${svc} -r ${formatAddrPort(d.addr, d.port)} ${destOptions(d).join(" ")}`);
+  }
+  return out;
+}
+
+/** What `ipvsadm -Sn` prints for this table: one line per service and real server. */
+export function formatIpvsadmSave(services: readonly IpvsService[]): string {
+  return formatIpvsadmSaveLines(services)
+    .map((l) => `${l}\n`)
+    .join("");
+}
