@@ -1,0 +1,91 @@
+/**
+ * The simulated target: each host's state lives in a JSON file under the
+ * state directory, and the generated commands act on it as on a real
+ * kernel — failing where the real tools fail, dumping in the real tools'
+ * save formats, so that the same readers parse it (knftables' Fake).
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { readJson, writeJsonAtomic } from "../files.js";
+import type { ExecResult, Executor, RunOptions } from "../types.js";
+import { simArptables, simArptablesSave } from "./arptables.js";
+import { newSimHost, type SimHost } from "./host.js";
+import { simIp } from "./ip.js";
+import { simIpvsadm } from "./ipvsadm.js";
+import { out, type SimOut } from "./out.js";
+import { simSysctl } from "./sysctl.js";
+
+/** Runs one command on a simulated host (pure apart from mutating `h`). */
+export function simRun(h: SimHost, argv: readonly string[], stdin?: string): SimOut {
+  const [cmd, ...args] = argv;
+  const name = (cmd ?? "").replace(/^.*\//, "");
+  switch (name) {
+    case "ipvsadm":
+      return simIpvsadm(h, args, stdin);
+    case "ip":
+      return simIp(h, args);
+    case "arptables":
+    case "arptables-legacy":
+    case "arptables-nft":
+      return simArptables(h, args);
+    case "arptables-save":
+    case "arptables-legacy-save":
+    case "arptables-nft-save":
+      return simArptablesSave(h);
+    case "sysctl":
+      return simSysctl(h, args);
+    case "modprobe": {
+      const mod = args.find((a) => !a.startsWith("-")) ?? "";
+      const sched = mod.replace(/^ip_vs_/, "");
+      return mod === "ip_vs" || h.schedulers.includes(sched) || mod === "ipip" ? out(0, "", "") : out(1, "", `modprobe: FATAL: Module ${mod} not found in directory /lib/modules/6.1.0-sim\n`);
+    }
+    case "true":
+      return out(0, "", "");
+    case "uname":
+      return out(0, "6.1.0-sim\n", "");
+    default:
+      return out(127, "", `sim: ${cmd}: command not found\n`);
+  }
+}
+
+export class SimExecutor implements Executor {
+  readonly describe = "simulated";
+  private readonly file: string;
+  private state: SimHost | undefined;
+
+  constructor(
+    readonly host: string,
+    dir: string,
+  ) {
+    mkdirSync(dir, { recursive: true });
+    this.file = join(dir, `${host.replace(/[^A-Za-z0-9_.-]/g, "_")}.json`);
+  }
+
+  /** The host's state, read fresh from its file (another lvsh may have changed it). */
+  load(): SimHost {
+    this.state = readJson<SimHost>(this.file) ?? newSimHost(this.host);
+    return this.state;
+  }
+
+  async run(argv: readonly string[], opts?: RunOptions): Promise<ExecResult> {
+    const t0 = performance.now();
+    let h: SimHost;
+    try {
+      h = this.load();
+    } catch (e) {
+      // a broken host file is a host that cannot be reached
+      return { exitCode: 255, stdout: "", stderr: `simulated host ${this.host} is unreadable: ${(e as Error).message}\n`, ms: performance.now() - t0 };
+    }
+    const r = simRun(h, argv, opts?.stdin);
+    if (r.changed) writeJsonAtomic(this.file, h);
+    return { exitCode: r.code, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
+  }
+
+  async runMany(argvs: readonly (readonly string[])[]): Promise<ExecResult[]> {
+    const out: ExecResult[] = [];
+    for (const a of argvs) out.push(await this.run(a));
+    return out;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,68 @@
+/**
+ * A simulated host: the kernel state that `ip`, `ipvsadm`, `arptables` and
+ * `sysctl` act on. Each host starts with `lo` and `eth0` (a host named by an
+ * address has it on eth0), kernel-default sysctls and the IPVS schedulers of
+ * Linux 6.1 (no `twos`).
+ */
+import { createHash } from "node:crypto";
+import { parseIp } from "../../lang/index.js";
+import type { AddrEntry, ArpRule, IpvsService } from "../../model/index.js";
+
+export interface SimLink {
+  name: string;
+  mac: string;
+  kind: string;
+}
+
+export interface SimHost {
+  name: string;
+  links: SimLink[];
+  /** Global addresses, in the order added. */
+  addrs: AddrEntry[];
+  ipvs: IpvsService[];
+  arp: ArpRule[];
+  sysctls: Record<string, string>;
+  schedulers: string[];
+}
+
+/** Linux 6.1's schedulers (twos came with 5.10 in some configs, not in Debian's 6.1 build). */
+export const SIM_SCHEDULERS = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh"];
+
+function mac(seed: string): string {
+  const h = createHash("sha256").update(seed).digest();
+  const b = [0x02, h[0]!, h[1]!, h[2]!, h[3]!, h[4]!];
+  return b.map((x) => x.toString(16).padStart(2, "0")).join(":");
+}
+
+export function confKeys(dev: string): Record<string, string> {
+  const d = dev.replace(/\./g, "/");
+  return {
+    [`net.ipv4.conf.${d}.arp_ignore`]: "0",
+    [`net.ipv4.conf.${d}.arp_announce`]: "0",
+    [`net.ipv4.conf.${d}.rp_filter`]: dev === "all" ? "0" : "2",
+    [`net.ipv4.conf.${d}.forwarding`]: "0",
+  };
+}
+
+export function newSimHost(name: string): SimHost {
+  const ip = parseIp(name);
+  return {
+    name,
+    links: [
+      { name: "lo", mac: "00:00:00:00:00:00", kind: "loopback" },
+      { name: "eth0", mac: mac(name), kind: "ether" },
+    ],
+    addrs: ip ? [{ addr: ip.text, prefix: ip.family === 4 ? 24 : 64, dev: "eth0" }] : [],
+    ipvs: [],
+    arp: [],
+    sysctls: {
+      ...confKeys("all"),
+      ...confKeys("default"),
+      ...confKeys("lo"),
+      ...confKeys("eth0"),
+      "net.ipv4.ip_forward": "0",
+      "net.ipv6.conf.all.forwarding": "0",
+    },
+    schedulers: [...SIM_SCHEDULERS],
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Runs argv on a host through the OpenSSH client: BatchMode (never a
+ * password prompt), one connection reused (ControlMaster/ControlPersist),
+ * and every argument quoted for the remote shell, which sees one string.
+ */
+import { randomBytes } from "node:crypto";
+import { shellJoin } from "../plan/index.js";
+import { batchScript, splitBatch } from "./batch.js";
+import { runLocal } from "./local.js";
+import type { TransportSpec } from "../model/index.js";
+import type { ExecResult, Executor, RunOptions } from "./types.js";
+
+type Ssh = Extract<TransportSpec, { kind: "ssh" }>;
+
+/** The ssh command line for a remote argv. Exported for tests. */
+export function sshArgv(t: Ssh, controlDir: string, argv: readonly string[]): string[] {
+  return [
+    "ssh",
+    "-o", "BatchMode=yes",
+    "-o", "ConnectTimeout=10",
+    "-o", "ServerAliveInterval=15",
+    "-o", "ControlMaster=auto",
+    "-o", `ControlPath=${controlDir}/ssh-%C`,
+    "-o", "ControlPersist=60",
+    ...(t.port ? ["-p", String(t.port)] : []),
+    ...(t.user ? ["-l", t.user] : []),
+    "--",
+    t.host,
+    shellJoin(argv),
+  ];
+}
+
+export class SshExecutor implements Executor {
+  readonly describe: string;
+  constructor(
+    readonly host: string,
+    private readonly t: Ssh,
+    private readonly controlDir: string,
+  ) {
+    this.describe = `ssh ${t.user ? `${t.user}@` : ""}${t.host}${t.port ? `:${t.port}` : ""}`;
+  }
+
+  async run(argv: readonly string[], opts?: RunOptions): Promise<ExecResult> {
+    const r = await runLocal(sshArgv(this.t, this.controlDir, argv), opts);
+    // 255 is ssh's own failure (unreachable, refused, authentication)
+    if (r.exitCode === 255 && /^ssh: |Permission denied \(|Host key verification failed/m.test(r.stderr)) {
+      return { ...r, stderr: `cannot reach ${this.describe}: ${r.stderr.trim()}\n` };
+    }
+    return r;
+  }
+
+  async runMany(argvs: readonly (readonly string[])[]): Promise<ExecResult[]> {
+    if (argvs.length <= 1) return Promise.all(argvs.map((a) => this.run(a)));
+    const nonce = randomBytes(6).toString("hex");
+    const r = await this.run(["sh", "-c", batchScript(argvs, nonce)]);
+    return splitBatch(r, nonce, argvs.length);
+  }
+
+  async close(): Promise<void> {
+    await runLocal(["ssh", "-o", `ControlPath=${this.controlDir}/ssh-%C`, "-O", "exit", ...(this.t.port ? ["-p", String(this.t.port)] : []), this.t.host]);
+  }
+}
