@@ -5,3 +5,4 @@ export { compile, ARP_SYSCTLS, type Desired } from "./compile.js";
 export { printConfig } from "./print.js";
 export { serviceKeyOf, destKeyOf, serviceArgs, arpRuleArgs, elementKey, confKey } from "./keys.js";
 export { directorHost, realServerHost, transportSpec, describeTransport, type HostRef } from "./hosts.js";
+export { liftState, RUNNING_SPAN } from "./lift.js";

@@ -28,7 +28,9 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
   const scope: DiffScope = { director: opts.director ?? "director", vips: managedVips(desired.state, opts.vips ?? []) };
   const changes = diff(running, desired.state, scope, desired.origins);
   const hostOrder = new Map<string, number>();
-  for (const h of [...desired.hosts.keys(), ...Object.keys(running.hosts)]) if (!hostOrder.has(h)) hostOrder.set(h, hostOrder.size);
+  for (const h of [...desired.hosts.keys(), ...Object.keys(desired.state.hosts), ...Object.keys(running.hosts)]) {
+    if (!hostOrder.has(h)) hostOrder.set(h, hostOrder.size);
+  }
 
   type Draft = { -readonly [K in keyof Step]: Step[K] };
   const drafts: Draft[] = [];
@@ -65,6 +67,7 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
     steps,
     changes,
     hosts,
+    vips: [...scope.vips].sort(),
     fingerprint: fingerprint(running),
     summary: { add: count("create") + count("replace"), change: count("update"), destroy: count("delete") + count("replace") },
   };

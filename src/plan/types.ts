@@ -42,6 +42,8 @@ export interface Plan {
   readonly changes: readonly Change[];
   /** Host name -> how it is reached, for every host a step runs on. */
   readonly hosts: Readonly<Record<string, TransportSpec>>;
+  /** The addresses lvsh manages in this plan (its VIPs): what state comparisons look at. */
+  readonly vips: readonly string[];
   /** Of the running state the plan was made from; commit refuses a plan whose running state moved. */
   readonly fingerprint: string;
   readonly summary: { readonly add: number; readonly change: number; readonly destroy: number };

@@ -1,0 +1,173 @@
+/**
+ * commit: lock, read every host (the prechecks: reachable, tools there,
+ * allowed), check for drift, plan, ask where a person must answer, run the
+ * transaction, and record the revision. Nothing changes before the first
+ * step; a failed step undoes what ran.
+ */
+import { hostname, userInfo } from "node:os";
+import type { Span } from "../lang/index.js";
+import { compile, printConfig, type Config, type Desired, type State } from "../model/index.js";
+import { diff, makePlan, renderPlanText, type Change, type Plan } from "../plan/index.js";
+import type { ExecResult } from "../exec/index.js";
+import type { Engine } from "./engine.js";
+import { JournalFile } from "./journal.js";
+import { acquireLock, describeHolder } from "./lock.js";
+import { writeRevision, type Revision } from "./revisions.js";
+import { runTransaction, type TxnResult } from "./transaction.js";
+
+export interface CommitOptions {
+  readonly comment?: string;
+  /** Commit over drift. */
+  readonly force?: boolean;
+  /** Plan and check only. */
+  readonly check?: boolean;
+  /** Answers questions in advance (--yes). */
+  readonly yes?: boolean;
+  /** Asks a person; absent when there is no terminal. */
+  readonly ask?: (question: string, detail: string) => Promise<boolean>;
+  /** What the transaction is, for the journal and the revision. */
+  readonly what?: string;
+  /** Test hook (LVSH_TEST_INJECT): `fail:K` fails step K, `kill:K` kills lvsh before it, `pause:K:MS` waits before it. */
+  readonly inject?: string;
+}
+
+export type CommitReport =
+  | { readonly kind: "refused"; readonly reason: string; readonly detail?: string; readonly span?: Span }
+  | { readonly kind: "precheck"; readonly problems: readonly string[] }
+  | { readonly kind: "nothing"; readonly revision?: Revision }
+  | { readonly kind: "checked"; readonly plan: Plan; readonly drift: readonly Change[] }
+  | { readonly kind: "committed"; readonly plan: Plan; readonly revision: Revision; readonly drift: readonly Change[] }
+  | { readonly kind: "failed"; readonly plan: Plan; readonly txn: TxnResult };
+
+function user(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return String(process.getuid?.() ?? "?");
+  }
+}
+
+/** The schedulers the director lacks (e.g. `twos` before Linux 5.10). */
+async function missingSchedulers(engine: Engine, plan: Plan): Promise<{ problem: string; span?: Span }[]> {
+  const wanted = new Map<string, Span | undefined>();
+  for (const c of plan.changes) {
+    if (c.after?.kind === "service" && c.host === "director") wanted.set(c.after.value.scheduler, c.span);
+  }
+  if (!wanted.size) return [];
+  const names = [...wanted.keys()];
+  const rs = await engine.executor("director").runMany(names.map((s) => ["modprobe", "-n", "-q", `ip_vs_${s}`]));
+  return names.flatMap((s, i) =>
+    rs[i]!.exitCode === 0 ? [] : [{ problem: `the director's kernel has no \`${s}\` scheduler (modprobe ip_vs_${s} fails)`, span: wanted.get(s) }],
+  );
+}
+
+function injector(spec: string | undefined): ((id: number) => ExecResult | "kill" | { pauseMs: number } | undefined) | undefined {
+  const m = spec ? /^(fail|kill|pause):(\d+)(?::(\d+))?$/.exec(spec) : null;
+  if (!m) return undefined;
+  const at = Number(m[2]);
+  return (id) => {
+    if (id !== at) return undefined;
+    if (m[1] === "kill") return "kill";
+    if (m[1] === "pause") return { pauseMs: Number(m[3] ?? 1000) };
+    return { exitCode: 1, stdout: "", stderr: "lvsh: injected failure (LVSH_TEST_INJECT)\n", ms: 0 };
+  };
+}
+
+export interface CommitInput {
+  readonly candidate: Config;
+  /** Hosts of the running configuration that the candidate may drop. */
+  readonly previous?: Revision;
+}
+
+export async function commit(engine: Engine, input: CommitInput, opts: CommitOptions = {}): Promise<CommitReport> {
+  const lock = acquireLock(engine.paths.lock, opts.what ?? "commit");
+  if (!lock.ok) return { kind: "refused", reason: `another lvsh is committing: ${describeHolder(lock.holder)}` };
+  try {
+    return await locked(engine, input, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): Promise<CommitReport> {
+  const journal = new JournalFile(engine.paths.journal);
+  if (journal.read()) return { kind: "refused", reason: "a commit was interrupted: run `lvsh recover` first" };
+  const previous = input.previous ?? engine.latest();
+  const desired = compile(input.candidate);
+  const prevDesired = previous ? compile(engine.runningConfig({ hosts: {} }, previous)) : undefined;
+  const view = engine.hosts(prevDesired ? [desired, prevDesired] : [desired], previous);
+  const read = await engine.read(view);
+  if (read.errors.length) {
+    return { kind: "precheck", problems: read.errors.map((e) => `${e.host} (${engine.executor(e.host).describe}): \`${e.command}\` failed: ${e.message}`) };
+  }
+  const running = read.state;
+  const vips = new Set([...(previous?.vips ?? [])]);
+  const drift = prevDesired ? diff(running, prevDesired.state, { director: "director", vips: new Set([...vips, ...managed(prevDesired)]) }) : [];
+  const plan = makePlan(running, desired, { vips, hosts: view.transports });
+  const missing = await missingSchedulers(engine, plan);
+  if (missing.length) return { kind: "precheck", problems: missing.map((m) => m.problem) };
+  const noUndo = plan.steps.filter((s) => !s.undo);
+  if (noUndo.length) return { kind: "precheck", problems: noUndo.map((s) => `step ${s.id} on ${s.host} cannot be undone: ${s.undoReason ?? "no undo"}`) };
+  if (opts.check) return { kind: "checked", plan, drift };
+  const configText = printConfig(input.candidate);
+  if (plan.steps.length === 0 && previous && previous.config === configText) return { kind: "nothing", revision: previous };
+
+  const question = await questions(plan, drift, previous, opts);
+  if (question) return question;
+  if (opts.ask && !opts.yes) {
+    // the plan was shown and a person said yes: it must still be the plan
+    const again = await engine.read(view);
+    if (makePlan(again.state, desired, { vips, hosts: view.transports }).fingerprint !== plan.fingerprint) {
+      return { kind: "refused", reason: "the running state changed while the plan was on screen; commit again to see the new plan" };
+    }
+  }
+  const inject = injector(opts.inject);
+  const txn = await runTransaction(plan, running, desired, opts.what ?? "commit", {
+    executor: (h) => engine.executor(h),
+    read: async (hosts) => (await engine.read({ transports: view.transports, specs: view.specs.filter((s) => hosts.includes(s.host)) })).state,
+    journal,
+    ...(inject ? { inject: (step) => inject(step.id) } : {}),
+  });
+  if (!txn.ok) return { kind: "failed", plan, txn };
+  const snapshot: State = { hosts: { ...running.hosts, ...txn.after!.hosts } };
+  const revision = writeRevision(engine.paths.revisions, {
+    time: new Date().toISOString(),
+    user: user(),
+    host: hostname(),
+    ...(opts.comment ? { comment: opts.comment } : {}),
+    config: configText,
+    hosts: Object.fromEntries(desired.hosts),
+    vips: [...managed(desired)].sort(),
+    snapshot,
+  });
+  return { kind: "committed", plan, revision, drift };
+}
+
+/** The addresses a desired state manages. */
+export function managed(d: Desired): Set<string> {
+  const out = new Set<string>();
+  for (const h of Object.values(d.state.hosts)) {
+    for (const a of h.addrs) out.add(a.addr);
+    for (const r of h.arp) if (r.dst) out.add(r.dst);
+  }
+  return out;
+}
+
+async function questions(plan: Plan, drift: readonly Change[], previous: Revision | undefined, opts: CommitOptions): Promise<CommitReport | undefined> {
+  const hosts = new Set(plan.steps.map((s) => s.host)).size;
+  if (drift.length && !opts.force && !opts.yes) {
+    const detail = drift.map((c) => `  ${c.host}: ${c.reason}`).join("\n");
+    const what = `the running state differs from revision ${previous!.number} (someone changed it outside lvsh)`;
+    if (!opts.ask) return { kind: "refused", reason: `${what}; commit over it with \`commit force\` (or --yes)`, detail };
+    if (!(await opts.ask(`${what}. Commit over it?`, detail))) return { kind: "refused", reason: "not committed: drift not accepted" };
+  }
+  if (plan.steps.length && !opts.yes) {
+    const q = `apply ${plan.steps.length} step${plan.steps.length === 1 ? "" : "s"} on ${hosts} host${hosts === 1 ? "" : "s"}?`;
+    if (opts.ask) {
+      if (!(await opts.ask(q, renderPlanText(plan)))) return { kind: "refused", reason: "not committed" };
+    } else if (hosts > 1) {
+      return { kind: "refused", reason: `this commit changes ${hosts} hosts and there is no terminal to ask: pass --yes to commit it` };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,113 @@
+/**
+ * The target a session works on: its state directory, its executors, its
+ * revisions, and reading the running state of every host that matters —
+ * the candidate's hosts and those of the last revision (so that what a new
+ * configuration drops is still seen, and removed).
+ */
+import { parse, type ConfigStatement } from "../lang/index.js";
+import {
+  directorHost,
+  emptyConfig,
+  emptyContext,
+  evaluate,
+  liftState,
+  type Config,
+  type Desired,
+  type State,
+  type TransportSpec,
+} from "../model/index.js";
+import { ExecutorPool, type Executor, type Target } from "../exec/index.js";
+import { readState, type HostReadSpec, type StateRead } from "../state/index.js";
+import { ensureDirs, statePaths, type StatePaths } from "./statedir.js";
+import { latestRevision, readRevision, revisionNumbers, type Revision } from "./revisions.js";
+
+export interface EngineOptions {
+  readonly target: Target;
+  readonly stateDir: string;
+}
+
+const DIRECTOR_KEYS = ["net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"];
+const RS_KEYS = ["all", "lo"].flatMap((d) => [`net.ipv4.conf.${d}.arp_ignore`, `net.ipv4.conf.${d}.arp_announce`]);
+
+/** A revision's configuration, evaluated. */
+export function configOf(text: string, file = "<revision>"): Config {
+  const p = parse(text, file);
+  return evaluate(p.statements as ConfigStatement[], emptyConfig(), emptyContext).config;
+}
+
+export interface HostsView {
+  readonly transports: Map<string, TransportSpec>;
+  readonly specs: HostReadSpec[];
+}
+
+export class Engine {
+  readonly paths: StatePaths;
+  private pool: ExecutorPool;
+  private transports = new Map<string, TransportSpec>();
+
+  constructor(readonly opts: EngineOptions) {
+    this.paths = statePaths(opts.stateDir, opts.target);
+    ensureDirs(this.paths);
+    this.pool = new ExecutorPool((h) => this.transportOf(h), { target: opts.target, simDir: this.paths.simHosts, stateDir: opts.stateDir });
+  }
+
+  get target(): Target {
+    return this.opts.target;
+  }
+
+  transportOf(host: string): TransportSpec {
+    return this.transports.get(host) ?? (host === "director" ? { kind: "local" } : { kind: "ssh", user: "root", host });
+  }
+
+  executor(host: string): Executor {
+    return this.pool.get(host);
+  }
+
+  latest(): Revision | undefined {
+    return latestRevision(this.paths.revisions);
+  }
+
+  revision(n: number): Revision | undefined {
+    return readRevision(this.paths.revisions, n);
+  }
+
+  revisionNumbers(): number[] {
+    return revisionNumbers(this.paths.revisions);
+  }
+
+  /** The hosts to read for these desired states (and the last revision), with what to read on each. */
+  hosts(desired: readonly Desired[], revision = this.latest()): HostsView {
+    const transports = new Map<string, TransportSpec>();
+    const keys = new Map<string, Set<string>>();
+    const add = (host: string, t: TransportSpec | undefined, ks: Iterable<string>) => {
+      if (!transports.has(host) && t) transports.set(host, t);
+      const set = keys.get(host) ?? new Set<string>(host === "director" ? DIRECTOR_KEYS : RS_KEYS);
+      for (const k of ks) set.add(k);
+      keys.set(host, set);
+    };
+    for (const d of desired) for (const [h, t] of d.hosts) add(h, t, Object.keys(d.state.hosts[h]?.sysctls ?? {}));
+    for (const [h, t] of Object.entries(revision?.hosts ?? {})) add(h, t, Object.keys(revision?.snapshot.hosts[h]?.sysctls ?? {}));
+    add("director", { kind: "local" }, []);
+    for (const [h, t] of transports) this.transports.set(h, t);
+    const specs = [...keys].map(([host, ks]) => ({ host, ipvs: host === "director", arp: host !== "director", sysctlKeys: [...ks].sort() }));
+    return { transports, specs };
+  }
+
+  async read(view: HostsView): Promise<StateRead> {
+    return readState((h) => this.executor(h), view.specs);
+  }
+
+  /**
+   * The running configuration: the last revision's, or, before lvsh has
+   * committed anything here, the one read off the running state.
+   */
+  runningConfig(running: State, revision = this.latest()): Config {
+    if (revision) return configOf(revision.config, `<revision ${revision.number}>`);
+    const dir = directorHost(emptyConfig());
+    return liftState(running, dir.name);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

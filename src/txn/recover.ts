@@ -1,0 +1,44 @@
+/**
+ * `lvsh recover`: after lvsh died mid-commit (the journal is still there),
+ * bring every host back to the state before that commit. The journal says
+ * which steps may have run; the state before is in it too, so the way back
+ * is planned from what is there now, through the diff.
+ */
+import { makePlan } from "../plan/index.js";
+import type { Engine } from "./engine.js";
+import { JournalFile, type Journal } from "./journal.js";
+import { acquireLock, describeHolder } from "./lock.js";
+import { only, runTransaction, type TxnResult } from "./transaction.js";
+
+export type RecoverReport =
+  | { readonly kind: "clean" }
+  | { readonly kind: "refused"; readonly reason: string }
+  | { readonly kind: "recovered"; readonly journal: Journal; readonly steps: number; readonly txn: TxnResult };
+
+export async function recover(engine: Engine): Promise<RecoverReport> {
+  const lock = acquireLock(engine.paths.lock, "recover");
+  if (!lock.ok) return { kind: "refused", reason: `another lvsh is committing: ${describeHolder(lock.holder)}` };
+  try {
+    const file = new JournalFile(engine.paths.journal);
+    const journal = file.read();
+    if (!journal) return { kind: "clean" };
+    const transports = new Map(Object.entries(journal.hosts));
+    const view = engine.hosts([{ state: journal.before, origins: new Map(), hosts: transports }]);
+    const specs = view.specs.filter((s) => transports.has(s.host) || s.host === "director");
+    const read = await engine.read({ transports, specs });
+    if (read.errors.length) return { kind: "refused", reason: read.errors.map((e) => `${e.host}: \`${e.command}\` failed: ${e.message}`).join("; ") };
+    // the state before, on the hosts the interrupted commit touched (the others it never changed)
+    const desired = { state: only(journal.before, specs.map((s) => s.host)), origins: new Map(), hosts: transports };
+    const plan = makePlan(read.state, desired, { vips: journal.vips, hosts: transports });
+    // the original journal stays until the way back has worked: a recover that dies is run again
+    const txn = await runTransaction(plan, read.state, desired, `recover: undo the interrupted ${journal.what}`, {
+      executor: (h) => engine.executor(h),
+      read: async (hosts) => (await engine.read({ transports, specs: specs.filter((s) => hosts.includes(s.host)) })).state,
+      journal: new JournalFile(`${engine.paths.journal}.recover`),
+    });
+    if (txn.ok) file.remove();
+    return { kind: "recovered", journal, steps: plan.steps.length, txn };
+  } finally {
+    lock.release();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * One transaction: journal, apply, verify; on any failure undo what ran,
+ * in reverse, and prove the hosts are back to the state before (re-read and
+ * compared). IPVS and legacy arptables have no kernel transactions, so this
+ * is where lvsh makes its own.
+ */
+import type { Desired, State } from "../model/index.js";
+import { diff, makePlan, type Change, type Plan, type Step } from "../plan/index.js";
+import { applySteps, batches, undoSteps, type ApplyEnv, type Failure } from "./apply.js";
+import { journalSteps, type JournalFile } from "./journal.js";
+
+export interface TxnEnv extends Omit<ApplyEnv, "starting"> {
+  readonly journal: JournalFile;
+}
+
+export interface Rollback {
+  /** True when the re-read state equals the state before the transaction. */
+  readonly ok: boolean;
+  readonly undone: number;
+  readonly undoFailures: readonly Failure[];
+  /** Steps that had no undo (their effect stays). */
+  readonly impossible: readonly Step[];
+  /** What still differs from the state before, if anything. */
+  readonly mismatches: readonly string[];
+}
+
+export interface TxnResult {
+  readonly ok: boolean;
+  readonly applied: number;
+  readonly failed?: Failure;
+  /** After all steps ran: what the re-read state does not match. */
+  readonly verifyMismatches?: readonly string[];
+  readonly rollback?: Rollback;
+  readonly after?: State;
+}
+
+function describeChanges(cs: readonly Change[]): string[] {
+  return cs.map((c) => `${c.host}: ${c.reason}`);
+}
+
+function invert(c: Change): Change {
+  return { ...c, before: c.after, after: c.before };
+}
+
+function planHosts(plan: Plan): string[] {
+  return Object.keys(plan.hosts);
+}
+
+/** The part of a state on these hosts (the ones re-read). */
+export function only(state: State, hosts: readonly string[]): State {
+  return { hosts: Object.fromEntries(Object.entries(state.hosts).filter(([h]) => hosts.includes(h))) };
+}
+
+/** Runs undo steps best-effort: a failing undo is recorded and the others still run. */
+async function runUndos(steps: readonly Step[], changes: ReadonlyMap<string, Change>, env: TxnEnv): Promise<{ undone: number; failures: Failure[] }> {
+  let undone = 0;
+  const failures: Failure[] = [];
+  for (const batch of batches(steps)) {
+    const out = await applySteps(batch, changes, { ...env, inject: undefined });
+    undone += out.done.length;
+    if (out.failed) {
+      failures.push(out.failed);
+      // the rest of a failed batch, one by one
+      const rest = batch.filter((s) => !out.done.includes(s) && s !== out.failed!.step);
+      for (const s of rest) {
+        const r = await env.executor(s.host).run(s.argv);
+        if (r.exitCode === 0) undone++;
+        else failures.push({ step: s, result: r });
+      }
+    }
+  }
+  return { undone, failures };
+}
+
+/** Makes the hosts equal `before` again: the undos of `done`, then a repair by diff if anything still differs. */
+export async function rollBack(
+  done: readonly Step[],
+  before: State,
+  hosts: readonly string[],
+  vips: ReadonlySet<string>,
+  changes: ReadonlyMap<string, Change>,
+  env: TxnEnv,
+): Promise<Rollback> {
+  const { steps, impossible } = undoSteps(done);
+  const inverted = new Map([...changes].map(([k, c]) => [k, invert(c)]));
+  const { undone, failures } = await runUndos(steps, inverted, env);
+  const scope = { director: "director", vips };
+  const target = only(before, hosts);
+  let now = await env.read(hosts);
+  let left = diff(now, target, scope);
+  if (left.length) {
+    // the undo did not get everything back: plan the way back from what is there now
+    const repair = makePlan(now, { state: target, origins: new Map(), hosts: new Map() }, { vips });
+    await runUndos(repair.steps, new Map(repair.changes.map((c) => [c.key, c])), env);
+    now = await env.read(hosts);
+    left = diff(now, target, scope);
+  }
+  return { ok: left.length === 0, undone, undoFailures: failures, impossible, mismatches: describeChanges(left) };
+}
+
+export async function runTransaction(plan: Plan, before: State, desired: Desired, what: string, env: TxnEnv): Promise<TxnResult> {
+  const hosts = planHosts(plan);
+  const vips = new Set(plan.vips);
+  const changes = new Map(plan.changes.map((c) => [c.key, c]));
+  const base = {
+    version: 1 as const,
+    pid: process.pid,
+    started: new Date().toISOString(),
+    what,
+    hosts: plan.hosts,
+    vips: plan.vips,
+    steps: journalSteps(plan.steps),
+    before,
+  };
+  const started: number[] = [];
+  env.journal.write({ ...base, startedIds: [] });
+  const out = await applySteps(plan.steps, changes, {
+    ...env,
+    starting: (ids) => {
+      started.push(...ids);
+      env.journal.write({ ...base, startedIds: started });
+    },
+  });
+  if (out.failed) {
+    const rollback = await rollBack(out.done, before, hosts, vips, changes, env);
+    if (rollback.ok) env.journal.remove();
+    return { ok: false, applied: out.done.length, failed: out.failed, rollback };
+  }
+  const after = await env.read(hosts);
+  const mismatches = diff(after, only(desired.state, hosts), { director: "director", vips });
+  if (mismatches.length) {
+    const rollback = await rollBack(out.done, before, hosts, vips, changes, env);
+    if (rollback.ok) env.journal.remove();
+    return { ok: false, applied: out.done.length, verifyMismatches: describeChanges(mismatches), rollback };
+  }
+  env.journal.remove();
+  return { ok: true, applied: out.done.length, after };
+}

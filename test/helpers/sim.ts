@@ -1,0 +1,53 @@
+/** Test helpers for the simulated target: sessions on a fresh state directory, and its hosts' kernel state. */
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { newSimHost } from "../../src/exec/index.js";
+import { Session } from "../../src/session/index.js";
+import { Engine } from "../../src/txn/index.js";
+
+export function freshStateDir(): string {
+  return mkdtempSync(join(tmpdir(), "lvsh-state-"));
+}
+
+export async function simSession(stateDir: string, opts: { inject?: string; yes?: boolean } = {}) {
+  const engine = new Engine({ target: "sim", stateDir });
+  const out: string[] = [];
+  const session = new Session({ io: { write: (t) => void out.push(t) }, engine, yes: opts.yes ?? true, ...(opts.inject ? { inject: opts.inject } : {}) });
+  const opened = await session.open();
+  return { session, engine, out, opened };
+}
+
+/** Runs statements in a new session (as a new lvsh process would); throws with the rendered errors. */
+export async function lvsh(stateDir: string, src: string, opts: { inject?: string; yes?: boolean } = {}) {
+  const s = await simSession(stateDir, opts);
+  const r = await s.session.run(src, "<test>", { validate: true });
+  await s.session.close();
+  return { ...r, out: s.out.join(""), rendered: s.session.render(r.diagnostics), session: s.session };
+}
+
+/**
+ * Every simulated host's whole kernel state, arrays sorted: equal iff the
+ * hosts hold the same. A host in its untouched default state is left out
+ * (it holds what it held before anything touched it).
+ */
+export function simKernel(stateDir: string): Record<string, unknown> {
+  const dir = join(stateDir, "sim", "hosts");
+  const sortDeep = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortDeep).map((x) => JSON.stringify(x)).sort().map((x) => JSON.parse(x) as unknown);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortDeep(x)]));
+    return v;
+  };
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return {};
+  }
+  const out: Record<string, unknown> = {};
+  for (const f of files) {
+    const h = sortDeep(JSON.parse(readFileSync(join(dir, f), "utf8"))) as { name: string };
+    if (JSON.stringify(h) !== JSON.stringify(sortDeep(newSimHost(h.name)))) out[f] = h;
+  }
+  return out;
+}

@@ -1,0 +1,221 @@
+/** Commit on the simulated target: the acceptance of the transactions issue, and what a commit refuses. */
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runningJson, vipsInView } from "../../src/session/show.js";
+import { acquireLock } from "../../src/txn/index.js";
+import { freshStateDir, lvsh, simKernel, simSession } from "../helpers/sim.js";
+
+const SEED = "vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3 dr; arp hide on rs";
+
+async function running(stateDir: string) {
+  const { session } = await simSession(stateDir);
+  return runningJson(session.running, vipsInView(session));
+}
+
+describe("commit (acceptance, simulated target)", () => {
+  it("commits the seed: the director's two -a rules, each real server's two ARP rules and VIP", async () => {
+    const dir = freshStateDir();
+    const r = await lvsh(dir, `${SEED}; commit`);
+    expect(r.ok, r.rendered).toBe(true);
+    expect(r.out).toContain("commit complete: revision 1, 10 steps on 3 hosts");
+    const j = await running(dir);
+    expect(j.hosts.director!.ipvs).toEqual([
+      "-A -t 172.25.254.10:80 -s rr",
+      "-a -t 172.25.254.10:80 -r 172.25.254.2:80 -g -w 1",
+      "-a -t 172.25.254.10:80 -r 172.25.254.3:80 -g -w 1",
+    ]);
+    expect(j.hosts.director!.addrs).toEqual(["172.25.254.10/32 dev eth0"]);
+    for (const rs of ["172.25.254.2", "172.25.254.3"]) {
+      expect(j.hosts[rs]!.arp).toEqual(["-A INPUT -j DROP -d 172.25.254.10", `-A OUTPUT -j mangle -s 172.25.254.10 --mangle-ip-s ${rs}`]);
+      expect(j.hosts[rs]!.addrs).toEqual(["172.25.254.10/32 dev eth0"]);
+    }
+  });
+
+  it("plans zero steps when the same script runs again", async () => {
+    const dir = freshStateDir();
+    await lvsh(dir, `${SEED}; commit`);
+    const { session } = await simSession(dir);
+    await session.run(SEED, "<again>");
+    const { plan } = await session.plan();
+    expect(plan!.steps).toEqual([]);
+    expect((await lvsh(dir, `${SEED}; commit`)).out).toContain("No changes");
+  });
+
+  it("fails a commit whose director VIP names a missing interface, names the step, and leaves every host as it was", async () => {
+    const dir = freshStateDir();
+    await lvsh(dir, `${SEED}; commit`);
+    const before = await running(dir);
+    const kernel = simKernel(dir);
+    const r = await lvsh(dir, "vip 172.25.254.20 on eth9; service :80 rr; add rs .2 .4; arp hide on rs; commit");
+    expect(r.ok).toBe(false);
+    const failed = r.diagnostics.find((d) => d.code === "commit-failed" && d.severity === "error")!;
+    expect(failed.message).toMatch(/^commit failed at step \d+ on director: `ip addr add 172\.25\.254\.20\/32 dev eth9`: Cannot find device "eth9"/);
+    expect(failed.related![0]!.span.col).toBe(1);
+    expect(r.rendered).toContain("rolled back:");
+    expect(await running(dir)).toEqual(before);
+    expect(simKernel(dir)).toEqual(kernel);
+    expect(existsSync(join(dir, "sim", "journal.json"))).toBe(false);
+  });
+
+  it("commit, change a weight, commit, rollback 1, commit: running equals the first commit's", async () => {
+    const dir = freshStateDir();
+    await lvsh(dir, `${SEED}; commit`);
+    const first = await running(dir);
+    const w = await lvsh(dir, "use service 172.25.254.10:80; set rs .3 weight 5; commit comment 'weights'");
+    expect(w.out).toContain("revision 2, 1 step on 1 host (0 to add, 1 to change, 0 to destroy)");
+    expect((await running(dir)).hosts.director!.ipvs).toContain("-a -t 172.25.254.10:80 -r 172.25.254.3:80 -g -w 5");
+    const rb = await lvsh(dir, "rollback 1; commit");
+    expect(rb.ok, rb.rendered).toBe(true);
+    expect(await running(dir)).toEqual(first);
+    const h = await lvsh(dir, "show history");
+    expect(h.out.split("\n").filter(Boolean)).toHaveLength(3);
+    expect(h.out).toContain("weights");
+  });
+
+  it("starts from the running configuration: a script without `clear` keeps what it does not name", async () => {
+    const dir = freshStateDir();
+    await lvsh(dir, `${SEED}; commit`);
+    const r = await lvsh(dir, "use vip 172.25.254.10; service :443 wlc persistent; add rs .2 .3; commit");
+    expect(r.ok, r.rendered).toBe(true);
+    expect((await running(dir)).hosts.director!.ipvs).toHaveLength(6);
+    const c = await lvsh(dir, "clear; vip 172.25.254.10 on eth0; service :443 wlc persistent; add rs .2 .3; arp hide on rs; commit");
+    expect(c.ok, c.rendered).toBe(true);
+    expect((await running(dir)).hosts.director!.ipvs).toEqual([
+      "-A -t 172.25.254.10:443 -s wlc -p 360",
+      "-a -t 172.25.254.10:443 -r 172.25.254.2:443 -g -w 1",
+      "-a -t 172.25.254.10:443 -r 172.25.254.3:443 -g -w 1",
+    ]);
+  });
+
+  it("removes what a configuration drops, on the real servers too", async () => {
+    const dir = freshStateDir();
+    await lvsh(dir, `${SEED}; commit`);
+    const r = await lvsh(dir, "use service 172.25.254.10:80; del rs .3; commit");
+    expect(r.ok, r.rendered).toBe(true);
+    // .3 is no longer lvsh's: its ARP rules and VIP are gone, back to its default state
+    expect(Object.keys(simKernel(dir)).sort()).toEqual(["172.25.254.2.json", "director.json"]);
+    const all = await lvsh(dir, "clear; commit");
+    expect(all.ok, all.rendered).toBe(true);
+    expect(simKernel(dir)).toEqual({});
+  });
+});
+
+describe("what a commit refuses", () => {
+  it("a second committing session, naming the holder", async () => {
+    const dir = freshStateDir();
+    await simSession(dir);
+    const lock = acquireLock(join(dir, "sim", "lock"), "a test");
+    expect(lock.ok).toBe(true);
+    try {
+      const r = await lvsh(dir, `${SEED}; commit`);
+      const d = r.diagnostics.find((x) => x.code === "commit-refused")!;
+      expect(d.message).toMatch(new RegExp(`^another lvsh is committing: pid ${process.pid} on .+, a test since `));
+      expect(simKernel(dir)).toEqual({});
+    } finally {
+      if (lock.ok) lock.release();
+    }
+  });
+
+  it("a commit over many hosts with no terminal and no --yes", async () => {
+    const dir = freshStateDir();
+    const r = await lvsh(dir, `${SEED}; commit`, { yes: false });
+    expect(r.diagnostics.map((d) => d.code)).toContain("commit-refused");
+    expect(r.rendered).toContain("pass --yes");
+    expect(simKernel(dir)).toEqual({});
+  });
+
+  it("drift: a change made outside lvsh is shown, and committed over only when told", async () => {
+    const dir = freshStateDir();
+    await lvsh(dir, `${SEED}; commit`);
+    // someone runs ipvsadm by hand on the director
+    const { engine } = await simSession(dir);
+    await engine.executor("director").run(["ipvsadm", "-e", "-t", "172.25.254.10:80", "-r", "172.25.254.2:80", "-g", "-w", "9"]);
+    const opened = await simSession(dir);
+    expect(opened.opened.map((d) => d.code)).toContain("running-drift");
+    const refused = await lvsh(dir, "use service 172.25.254.10:80; set rs .3 weight 2; commit", { yes: false });
+    expect(refused.diagnostics.find((d) => d.code === "commit-refused")!.message).toMatch(/differs from revision 1.*commit force/);
+    // forced, the commit puts back what revision 1 said and adds the new weight (one host: no question)
+    const forced = await lvsh(dir, "use service 172.25.254.10:80; set rs .3 weight 2; commit force", { yes: false });
+    expect(forced.ok, forced.rendered).toBe(true);
+    const ipvs = (await running(dir)).hosts.director!.ipvs;
+    expect(ipvs).toContain("-a -t 172.25.254.10:80 -r 172.25.254.2:80 -g -w 1");
+    expect(ipvs).toContain("-a -t 172.25.254.10:80 -r 172.25.254.3:80 -g -w 2");
+  });
+
+  it("a scheduler the director's kernel lacks (twos on 6.1), before any step", async () => {
+    const dir = freshStateDir();
+    const r = await lvsh(dir, "vip 192.0.2.10 on eth0; service :80 twos; add rs .2 nat; commit");
+    const d = r.diagnostics.find((x) => x.code === "precheck-failed")!;
+    expect(d.message).toContain("the director's kernel has no `twos` scheduler");
+    expect(simKernel(dir)).toEqual({});
+  });
+
+  it("a host that cannot be read, before any step", async () => {
+    const dir = freshStateDir();
+    // a simulated host file that is not a host: reading it fails
+    const { engine } = await simSession(dir);
+    writeFileSync(join(engine.paths.simHosts, "172.25.254.3.json"), "{ not json");
+    const r = await lvsh(dir, `${SEED}; commit`);
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => d.code)).toContain("precheck-failed");
+  });
+});
+
+describe("session outcomes", () => {
+  it("says when a host cannot be read", async () => {
+    const dir = freshStateDir();
+    await lvsh(dir, `${SEED}; commit`);
+    const { engine } = await simSession(dir);
+    writeFileSync(join(engine.paths.simHosts, "172.25.254.2.json"), "{ not json");
+    const s = await simSession(dir);
+    expect(s.opened.map((d) => [d.code, d.severity])).toContainEqual(["host-unreadable", "warning"]);
+  });
+
+  it("refuses a rollback to a revision that does not exist, before anything runs", async () => {
+    const dir = freshStateDir();
+    await lvsh(dir, `${SEED}; commit`);
+    const r = await lvsh(dir, "rollback 9; commit");
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["unknown-revision"]);
+    expect(r.rendered).toContain("revisions are 1..1");
+    const none = await lvsh(freshStateDir(), "rollback");
+    expect(none.diagnostics[0]!.message).toBe("there is no revision before the running one");
+  });
+
+  it("in a dry run, commit applies nothing", async () => {
+    const dir = freshStateDir();
+    const { session } = await simSession(dir);
+    const dry = new (session.constructor as typeof import("../../src/session/index.js").Session)({ ...session.opts, dryRun: true });
+    await dry.open();
+    const r = await dry.run(`${SEED}; commit`, "<t>");
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([["dry-run", "info"]]);
+    expect(simKernel(dir)).toEqual({});
+  });
+
+  it("reports a rollback that could not bring every host back, and how to go on", async () => {
+    const { report } = await import("../../src/session/commit.js");
+    const { parse } = await import("../../src/lang/index.js");
+    const stmt = parse("commit").statements[0] as import("../../src/lang/index.js").CommitStmt;
+    const step = { id: 4, host: "director", argv: ["ip", "addr", "add", "192.0.2.10/32", "dev", "eth9"], undo: null, reason: "x", change: "k", phase: 12 };
+    const ds = report(
+      stmt,
+      {
+        kind: "failed",
+        plan: { steps: [], changes: [], hosts: {}, vips: [], fingerprint: "", summary: { add: 0, change: 0, destroy: 0 } },
+        txn: {
+          ok: false,
+          applied: 3,
+          failed: { step, result: { exitCode: 1, stdout: "", stderr: 'Cannot find device "eth9"\n', ms: 0 } },
+          rollback: { ok: false, undone: 2, undoFailures: [{ step: { ...step, id: 2 }, result: { exitCode: 2, stdout: "", stderr: "RTNETLINK answers: Operation not permitted\n", ms: 0 } }], impossible: [], mismatches: ["director: remove address 192.0.2.10/32 on eth0"] },
+        },
+      },
+      { io: { write: () => {} } },
+    );
+    expect(ds.map((d) => [d.code, d.severity])).toEqual([
+      ["commit-failed", "error"],
+      ["rollback-incomplete", "error"],
+    ]);
+    expect(ds[1]!.message).toContain("undo of step 2 on director failed: RTNETLINK answers: Operation not permitted");
+    expect(ds[1]!.hint).toContain("lvsh recover");
+  });
+});
