@@ -2,12 +2,21 @@
 import { parseArgs } from "node:util";
 import { commands, options } from "./spec.js";
 
+export interface Common {
+  readonly yes: boolean;
+  /** Undefined: decide from the machine (root and IPVS -> local, else sim). */
+  readonly target?: "sim" | "local";
+}
+
 export type Invocation =
   | { readonly kind: "help" }
   | { readonly kind: "version" }
-  | { readonly kind: "repl" }
-  | { readonly kind: "run"; readonly source: { readonly file: string } | { readonly text: string }; readonly dryRun: boolean; readonly json: boolean }
+  | ({ readonly kind: "repl" } & Common)
+  | ({ readonly kind: "run"; readonly source: { readonly file: string } | { readonly text: string }; readonly dryRun: boolean; readonly json: boolean } & Common)
   | { readonly kind: "check"; readonly files: readonly string[] }
+  | ({ readonly kind: "show"; readonly topic: string; readonly args: readonly string[]; readonly json: boolean } & Common)
+  | ({ readonly kind: "recover" } & Common)
+  | ({ readonly kind: "confirm-timer" } & Common)
   | { readonly kind: "usage-error"; readonly message: string };
 
 export function parseCli(argv: readonly string[]): Invocation {
@@ -17,9 +26,7 @@ export function parseCli(argv: readonly string[]): Invocation {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: Object.fromEntries(
-        options.map((o) => [o.long, { type: o.type, ...(o.short ? { short: o.short } : {}) }]),
-      ),
+      options: { ...Object.fromEntries(options.map((o) => [o.long, { type: o.type, ...(o.short ? { short: o.short } : {}) }])), real: { type: "boolean" } },
     });
   } catch (e) {
     return { kind: "usage-error", message: (e as Error).message.replace(/\. To specify a positional.*$/s, "") };
@@ -28,23 +35,35 @@ export function parseCli(argv: readonly string[]): Invocation {
   const pos = parsed.positionals;
   if (v.help) return { kind: "help" };
   if (v.version) return { kind: "version" };
+  if (v.sim && v.target === "local") return { kind: "usage-error", message: "--sim and --target local contradict each other" };
+  if (typeof v.target === "string" && v.target !== "sim" && v.target !== "local") return { kind: "usage-error", message: `--target is sim or local, not ${JSON.stringify(v.target)}` };
+  const target = v.sim || v.target === "sim" ? "sim" : v.target === "local" || v.real ? "local" : undefined;
+  const common: Common = { yes: v.yes === true, ...(target ? { target } : {}) };
   const dryRun = v["dry-run"] === true;
   const json = v.json === true;
-  if (json && !dryRun) return { kind: "usage-error", message: "--json goes with --dry-run" };
   const cmd = pos[0] !== undefined ? commands.find((c) => c.name === pos[0]) : undefined;
-  if (cmd?.name === "check") {
-    if (pos.length < 2) return { kind: "usage-error", message: "check needs at least one FILE" };
-    if (typeof v.command === "string") return { kind: "usage-error", message: "check takes files, not -c" };
-    return { kind: "check", files: pos.slice(1) };
+  if (json && !dryRun && cmd?.name !== "show") return { kind: "usage-error", message: "--json goes with --dry-run or show" };
+  if (cmd && typeof v.command === "string") return { kind: "usage-error", message: `${cmd.name} does not take -c` };
+  switch (cmd?.name) {
+    case "check":
+      return pos.length < 2 ? { kind: "usage-error", message: "check needs at least one FILE" } : { kind: "check", files: pos.slice(1) };
+    case "show":
+      if (pos.length < 2) return { kind: "usage-error", message: `show needs a topic: ${cmd.choices!.join(", ")}` };
+      if (!cmd.choices!.includes(pos[1]!)) return { kind: "usage-error", message: `show ${pos[1]}: topics are ${cmd.choices!.join(", ")}` };
+      return { kind: "show", topic: pos[1]!, args: pos.slice(2), json, ...common };
+    case "recover":
+      return pos.length > 1 ? { kind: "usage-error", message: "recover takes no arguments" } : { kind: "recover", ...common };
+    case "__confirm-timer":
+      return { kind: "confirm-timer", ...common };
   }
   if (typeof v.command === "string") {
     if (pos.length) return { kind: "usage-error", message: `-c takes the statements; unexpected ${JSON.stringify(pos[0])}` };
-    return { kind: "run", source: { text: v.command }, dryRun, json };
+    return { kind: "run", source: { text: v.command }, dryRun, json, ...common };
   }
   if (pos.length === 0) {
     if (dryRun) return { kind: "usage-error", message: "--dry-run needs a FILE or -c" };
-    return { kind: "repl" };
+    return { kind: "repl", ...common };
   }
   if (pos.length > 1) return { kind: "usage-error", message: `one script at a time; unexpected ${JSON.stringify(pos[1])}` };
-  return { kind: "run", source: { file: pos[0]! }, dryRun, json };
+  return { kind: "run", source: { file: pos[0]! }, dryRun, json, ...common };
 }

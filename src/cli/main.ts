@@ -1,24 +1,31 @@
 /**
- * The lvsh command: argv in, exit code out. Reads files and writes to the
- * terminal; everything else is the Session's.
+ * The lvsh command: argv in, exit code out. Reads files, talks to the
+ * terminal, picks the target; everything else is the Session's.
  */
 import { readFile } from "node:fs/promises";
+import { createInterface } from "node:readline/promises";
+import type { Diagnostic } from "../lang/index.js";
 import { planToJson, renderPlanShell, summaryLine } from "../plan/index.js";
 import { Session } from "../session/index.js";
-import { parseCli, type Invocation } from "./args.js";
+import { Engine, recover, runTimer, stateDirFrom } from "../txn/index.js";
+import { parseCli, type Common, type Invocation } from "./args.js";
 import { cliHelp } from "./help.js";
+import { chooseTarget, type TargetChoice } from "./target.js";
 import { VERSION } from "./version.js";
 
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
   readFile(path: string): Promise<string>;
+  /** A terminal to ask on, when there is one. */
+  readonly tty: boolean;
 }
 
 export const processIO: CliIO = {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
   readFile: (p) => readFile(p, "utf8"),
+  tty: !!process.stdin.isTTY && !!process.stdout.isTTY,
 };
 
 function countLine(errors: number, warnings: number): string {
@@ -35,31 +42,67 @@ async function readSource(io: CliIO, file: string): Promise<string | undefined> 
   }
 }
 
+async function ask(question: string, detail: string): Promise<boolean> {
+  process.stdout.write(`${detail}\n`);
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export interface Opened {
+  readonly session: Session;
+  readonly choice: TargetChoice;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** A session on the chosen target, with the running state read. */
+export async function openSession(common: Common, io: CliIO, opts: { dryRun?: boolean; write?: (t: string) => void } = {}): Promise<Opened> {
+  const choice = await chooseTarget(common.target);
+  const engine = new Engine({ target: choice.target, stateDir: stateDirFrom(process.env, process.getuid?.()) });
+  const session = new Session({
+    io: { write: opts.write ?? io.stdout },
+    engine,
+    yes: common.yes,
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(io.tty ? { ask } : {}),
+    lvshCommand: [process.execPath, process.argv[1]!],
+    ...(process.env.LVSH_TEST_INJECT ? { inject: process.env.LVSH_TEST_INJECT } : {}),
+  });
+  const diagnostics = await session.open();
+  return { session, choice, diagnostics };
+}
+
 async function run(inv: Extract<Invocation, { kind: "run" }>, io: CliIO): Promise<number> {
   const name = "file" in inv.source ? inv.source.file : "-c";
   const source = "file" in inv.source ? await readSource(io, inv.source.file) : inv.source.text;
   if (source === undefined) return 2;
   // with --json, stdout carries only the JSON: what statements show goes to stderr
-  const session = new Session({ write: inv.json ? io.stderr : io.stdout });
-  const outcome = await session.run(source, name, { validate: true });
-  const errors = outcome.diagnostics.filter((d) => d.severity === "error").length;
-  const warnings = outcome.diagnostics.filter((d) => d.severity === "warning").length;
-  if (outcome.diagnostics.length) io.stderr(session.render(outcome.diagnostics) + "\n");
-  if (!outcome.ok) {
-    io.stderr(`lvsh: ${countLine(errors, warnings)} in ${name}; nothing was applied\n`);
-    return 1;
-  }
-  const { plan } = session.plan();
-  if (!plan) return 1;
-  if (inv.dryRun) {
-    io.stdout(inv.json ? JSON.stringify(planToJson(plan), null, 2) + "\n" : renderPlanShell(plan) + "\n");
+  const { session, diagnostics: opened } = await openSession(inv, io, { dryRun: inv.dryRun, write: inv.json ? io.stderr : io.stdout });
+  try {
+    const outcome = await session.run(source, name, { validate: true });
+    const all = [...opened, ...outcome.diagnostics];
+    const errors = all.filter((d) => d.severity === "error").length;
+    if (all.length) io.stderr(session.render(all) + "\n");
+    if (!outcome.ok) {
+      io.stderr(`lvsh: ${countLine(errors, all.filter((d) => d.severity === "warning").length)} in ${name}; ${outcome.diagnostics.some((d) => d.code === "commit-failed" || d.code === "rollback-incomplete") ? "the commit failed" : "nothing was applied"}\n`);
+      return 1;
+    }
+    if (!inv.dryRun && session.commits > 0) return 0;
+    const { plan, diagnostics } = await session.plan();
+    if (!plan) return 1;
+    if (diagnostics.some((d) => d.code === "host-unreadable")) io.stderr(session.render(diagnostics.filter((d) => d.code === "host-unreadable")) + "\n");
+    if (inv.dryRun) {
+      io.stdout(inv.json ? JSON.stringify(planToJson(plan), null, 2) + "\n" : renderPlanShell(plan) + "\n");
+      return 0;
+    }
+    io.stderr(`lvsh: staged ${name}: ${summaryLine(plan).replace(/^Plan: /, "")} Nothing was applied: the script does not commit.\n` + `See the plan with: lvsh --dry-run ${"file" in inv.source ? inv.source.file : "-c '...'"}; apply it with \`commit\` at its end.\n`);
     return 0;
+  } finally {
+    await session.close();
   }
-  io.stderr(
-    `lvsh: staged ${name}: ${summaryLine(plan).replace(/^Plan: /, "")} Nothing was applied: this version of lvsh plans but does not commit.\n` +
-      `See the plan with: lvsh --dry-run ${"file" in inv.source ? inv.source.file : "-c '...'"}\n`,
-  );
-  return 0;
 }
 
 async function check(files: readonly string[], io: CliIO): Promise<number> {
@@ -67,7 +110,7 @@ async function check(files: readonly string[], io: CliIO): Promise<number> {
   for (const file of files) {
     const source = await readSource(io, file);
     if (source === undefined) return 2;
-    const session = new Session({ write: () => {} });
+    const session = new Session({ io: { write: () => {} } });
     const all = session.checkSource(source, file, { validate: true });
     if (all.length) io.stderr(session.render(all) + "\n");
     const errors = all.filter((d) => d.severity === "error").length;
@@ -76,6 +119,44 @@ async function check(files: readonly string[], io: CliIO): Promise<number> {
     io.stdout(errors ? `${file}: ${countLine(errors, warnings)}\n` : `${file}: ok${warnings ? ` (${countLine(0, warnings).replace(/^0 errors, /, "")})` : ""}\n`);
   }
   return failed ? 1 : 0;
+}
+
+async function show(inv: Extract<Invocation, { kind: "show" }>, io: CliIO): Promise<number> {
+  const { session, diagnostics: opened } = await openSession(inv, io);
+  try {
+    const text = `show ${[inv.topic, ...inv.args, ...(inv.json ? ["json"] : [])].join(" ")}`;
+    const outcome = await session.run(text, "<command line>");
+    const ds = [...(inv.json ? [] : opened), ...outcome.diagnostics];
+    if (ds.length) io.stderr(session.render(ds) + "\n");
+    return outcome.ok ? 0 : 1;
+  } finally {
+    await session.close();
+  }
+}
+
+async function recoverCmd(inv: Extract<Invocation, { kind: "recover" }>, io: CliIO): Promise<number> {
+  const choice = await chooseTarget(inv.target);
+  const engine = new Engine({ target: choice.target, stateDir: stateDirFrom(process.env, process.getuid?.()) });
+  try {
+    const r = await recover(engine);
+    switch (r.kind) {
+      case "clean":
+        io.stdout("nothing to recover: no commit was interrupted\n");
+        return 0;
+      case "refused":
+        io.stderr(`lvsh: cannot recover: ${r.reason}\n`);
+        return 1;
+      case "recovered":
+        if (r.txn.ok) {
+          io.stdout(`recovered the interrupted ${r.journal.what} (started ${r.journal.started}): ${r.steps} step${r.steps === 1 ? "" : "s"} brought every host back to the state before it\n`);
+          return 0;
+        }
+        io.stderr(`lvsh: recovery incomplete: ${[...(r.txn.rollback?.mismatches ?? []), r.txn.failed?.result.stderr.trim() ?? ""].filter(Boolean).join("; ")}\n`);
+        return 1;
+    }
+  } finally {
+    await engine.close();
+  }
 }
 
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
@@ -94,9 +175,20 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       return check(inv.files, io);
     case "run":
       return run(inv, io);
+    case "show":
+      return show(inv, io);
+    case "recover":
+      return recoverCmd(inv, io);
+    case "confirm-timer": {
+      const choice = await chooseTarget(inv.target);
+      const engine = new Engine({ target: choice.target, stateDir: stateDirFrom(process.env, process.getuid?.()) });
+      await runTimer(engine);
+      await engine.close();
+      return 0;
+    }
     case "repl": {
       const { startRepl } = await import("../repl/index.js");
-      return startRepl();
+      return startRepl(inv, io);
     }
   }
 }

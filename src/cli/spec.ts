@@ -19,18 +19,28 @@ export interface CommandSpec {
   /** e.g. `FILE`. */
   readonly args: string;
   readonly summary: string;
+  /** Values of the first argument, when a fixed list. */
+  readonly choices?: readonly string[];
+  /** Not shown in help or completion (internal). */
+  readonly hidden?: boolean;
 }
 
 export const options: readonly OptionSpec[] = [
   { long: "command", short: "c", type: "string", value: "STATEMENTS", summary: "run these statements (separated by ; or newlines)" },
-  { long: "dry-run", short: "n", type: "boolean", summary: "print the plan as commands per host; apply nothing" },
-  { long: "json", type: "boolean", summary: "with --dry-run: the plan as JSON" },
+  { long: "dry-run", short: "n", type: "boolean", summary: "plan against the running state, print the commands per host; apply nothing" },
+  { long: "json", type: "boolean", summary: "with --dry-run or show: JSON" },
+  { long: "yes", short: "y", type: "boolean", summary: "answer yes to questions (commit over many hosts, over drift)" },
+  { long: "sim", type: "boolean", summary: "use the simulated target (kept in the state directory)" },
+  { long: "target", type: "string", value: "TARGET", summary: "sim or local (real hosts); default: local as root with IPVS, else sim", choices: ["sim", "local"] },
   { long: "help", short: "h", type: "boolean", summary: "show this help" },
   { long: "version", short: "V", type: "boolean", summary: "show the version" },
 ];
 
 export const commands: readonly CommandSpec[] = [
   { name: "check", args: "FILE...", summary: "validate scripts: report every error, apply nothing" },
+  { name: "show", args: "TOPIC", summary: "show running, history, diff, plan, candidate or hosts (--json for running)", choices: ["running", "history", "diff", "plan", "candidate", "hosts", "services"] },
+  { name: "recover", args: "", summary: "after lvsh died mid-commit: bring every host back to the state before it" },
+  { name: "__confirm-timer", args: "", summary: "the commit-confirmed timer (started by lvsh)", hidden: true },
 ];
 
 export const usageLines = [
@@ -44,4 +54,8 @@ export const exitCodes = [
   ["0", "success"],
   ["1", "an error in the script, or a failed commit"],
   ["2", "a usage error"],
+] as const;
+
+export const environment = [
+  ["LVSH_STATE_DIR", "where revisions, the journal, the lock and simulated hosts live (default /var/lib/lvsh as root, else ~/.local/state/lvsh)"],
 ] as const;

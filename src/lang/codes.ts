@@ -62,8 +62,17 @@ export const diagnosticCodes = {
   "service-without-rs": "a service with no real servers",
   "pe-without-persistence": "a persistence engine without persistence",
   "unused-host": "a `host` that is neither the director nor a real server",
-  // session
+  // session and commit
   "not-available": "a statement this version cannot carry out yet",
+  "host-unreadable": "a host whose running state could not be read (unreachable, tool missing, not allowed)",
+  "running-drift": "the running state differs from the last committed revision",
+  "commit-refused": "a commit that did not start (lock held, drift, no terminal to ask, stale plan)",
+  "precheck-failed": "a commit stopped before its first step (a host, a tool or a scheduler missing)",
+  "commit-failed": "a step failed; what ran was undone",
+  "rollback-incomplete": "after a failure, the hosts could not be brought back exactly",
+  "unknown-revision": "a revision that does not exist",
+  "nothing-pending": "`confirm` with no commit waiting for confirmation",
+  "dry-run": "a commit in a dry run: nothing was applied",
 } as const;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

@@ -5,7 +5,7 @@
  * Token order (what the lexer tries first):
  *   1. WhiteSpace, LineContinuation, Comment   skipped (comments go to a group)
  *   2. Newline, Semicolon                      statement separators
- *   3. StringLiteral                           "..." with \" escapes
+ *   3. StringLiteral                           "..." with \" escapes, or '...' 
  *   4. keywords, longest first                 so `one-packet` wins over `on`
  *   5. Number                                  longer_alt Word: `10.0.0.1` stays one Word
  *   6. Word                                    any other run of non-blank characters
@@ -41,9 +41,10 @@ export const LineContinuation = createToken({
 export const Comment = createToken({ name: "Comment", pattern: /#[^\n]*/, group: "comments" });
 export const Newline = createToken({ name: "Newline", pattern: /\r?\n/, line_breaks: true });
 export const Semicolon = createToken({ name: "Semicolon", pattern: /;/ });
+/** "..." with \" and \\ escapes, or '...' taken literally (as a shell would). */
 export const StringLiteral = createToken({
   name: "StringLiteral",
-  pattern: /"(?:[^"\\\n]|\\.)*"/,
+  pattern: /"(?:[^"\\\n]|\\.)*"|'[^'\n]*'/,
   categories: [Value, AnyWord],
 });
 /** Printable ASCII first (so the lexer can dispatch on the first character), then anything but blanks and ; # " \\. */

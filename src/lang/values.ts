@@ -36,6 +36,7 @@ export const schedulerFlags: Readonly<Record<string, string>> = {
 };
 
 export function unquote(text: string): string {
+  if (text.startsWith("'") && text.endsWith("'") && text.length > 1) return text.slice(1, -1);
   if (!text.startsWith('"')) return text;
   return text.slice(1, -1).replace(/\\(.)/g, "$1");
 }

@@ -3,15 +3,19 @@
  * incomplete at the end of a line continues on the next.
  */
 import repl from "node:repl";
-import { Session } from "../session/index.js";
+import type { Common } from "../cli/args.js";
+import type { CliIO } from "../cli/main.js";
+import { openSession } from "../cli/main.js";
 import { VERSION } from "../cli/version.js";
 
-export function startRepl(): Promise<number> {
-  const session = new Session({ write: (t) => void process.stdout.write(t) });
+export async function startRepl(common: Common, io: CliIO): Promise<number> {
+  const { session, choice, diagnostics } = await openSession(common, io);
+  const target = choice.target === "sim" ? `the simulated target (${choice.why})` : `real hosts (${choice.why})`;
+  io.stdout(`lvsh ${VERSION} on ${target}. Type \`help\` for the statements; nothing changes until \`commit\`.\n`);
+  if (diagnostics.length) io.stderr(session.render(diagnostics) + "\n");
   let n = 0;
-  process.stdout.write(`lvsh ${VERSION}. Type \`help\` for the statements; nothing changes until \`commit\`.\n`);
   const server = repl.start({
-    prompt: "lvsh> ",
+    prompt: `lvsh(${choice.target === "sim" ? "sim" : "real"})> `,
     ignoreUndefined: true,
     eval: (input, _ctx, _file, cb) => {
       // lines gathered after an incomplete statement continue it
@@ -25,12 +29,16 @@ export function startRepl(): Promise<number> {
             n--;
             return cb(new repl.Recoverable(new Error("incomplete")), undefined);
           }
-          if (outcome.diagnostics.length) process.stderr.write(session.render(outcome.diagnostics) + "\n");
+          if (outcome.diagnostics.length) io.stderr(session.render(outcome.diagnostics) + "\n");
           cb(null, undefined);
         },
         (e: unknown) => cb(e as Error, undefined),
       );
     },
   });
-  return new Promise((resolve) => server.on("exit", () => resolve(0)));
+  return new Promise((resolve) =>
+    server.on("exit", () => {
+      void session.close().then(() => resolve(0));
+    }),
+  );
 }

@@ -1,14 +1,16 @@
 /**
- * Session statements (`show`, `commit`, `help` ...): each has a check, run
- * on the shadow session before anything happens, and a run.
+ * Session statements (`show`, `commit`, `rollback`, `help` ...): each has
+ * a check, run on the shadow session before anything happens, and a run.
  */
 import { error, helpIndex, helpTopic, type Diagnostic, type SessionStatement, type Span } from "../lang/index.js";
-import { printConfig } from "../model/index.js";
-import { renderPlanText } from "../plan/index.js";
+import { emptyContext } from "../model/index.js";
+import { clearPending, configOf, readPending } from "../txn/index.js";
+import { runCommit } from "./commit.js";
 import type { Session, SessionState } from "./session.js";
+import { showTopic, showTopics } from "./show.js";
 
 export interface SessionIO {
-  /** Output the user asked for (show, help). */
+  /** Output the user asked for (show, help, commit reports). */
   write(text: string): void;
 }
 
@@ -21,9 +23,7 @@ export interface SessionCommand<K extends Kind> {
 }
 
 function notAvailable(what: string, span: Span): Diagnostic {
-  return error("not-available", `\`${what}\` is not available yet in this version of lvsh`, span, {
-    hint: "lvsh plans but does not apply yet: see the plan with `show plan` or `lvsh --dry-run FILE`",
-  });
+  return error("not-available", `\`${what}\` is not available yet in this version of lvsh`, span);
 }
 
 function unavailable<K extends Kind>(word: string): SessionCommand<K> {
@@ -33,18 +33,20 @@ function unavailable<K extends Kind>(word: string): SessionCommand<K> {
   };
 }
 
-/** `show` topics this version can show; the others are declared by the grammar and refused here. */
-const showTopics: Record<string, (session: Session) => Diagnostic[]> = {
-  plan: (session) => {
-    const { plan, diagnostics } = session.plan();
-    if (plan) session.io.write(renderPlanText(plan) + "\n");
-    return diagnostics;
-  },
-  candidate: (session) => {
-    session.io.write(printConfig(session.candidate) || "# the candidate is empty\n");
-    return [];
-  },
-};
+/** The revision `rollback [N]` means: N, or the one before the last. */
+function rollbackTarget(s: Of<"rollback">, session: Session): { number: number; config: string } | Diagnostic {
+  const engine = session.engine;
+  const numbers = engine?.revisionNumbers() ?? [];
+  const n = s.revision?.value ?? numbers[numbers.length - 2];
+  const rev = n !== undefined ? engine?.revision(n) : undefined;
+  if (!rev) {
+    const known = numbers.length ? `revisions are ${numbers[0]}..${numbers[numbers.length - 1]}` : "nothing has been committed yet";
+    return error("unknown-revision", n === undefined ? "there is no revision before the running one" : `there is no revision ${n}`, s.revision?.span ?? s.span, {
+      hint: `${known}; \`show history\` lists them`,
+    });
+  }
+  return { number: rev.number, config: rev.config };
+}
 
 export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
   show: {
@@ -53,7 +55,7 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
       if (showTopics[topic]) return [];
       return [notAvailable(`show ${topic}`, s.topic?.span ?? s.span)];
     },
-    run: async (s, session) => showTopics[s.topic?.value ?? "candidate"]!(session),
+    run: (s, session) => showTopic(s, session),
   },
   help: {
     check: (s) => {
@@ -66,10 +68,50 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
       return [];
     },
   },
-  commit: unavailable("commit"),
-  confirm: unavailable("confirm"),
-  rollback: unavailable("rollback"),
-  abort: unavailable("abort"),
+  commit: {
+    check: (_s, shadow, session) => session.validateCandidate(shadow.candidate).filter((d) => d.severity === "error"),
+    run: (s, session) => runCommit(s, session),
+  },
+  confirm: {
+    check: () => [],
+    run: async (s, session) => {
+      const pending = session.engine ? readPending(session.engine) : undefined;
+      if (!pending) return [{ severity: "warning", code: "nothing-pending", message: "no commit is waiting for confirmation", span: s.span }];
+      clearPending(session.engine!);
+      session.io.write(`commit ${pending.revision} confirmed: it stays.\n`);
+      return [];
+    },
+  },
+  rollback: {
+    check: (s, shadow, session) => {
+      const t = rollbackTarget(s, session);
+      if ("severity" in t) return [t];
+      shadow.candidate = configOf(t.config, `<revision ${t.number}>`);
+      shadow.context = emptyContext;
+      return [];
+    },
+    run: async (s, session) => {
+      const t = rollbackTarget(s, session);
+      if ("severity" in t) return [t];
+      session.candidate = configOf(t.config, `<revision ${t.number}>`);
+      session.context = emptyContext;
+      session.io.write(`revision ${t.number} is now the candidate; \`commit\` applies it as a new revision.\n`);
+      return [];
+    },
+  },
+  abort: {
+    check: (_s, shadow, session) => {
+      shadow.candidate = session.runningConfig;
+      shadow.context = emptyContext;
+      return [];
+    },
+    run: async (_s, session) => {
+      session.candidate = session.runningConfig;
+      session.context = emptyContext;
+      session.io.write("the candidate is the running configuration again.\n");
+      return [];
+    },
+  },
   save: unavailable("save"),
   load: unavailable("load"),
 };

@@ -1,25 +1,45 @@
 /**
- * The one Session API that the CLI, the REPL and completion stand on. It
- * holds the candidate configuration and the context, runs statements and
- * makes plans. Every input is checked whole before any of it runs
- * (VyOS: verify, then apply): a script with an error anywhere runs nothing.
+ * The one Session API that the CLI, the shell and completion stand on. It
+ * holds the candidate configuration and the context, reads the running
+ * state through its target, runs statements and makes plans. Every input is
+ * checked whole before any of it runs (VyOS: verify, then apply): a script
+ * with an error anywhere runs nothing.
  */
 import {
   hasErrors,
   isSessionStatement,
   parse,
   renderDiagnostics,
+  warning,
   type ConfigStatement,
   type Diagnostic,
   type SessionStatement,
   type Statement,
 } from "../lang/index.js";
-import { compile, emptyConfig, emptyContext, evaluate, validate, type Config, type Context, type State } from "../model/index.js";
+import { compile, emptyConfig, emptyContext, evaluate, validate, type Config, type Context, type Desired, type State } from "../model/index.js";
 import { makePlan, type Plan } from "../plan/index.js";
+import type { Engine, Revision } from "../txn/index.js";
+import type { IpLink } from "../state/index.js";
 import { sessionCommands, type SessionIO } from "./commands.js";
 
+export interface SessionOptions {
+  readonly io: SessionIO;
+  /** The target; without one the session only checks and plans from nothing. */
+  readonly engine?: Engine;
+  /** Asks a person (a terminal); absent in scripts. */
+  readonly ask?: (question: string, detail: string) => Promise<boolean>;
+  /** Answers questions in advance. */
+  readonly yes?: boolean;
+  /** `commit` plans and checks only. */
+  readonly dryRun?: boolean;
+  /** How to start lvsh again (the commit-confirmed timer). */
+  readonly lvshCommand?: readonly string[];
+  /** Test hook for fault injection (LVSH_TEST_INJECT). */
+  readonly inject?: string;
+}
+
 export interface RunOptions {
-  /** Check the whole candidate at the end (scripts); the REPL checks at plan/commit time. */
+  /** Check the whole candidate at the end (scripts); the shell checks at plan and commit time. */
   readonly validate?: boolean;
 }
 
@@ -33,20 +53,82 @@ export interface RunOutcome {
 export interface SessionState {
   candidate: Config;
   context: Context;
-  running: State;
 }
 
 export class Session implements SessionState {
   candidate: Config = emptyConfig();
   context: Context = emptyContext;
+  /** The running state as last read. */
   running: State = { hosts: {} };
+  /** Links of each host as last read (interface names for checks and completion). */
+  links: Readonly<Record<string, readonly IpLink[]>> = {};
+  /** The running configuration: the last revision's, or read off the running state. */
+  runningConfig: Config = emptyConfig();
   readonly sources = new Map<string, string>();
-  /** The shadow state at the end of the last check pass. */
+  /** How many `commit` statements have run (not counting dry runs). */
+  commits = 0;
   private checked: SessionState | undefined;
-  /** Whole-candidate validation, per candidate (a candidate is never changed in place). */
   private readonly validated = new WeakMap<Config, Diagnostic[]>();
 
-  constructor(readonly io: SessionIO) {}
+  constructor(readonly opts: SessionOptions) {}
+
+  get io(): SessionIO {
+    return this.opts.io;
+  }
+
+  get engine(): Engine | undefined {
+    return this.opts.engine;
+  }
+
+  revision(): Revision | undefined {
+    return this.engine?.latest();
+  }
+
+  /** Reads the running state and starts from the running configuration. */
+  async open(): Promise<Diagnostic[]> {
+    const ds = await this.refresh([]);
+    this.runningConfig = this.engine ? this.engine.runningConfig(this.running) : emptyConfig();
+    this.candidate = this.runningConfig;
+    this.context = emptyContext;
+    return [...ds, ...this.driftWarnings()];
+  }
+
+  /** The desired state of the last revision, if any. */
+  previousDesired(): Desired | undefined {
+    const rev = this.revision();
+    return rev && this.engine ? compile(this.engine.runningConfig(this.running, rev)) : undefined;
+  }
+
+  /** Re-reads every host the candidate (and the last revision) involves. */
+  async refresh(extra: readonly Desired[] = [compile(this.candidate)]): Promise<Diagnostic[]> {
+    if (!this.engine) return [];
+    const prev = this.previousDesired();
+    const view = this.engine.hosts(prev ? [...extra, prev] : extra);
+    const read = await this.engine.read(view);
+    this.running = read.state;
+    this.links = read.links;
+    return [
+      ...read.errors.map((e) =>
+        warning("host-unreadable", `cannot read ${e.host} (${this.engine!.executor(e.host).describe}): \`${e.command}\`: ${e.message}`, undefined, {
+          hint: "plans assume it holds nothing lvsh manages; a commit will stop before its first step",
+        }),
+      ),
+      ...read.notes.map((n) => warning("host-unreadable", n)),
+    ];
+  }
+
+  private driftWarnings(): Diagnostic[] {
+    const rev = this.revision();
+    const prev = this.previousDesired();
+    if (!rev || !prev) return [];
+    const plan = makePlan(this.running, prev, { vips: rev.vips });
+    if (!plan.changes.length) return [];
+    return [
+      warning("running-drift", `the running state differs from revision ${rev.number} in ${plan.changes.length} place${plan.changes.length === 1 ? "" : "s"} (changed outside lvsh)`, undefined, {
+        hint: `to put revision ${rev.number} back: commit force; \`show diff\` and \`show running\` show what is there`,
+      }),
+    ];
+  }
 
   /** Runs source text: parse, check everything, then run it in order. */
   async run(source: string, file: string, opts: RunOptions = {}): Promise<RunOutcome> {
@@ -62,8 +144,7 @@ export class Session implements SessionState {
       return { ok: true, diagnostics, statements: parsed.statements.length };
     }
     const late = await this.execute(parsed.statements);
-    const all = [...diagnostics, ...late];
-    return { ok: !hasErrors(late), diagnostics: all, statements: parsed.statements.length };
+    return { ok: !hasErrors(late), diagnostics: [...diagnostics, ...late], statements: parsed.statements.length };
   }
 
   /** Parses and checks source text without running any of it (`lvsh check`). */
@@ -75,7 +156,7 @@ export class Session implements SessionState {
 
   /** The check pass: runs everything on a shadow of this session, with no side effect. */
   check(statements: readonly Statement[], opts: RunOptions = {}): Diagnostic[] {
-    const shadow: SessionState = { candidate: this.candidate, context: this.context, running: this.running };
+    const shadow: SessionState = { candidate: this.candidate, context: this.context };
     const out: Diagnostic[] = [];
     for (const seg of segments(statements)) {
       if (seg.config.length) {
@@ -108,13 +189,6 @@ export class Session implements SessionState {
     return out;
   }
 
-  /** The candidate's plan against the running state, or the reasons there is none. */
-  plan(): { plan?: Plan; diagnostics: Diagnostic[] } {
-    const diagnostics = this.validateCandidate(this.candidate);
-    if (hasErrors(diagnostics)) return { diagnostics };
-    return { plan: makePlan(this.running, compile(this.candidate)), diagnostics };
-  }
-
   validateCandidate(c: Config): Diagnostic[] {
     let ds = this.validated.get(c);
     if (!ds) {
@@ -124,8 +198,23 @@ export class Session implements SessionState {
     return ds;
   }
 
+  /** The candidate's plan against the running state (re-read first), or the reasons there is none. */
+  async plan(): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
+    const diagnostics = this.validateCandidate(this.candidate);
+    if (hasErrors(diagnostics)) return { diagnostics };
+    const desired = compile(this.candidate);
+    const read = await this.refresh([desired]);
+    const rev = this.revision();
+    const plan = makePlan(this.running, desired, { vips: rev?.vips ?? [], hosts: this.engine?.hosts([desired]).transports ?? new Map() });
+    return { plan, diagnostics: [...diagnostics, ...read] };
+  }
+
   render(ds: readonly Diagnostic[]): string {
     return renderDiagnostics(ds, (f) => this.sources.get(f));
+  }
+
+  async close(): Promise<void> {
+    await this.engine?.close();
   }
 }
 

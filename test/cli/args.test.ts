@@ -5,15 +5,20 @@ import { options } from "../../src/cli/spec.js";
 
 describe("parseCli", () => {
   it.each([
-    [[], { kind: "repl" }],
+    [[], { kind: "repl", yes: false }],
     [["--help"], { kind: "help" }],
     [["-h"], { kind: "help" }],
     [["-V"], { kind: "version" }],
-    [["seed.lvsh"], { kind: "run", source: { file: "seed.lvsh" }, dryRun: false, json: false }],
-    [["--dry-run", "seed.lvsh"], { kind: "run", source: { file: "seed.lvsh" }, dryRun: true, json: false }],
-    [["-n", "--json", "-c", "vip 192.0.2.1"], { kind: "run", source: { text: "vip 192.0.2.1" }, dryRun: true, json: true }],
+    [["seed.lvsh"], { kind: "run", source: { file: "seed.lvsh" }, dryRun: false, json: false, yes: false }],
+    [["--dry-run", "seed.lvsh"], { kind: "run", source: { file: "seed.lvsh" }, dryRun: true, json: false, yes: false }],
+    [["-n", "--json", "-c", "vip 192.0.2.1"], { kind: "run", source: { text: "vip 192.0.2.1" }, dryRun: true, json: true, yes: false }],
+    [["--sim", "-y", "x.lvsh"], { kind: "run", source: { file: "x.lvsh" }, dryRun: false, json: false, yes: true, target: "sim" }],
+    [["--target", "local", "x.lvsh"], { kind: "run", source: { file: "x.lvsh" }, dryRun: false, json: false, yes: false, target: "local" }],
     [["check", "a.lvsh", "b.lvsh"], { kind: "check", files: ["a.lvsh", "b.lvsh"] }],
-    [["./check"], { kind: "run", source: { file: "./check" }, dryRun: false, json: false }],
+    [["./check"], { kind: "run", source: { file: "./check" }, dryRun: false, json: false, yes: false }],
+    [["show", "running", "--json"], { kind: "show", topic: "running", args: [], json: true, yes: false }],
+    [["--sim", "show", "diff", "1", "2"], { kind: "show", topic: "diff", args: ["1", "2"], json: false, yes: false, target: "sim" }],
+    [["recover"], { kind: "recover", yes: false }],
   ])("%j", (argv, want) => {
     expect(parseCli(argv)).toEqual(want);
   });
@@ -21,6 +26,10 @@ describe("parseCli", () => {
   it.each([
     [["--bogus"], /Unknown option '--bogus'/],
     [["--json", "x.lvsh"], /--json goes with --dry-run/],
+    [["--target", "remote", "x.lvsh"], /--target is sim or local/],
+    [["--sim", "--target", "local", "x.lvsh"], /contradict/],
+    [["show"], /show needs a topic/],
+    [["show", "frob"], /topics are/],
     [["-c"], /argument missing/],
     [["-c", "vip 1.2.3.4", "x.lvsh"], /unexpected "x.lvsh"/],
     [["a.lvsh", "b.lvsh"], /one script at a time/],

@@ -8,8 +8,10 @@ import { describe, expect, it } from "vitest";
 const LVSH = resolve("dist/lvsh.mjs");
 const SEED = "vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3 dr; arp hide on rs";
 
+/** lvsh on a fresh state directory each time (never this machine's /var/lib/lvsh). */
 function lvsh(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const r = spawnSync(process.execPath, [LVSH, ...args], { encoding: "utf8", ...opts });
+  const env = { ...process.env, LVSH_STATE_DIR: mkdtempSync(join(tmpdir(), "lvsh-state-")), ...opts.env };
+  const r = spawnSync(process.execPath, [LVSH, ...args], { encoding: "utf8", ...opts, env });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -128,9 +130,9 @@ describe("scripts", () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain("arp hide on rs\n");
     expect(r.out).toContain("arp syntax:");
-    const c = lvsh(["-c", `${SEED}; commit`]);
+    const c = lvsh(["-c", `${SEED}; save`]);
     expect(c.code).toBe(1);
-    expect(c.err).toContain("error: `commit` is not available yet");
+    expect(c.err).toContain("error: `save` is not available yet");
   });
 
   it("--help and --version", () => {

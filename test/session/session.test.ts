@@ -4,7 +4,7 @@ import { Session } from "../../src/session/index.js";
 
 function session() {
   const out: string[] = [];
-  const s = new Session({ write: (t) => void out.push(t) });
+  const s = new Session({ io: { write: (t) => void out.push(t) } });
   return { s, out };
 }
 
@@ -31,18 +31,19 @@ describe("Session.run", () => {
     const { s } = session();
     const r = await s.run("vip 192.0.2.10; arp hide on rs", "<1>");
     expect(r.ok).toBe(true);
-    expect(s.plan().diagnostics.map((d) => d.code)).toEqual(["arp-hide-no-rs"]);
-    expect(s.plan().plan).toBeUndefined();
+    const p = await s.plan();
+    expect(p.diagnostics.map((d) => d.code)).toEqual(["arp-hide-no-rs"]);
+    expect(p.plan).toBeUndefined();
     const { s: s2 } = session();
     expect((await s2.run("vip 192.0.2.10; arp hide on rs", "<1>", { validate: true })).diagnostics.map((d) => d.code)).toEqual(["arp-hide-no-rs"]);
   });
 
   it("refuses statements that are not built yet, before running anything", async () => {
     const { s, out } = session();
-    const r = await s.run("vip 192.0.2.10; show candidate; commit; rollback 1", "<1>");
+    const r = await s.run("vip 192.0.2.10; show candidate; save; load x.lvsh", "<1>");
     expect(r.diagnostics.map((d) => [d.code, d.span!.col])).toEqual([
       ["not-available", 33],
-      ["not-available", 41],
+      ["not-available", 39],
     ]);
     expect(out).toEqual([]);
   });

@@ -1,0 +1,112 @@
+/** `commit` in a session: the transaction, and its outcome in the user's words. */
+import { error, hasErrors, printDuration, type CommitStmt, type Diagnostic } from "../lang/index.js";
+import { printConfig } from "../model/index.js";
+import { renderPlanText, summaryLine, type Plan } from "../plan/index.js";
+import { clearPending, commit, readPending, startTimer, type CommitReport, type TxnResult } from "../txn/index.js";
+import type { Session } from "./session.js";
+
+function hostsOf(plan: Plan): number {
+  return new Set(plan.steps.map((s) => s.host)).size;
+}
+
+function failure(s: CommitStmt, txn: TxnResult): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const f = txn.failed;
+  if (f) {
+    const stderr = f.result.stderr.trim() || f.result.stdout.trim() || `exit status ${f.result.exitCode}`;
+    out.push(
+      error("commit-failed", `commit failed at step ${f.step.id} on ${f.step.host}: \`${f.step.argv.join(" ")}\`: ${stderr}`, s.span, {
+        ...(f.step.span ? { related: [{ span: f.step.span, label: `step ${f.step.id} comes from here` }] } : {}),
+      }),
+    );
+  } else {
+    out.push(error("commit-failed", `commit failed: after the steps ran, the hosts do not hold the candidate:\n  ${(txn.verifyMismatches ?? []).join("\n  ")}`, s.span));
+  }
+  const rb = txn.rollback;
+  if (rb?.ok) {
+    out.push({
+      severity: "info",
+      code: "commit-failed",
+      message: `rolled back: ${rb.undone} step${rb.undone === 1 ? "" : "s"} undone; every host holds what it held before the commit (re-read and compared)`,
+    });
+  } else if (rb) {
+    const why = [...rb.undoFailures.map((u) => `undo of step ${u.step.id} on ${u.step.host} failed: ${u.result.stderr.trim()}`), ...rb.mismatches.map((m) => `still differs: ${m}`)];
+    out.push(error("rollback-incomplete", `the rollback could not bring every host back:\n  ${why.join("\n  ")}`, s.span, { hint: "run `lvsh recover`, then compare with `show running`" }));
+  }
+  return out;
+}
+
+/** A commit's outcome as diagnostics and output (exported for tests). */
+export function report(s: CommitStmt, r: CommitReport, session: Pick<Session, "io">): Diagnostic[] {
+  switch (r.kind) {
+    case "refused":
+      if (r.detail) session.io.write(r.detail + "\n");
+      return [error("commit-refused", r.reason, s.span)];
+    case "precheck":
+      return [error("precheck-failed", `commit stopped before its first step:\n  ${r.problems.join("\n  ")}`, s.span)];
+    case "nothing":
+      session.io.write("No changes: the running state already matches the candidate; nothing to commit.\n");
+      return [];
+    case "checked":
+      session.io.write(renderPlanText(r.plan) + "\ncommit check: every host is readable and the plan can run; nothing was applied.\n");
+      return [];
+    case "committed":
+      session.io.write(`commit complete: revision ${r.revision.number}, ${r.plan.steps.length} step${r.plan.steps.length === 1 ? "" : "s"} on ${hostsOf(r.plan)} host${hostsOf(r.plan) === 1 ? "" : "s"} (${summaryLine(r.plan).replace(/^Plan: |\.$/g, "")}).\n`);
+      return [];
+    case "failed":
+      return failure(s, r.txn);
+  }
+}
+
+export async function runCommit(s: CommitStmt, session: Session): Promise<Diagnostic[]> {
+  const engine = session.engine;
+  const errors = session.validateCandidate(session.candidate);
+  if (hasErrors(errors)) return errors;
+  if (!engine) return [error("not-available", "`commit` needs a target", s.span)];
+  if (session.opts.dryRun && !s.check) {
+    return [{ severity: "info", code: "dry-run", message: "dry run: commit not carried out; the plan follows", span: s.span }];
+  }
+  session.commits++;
+  const before = printConfig(session.runningConfig);
+  const previousHosts = Object.fromEntries(engine.hosts([]).transports);
+  const r = await commit(
+    engine,
+    { candidate: session.candidate },
+    {
+      ...(s.comment ? { comment: s.comment.value } : {}),
+      force: !!s.force,
+      check: !!s.check,
+      yes: !!session.opts.yes,
+      ...(session.opts.ask ? { ask: session.opts.ask } : {}),
+      ...(session.opts.inject ? { inject: session.opts.inject } : {}),
+    },
+  );
+  const ds = report(s, r, session);
+  if (r.kind === "committed") {
+    session.runningConfig = session.candidate;
+    await session.refresh();
+    if (s.confirmed) {
+      const secs = s.confirmed.value ?? 600;
+      const pending = readPending(engine);
+      const deadline = new Date(Date.now() + secs * 1000);
+      startTimer(
+        engine,
+        {
+          revision: r.revision.number,
+          deadline: deadline.toISOString(),
+          previousConfig: pending?.previousConfig ?? before,
+          previousHosts: pending?.previousHosts ?? previousHosts,
+          ...(pending?.timerPid ? { timerPid: pending.timerPid } : {}),
+        },
+        session.opts.lvshCommand ?? [process.execPath, process.argv[1]!],
+      );
+      session.io.write(`commit confirmed: revision ${r.revision.number} is rolled back at ${deadline.toISOString()} (in ${printDuration(secs)}) unless you \`confirm\` or \`commit\` before.\n`);
+    } else if (clearPending(engine)) {
+      session.io.write(`(this also confirms the pending commit confirmed)\n`);
+    }
+  } else if (r.kind === "nothing" && !s.confirmed) {
+    const p = clearPending(engine);
+    if (p) session.io.write(`commit ${p.revision} confirmed: it stays.\n`);
+  }
+  return ds;
+}

@@ -1,0 +1,112 @@
+/** `show TOPIC`: the plan, the candidate, the running state, diffs, history, hosts. */
+import { error, type Diagnostic, type ShowStmt } from "../lang/index.js";
+import { compile, describeTransport, printConfig, serviceKeyOf, type State } from "../model/index.js";
+import { renderPlanText } from "../plan/index.js";
+import { formatAddrLine, formatArpRuleLine, formatIpvsadmSaveLines } from "../state/index.js";
+import { managed } from "../txn/index.js";
+import type { Session } from "./session.js";
+import { unifiedDiff } from "./textdiff.js";
+
+export interface RunningJson {
+  hosts: Record<string, { ipvs: string[]; arp: string[]; addrs: string[] }>;
+}
+
+/** The parts of the running state lvsh manages, per host, as the tools print them. */
+export function runningJson(state: State, vips: ReadonlySet<string>): RunningJson {
+  const hosts: RunningJson["hosts"] = {};
+  for (const [name, h] of Object.entries(state.hosts)) {
+    hosts[name] = {
+      ipvs: formatIpvsadmSaveLines(h.ipvs),
+      arp: h.arp.filter((r) => (r.dst && vips.has(r.dst)) || (r.src && vips.has(r.src))).map((r) => formatArpRuleLine(r)),
+      addrs: h.addrs.filter((a) => vips.has(a.addr)).map(formatAddrLine),
+    };
+  }
+  return { hosts };
+}
+
+/** The VIPs in view: the candidate's, the running configuration's and the last revision's. */
+export function vipsInView(session: Session): Set<string> {
+  const out = new Set([...managed(compile(session.candidate)), ...managed(compile(session.runningConfig)), ...(session.revision()?.vips ?? [])]);
+  return out;
+}
+
+function runningText(j: RunningJson): string {
+  const out: string[] = [];
+  for (const [name, h] of Object.entries(j.hosts)) {
+    out.push(`${name}:`);
+    if (h.ipvs.length) out.push("  ipvs:", ...h.ipvs.map((l) => `    ${l}`));
+    if (h.arp.length) out.push("  arptables:", ...h.arp.map((l) => `    ${l}`));
+    if (h.addrs.length) out.push("  addresses:", ...h.addrs.map((l) => `    ${l}`));
+    if (!h.ipvs.length && !h.arp.length && !h.addrs.length) out.push("  (nothing lvsh manages)");
+  }
+  return out.join("\n") + "\n";
+}
+
+function revisionText(session: Session, n: number): string | undefined {
+  return session.engine?.revision(n)?.config;
+}
+
+type Shower = (s: ShowStmt, session: Session) => Promise<Diagnostic[]>;
+
+export const showTopics: Record<string, Shower> = {
+  plan: async (_s, session) => {
+    const { plan, diagnostics } = await session.plan();
+    if (plan) session.io.write(renderPlanText(plan) + "\n");
+    return diagnostics;
+  },
+  candidate: async (_s, session) => {
+    session.io.write(printConfig(session.candidate) || "# the candidate is empty\n");
+    return [];
+  },
+  running: async (s, session) => {
+    const ds = await session.refresh();
+    const j = runningJson(session.running, vipsInView(session));
+    session.io.write(s.args.some((a) => a.value === "json" || a.value === "--json") ? JSON.stringify(j, null, 2) + "\n" : runningText(j));
+    return ds;
+  },
+  diff: async (s, session) => {
+    const [a, b] = s.args.map((x) => Number(x.value));
+    const rev = session.revision();
+    let oldText = printConfig(session.runningConfig);
+    let newText = printConfig(session.candidate);
+    let names = [rev ? `running (revision ${rev.number})` : "running", "candidate"];
+    for (const [i, n] of [a, b].entries()) {
+      if (n === undefined || Number.isNaN(n)) continue;
+      const text = revisionText(session, n);
+      if (text === undefined) return [error("unknown-revision", `there is no revision ${n}`, s.args[i]!.span)];
+      if (i === 0) [oldText, names[0]] = [text, `revision ${n}`];
+      else [newText, names[1]] = [text, `revision ${n}`];
+    }
+    if (a !== undefined && b === undefined) names = [names[0]!, "candidate"];
+    session.io.write(unifiedDiff(oldText, newText, names[0]!, names[1]!) || `no differences between ${names[0]} and ${names[1]}\n`);
+    return [];
+  },
+  history: async (_s, session) => {
+    const engine = session.engine;
+    const ns = engine?.revisionNumbers() ?? [];
+    if (!ns.length) {
+      session.io.write("nothing committed yet\n");
+      return [];
+    }
+    const lines = ns.map((n) => {
+      const r = engine!.revision(n)!;
+      return `${String(n).padStart(4)}  ${r.time.replace("T", " ").slice(0, 19)}  ${r.user}@${r.host}  ${r.comment ?? ""}`.trimEnd();
+    });
+    session.io.write(lines.join("\n") + "\n");
+    return [];
+  },
+  hosts: async (_s, session) => {
+    const d = compile(session.candidate);
+    session.io.write([...d.hosts].map(([h, t]) => `${h}  ${describeTransport(t)}`).join("\n") + "\n");
+    return [];
+  },
+  services: async (_s, session) => {
+    const lines = [...session.candidate.services.values()].map((s) => `${serviceKeyOf(s)}  ${s.scheduler}${s.persistence !== null ? ` persistent ${s.persistence}` : ""}  ${s.reals.size} real servers`);
+    session.io.write((lines.length ? lines.join("\n") : "no services") + "\n");
+    return [];
+  },
+};
+
+export async function showTopic(s: ShowStmt, session: Session): Promise<Diagnostic[]> {
+  return showTopics[s.topic?.value ?? "candidate"]!(s, session);
+}
