@@ -1,8 +1,10 @@
 /** `npm run bench`: performance figures, printed (never asserted in tests). */
 import { fileURLToPath } from "node:url";
 import { benchCliDryRun, benchLanguage } from "./lang.js";
+import { benchCommit } from "./txn.js";
 
 const log = (line: string) => console.log(line);
 console.log(`lvsh bench on node ${process.version}, ${new Date().toISOString()}`);
 benchLanguage(log);
 benchCliDryRun(log, fileURLToPath(new URL("./lvsh.mjs", import.meta.url)));
+await benchCommit(log);

@@ -112,15 +112,8 @@ export async function runTransaction(plan: Plan, before: State, desired: Desired
     steps: journalSteps(plan.steps),
     before,
   };
-  const started: number[] = [];
   env.journal.write({ ...base, startedIds: [] });
-  const out = await applySteps(plan.steps, changes, {
-    ...env,
-    starting: (ids) => {
-      started.push(...ids);
-      env.journal.write({ ...base, startedIds: started });
-    },
-  });
+  const out = await applySteps(plan.steps, changes, { ...env, starting: (ids) => env.journal.starting(ids) });
   if (out.failed) {
     const rollback = await rollBack(out.done, before, hosts, vips, changes, env);
     if (rollback.ok) env.journal.remove();
