@@ -63,7 +63,7 @@ export async function openSession(common: Common, io: CliIO, opts: { dryRun?: bo
   const choice = await chooseTarget(common.target);
   const engine = new Engine({ target: choice.target, stateDir: stateDirFrom(process.env, process.getuid?.()) });
   const session = new Session({
-    io: { write: opts.write ?? io.stdout },
+    io: { write: opts.write ?? io.stdout, color: io.tty && !process.env.NO_COLOR },
     engine,
     yes: common.yes,
     ...(opts.dryRun ? { dryRun: true } : {}),

@@ -12,6 +12,8 @@ import { showTopic, showTopics } from "./show.js";
 export interface SessionIO {
   /** Output the user asked for (show, help, commit reports). */
   write(text: string): void;
+  /** ANSI colours (a terminal, and NO_COLOR unset). */
+  readonly color?: boolean;
 }
 
 type Kind = SessionStatement["kind"];

@@ -5,7 +5,13 @@ import { renderPlanText } from "../plan/index.js";
 import { formatAddrLine, formatArpRuleLine, formatIpvsadmSaveLines } from "../state/index.js";
 import { managed } from "../txn/index.js";
 import type { Session } from "./session.js";
-import { unifiedDiff } from "./textdiff.js";
+import { plainStyle, unifiedDiff, type DiffStyle } from "./textdiff.js";
+
+const colorStyle: DiffStyle = {
+  add: (s) => `\x1b[32m${s}\x1b[0m`,
+  del: (s) => `\x1b[31m${s}\x1b[0m`,
+  meta: (s) => `\x1b[36m${s}\x1b[0m`,
+};
 
 export interface RunningJson {
   hosts: Record<string, { ipvs: string[]; arp: string[]; addrs: string[] }>;
@@ -78,7 +84,8 @@ export const showTopics: Record<string, Shower> = {
       else [newText, names[1]] = [text, `revision ${n}`];
     }
     if (a !== undefined && b === undefined) names = [names[0]!, "candidate"];
-    session.io.write(unifiedDiff(oldText, newText, names[0]!, names[1]!) || `no differences between ${names[0]} and ${names[1]}\n`);
+    const style = session.io.color ? colorStyle : plainStyle;
+    session.io.write(unifiedDiff(oldText, newText, names[0]!, names[1]!, 3, style) || `no differences between ${names[0]} and ${names[1]}\n`);
     return [];
   },
   history: async (_s, session) => {
