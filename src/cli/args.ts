@@ -17,6 +17,11 @@ export type Invocation =
   | ({ readonly kind: "show"; readonly topic: string; readonly args: readonly string[]; readonly json: boolean } & Common)
   | ({ readonly kind: "recover" } & Common)
   | ({ readonly kind: "confirm-timer" } & Common)
+  | ({ readonly kind: "import"; readonly from?: string; readonly rs: readonly string[] } & Common)
+  | ({ readonly kind: "export"; readonly format: string; readonly file?: string; readonly to?: string } & Common)
+  | ({ readonly kind: "save"; readonly format: string; readonly to?: string } & Common)
+  | { readonly kind: "completion"; readonly shell: string }
+  | { readonly kind: "complete"; readonly words: readonly string[] }
   | { readonly kind: "usage-error"; readonly message: string };
 
 export function parseCli(argv: readonly string[]): Invocation {
@@ -26,12 +31,15 @@ export function parseCli(argv: readonly string[]): Invocation {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { ...Object.fromEntries(options.map((o) => [o.long, { type: o.type, ...(o.short ? { short: o.short } : {}) }])), real: { type: "boolean" } },
+      options: {
+        ...Object.fromEntries(options.map((o) => [o.long, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.long === "rs" ? { multiple: true } : {}) }])),
+        real: { type: "boolean" },
+      },
     });
   } catch (e) {
     return { kind: "usage-error", message: (e as Error).message.replace(/\. To specify a positional.*$/s, "") };
   }
-  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const pos = parsed.positionals;
   if (v.help) return { kind: "help" };
   if (v.version) return { kind: "version" };
@@ -43,6 +51,12 @@ export function parseCli(argv: readonly string[]): Invocation {
   const json = v.json === true;
   const cmd = pos[0] !== undefined ? commands.find((c) => c.name === pos[0]) : undefined;
   if (json && !dryRun && cmd?.name !== "show") return { kind: "usage-error", message: "--json goes with --dry-run or show" };
+  const only = (names: string[], opts: string[]) => (cmd && !names.includes(cmd.name) ? opts.find((o) => v[o] !== undefined) : undefined);
+  const stray = only(["import"], ["from", "rs"]) ?? only(["export", "save"], ["format", "to"]);
+  if (stray || (!cmd && ["from", "rs", "format", "to"].some((o) => v[o] !== undefined))) {
+    return { kind: "usage-error", message: `--${stray ?? ["from", "rs", "format", "to"].find((o) => v[o] !== undefined)} does not go with ${cmd ? cmd.name : "a script"}` };
+  }
+  const str = (k: string) => (typeof v[k] === "string" ? (v[k] as string) : undefined);
   if (cmd && typeof v.command === "string") return { kind: "usage-error", message: `${cmd.name} does not take -c` };
   switch (cmd?.name) {
     case "check":
@@ -55,6 +69,26 @@ export function parseCli(argv: readonly string[]): Invocation {
       return pos.length > 1 ? { kind: "usage-error", message: "recover takes no arguments" } : { kind: "recover", ...common };
     case "__confirm-timer":
       return { kind: "confirm-timer", ...common };
+    case "import":
+      if (pos.length > 1) return { kind: "usage-error", message: `import takes options only; unexpected ${JSON.stringify(pos[1])}` };
+      return { kind: "import", ...(str("from") ? { from: str("from")! } : {}), rs: (v.rs as string[] | undefined) ?? [], ...common };
+    case "export": {
+      const format = str("format") ?? "ipvsadm";
+      if (!["ipvsadm", "arptables", "sh", "keepalived", "json"].includes(format)) return { kind: "usage-error", message: `export formats are ipvsadm, arptables, sh, keepalived, json; not ${JSON.stringify(format)}` };
+      if (pos.length > 2) return { kind: "usage-error", message: `export takes one FILE.lvsh; unexpected ${JSON.stringify(pos[2])}` };
+      return { kind: "export", format, ...(pos[1] ? { file: pos[1] } : {}), ...(str("to") ? { to: str("to")! } : {}), ...common };
+    }
+    case "save": {
+      const format = str("format") ?? "lvsh";
+      if (!["lvsh", "ipvsadm"].includes(format)) return { kind: "usage-error", message: `save formats are lvsh, ipvsadm; not ${JSON.stringify(format)}` };
+      if (pos.length > 1) return { kind: "usage-error", message: `save takes options only; unexpected ${JSON.stringify(pos[1])}` };
+      return { kind: "save", format, ...(str("to") ? { to: str("to")! } : {}), ...common };
+    }
+    case "completion":
+      if (pos.length !== 2 || !cmd.choices!.includes(pos[1]!)) return { kind: "usage-error", message: "completion needs a shell: bash or zsh" };
+      return { kind: "completion", shell: pos[1]! };
+    case "__complete":
+      return { kind: "complete", words: pos.slice(1) };
   }
   if (typeof v.command === "string") {
     if (pos.length) return { kind: "usage-error", message: `-c takes the statements; unexpected ${JSON.stringify(pos[0])}` };

@@ -186,6 +186,16 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       await engine.close();
       return 0;
     }
+    case "import":
+    case "export":
+    case "save": {
+      const interop = await import("./interop.js");
+      return inv.kind === "import" ? interop.importCmd(inv, io) : inv.kind === "export" ? interop.exportCmd(inv, io) : interop.saveCmd(inv, io);
+    }
+    case "completion":
+      return (await import("./completion.js")).completionCmd(inv, io);
+    case "complete":
+      return (await import("./completion.js")).completeCmd(inv, io);
     case "repl": {
       const { startRepl } = await import("../repl/index.js");
       return startRepl(inv, io);

@@ -32,6 +32,10 @@ export const options: readonly OptionSpec[] = [
   { long: "yes", short: "y", type: "boolean", summary: "answer yes to questions (commit over many hosts, over drift)" },
   { long: "sim", type: "boolean", summary: "use the simulated target (kept in the state directory)" },
   { long: "target", type: "string", value: "TARGET", summary: "sim or local (real hosts); default: local as root with IPVS, else sim", choices: ["sim", "local"] },
+  { long: "from", type: "string", value: "FILE", summary: "import: read an ipvsadm -S file, an arptables-save file or a keepalived.conf instead of the hosts" },
+  { long: "rs", type: "string", value: "ADDR", summary: "import: also read this real server (repeatable)" },
+  { long: "format", type: "string", value: "FORMAT", summary: "export/save: ipvsadm, arptables, sh, keepalived, json (export); lvsh, ipvsadm (save)", choices: ["ipvsadm", "arptables", "sh", "keepalived", "json", "lvsh"] },
+  { long: "to", type: "string", value: "PATH", summary: "save/export: where to write (a file or a directory)" },
   { long: "help", short: "h", type: "boolean", summary: "show this help" },
   { long: "version", short: "V", type: "boolean", summary: "show the version" },
 ];
@@ -40,6 +44,11 @@ export const commands: readonly CommandSpec[] = [
   { name: "check", args: "FILE...", summary: "validate scripts: report every error, apply nothing" },
   { name: "show", args: "TOPIC", summary: "show running, history, diff, plan, candidate or hosts (--json for running)", choices: ["running", "history", "diff", "plan", "candidate", "hosts", "services"] },
   { name: "recover", args: "", summary: "after lvsh died mid-commit: bring every host back to the state before it" },
+  { name: "import", args: "[--from FILE] [--rs ADDR]...", summary: "print the running balancer (or a file's) as an lvsh script" },
+  { name: "export", args: "[--format FORMAT] [--to PATH] [FILE.lvsh]", summary: "the committed configuration (or a script's) as ipvsadm, arptables, sh, keepalived or json" },
+  { name: "save", args: "[--to PATH] [--format lvsh|ipvsadm]", summary: "make the committed configuration survive a reboot" },
+  { name: "completion", args: "SHELL", summary: "print the bash or zsh completion script", choices: ["bash", "zsh"] },
+  { name: "__complete", args: "", summary: "completion protocol for the shell scripts", hidden: true },
   { name: "__confirm-timer", args: "", summary: "the commit-confirmed timer (started by lvsh)", hidden: true },
 ];
 
