@@ -1,0 +1,73 @@
+/**
+ * The real-kernel lab from the tests' side: whether this machine can run it,
+ * what global-setup.ts hands the tests, and reading a scenario's JSON.
+ * The lab itself is lab.sh (boot, run, power off); see README.md here.
+ */
+import { accessSync, constants, existsSync, readFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+
+/** What global-setup.ts provides as `inject("lab")`. */
+export interface LabRun {
+  /** Why the lab cannot run on this machine; the tests skip and say it. */
+  skip?: string;
+  /** Why the lab failed although it could run; the tests fail with it. */
+  error?: string;
+  /** The results directory of the boot (the guest suite's JSON files). */
+  dir?: string;
+  /** lab.sh's exit status: the guest suite's. */
+  exitCode?: number;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    lab: LabRun;
+  }
+}
+
+/** Host tools the lab needs: QEMU and the initramfs build here, the rest run in the guest from the shared /. */
+export const LAB_TOOLS = [
+  "qemu-system-x86_64",
+  "busybox",
+  "modprobe",
+  "depmod",
+  "cpio",
+  "ip",
+  "ipvsadm",
+  "arptables-legacy",
+  "arptables-nft",
+  "curl",
+] as const;
+
+function onPath(tool: string): boolean {
+  const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin", "/sbin"];
+  return dirs.some((d) => {
+    try {
+      accessSync(join(d, tool), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Why the lab cannot run here, or undefined when it can. */
+export function labUnavailable(): string | undefined {
+  if (process.platform !== "linux" || process.arch !== "x64") return "needs Linux on x86-64";
+  if (process.getuid?.() !== 0) return "needs root (the VM gets this machine's / through 9p as the user running QEMU)";
+  const missing = LAB_TOOLS.filter((t) => !onPath(t));
+  if (missing.length > 0) return `not installed: ${missing.join(", ")} (test/kernel/ci-setup.sh installs them)`;
+  return undefined;
+}
+
+/** A scenario's JSON from the results directory; throws (a failed test) when it is missing. */
+export function readResult<T>(lab: LabRun, file: string): T {
+  if (lab.error !== undefined) throw new Error(`the lab failed: ${lab.error}`);
+  if (lab.dir === undefined) throw new Error("the lab has no results directory");
+  const path = join(lab.dir, file);
+  if (!existsSync(path)) {
+    const stderr = join(lab.dir, "stderr");
+    const tail = existsSync(stderr) ? readFileSync(stderr, "utf8").split("\n").slice(-15).join("\n") : "";
+    throw new Error(`the guest wrote no ${file}; guest stderr:\n${tail}`);
+  }
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}
