@@ -2,9 +2,12 @@
 import { fileURLToPath } from "node:url";
 import { benchCliDryRun, benchLanguage } from "./lang.js";
 import { benchCommit } from "./txn.js";
+import { benchCompleteProcess, benchTab } from "./complete.js";
 
 const log = (line: string) => console.log(line);
 console.log(`lvsh bench on node ${process.version}, ${new Date().toISOString()}`);
 benchLanguage(log);
 benchCliDryRun(log, fileURLToPath(new URL("./lvsh.mjs", import.meta.url)));
 await benchCommit(log);
+benchTab(log);
+benchCompleteProcess(log, fileURLToPath(new URL("./lvsh.mjs", import.meta.url)));

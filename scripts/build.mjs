@@ -1,8 +1,9 @@
 // Bundles lvsh into dist/ with esbuild: one file to start fast (chevrotain
 // unbundled costs ~250 ms at start-up, bundled a few ms).
 import { build } from "esbuild";
-import { chmodSync, readFileSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync } from "node:fs";
 
+rmSync("dist", { recursive: true, force: true });
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const common = {
   bundle: true,
@@ -16,11 +17,14 @@ const common = {
   legalComments: "none",
 };
 
+// split: `lvsh __complete` (every Tab in bash/zsh) loads a few kB, not the parser
 await build({
   ...common,
   entryPoints: { lvsh: "src/cli/entry.ts" },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   minify: true,
 });
 chmodSync("dist/lvsh.mjs", 0o755);

@@ -59,15 +59,23 @@ export interface Opened {
 }
 
 /** A session on the chosen target, with the running state read. */
-export async function openSession(common: Common, io: CliIO, opts: { dryRun?: boolean; write?: (t: string) => void } = {}): Promise<Opened> {
+export interface OpenOptions {
+  readonly dryRun?: boolean;
+  /** Where the session's output goes (default stdout). */
+  readonly write?: (t: string) => void;
+  /** How to ask a person; by default a plain prompt on a terminal, none otherwise. */
+  readonly ask?: ((question: string, detail: string) => Promise<boolean>) | undefined;
+}
+
+export async function openSession(common: Common, io: CliIO, opts: OpenOptions = {}): Promise<Opened> {
   const choice = await chooseTarget(common.target);
   const engine = new Engine({ target: choice.target, stateDir: stateDirFrom(process.env, process.getuid?.()) });
   const session = new Session({
-    io: { write: opts.write ?? io.stdout, color: io.tty && !process.env.NO_COLOR },
+    io: { write: opts.write ?? io.stdout, color: io.tty && !process.env.NO_COLOR, ...(io.tty && process.stdout.columns ? { columns: process.stdout.columns } : {}) },
     engine,
     yes: common.yes,
     ...(opts.dryRun ? { dryRun: true } : {}),
-    ...(io.tty ? { ask } : {}),
+    ...("ask" in opts ? (opts.ask ? { ask: opts.ask } : {}) : io.tty ? { ask } : {}),
     lvshCommand: [process.execPath, process.argv[1]!],
     ...(process.env.LVSH_TEST_INJECT ? { inject: process.env.LVSH_TEST_INJECT } : {}),
   });
@@ -194,8 +202,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     }
     case "completion":
       return (await import("./completion.js")).completionCmd(inv, io);
-    case "complete":
-      return (await import("./completion.js")).completeCmd(inv, io);
+    case "complete": {
+      // normally answered by entry.ts before the program loads
+      const { completeArgs, formatCompletion } = await import("./complete-args.js");
+      const { completeStatements } = await import("./complete-statements.js");
+      io.stdout(formatCompletion(await completeArgs(inv.words[0] ?? "", inv.words[1] ?? "", completeStatements)));
+      return 0;
+    }
     case "repl": {
       const { startRepl } = await import("../repl/index.js");
       return startRepl(inv, io);

@@ -42,7 +42,7 @@ export const options: readonly OptionSpec[] = [
 
 export const commands: readonly CommandSpec[] = [
   { name: "check", args: "FILE...", summary: "validate scripts: report every error, apply nothing" },
-  { name: "show", args: "TOPIC", summary: "show running, history, diff, plan, candidate or hosts (--json for running)", choices: ["running", "history", "diff", "plan", "candidate", "hosts", "services"] },
+  { name: "show", args: "TOPIC", summary: "show running, history, diff, plan, candidate or hosts (--json for running)", choices: ["running", "history", "diff", "plan", "candidate", "hosts", "services", "rs"] },
   { name: "recover", args: "", summary: "after lvsh died mid-commit: bring every host back to the state before it" },
   { name: "import", args: "[--from FILE] [--rs ADDR]...", summary: "print the running balancer (or a file's) as an lvsh script" },
   { name: "export", args: "[--format FORMAT] [--to PATH] [FILE.lvsh]", summary: "the committed configuration (or a script's) as ipvsadm, arptables, sh, keepalived or json" },

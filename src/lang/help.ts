@@ -10,7 +10,7 @@ export function helpIndex(): string {
   const width = Math.max(...words.map((w) => w.length));
   const lines = ["lvsh statements (`help STATEMENT` for syntax and examples):", ""];
   for (const w of words) lines.push(`  ${w.padEnd(width)}  ${keywordByWord.get(w)?.doc ?? ""}`);
-  lines.push("", "Statements end at a newline or `;`. Nothing changes until `commit`.");
+  lines.push("", "Statements end at a newline or `;`. Nothing changes until `commit`.", "In the interactive shell also: `setup` (a guided set-up), `exit`; Tab completes.");
   return lines.join("\n");
 }
 

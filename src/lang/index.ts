@@ -6,7 +6,7 @@ export { printStatement, printStatements, printAddr, printWord, printName, print
 export { renderDiagnostic, renderDiagnostics, type SourceLookup } from "./render.js";
 export { closest, didYouMean, editDistance } from "./suggest.js";
 export { limits, schedulerFlags } from "./values.js";
-export { keywords, keywordByWord, wordsOf, getLexer } from "./tokens.js";
+export { keywords, keywordsInOrder, keywordByWord, wordsOf, getLexer } from "./tokens.js";
 export * as tokens from "./tokens.js";
 export { getParser, LvshParser } from "./parser.js";
 export { statementKeywords, keywordsInRule } from "./grammar-info.js";

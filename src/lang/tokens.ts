@@ -180,6 +180,9 @@ export const History = kw("history", "the committed revisions", ShowTopic);
 export const Services = kw("services", "the services as a table", ShowTopic);
 export const Hosts = kw("hosts", "the hosts and how they are reached", ShowTopic);
 
+/** Keywords in the order they are declared above (for menus and help). */
+export const keywordsInOrder: readonly KeywordInfo[] = keywordInfo;
+
 /** Keywords longest first, so that a keyword never shadows a longer one. */
 export const keywords: readonly KeywordInfo[] = [...keywordInfo].sort(
   (a, b) => b.word.length - a.word.length || a.word.localeCompare(b.word),

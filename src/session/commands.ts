@@ -14,6 +14,8 @@ export interface SessionIO {
   write(text: string): void;
   /** ANSI colours (a terminal, and NO_COLOR unset). */
   readonly color?: boolean;
+  /** The terminal's width, when the output is one. */
+  readonly columns?: number;
 }
 
 type Kind = SessionStatement["kind"];

@@ -62,6 +62,8 @@ export class Session implements SessionState {
   running: State = { hosts: {} };
   /** Links of each host as last read (interface names for checks and completion). */
   links: Readonly<Record<string, readonly IpLink[]>> = {};
+  /** Hosts that could not be read last time, with why. */
+  unreadable: Readonly<Record<string, string>> = {};
   /** The running configuration: the last revision's, or read off the running state. */
   runningConfig: Config = emptyConfig();
   readonly sources = new Map<string, string>();
@@ -107,6 +109,7 @@ export class Session implements SessionState {
     const read = await this.engine.read(view);
     this.running = read.state;
     this.links = read.links;
+    this.unreadable = Object.fromEntries(read.errors.map((e) => [e.host, `${e.command}: ${e.message}`]));
     return [
       ...read.errors.map((e) =>
         warning("host-unreadable", `cannot read ${e.host} (${this.engine!.executor(e.host).describe}): \`${e.command}\`: ${e.message}`, undefined, {

@@ -5,6 +5,8 @@ import { renderPlanText } from "../plan/index.js";
 import { formatAddrLine, formatArpRuleLine, formatIpvsadmSaveLines } from "../state/index.js";
 import { managed } from "../txn/index.js";
 import type { Session } from "./session.js";
+import { showRealServers } from "./show-rs.js";
+import { renderTable } from "./table.js";
 import { plainStyle, unifiedDiff, type DiffStyle } from "./textdiff.js";
 
 const colorStyle: DiffStyle = {
@@ -95,23 +97,37 @@ export const showTopics: Record<string, Shower> = {
       session.io.write("nothing committed yet\n");
       return [];
     }
-    const lines = ns.map((n) => {
+    const rows = ns.map((n) => {
       const r = engine!.revision(n)!;
-      return `${String(n).padStart(4)}  ${r.time.replace("T", " ").slice(0, 19)}  ${r.user}@${r.host}  ${r.comment ?? ""}`.trimEnd();
+      return [String(n), r.time.replace("T", " ").slice(0, 19), `${r.user}@${r.host}`, r.comment ?? ""];
     });
-    session.io.write(lines.join("\n") + "\n");
+    session.io.write(renderTable(["revision", "time (UTC)", "by", "comment"], rows, session.io));
     return [];
   },
   hosts: async (_s, session) => {
+    const ds = await session.refresh();
     const d = compile(session.candidate);
-    session.io.write([...d.hosts].map(([h, t]) => `${h}  ${describeTransport(t)}`).join("\n") + "\n");
-    return [];
+    const transports = session.engine?.hosts([d]).transports ?? d.hosts;
+    const rows = [...transports].map(([h, t]) => {
+      const why = session.unreadable[h];
+      const how = session.engine?.executor(h).describe === "simulated" ? `simulated (${describeTransport(t)})` : describeTransport(t);
+      return [h, h === "director" ? "director" : "real server", how, why ? `unreachable: ${why}` : "ok"];
+    });
+    session.io.write(renderTable(["host", "role", "reached by", "state"], rows, session.io));
+    return ds;
   },
   services: async (_s, session) => {
-    const lines = [...session.candidate.services.values()].map((s) => `${serviceKeyOf(s)}  ${s.scheduler}${s.persistence !== null ? ` persistent ${s.persistence}` : ""}  ${s.reals.size} real servers`);
-    session.io.write((lines.length ? lines.join("\n") : "no services") + "\n");
+    const rows = [...session.candidate.services.values()].map((s) => [
+      serviceKeyOf(s),
+      s.scheduler,
+      s.persistence === null ? "-" : `${s.persistence} s${s.netmask !== (s.family === 4 ? 32 : 128) ? ` /${s.netmask}` : ""}`,
+      [...s.flags, ...(s.onePacket ? ["one-packet"] : []), ...(s.pe ? [`pe ${s.pe}`] : [])].join(", ") || "-",
+      String(s.reals.size),
+    ]);
+    session.io.write(rows.length ? renderTable(["service", "scheduler", "persistence", "flags", "real servers"], rows, session.io) : "no services\n");
     return [];
   },
+  rs: async (_s, session) => showRealServers(session),
 };
 
 export async function showTopic(s: ShowStmt, session: Session): Promise<Diagnostic[]> {

@@ -1,0 +1,2 @@
+export { complete, type Completion, type CompletionContext, type Item } from "./complete.js";
+export type { ValueSources } from "./values.js";

@@ -1,0 +1,71 @@
+/**
+ * `setup`: a guided set-up. It asks for a VIP, the director's interface,
+ * port, protocol, scheduler, real servers, method and ARP hiding, then
+ * prints the lvsh statements it stages, so the user learns the language.
+ */
+import type { REPLServer } from "node:repl";
+import { keywordsInOrder, parse, parseIp, tokens as T } from "../lang/index.js";
+import type { Session } from "../session/index.js";
+import { withPrompt } from "./prompt.js";
+
+function validAddr(text: string): true | string {
+  const [a, p] = text.trim().split("/");
+  const ip = a ? parseIp(a) : null;
+  if (!ip) return "an IPv4 or IPv6 address, e.g. 192.0.2.10 (or 192.0.2.10/24)";
+  if (p !== undefined && !(/^\d+$/.test(p) && Number(p) >= 1 && Number(p) <= (ip.family === 4 ? 32 : 128))) return "the prefix is out of range";
+  return true;
+}
+
+function validServers(text: string): true | string {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (!words.length) return "at least one real server";
+  const r = parse(`add rs ${words.join(" ")}`, "<setup>");
+  return r.diagnostics.length ? r.diagnostics[0]!.message : true;
+}
+
+/** Asks the questions and returns the statements (not yet run), or undefined when cancelled. */
+export async function askSetup(server: REPLServer | undefined, session: Session): Promise<string | undefined> {
+  const { input, select, number } = await import("@inquirer/prompts");
+  const schedulers = keywordsInOrder.filter((k) => k.categories.includes(T.Scheduler));
+  const links = (session.links.director ?? []).map((l) => l.name).filter((n) => n !== "lo");
+  try {
+    return await withPrompt(server, async () => {
+      const vip = (await input({ message: "Virtual IP (the address clients use):", validate: validAddr })).trim();
+      const iface = await select({
+        message: "Bind it on the director's interface:",
+        choices: [...(links.length ? links : ["eth0"]).map((n) => ({ value: n, name: n })), { value: "", name: "(do not bind it: something else does, e.g. keepalived)" }],
+      });
+      const port = await number({ message: "Port:", default: 80, min: 1, max: 65535, required: true });
+      const proto = await select({ message: "Protocol:", choices: ["tcp", "udp", "sctp"].map((p) => ({ value: p, name: p })) });
+      const sched = await select({
+        message: "Scheduler:",
+        default: "wlc",
+        choices: schedulers.map((k) => ({ value: k.word, name: k.word, description: k.doc })),
+      });
+      const servers = (await input({ message: "Real servers (addresses, or .N for the VIP's network):", validate: validServers })).trim().split(/\s+/);
+      const method = await select({
+        message: "Forwarding method:",
+        choices: ["dr", "nat", "tun"].map((m) => ({ value: m, name: m, description: keywordsInOrder.find((k) => k.word === m)!.doc })),
+      });
+      const hide =
+        method === "nat"
+          ? "none"
+          : await select({
+              message: "Hide the VIP from ARP on the real servers (needed for dr and tun):",
+              choices: [
+                { value: "arptables", name: "arptables", description: "drop ARP for the VIP, VIP on eth0 (the classic way)" },
+                { value: "sysctl", name: "sysctl", description: "VIP on lo, arp_ignore=1 and arp_announce=2" },
+                { value: "none", name: "no", description: "the real servers are set up some other way" },
+              ],
+            });
+      return [
+        `vip ${vip}${iface ? ` on ${iface}` : ""}`,
+        `service ${proto === "tcp" ? "" : `${proto} `}:${port} ${sched}`,
+        `add rs ${servers.join(" ")} ${method}`,
+        ...(hide === "none" ? [] : [`arp hide on rs${hide === "sysctl" ? " via sysctl" : ""}`]),
+      ].join("\n");
+    });
+  } catch {
+    return undefined; // Ctrl-C in a question
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The interactive shell in a real terminal (tmux), as a person uses it:
+ * type, press Tab, read the screen; commit with the confirmation; Ctrl-C;
+ * Ctrl-D with uncommitted changes; the history shared across sessions;
+ * the setup wizard.
+ */
+import { resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { freshStateDir } from "../helpers/sim.js";
+import { Tmux, tmuxUnavailable } from "../helpers/tmux.js";
+
+const why = tmuxUnavailable();
+const LVSH = `${process.execPath} ${resolve("dist/lvsh.mjs")} --sim`;
+const PROMPT = /lvsh\(sim\)[^\n]*>\s*$/m;
+
+let term: Tmux | undefined;
+afterEach(() => term?.kill());
+
+async function shell(dir = freshStateDir()): Promise<Tmux> {
+  term = new Tmux(LVSH, { LVSH_STATE_DIR: dir, NO_COLOR: "1" });
+  await term.waitFor(PROMPT);
+  return term;
+}
+
+/** The screen's last prompt line and what follows it. */
+function tail(screen: string): string {
+  const lines = screen.trimEnd().split("\n");
+  return lines.slice(-8).join("\n");
+}
+
+describe.skipIf(why !== undefined)(`the shell in a terminal${why ? ` (skipped: ${why})` : ""}`, () => {
+  it("completes with Tab: schedulers, real-server options, the director's interfaces, show topics", async () => {
+    const t = await shell();
+    t.type("vip 172.25.254.10 on eth0", "Enter");
+    await t.waitFor(/172\.25\.254\.10 \[1\]>\s*$/m);
+    t.type("service :80 w", "Tab");
+    expect(await t.waitFor(/wrr\s+wlc/)).toMatch(/wrr\s+wlc/);
+    t.keys("C-u");
+    t.type("service :80 rr", "Enter");
+    t.type("add rs .2 ", "Tab");
+    const rs = await t.waitFor(/dr\s+nat\s+tun\s+type/);
+    expect(rs).toMatch(/dr\s+nat\s+tun\s+type\s+port\s+csum\s+nocsum\s+remcsum\s+weight\s+min\s+max/);
+    t.keys("C-u");
+    t.type("vip 172.25.254.10 on ", "Tab");
+    expect(tail(await t.waitFor(/\nlo\s+eth0\s*\n/))).toMatch(/\nlo\s+eth0\s*\n/);
+    t.keys("C-u");
+    t.type("show ", "Tab");
+    expect(await t.waitFor(/rs\s+plan\s+diff\s+candidate\s+running\s+history\s+services\s+hosts/)).toMatch(/rs\s+plan\s+diff/);
+    t.keys("C-u");
+    t.type("arp h", "Tab");
+    expect(await t.waitFor(/arp hide\s*$/m)).toMatch(/arp hide\s*$/m);
+  });
+
+  it("shows the context and the pending changes in the prompt, commits with a confirmation, draws tables", async () => {
+    const t = await shell();
+    t.type("vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3 dr; arp hide on rs", "Enter");
+    expect(await t.waitFor(/lvsh\(sim\) 172\.25\.254\.10:80 \[10\]>\s*$/m)).toMatch(/\[10\]>\s*$/m);
+    t.type("commit", "Enter");
+    expect(await t.waitFor(/apply 10 steps on 3 hosts\?/)).toMatch(/Plan: 10 to add, 0 to change, 0 to destroy\./);
+    t.type("y", "Enter");
+    expect(await t.waitFor(/commit complete: revision 1/)).toMatch(/commit complete: revision 1, 10 steps on 3 hosts/);
+    await t.waitFor(/172\.25\.254\.10:80>\s*$/m);
+    t.type("show services", "Enter");
+    const table = await t.waitFor(/│ tcp 172\.25\.254\.10:80 │ rr/);
+    expect(table).toMatch(/┌─+┬─+/);
+    expect(table).toMatch(/│ service\s+│ scheduler │ persistence │ flags │ real servers │/);
+    t.type("show rs", "Enter");
+    expect(await t.waitFor(/│ tcp 172\.25\.254\.10:80 │ 172\.25\.254\.3:80 │ dr/)).toMatch(/│ active │ inactive │/);
+  });
+
+  it("answering no to the confirmation commits nothing", async () => {
+    const t = await shell();
+    t.type("vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3; arp hide on rs", "Enter");
+    t.type("commit", "Enter");
+    await t.waitFor(/apply 10 steps/);
+    t.type("n", "Enter");
+    expect(await t.waitFor(/commit-refused|not committed/)).toMatch(/error: not committed/);
+    t.type("show history", "Enter");
+    expect(await t.waitFor(/nothing committed yet/)).toMatch(/nothing committed yet/);
+  });
+
+  it("Ctrl-C clears the line; Ctrl-D with uncommitted changes asks, and stays on no", async () => {
+    const t = await shell();
+    t.type("vip 192.0.2.10 on eth0", "Enter");
+    t.type("service :80 half typed", "C-c");
+    await t.waitFor(/\^C\n/);
+    t.type("show candidate", "Enter");
+    const s = await t.waitFor(/vip 192\.0\.2\.10 on eth0\n/);
+    expect(s).not.toMatch(/half typed\n.*error/s);
+    t.keys("C-d");
+    expect(await t.waitFor(/discard 1 uncommitted change\?/)).toMatch(/discard 1 uncommitted change\? \(y\/N\)/);
+    t.type("n", "Enter");
+    await t.waitFor(/192\.0\.2\.10 \[1\]>\s*$/m);
+    expect(t.alive()).toBe(true);
+    t.keys("C-d");
+    await t.waitFor(/discard 1 uncommitted change\? \(y\/N\)\s*$/);
+    t.type("y", "Enter");
+    // the shell leaves (and its terminal closes with it)
+    for (let i = 0; i < 50 && t.alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(t.alive()).toBe(false);
+  });
+
+  it("keeps the history across sessions", async () => {
+    const dir = freshStateDir();
+    const t = await shell(dir);
+    t.type("help vip", "Enter");
+    await t.waitFor(/vip syntax:/);
+    t.type("exit", "Enter");
+    await new Promise((r) => setTimeout(r, 500));
+    t.kill();
+    const t2 = await shell(dir);
+    t2.keys("Up");
+    t2.keys("Up");
+    expect(await t2.waitFor(/> help vip$/m)).toMatch(/> help vip$/m);
+  });
+
+  it("guides a set-up and prints the statements it stages", async () => {
+    const t = await shell();
+    t.type("setup", "Enter");
+    await t.waitFor(/Virtual IP/);
+    t.type("172.25.254.10", "Enter");
+    await t.waitFor(/Bind it on the director's interface/);
+    t.keys("Enter"); // eth0
+    await t.waitFor(/Port/);
+    t.keys("Enter"); // 80
+    await t.waitFor(/Protocol/);
+    t.keys("Enter"); // tcp
+    await t.waitFor(/Scheduler/);
+    t.keys("Up", "Up", "Up", "Enter"); // from wlc up to rr
+    await t.waitFor(/Real servers/);
+    t.type(".2 .3", "Enter");
+    await t.waitFor(/Forwarding method/);
+    t.keys("Enter"); // dr
+    await t.waitFor(/Hide the VIP from ARP/);
+    t.keys("Enter"); // arptables
+    const s = await t.waitFor(/arp hide on rs\n/);
+    expect(s).toMatch(/vip 172\.25\.254\.10 on eth0\nservice :80 rr\nadd rs \.2 \.3 dr\narp hide on rs\n/);
+    expect(await t.waitFor(/172\.25\.254\.10:80 \[10\]>\s*$/m)).toMatch(/\[10\]>\s*$/m);
+  });
+});

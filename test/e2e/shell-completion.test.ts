@@ -1,0 +1,92 @@
+/**
+ * bash and zsh completion of the lvsh command, in real interactive shells
+ * (tmux): the generated scripts, loaded as the README says, complete
+ * subcommands, option values and statements inside -c '...'.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { bashScript, zshScript } from "../../src/cli/completion.js";
+import { freshStateDir } from "../helpers/sim.js";
+import { Tmux, tmuxUnavailable } from "../helpers/tmux.js";
+
+const has = (p: string) => spawnSync("sh", ["-c", `command -v ${p}`]).status === 0;
+
+function sandbox(): { dir: string; bin: string } {
+  const dir = mkdtempSync(join(tmpdir(), "lvsh-shell-"));
+  const bin = join(dir, "bin");
+  mkdirSync(bin);
+  symlinkSync(resolve("dist/lvsh.mjs"), join(bin, "lvsh"));
+  writeFileSync(join(dir, "seed.lvsh"), "vip 172.25.254.10 on eth0\n");
+  return { dir, bin };
+}
+
+let term: Tmux | undefined;
+afterEach(() => term?.kill());
+
+describe("the completion scripts", () => {
+  it("are the generated ones (completions/ is up to date)", () => {
+    expect(readFileSync("completions/lvsh.bash", "utf8")).toBe(bashScript);
+    expect(readFileSync("completions/_lvsh", "utf8")).toBe(zshScript);
+    const r = spawnSync(process.execPath, [resolve("dist/lvsh.mjs"), "completion", "bash"], { encoding: "utf8" });
+    expect(r.stdout).toBe(bashScript);
+  });
+});
+
+const noBash = tmuxUnavailable() ?? (has("bash") ? undefined : "bash is not installed");
+describe.skipIf(noBash !== undefined)(`in bash${noBash ? ` (skipped: ${noBash})` : ""}`, () => {
+  async function bash(): Promise<Tmux> {
+    const { dir, bin } = sandbox();
+    writeFileSync(join(dir, ".bashrc"), `PS1='$ '\nexport PATH=${bin}:$PATH\nsource <(lvsh completion bash)\n`);
+    term = new Tmux(`cd ${dir} && bash --rcfile ${dir}/.bashrc -i`, { LVSH_STATE_DIR: freshStateDir() });
+    await term.waitFor(/^\$\s*$/m);
+    return term;
+  }
+
+  it("completes `lvsh comp` to `completion`, and `lvsh completion ` to bash zsh", async () => {
+    const t = await bash();
+    t.type("lvsh comp", "Tab");
+    expect(await t.waitFor(/\$ lvsh completion\s*$/m)).toMatch(/\$ lvsh completion\s*$/m);
+    t.keys("Tab", "Tab");
+    expect(await t.waitFor(/bash\s+zsh/)).toMatch(/bash\s+zsh/);
+  });
+
+  it("completes option values, .lvsh files, and statements inside -c", async () => {
+    const t = await bash();
+    t.type("lvsh --target ", "Tab", "Tab");
+    expect(await t.waitFor(/local\s+sim/)).toMatch(/local\s+sim/);
+    t.keys("C-u");
+    t.type("lvsh se", "Tab");
+    expect(await t.waitFor(/\$ lvsh seed\.lvsh\s*$/m)).toMatch(/lvsh seed\.lvsh/);
+    t.keys("C-u");
+    t.type("lvsh -c 'vip 1.2.3.4; service :80 rr persis", "Tab");
+    expect(await t.waitFor(/persistent/)).toMatch(/service :80 rr persistent/);
+  });
+});
+
+const noZsh = tmuxUnavailable() ?? (has("zsh") ? undefined : "zsh is not installed");
+describe.skipIf(noZsh !== undefined)(`in zsh${noZsh ? ` (skipped: ${noZsh})` : ""}`, () => {
+  async function zsh(): Promise<Tmux> {
+    const { dir, bin } = sandbox();
+    writeFileSync(join(dir, ".zshrc"), `PS1='%% '\nexport PATH=${bin}:$PATH\nautoload -Uz compinit && compinit -u\nsource <(lvsh completion zsh)\n`);
+    term = new Tmux(`cd ${dir} && ZDOTDIR=${dir} zsh -i`, { LVSH_STATE_DIR: freshStateDir() });
+    await term.waitFor(/^%\s*$/m);
+    return term;
+  }
+
+  it("completes subcommands and their values", async () => {
+    const t = await zsh();
+    t.type("lvsh comp", "Tab");
+    expect(await t.waitFor(/% lvsh completion\s*$/m)).toMatch(/lvsh completion/);
+    t.keys("Tab");
+    expect(await t.waitFor(/bash\s+zsh/)).toMatch(/bash\s+zsh/);
+  });
+
+  it("completes statements inside -c '...'", async () => {
+    const t = await zsh();
+    t.type("lvsh -c 'vip 1.2.3.4; service :80 w", "Tab");
+    expect(await t.waitFor(/wlc\s+wrr|wrr\s+wlc/)).toMatch(/wlc\s+wrr|wrr\s+wlc/);
+  });
+});
