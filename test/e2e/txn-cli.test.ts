@@ -79,7 +79,7 @@ describe("commit confirmed", () => {
     expect(simKernel(dir)).not.toEqual(before);
     expect(await until(() => JSON.stringify(simKernel(dir)) === JSON.stringify(before), 8000)).toBe(true);
     const history = lvsh(dir, ["show", "history"]).out;
-    expect(history).toMatch(/\n\s+3 .*automatic rollback: revision 2 was not confirmed in time/);
+    expect(history).toMatch(/\n│ 3 +│ [^│]+│ [^│]+│ automatic rollback: revision 2 was not confirmed in time/);
     expect(existsSync(join(dir, "sim", "confirm.json"))).toBe(false);
   });
 
@@ -120,6 +120,6 @@ describe("two commits at once", () => {
     expect(second.err).toMatch(new RegExp(`another lvsh is committing: pid ${first.pid} on .+, commit since `));
     const code = await new Promise((r) => first.on("exit", r));
     expect(code).toBe(0);
-    expect(lvsh(dir, ["show", "history"]).out.trim().split("\n")).toHaveLength(1);
+    expect(lvsh(dir, ["show", "history"]).out.split("\n").filter((l) => /^│ \d+ /.test(l))).toHaveLength(1);
   });
 });

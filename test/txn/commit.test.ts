@@ -69,7 +69,8 @@ describe("commit (acceptance, simulated target)", () => {
     expect(rb.ok, rb.rendered).toBe(true);
     expect(await running(dir)).toEqual(first);
     const h = await lvsh(dir, "show history");
-    expect(h.out.split("\n").filter(Boolean)).toHaveLength(3);
+    // a table: one row per revision
+    expect(h.out.split("\n").filter((l) => /^│ \d+ /.test(l)).map((l) => l.split("│")[1]!.trim())).toEqual(["1", "2", "3"]);
     expect(h.out).toContain("weights");
   });
 
