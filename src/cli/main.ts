@@ -101,7 +101,9 @@ async function run(inv: Extract<Invocation, { kind: "run" }>, io: CliIO): Promis
     if (!inv.dryRun && session.commits > 0) return 0;
     const { plan, diagnostics } = await session.plan();
     if (!plan) return 1;
-    if (diagnostics.some((d) => d.code === "host-unreadable")) io.stderr(session.render(diagnostics.filter((d) => d.code === "host-unreadable")) + "\n");
+    const printed = new Set(all.map((d) => d.message));
+    const fresh = diagnostics.filter((d) => d.code === "host-unreadable" && !printed.has(d.message));
+    if (fresh.length) io.stderr(session.render(fresh) + "\n");
     if (inv.dryRun) {
       io.stdout(inv.json ? JSON.stringify(planToJson(plan), null, 2) + "\n" : renderPlanShell(plan) + "\n");
       return 0;
