@@ -17,7 +17,7 @@ export type Invocation =
   | ({ readonly kind: "show"; readonly topic: string; readonly args: readonly string[]; readonly json: boolean } & Common)
   | ({ readonly kind: "recover" } & Common)
   | ({ readonly kind: "confirm-timer" } & Common)
-  | ({ readonly kind: "import"; readonly from?: string; readonly rs: readonly string[] } & Common)
+  | ({ readonly kind: "import"; readonly from: readonly string[]; readonly rs: readonly string[] } & Common)
   | ({ readonly kind: "export"; readonly format: string; readonly file?: string; readonly to?: string } & Common)
   | ({ readonly kind: "save"; readonly format: string; readonly to?: string } & Common)
   | { readonly kind: "completion"; readonly shell: string }
@@ -32,7 +32,7 @@ export function parseCli(argv: readonly string[]): Invocation {
       allowPositionals: true,
       strict: true,
       options: {
-        ...Object.fromEntries(options.map((o) => [o.long, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.long === "rs" ? { multiple: true } : {}) }])),
+        ...Object.fromEntries(options.map((o) => [o.long, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.long === "rs" || o.long === "from" ? { multiple: true } : {}) }])),
         real: { type: "boolean" },
       },
     });
@@ -71,7 +71,8 @@ export function parseCli(argv: readonly string[]): Invocation {
       return { kind: "confirm-timer", ...common };
     case "import":
       if (pos.length > 1) return { kind: "usage-error", message: `import takes options only; unexpected ${JSON.stringify(pos[1])}` };
-      return { kind: "import", ...(str("from") ? { from: str("from")! } : {}), rs: (v.rs as string[] | undefined) ?? [], ...common };
+      if (v.from && v.rs) return { kind: "usage-error", message: "--rs reads a running real server; it does not go with --from (give its arptables-save output as another --from)" };
+      return { kind: "import", from: (v.from as string[] | undefined) ?? [], rs: (v.rs as string[] | undefined) ?? [], ...common };
     case "export": {
       const format = str("format") ?? "ipvsadm";
       if (!["ipvsadm", "arptables", "sh", "keepalived", "json"].includes(format)) return { kind: "usage-error", message: `export formats are ipvsadm, arptables, sh, keepalived, json; not ${JSON.stringify(format)}` };

@@ -11,6 +11,7 @@ export type Method = "dr" | "nat" | "tun";
 export type TunType = "ipip" | "gue" | "gre";
 export type CsumMode = "nocsum" | "csum" | "remcsum";
 export type ArpVia = "arptables" | "sysctl";
+export type CheckKind = "http" | "https" | "tcp" | "none";
 
 /** A value with where it was written. */
 export interface V<T> {
@@ -59,6 +60,17 @@ export interface RsOpts {
   weight?: V<number>;
   min?: V<number>;
   max?: V<number>;
+}
+
+export interface CheckOpts {
+  /** Canonical status codes and ranges: `200`, `200-299,301`. */
+  expect?: V<string>;
+  /** Seconds between checks. */
+  every?: V<number>;
+  /** Seconds a check may take to connect. */
+  timeout?: V<number>;
+  retry?: V<number>;
+  port?: V<number>;
 }
 
 export type Transport =
@@ -121,6 +133,34 @@ export interface ArpHideStmt extends Base {
   readonly via?: V<ArpVia>;
   readonly dev?: V<string>;
 }
+/** `check ...`: on the current service, or with `rs ...` on those of its real servers. */
+export interface CheckStmt extends Base {
+  readonly kind: "check";
+  readonly type: V<CheckKind>;
+  /** The URL path of an http/https check. */
+  readonly path?: V<string>;
+  readonly opts: CheckOpts;
+  /** Empty: the service's check. */
+  readonly targets: readonly RsTarget[];
+}
+export interface SorryStmt extends Base {
+  readonly kind: "sorry";
+  readonly target: RsTarget;
+}
+export interface QuorumStmt extends Base {
+  readonly kind: "quorum";
+  readonly value: V<number>;
+}
+export interface InhibitStmt extends Base {
+  readonly kind: "inhibit";
+}
+export interface DirectorPairStmt extends Base {
+  readonly kind: "director-pair";
+  readonly addrs: readonly [AddrLit, AddrLit];
+  readonly priority?: V<readonly [number, number]>;
+  readonly vrid?: V<number>;
+  readonly iface?: V<string>;
+}
 export interface HostStmt extends Base {
   readonly kind: "host";
   readonly subject: HostSubject;
@@ -141,6 +181,8 @@ export interface CommitStmt extends Base {
   readonly confirmed?: V<number | null>;
   readonly comment?: V<string>;
   readonly force?: V<true>;
+  /** `on director`: apply the director's part only (the boot restore: real servers keep theirs). */
+  readonly directorOnly?: V<true>;
 }
 export interface ConfirmStmt extends Base {
   readonly kind: "confirm";
@@ -177,6 +219,11 @@ export type ConfigStatement =
   | UseServiceStmt
   | UseVipStmt
   | ArpHideStmt
+  | CheckStmt
+  | SorryStmt
+  | QuorumStmt
+  | InhibitStmt
+  | DirectorPairStmt
   | HostStmt
   | ClearStmt;
 

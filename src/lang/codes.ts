@@ -35,6 +35,14 @@ export const diagnosticCodes = {
   "unknown-arp-method": "a misspelt ARP hiding method",
   "unknown-flag": "an unknown scheduler flag",
   "unknown-topic": "help on something that does not exist",
+  "unknown-check-type": "a misspelt health check type",
+  "invalid-interval": "a check interval or timeout that is not a number of seconds, or out of range",
+  "invalid-retry": "a check's retry count out of range",
+  "invalid-status": "not an HTTP status code (100..599) or a range of them",
+  "invalid-quorum": "a quorum out of range (1..4294967295)",
+  "invalid-priority": "a VRRP priority out of range (1..254)",
+  "invalid-vrid": "a VRRP virtual router id out of range (1..255)",
+  "check-option-invalid": "an option its check type does not take (`expect` on tcp, anything on none)",
   // context and references
   "no-vip": "shorthand, a service or ARP hiding with no current VIP",
   "no-service": "real servers with no current service",
@@ -56,12 +64,20 @@ export const diagnosticCodes = {
   "netmask-needs-persistent": "a persistence netmask without persistence",
   "arp-hide-ipv6": "ARP hiding on an IPv6 VIP",
   "arp-hide-no-rs": "ARP hiding with no dr/tun real server to hide on",
+  // what keepalived would refuse or reset
+  "check-needs-port": "a check of real servers on port 0 (a fwmark service) without `port`",
+  "pair-same-address": "`director pair` naming one address twice",
+  "pair-is-vip": "a director of the pair whose address is the VIP itself",
+  "pair-priority-tie": "the two directors of a pair with the same priority",
+  "pair-no-interface": "`director pair` on a VIP without an interface (`vip ... on IFACE`, or `interface`)",
+  "vrid-conflict": "VIPs sharing a VRRP router id on one interface with other directors or priorities",
   // warnings: accepted, but likely wrong
   "dr-without-arp-hide": "dr real servers that may answer ARP for the VIP",
   "nat-other-subnet": "a NAT real server outside the VIP's subnet",
   "service-without-rs": "a service with no real servers",
   "pe-without-persistence": "a persistence engine without persistence",
   "unused-host": "a `host` that is neither the director nor a real server",
+  "quorum-unreachable": "a quorum above the total weight of the service's real servers",
   // session and commit
   "not-available": "a statement this version cannot carry out yet",
   "host-unreadable": "a host whose running state could not be read (unreachable, tool missing, not allowed)",
@@ -73,6 +89,12 @@ export const diagnosticCodes = {
   "unknown-revision": "a revision that does not exist",
   "nothing-pending": "`confirm` with no commit waiting for confirmation",
   "dry-run": "a commit in a dry run: nothing was applied",
+  // load and save
+  "load-failed": "a file `load` cannot read",
+  "load-not-config": "a session statement (commit, show ...) in a file given to `load`",
+  "unknown-format": "a `save` format other than lvsh or ipvsadm",
+  "nothing-committed": "`save` with no committed revision to save",
+  "save-failed": "`save` could not write a file, or not enable its unit",
 } as const;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

@@ -13,6 +13,11 @@ export type StatementCstChildren = {
   delStatement?: DelStatementCstNode[];
   useStatement?: UseStatementCstNode[];
   arpStatement?: ArpStatementCstNode[];
+  checkStatement?: CheckStatementCstNode[];
+  sorryStatement?: SorryStatementCstNode[];
+  quorumStatement?: QuorumStatementCstNode[];
+  inhibitStatement?: InhibitStatementCstNode[];
+  directorStatement?: DirectorStatementCstNode[];
   hostStatement?: HostStatementCstNode[];
   clearStatement?: ClearStatementCstNode[];
   showStatement?: ShowStatementCstNode[];
@@ -187,6 +192,90 @@ export type ArpStatementCstChildren = {
   iface?: IfaceCstNode[];
 };
 
+export interface CheckStatementCstNode extends CstNode {
+  name: "checkStatement";
+  children: CheckStatementCstChildren;
+}
+
+export type CheckStatementCstChildren = {
+  Kw_check: IToken[];
+  Kw_http?: IToken[];
+  Kw_https?: IToken[];
+  path?: IToken[];
+  Kw_tcp?: IToken[];
+  Kw_none?: IToken[];
+  checkOption?: CheckOptionCstNode[];
+  Kw_rs?: IToken[];
+  realServer?: RealServerCstNode[];
+};
+
+export interface CheckOptionCstNode extends CstNode {
+  name: "checkOption";
+  children: CheckOptionCstChildren;
+}
+
+export type CheckOptionCstChildren = {
+  Kw_expect?: IToken[];
+  code?: IToken[];
+  Kw_every?: IToken[];
+  interval?: IToken[];
+  Kw_timeout?: IToken[];
+  seconds?: IToken[];
+  Kw_retry?: IToken[];
+  count?: IToken[];
+  Kw_port?: IToken[];
+  port?: IToken[];
+};
+
+export interface SorryStatementCstNode extends CstNode {
+  name: "sorryStatement";
+  children: SorryStatementCstChildren;
+}
+
+export type SorryStatementCstChildren = {
+  Kw_sorry: IToken[];
+  Kw_server: IToken[];
+  realServer: RealServerCstNode[];
+};
+
+export interface QuorumStatementCstNode extends CstNode {
+  name: "quorumStatement";
+  children: QuorumStatementCstChildren;
+}
+
+export type QuorumStatementCstChildren = {
+  Kw_quorum: IToken[];
+  minWeight: IToken[];
+};
+
+export interface InhibitStatementCstNode extends CstNode {
+  name: "inhibitStatement";
+  children: InhibitStatementCstChildren;
+}
+
+export type InhibitStatementCstChildren = {
+  Kw_inhibit: IToken[];
+  Kw_on: IToken[];
+  Kw_failure: IToken[];
+};
+
+export interface DirectorStatementCstNode extends CstNode {
+  name: "directorStatement";
+  children: DirectorStatementCstChildren;
+}
+
+export type DirectorStatementCstChildren = {
+  Kw_director: IToken[];
+  Kw_pair: IToken[];
+  address: (AddressCstNode)[];
+  Kw_priority?: IToken[];
+  priority?: (IToken)[];
+  Kw_vrid?: IToken[];
+  vrid?: IToken[];
+  Kw_interface?: IToken[];
+  iface?: IfaceCstNode[];
+};
+
 export interface HostStatementCstNode extends CstNode {
   name: "hostStatement";
   children: HostStatementCstChildren;
@@ -241,6 +330,8 @@ export interface CommitStatementCstNode extends CstNode {
 export type CommitStatementCstChildren = {
   Kw_commit: IToken[];
   Kw_check?: IToken[];
+  Kw_on?: IToken[];
+  Kw_director?: IToken[];
   Kw_confirmed?: IToken[];
   duration?: IToken[];
   Kw_comment?: IToken[];
@@ -341,6 +432,12 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   delStatement(children: DelStatementCstChildren, param?: IN): OUT;
   useStatement(children: UseStatementCstChildren, param?: IN): OUT;
   arpStatement(children: ArpStatementCstChildren, param?: IN): OUT;
+  checkStatement(children: CheckStatementCstChildren, param?: IN): OUT;
+  checkOption(children: CheckOptionCstChildren, param?: IN): OUT;
+  sorryStatement(children: SorryStatementCstChildren, param?: IN): OUT;
+  quorumStatement(children: QuorumStatementCstChildren, param?: IN): OUT;
+  inhibitStatement(children: InhibitStatementCstChildren, param?: IN): OUT;
+  directorStatement(children: DirectorStatementCstChildren, param?: IN): OUT;
   hostStatement(children: HostStatementCstChildren, param?: IN): OUT;
   transport(children: TransportCstChildren, param?: IN): OUT;
   clearStatement(children: ClearStatementCstChildren, param?: IN): OUT;

@@ -36,6 +36,7 @@ const categoryPlaceholders = new Map([
   [T.ShowTopic, "TOPIC"],
   [T.ArpVia, "arptables|sysctl"],
   [T.CsumMode, "csum|nocsum|remcsum"],
+  [T.CheckType, "http|https|tcp|none"],
 ]);
 
 function terminalText(t: Terminal): string {

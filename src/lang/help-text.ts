@@ -44,6 +44,31 @@ export const statementHelp: Readonly<Record<string, StatementHelp>> = {
       "On every dr/tun real server of the current VIP: hide the VIP from ARP, then bind it. `via arptables` (default) drops ARP for the VIP and rewrites the source of ARP sent with it, and binds it on `dev` (default eth0); `via sysctl` binds it on lo with arp_ignore=1 and arp_announce=2.",
     examples: ["arp hide on rs", "arp hide on rs via sysctl", "arp hide on rs dev ens3"],
   },
+  check: {
+    summary:
+      "A health check of the current service's real servers, for keepalived (`lvsh export --format keepalived`): `http`/`https` GET a PATH and expect a status (default 200-299), `tcp` connects, `none` checks nothing. With `rs ...` it is the check of those real servers only. It changes nothing lvsh applies.",
+    details:
+      "Defaults: every 10 s, timeout 5 s, retry 1, the real server's own port. A fwmark service's real servers are on port 0: give `port`. `commit check` is something else: a commit that only plans.",
+    examples: ["check http / expect 200", "check https /health expect 200-299 every 5 timeout 2 retry 3", "check tcp port 8080 rs .4 .5", "check none rs .9"],
+  },
+  sorry: {
+    summary: "The server that takes the current service's traffic when its healthy real servers weigh less than the quorum (keepalived's sorry_server). The port defaults to the service's.",
+    examples: ["sorry server .99", "sorry server 192.0.2.99:8080"],
+  },
+  quorum: {
+    summary: "The total weight of healthy real servers the current service needs; below it keepalived uses the sorry server (default 1).",
+    examples: ["quorum 2"],
+  },
+  inhibit: {
+    summary: "When a check fails, keepalived sets the real server's weight to 0 (existing connections continue) instead of removing it.",
+    examples: ["inhibit on failure"],
+  },
+  director: {
+    summary:
+      "The two directors that share the current VIP, for fail-over with keepalived's VRRP: `lvsh export --format keepalived` writes one file per director, MASTER for the higher priority (default 150 and 100, the first is MASTER). VIPs whose pairs name the same vrid (default 51) on one interface are one vrrp_instance and fail over together; give a VIP its own `vrid` to let it fail over alone.",
+    details: "The interface defaults to the VIP's (`vip ADDR on IFACE`). The addresses are the directors' own, not the VIP.",
+    examples: ["director pair .251 .252", "director pair 192.0.2.251 192.0.2.252 priority 200 100 vrid 7 interface eth1"],
+  },
   host: {
     summary:
       "Say how a host is reached. The director is local and a real server is `ssh root@ADDR` unless told otherwise; `via netns` runs on a network namespace of this machine (labs and tests).",
@@ -59,14 +84,21 @@ export const statementHelp: Readonly<Record<string, StatementHelp>> = {
   },
   commit: {
     summary:
-      "Apply the candidate: only the difference with the running state, undone if any step fails. `check` plans only; `confirmed` reverts unless confirmed in time (default 10m).",
-    examples: ["commit", "commit check", "commit confirmed 5m comment \"new weights\""],
+      "Apply the candidate: only the difference with the running state, undone if any step fails. `check` plans only; `confirmed` reverts unless confirmed in time (default 10m); `on director` applies the director's part only (what lvsh-restore.service does at boot, before the real servers can be reached).",
+    examples: ["commit", "commit check", "commit confirmed 5m comment \"new weights\"", "commit on director comment boot"],
   },
   confirm: { summary: "Keep a commit made with `commit confirmed`.", examples: ["confirm"] },
   rollback: { summary: "Make revision N (default: the one before the running one) the candidate; commit to apply it.", examples: ["rollback", "rollback 3"] },
   abort: { summary: "Discard the candidate's changes: back to the running configuration.", examples: ["abort"] },
-  save: { summary: "Write the committed configuration where it survives a reboot.", examples: ["save", "save to /etc/lvsh/lvsh.conf"] },
-  load: { summary: "Stage an .lvsh file as the candidate.", examples: ["load seed-dr.lvsh"] },
+  save: {
+    summary:
+      "Write the committed configuration where it survives a reboot: by default its lvsh source to /etc/lvsh/lvsh.conf and the systemd unit lvsh-restore.service that applies it at boot (`to DIR`: both into DIR); `format ipvsadm` writes what the distribution's ipvsadm service restores (`to /etc/sysconfig/ipvsadm` or `to /etc/ipvsadm.rules`). Each real server gets its part (ARP rules or sysctls, and the VIP) in its own files.",
+    examples: ["save", "save to /tmp/lvsh-review", "save format ipvsadm to /etc/ipvsadm.rules"],
+  },
+  load: {
+    summary: "Make a file's configuration the candidate, replacing it (like Junos `load override`); relative paths are from the current directory. `commit` applies it.",
+    examples: ["load seed-dr.lvsh", "load /etc/lvsh/lvsh.conf"],
+  },
   help: { summary: "Explain a statement, or list them all.", examples: ["help", "help service"] },
 };
 
@@ -85,4 +117,11 @@ export const valueHelp: Readonly<Record<string, string>> = {
   SSH_TARGET: "[USER@]HOST[:PORT], a plain name or address",
   NETNS_NAME: "a network namespace name: letters, digits, `_ . -`",
   DURATION: "90s, 5m, 1h (seconds when no unit)",
+  PATH: "a URL path for an http/https check, e.g. / or /health (quote it if it has blanks or #)",
+  CODE: "HTTP status codes: 200, 200-299, or a list: 200,301-302",
+  "INTERVAL, SECONDS": "seconds: 10, 10s, 1m",
+  COUNT: "how many more times a failed check is tried before the server counts as down, 0 to 100",
+  MIN_WEIGHT: "a total weight, 1 to 4294967295",
+  PRIORITY: "a VRRP priority, 1 to 254; the higher is MASTER",
+  VRID: "a VRRP virtual router id, 1 to 255",
 };

@@ -12,6 +12,7 @@ const categoryWords: [TokenType, string][] = [
   [T.ShowTopic, "a topic"],
   [T.ArpVia, "a means"],
   [T.CsumMode, "a checksum mode"],
+  [T.CheckType, "a check type"],
 ];
 
 /** What a value after this keyword is, in the user's words. */
@@ -36,6 +37,18 @@ const valueAfterKeyword: Record<string, string> = {
   help: "a topic",
   persistent: "a number of seconds",
   rollback: "a revision number",
+  http: "a URL path, e.g. /health",
+  https: "a URL path, e.g. /health",
+  expect: "HTTP status codes, e.g. 200 or 200-299",
+  every: "a number of seconds",
+  timeout: "a number of seconds",
+  retry: "a number of retries",
+  server: "a sorry server ADDR[:PORT]",
+  quorum: "a total weight",
+  priority: "a VRRP priority (1..254)",
+  vrid: "a VRRP router id (1..255)",
+  interface: "an interface name",
+  pair: "the address of a director",
 };
 
 const valueInRule: Record<string, string> = {
@@ -98,7 +111,7 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual, previous, ruleName }) {
     const firsts = expectedIterationPaths.map((p) => p[0]!).filter(Boolean);
-    const inner = ruleName === "addStatement" || ruleName === "setStatement" || ruleName === "delStatement";
+    const inner = ["addStatement", "setStatement", "delStatement", "checkStatement"].includes(ruleName);
     const what = inner && firsts.every((t) => t === T.Value) ? valueInRule.realServer! : alternatives(firsts, ruleName, previous);
     return `expected ${what}, found ${found(actual[0]!)}`;
   },

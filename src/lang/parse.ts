@@ -63,7 +63,7 @@ function parseErrorToDiagnostic(e: IRecognitionException, stmt: IToken[], file: 
   const prev = i > 0 ? stmt[i - 1]! : undefined;
   if (prev && prev.tokenType === T.Word && /^[a-z-]+$/.test(prev.image)) {
     const g = closest(prev.image, words);
-    const k = g === undefined ? undefined : typoKind(g);
+    const k = g === undefined ? undefined : typoKind(g, statementRule);
     if (g !== undefined && k) {
       return error(k.code, `unknown ${k.what} \`${prev.image}\``, tokenSpan(file, lines, prev), {
         hint: `did you mean ${g}? ${k.what}s: ${k.words.join(", ")}`,
@@ -71,7 +71,7 @@ function parseErrorToDiagnostic(e: IRecognitionException, stmt: IToken[], file: 
     }
   }
   const guess = closest(e.token.image, words);
-  const kind = guess === undefined ? undefined : typoKind(guess);
+  const kind = guess === undefined ? undefined : typoKind(guess, statementRule);
   if (guess !== undefined && kind) {
     return error(kind.code, `unknown ${kind.what} \`${e.token.image}\``, span, {
       hint: `did you mean ${guess}? ${kind.what}s: ${kind.words.join(", ")}`,

@@ -23,6 +23,11 @@ export class LvshParser extends CstParser {
       { ALT: () => this.SUBRULE(this.delStatement) },
       { ALT: () => this.SUBRULE(this.useStatement) },
       { ALT: () => this.SUBRULE(this.arpStatement) },
+      { ALT: () => this.SUBRULE(this.checkStatement) },
+      { ALT: () => this.SUBRULE(this.sorryStatement) },
+      { ALT: () => this.SUBRULE(this.quorumStatement) },
+      { ALT: () => this.SUBRULE(this.inhibitStatement) },
+      { ALT: () => this.SUBRULE(this.directorStatement) },
       { ALT: () => this.SUBRULE(this.hostStatement) },
       { ALT: () => this.SUBRULE(this.clearStatement) },
       { ALT: () => this.SUBRULE(this.showStatement) },
@@ -233,6 +238,112 @@ export class LvshParser extends CstParser {
     });
   });
 
+  /** check (http|https) PATH | tcp | none, then options, then optionally `rs RS ...` (those real servers only) */
+  public checkStatement = this.RULE("checkStatement", () => {
+    this.CONSUME(T.Check);
+    this.OR([
+      {
+        ALT: () => {
+          this.OR1([{ ALT: () => this.CONSUME(T.Http) }, { ALT: () => this.CONSUME(T.Https) }]);
+          this.CONSUME(T.Value, { LABEL: "path" });
+        },
+      },
+      { ALT: () => this.CONSUME(T.Tcp) },
+      { ALT: () => this.CONSUME(T.None) },
+    ]);
+    this.MANY(() => this.SUBRULE(this.checkOption));
+    this.OPTION(() => {
+      this.CONSUME(T.Rs);
+      this.AT_LEAST_ONE(() => this.SUBRULE(this.realServer));
+    });
+  });
+
+  public checkOption = this.RULE("checkOption", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Expect);
+          this.CONSUME(T.Value, { LABEL: "code" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Every);
+          this.CONSUME1(T.Value, { LABEL: "interval" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Timeout);
+          this.CONSUME2(T.Value, { LABEL: "seconds" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Retry);
+          this.CONSUME3(T.Value, { LABEL: "count" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Port);
+          this.CONSUME4(T.Value, { LABEL: "port" });
+        },
+      },
+    ]);
+  });
+
+  /** sorry server ADDR[:PORT] */
+  public sorryStatement = this.RULE("sorryStatement", () => {
+    this.CONSUME(T.Sorry);
+    this.CONSUME(T.Server);
+    this.SUBRULE(this.realServer);
+  });
+
+  /** quorum MIN_WEIGHT */
+  public quorumStatement = this.RULE("quorumStatement", () => {
+    this.CONSUME(T.Quorum);
+    this.CONSUME(T.Value, { LABEL: "minWeight" });
+  });
+
+  /** inhibit on failure */
+  public inhibitStatement = this.RULE("inhibitStatement", () => {
+    this.CONSUME(T.Inhibit);
+    this.CONSUME(T.On);
+    this.CONSUME(T.Failure);
+  });
+
+  /** director pair ADDR ADDR [priority N N] [vrid N] [interface IFACE] */
+  public directorStatement = this.RULE("directorStatement", () => {
+    this.CONSUME(T.Director);
+    this.CONSUME(T.Pair);
+    this.SUBRULE(this.address);
+    this.SUBRULE1(this.address);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Priority);
+            this.CONSUME(T.Value, { LABEL: "priority" });
+            this.CONSUME1(T.Value, { LABEL: "priority" });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Vrid);
+            this.CONSUME2(T.Value, { LABEL: "vrid" });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Interface);
+            this.SUBRULE(this.iface);
+          },
+        },
+      ]);
+    });
+  });
+
   /** host director|ADDR|NAME via ssh [USER@]HOST[:PORT] | via netns NAME | via local */
   public hostStatement = this.RULE("hostStatement", () => {
     this.CONSUME(T.Host);
@@ -270,12 +381,18 @@ export class LvshParser extends CstParser {
     this.MANY(() => this.CONSUME(T.Value, { LABEL: "arg" }));
   });
 
-  /** commit [check] [confirmed [DURATION]] [comment TEXT] [force] */
+  /** commit [check] [confirmed [DURATION]] [comment TEXT] [force] [on director] */
   public commitStatement = this.RULE("commitStatement", () => {
     this.CONSUME(T.Commit);
     this.MANY(() => {
       this.OR([
         { ALT: () => this.CONSUME(T.Check) },
+        {
+          ALT: () => {
+            this.CONSUME(T.On);
+            this.CONSUME(T.Director);
+          },
+        },
         {
           ALT: () => {
             this.CONSUME(T.Confirmed);

@@ -77,6 +77,16 @@ export function printRsOpts(o: A.RsOpts): string[] {
   return out;
 }
 
+export function printCheckOpts(o: A.CheckOpts): string[] {
+  const out: string[] = [];
+  if (o.expect) out.push(`expect ${o.expect.value}`);
+  if (o.every) out.push(`every ${o.every.value}`);
+  if (o.timeout) out.push(`timeout ${o.timeout.value}`);
+  if (o.retry) out.push(`retry ${o.retry.value}`);
+  if (o.port) out.push(`port ${o.port.value}`);
+  return out;
+}
+
 function targets(ts: readonly A.RsTarget[]): string {
   return ts.map((t) => withPort(t.addr, t.port)).join(" ");
 }
@@ -123,6 +133,29 @@ export function printStatement(s: A.Statement): string {
       return join("use vip", printAddr(s.addr));
     case "arp-hide":
       return join("arp hide on rs", s.via && `via ${s.via.value}`, s.dev && `dev ${s.dev.value}`);
+    case "check":
+      return join(
+        "check",
+        s.type.value,
+        s.path && printWord(s.path.value),
+        ...printCheckOpts(s.opts),
+        s.targets.length > 0 && `rs ${targets(s.targets)}`,
+      );
+    case "sorry":
+      return `sorry server ${targets([s.target])}`;
+    case "quorum":
+      return `quorum ${s.value.value}`;
+    case "inhibit":
+      return "inhibit on failure";
+    case "director-pair":
+      return join(
+        "director pair",
+        printAddr(s.addrs[0]),
+        printAddr(s.addrs[1]),
+        s.priority && `priority ${s.priority.value[0]} ${s.priority.value[1]}`,
+        s.vrid && `vrid ${s.vrid.value}`,
+        s.iface && `interface ${s.iface.value}`,
+      );
     case "host":
       return join("host", printSubject(s.subject), "via", printTransport(s.transport));
     case "clear":
@@ -136,6 +169,7 @@ export function printStatement(s: A.Statement): string {
         s.confirmed && (s.confirmed.value === null ? "confirmed" : `confirmed ${printDuration(s.confirmed.value)}`),
         s.comment && `comment ${printName(s.comment.value)}`,
         s.force && "force",
+        s.directorOnly && "on director",
       );
     case "confirm":
       return "confirm";

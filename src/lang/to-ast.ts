@@ -194,7 +194,7 @@ function makeBuilder(): AstBuilder {
       const words = keywordsInRule(rule);
       for (const node of nodes) {
         const t = node.children.Value[0]!;
-        const r = this.take(val.parseRsTarget(this.text(t), this.span(t), words, typoKind));
+        const r = this.take(val.parseRsTarget(this.text(t), this.span(t), words, (g) => typoKind(g, rule)));
         if (r) out.push(r);
       }
       return out;
@@ -316,6 +316,97 @@ function makeBuilder(): AstBuilder {
       };
     }
 
+    checkStatement(c: C.CheckStatementCstChildren, n: CstNode): A.CheckStmt | undefined {
+      const typeTok = first(c.Kw_http) ?? first(c.Kw_https) ?? first(c.Kw_tcp) ?? first(c.Kw_none)!;
+      const type = this.v(typeTok, typeTok.image as A.CheckKind);
+      const opts: A.CheckOpts = {};
+      for (const o of c.checkOption ?? []) this.checkOption(o.children, opts, type.value);
+      const targets = c.realServer ? this.targets(c.realServer, "checkStatement") : [];
+      this.noDuplicateTargets(targets);
+      const p = first(c.path);
+      return {
+        kind: "check",
+        span: this.stmt,
+        type,
+        ...(p ? { path: this.v(p, this.text(p)) } : {}),
+        opts,
+        targets,
+      };
+    }
+
+    checkOption(c: C.CheckOptionCstChildren, opts: A.CheckOpts, type: A.CheckKind): void {
+      const kw = first(c.Kw_expect) ?? first(c.Kw_every) ?? first(c.Kw_timeout) ?? first(c.Kw_retry) ?? first(c.Kw_port)!;
+      if (type === "none" || (type === "tcp" && c.Kw_expect)) {
+        const why = type === "none" ? "`check none` takes no options" : "`expect` is for http and https checks";
+        this.diags.push(error("check-option-invalid", why, this.span(kw)));
+        this.failed = true;
+        return;
+      }
+      const t = (first(c.code) ?? first(c.interval) ?? first(c.seconds) ?? first(c.count) ?? first(c.port))!;
+      const text = this.text(t);
+      const span = this.span(t);
+      if (c.code) {
+        const x = this.take(val.parseStatusCodes(text, span));
+        if (x !== undefined) this.once(opts, "expect", "`expect`", t, this.v(t, x));
+      } else if (c.interval) {
+        const x = this.take(val.parseSeconds(text, span, "a check interval", limits.checkEvery.min, limits.checkEvery.max));
+        if (x !== undefined) this.once(opts, "every", "`every`", t, this.v(t, x));
+      } else if (c.seconds) {
+        const x = this.take(val.parseSeconds(text, span, "a check timeout", limits.checkTimeout.min, limits.checkTimeout.max));
+        if (x !== undefined) this.once(opts, "timeout", "`timeout`", t, this.v(t, x));
+      } else if (c.count) {
+        const x = this.take(val.parseInteger(text, span, "a retry count", limits.checkRetry.min, limits.checkRetry.max, "invalid-retry"));
+        if (x !== undefined) this.once(opts, "retry", "`retry`", t, this.v(t, x));
+      } else {
+        const x = this.take(val.parsePort(text, span));
+        if (x !== undefined) this.once(opts, "port", "`port`", t, this.v(t, x));
+      }
+    }
+
+    sorryStatement(c: C.SorryStatementCstChildren, n: CstNode): A.SorryStmt | undefined {
+      const [target] = this.targets(c.realServer, "sorryStatement");
+      return target && { kind: "sorry", span: this.stmt, target };
+    }
+
+    quorumStatement(c: C.QuorumStatementCstChildren, n: CstNode): A.QuorumStmt | undefined {
+      const t = c.minWeight[0]!;
+      const q = this.take(val.parseInteger(this.text(t), this.span(t), "a quorum", limits.quorum.min, limits.quorum.max, "invalid-quorum"));
+      return q === undefined ? undefined : { kind: "quorum", span: this.stmt, value: this.v(t, q) };
+    }
+
+    inhibitStatement(_c: C.InhibitStatementCstChildren, n: CstNode): A.InhibitStmt {
+      return { kind: "inhibit", span: this.stmt };
+    }
+
+    directorStatement(c: C.DirectorStatementCstChildren, n: CstNode): A.DirectorPairStmt | undefined {
+      const addrs = c.address.map((a) => {
+        const t = a.children.Value[0]!;
+        return this.take(val.parseAddrLit(this.text(t), this.span(t)));
+      });
+      if ((c.Kw_priority?.length ?? 0) > 1) this.duplicate("`priority`", c.Kw_priority![1]!, c.Kw_priority![0]!);
+      if ((c.Kw_vrid?.length ?? 0) > 1) this.duplicate("`vrid`", c.Kw_vrid![1]!, c.Kw_vrid![0]!);
+      if ((c.Kw_interface?.length ?? 0) > 1) this.duplicate("`interface`", c.Kw_interface![1]!, c.Kw_interface![0]!);
+      const { priority: pl, vrid: vl } = limits;
+      const prio = (c.priority ?? []).slice(0, 2).map((t) => this.take(val.parseInteger(this.text(t), this.span(t), "a VRRP priority", pl.min, pl.max, "invalid-priority")));
+      const vt = first(c.vrid);
+      const vrid = vt ? this.take(val.parseInteger(this.text(vt), this.span(vt), "a VRRP router id", vl.min, vl.max, "invalid-vrid")) : undefined;
+      const ifTok = first(c.iface)?.children.AnyWord[0];
+      const iface = ifTok ? this.take(val.parseIface(this.text(ifTok), this.span(ifTok))) : undefined;
+      const [a, b] = addrs;
+      if (!a || !b) return undefined;
+      const pt = c.priority;
+      return {
+        kind: "director-pair",
+        span: this.stmt,
+        addrs: [a, b],
+        ...(pt && prio[0] !== undefined && prio[1] !== undefined
+          ? { priority: { value: [prio[0], prio[1]] as const, span: this.lines.span(this.file, pt[0]!.startOffset, pt[1]!.startOffset + pt[1]!.image.length) } }
+          : {}),
+        ...(vt && vrid !== undefined ? { vrid: this.v(vt, vrid) } : {}),
+        ...(ifTok && iface !== undefined ? { iface: this.v(ifTok, iface) } : {}),
+      };
+    }
+
     hostStatement(c: C.HostStatementCstChildren, n: CstNode): A.HostStmt | undefined {
       let subject: A.HostSubject | undefined;
       if (c.Kw_director) subject = { kind: "director", span: this.span(c.Kw_director[0]!) };
@@ -363,13 +454,14 @@ function makeBuilder(): AstBuilder {
     }
 
     commitStatement(c: C.CommitStatementCstChildren, n: CstNode): A.CommitStmt | undefined {
-      for (const key of ["Kw_check", "Kw_confirmed", "Kw_comment", "Kw_force"] as const) {
+      for (const key of ["Kw_check", "Kw_confirmed", "Kw_comment", "Kw_force", "Kw_on"] as const) {
         const toks = c[key];
         if (toks && toks.length > 1) this.duplicate(`\`${toks[0]!.image}\``, toks[1]!, toks[0]!);
       }
       const stmt: { -readonly [K in keyof A.CommitStmt]: A.CommitStmt[K] } = { kind: "commit", span: this.stmt };
       if (c.Kw_check) stmt.check = this.v(c.Kw_check[0]!, true);
       if (c.Kw_force) stmt.force = this.v(c.Kw_force[0]!, true);
+      if (c.Kw_on) stmt.directorOnly = this.v(c.Kw_on[0]!, true);
       if (c.Kw_confirmed) {
         const d = first(c.duration);
         const secs = d ? this.take(val.parseDuration(this.text(d), this.span(d))) : null;

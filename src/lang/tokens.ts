@@ -16,7 +16,8 @@
  *   Value     Word | Number | StringLiteral: a user-supplied value
  *   AnyWord   Value | Keyword: a single-value position where a name may
  *             happen to be spelt like a keyword (`netns rs`)
- *   Scheduler, Protocol, TunType, ShowTopic, ArpVia: closed value sets.
+ *   Scheduler, Protocol, TunType, ShowTopic, ArpVia, CsumMode, CheckType:
+ *             closed value sets (`tcp` is both a protocol and a check type).
  */
 import { createToken, Lexer, type TokenType } from "chevrotain";
 
@@ -29,6 +30,7 @@ export const TunType = createToken({ name: "TunType", pattern: Lexer.NA });
 export const ShowTopic = createToken({ name: "ShowTopic", pattern: Lexer.NA });
 export const ArpVia = createToken({ name: "ArpVia", pattern: Lexer.NA });
 export const CsumMode = createToken({ name: "CsumMode", pattern: Lexer.NA });
+export const CheckType = createToken({ name: "CheckType", pattern: Lexer.NA });
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\f\v]+/, group: Lexer.SKIPPED });
 /** A backslash at the end of a line continues the statement on the next. */
@@ -100,9 +102,13 @@ export const Abort = kw("abort", "discard the candidate's changes");
 export const Save = kw("save", "make the committed configuration survive a reboot");
 export const Load = kw("load", "stage a .lvsh file as the candidate");
 export const Help = kw("help", "explain a statement");
+export const Check = kw("check", "health check of the current service or of some of its real servers (keepalived); `commit check`: plan only");
+export const Sorry = kw("sorry", "the server that takes the traffic when too few real servers are healthy (keepalived)");
+export const Quorum = kw("quorum", "the total weight of healthy real servers the service needs (keepalived)");
+export const Inhibit = kw("inhibit", "set a failed real server's weight to 0 instead of removing it (keepalived)");
 
 // protocols
-export const Tcp = kw("tcp", "TCP service (default)", Protocol);
+export const Tcp = kw("tcp", "TCP service (default); `check tcp`: a TCP connect check", Protocol, CheckType);
 export const Udp = kw("udp", "UDP service", Protocol);
 export const Sctp = kw("sctp", "SCTP service", Protocol);
 
@@ -157,8 +163,23 @@ export const Dev = kw("dev", "the interface the VIP is bound to on a real server
 export const Arptables = kw("arptables", "drop ARP for the VIP and mangle the source (default)", ArpVia);
 export const Sysctl = kw("sysctl", "VIP on lo with arp_ignore=1, arp_announce=2", ArpVia);
 
-// hosts
-export const Director = kw("director", "the load balancer itself");
+// health checks (keepalived)
+export const Http = kw("http", "check with an HTTP GET (keepalived HTTP_GET)", CheckType);
+export const Https = kw("https", "check with an HTTPS GET (keepalived SSL_GET)", CheckType);
+export const None = kw("none", "no health check", CheckType);
+export const Expect = kw("expect", "the HTTP status codes of a healthy server (default 200-299)");
+export const Every = kw("every", "seconds between two checks (default 10)");
+export const Timeout = kw("timeout", "seconds a check may take to connect (default 5)");
+export const Retry = kw("retry", "extra attempts before a real server counts as down (default 1)");
+export const Server = kw("server", "`sorry server ADDR[:PORT]`");
+export const Failure = kw("failure", "`inhibit on failure`");
+
+// hosts and the pair of directors (keepalived VRRP)
+export const Director = kw("director", "the load balancer itself; `director pair`: its two directors, for fail-over");
+export const Pair = kw("pair", "the two directors that share the current VIP (VRRP)");
+export const Priority = kw("priority", "VRRP priorities of the two directors (default 150 100: the first is MASTER)");
+export const Vrid = kw("vrid", "VRRP virtual router id, 1..255 (default 51)");
+export const Interface = kw("interface", "the directors' interface for VRRP (default: the VIP's)");
 export const Ssh = kw("ssh", "reach the host with OpenSSH");
 export const Netns = kw("netns", "the host is a network namespace here");
 export const Local = kw("local", "the host is this machine");
@@ -167,7 +188,6 @@ export const Local = kw("local", "the host is this machine");
 export const Confirmed = kw("confirmed", "revert unless confirmed within DURATION (default 10m)");
 export const CommentKw = kw("comment", "a note stored with the revision");
 export const Force = kw("force", "commit over drift in the running state");
-export const Check = kw("check", "validate and plan only, apply nothing");
 export const To = kw("to", "destination path");
 export const Format = kw("format", "output format");
 
@@ -209,6 +229,7 @@ export const allTokens: TokenType[] = [
   ShowTopic,
   ArpVia,
   CsumMode,
+  CheckType,
 ];
 
 /** The keywords that belong to a category (schedulers, protocols ...), in declaration order. */

@@ -25,6 +25,13 @@ export const limits = {
   fwmark: { min: 1, max: 4294967295 },
   port: { min: 1, max: 65535 },
   confirmed: { min: 1, max: 86400 * 7, default: 600 },
+  /* health checks, quorum and VRRP (keepalived's ranges) */
+  checkEvery: { min: 1, max: 86400, default: 10 },
+  checkTimeout: { min: 1, max: 3600, default: 5 },
+  checkRetry: { min: 0, max: 100, default: 1 },
+  quorum: { min: 1, max: 4294967295 },
+  vrid: { min: 1, max: 255, default: 51 },
+  priority: { min: 1, max: 254, default: [150, 100] as const },
 } as const;
 
 /** The scheduler flags ipvsadm knows by name, with the scheduler each belongs to. */
@@ -252,4 +259,31 @@ export function parseDuration(text: string, span: Span): Result<number> {
   const { min, max } = limits.confirmed;
   if (n < min || n > max) return fail("invalid-duration", `a confirmation window must be from 1s to 7 days`, span);
   return ok(n);
+}
+
+/** `10`, `10s`, `2m`, `1h` -> seconds, within [min, max]. */
+export function parseSeconds(text: string, span: Span, what: string, min: number, max: number): Result<number> {
+  const m = /^(\d+)([smh]?)$/.exec(text);
+  if (!m) return fail("invalid-interval", `${what} must be a number of seconds, not \`${text}\``, span, "write e.g. 10, 10s or 1m");
+  const n = Number(m[1]) * (m[2] === "h" ? 3600 : m[2] === "m" ? 60 : 1);
+  if (n < min || n > max) return fail("invalid-interval", `${what} must be from ${min} to ${max} seconds, not ${n}`, span);
+  return ok(n);
+}
+
+/**
+ * HTTP status codes a check accepts: `200`, `200-299`, `200,301-302`
+ * (keepalived's status_code). Canonical: ascending, as given.
+ */
+export function parseStatusCodes(text: string, span: Span): Result<string> {
+  const out: string[] = [];
+  for (const part of text.split(",")) {
+    const m = /^(\d{3})(?:-(\d{3}))?$/.exec(part);
+    const lo = m ? Number(m[1]) : NaN;
+    const hi = m?.[2] ? Number(m[2]) : lo;
+    if (!m || lo < 100 || hi > 599 || hi < lo) {
+      return fail("invalid-status", `\`${part}\` is not an HTTP status code (100..599) or range`, span, "write e.g. 200, 200-299 or 200,301-302");
+    }
+    out.push(hi === lo ? String(lo) : `${lo}-${hi}`);
+  }
+  return ok(out.join(","));
 }

@@ -57,7 +57,8 @@ export function compile(config: Config): Desired {
   const dir = directorHost(config);
   const d = host(dir.name, dir.transport);
   for (const svc of config.services.values()) {
-    const { key: _k, vip: _v, reals, ...fields } = svc;
+    // the keepalived metadata (check, sorry, quorum, inhibit) is not IPVS state: left out
+    const { key: _k, vip: _v, reals, check: _c, sorry: _s, quorum: _q, inhibitOnFailure: _i, ...fields } = svc;
     // the real servers' definitions are their desired IPVS destinations (with their spans)
     d.ipvs.push({ ...fields, dests: [...reals.values()] });
     for (const r of reals.values()) {

@@ -23,6 +23,7 @@ import {
   type Span,
 } from "../lang/index.js";
 import { checkDest, checkService } from "./checks.js";
+import { evaluateKeepalived } from "./ha.js";
 import { destKeyOf, serviceKeyOf } from "./keys.js";
 import type { Config, Context, HostDef, RealDef, ServiceDef, VipDef } from "./types.js";
 
@@ -104,6 +105,7 @@ class Evaluator {
       prefix,
       iface: s.iface?.value ?? null,
       arpHide: prior?.arpHide ?? null,
+      ...(prior?.pair ? { pair: prior.pair } : {}),
       span: s.span,
     });
     if (this.ctx.vip !== r.addr) this.ctx.service = null;
@@ -130,6 +132,7 @@ class Evaluator {
       pe: o.pe?.value ?? null,
       vip: k.addr ?? this.ctx.vip,
       reals: this.work.services.get(k.key)?.reals ?? new Map(),
+      ...keepalivedFields(this.work.services.get(k.key)),
       span: s.span,
     };
     if (!this.work.services.has(k.key)) this.ownReals.add(k.key);
@@ -170,6 +173,7 @@ class Evaluator {
       uThreshold: opts.max?.value ?? base?.uThreshold ?? 0,
       lThreshold: opts.min?.value ?? base?.lThreshold ?? 0,
       ...(keepTun ? tunFields(opts, base) : {}),
+      ...(base?.check ? { check: base.check } : {}),
       span,
     };
     const problems = checkDest(def, svc, t, opts);
@@ -192,7 +196,9 @@ class Evaluator {
     this.withReals(svc, (reals) => {
       for (const t of s.targets) {
         const d = this.buildDest(t, undefined, s.opts, svc, s.span);
-        if (d) reals.set(d.key, d);
+        // its check is set by `check ... rs`, not by `add rs`: re-adding keeps it
+        const check = d && reals.get(d.key)?.check;
+        if (d) reals.set(d.key, check ? { ...d, check } : d);
       }
     });
   }
@@ -311,6 +317,12 @@ class Evaluator {
         return this.useVip(s);
       case "arp-hide":
         return this.arpHide(s);
+      case "check":
+      case "sorry":
+      case "quorum":
+      case "inhibit":
+      case "director-pair":
+        return evaluateKeepalived(this, s);
       case "host":
         return this.host(s);
       case "clear":
@@ -320,6 +332,13 @@ class Evaluator {
         return;
     }
   }
+}
+
+/** What a service keeps when it is declared again: its keepalived metadata, like its real servers. */
+function keepalivedFields(prior: ServiceDef | undefined): Partial<Pick<ServiceDef, "check" | "sorry" | "quorum" | "inhibitOnFailure">> {
+  if (!prior) return {};
+  const { check, sorry, quorum, inhibitOnFailure } = prior;
+  return { ...(check ? { check } : {}), ...(sorry ? { sorry } : {}), ...(quorum ? { quorum } : {}), ...(inhibitOnFailure ? { inhibitOnFailure } : {}) };
 }
 
 function tunFields(opts: RsOpts, base: Omit<RealDef, "key" | "span"> | undefined): Pick<RealDef, "tunType" | "tunPort" | "tunCsum"> {

@@ -25,11 +25,34 @@ function arpHideOn(h: HostState | undefined, vip: string, rip: string): ArpHideD
   return null;
 }
 
+export interface LiftOptions {
+  /**
+   * Every service address becomes a `vip`, bound (`on IFACE`) when the
+   * director holds it, else not (imports of files: ipvsadm rules bind nothing).
+   * Default: only the addresses bound on the director.
+   */
+  readonly everyServiceVip?: boolean;
+}
+
+/** The VIP candidates in order: the director's bound addresses, or every service address. */
+function vipCandidates(d: HostState | undefined, services: ReadonlyMap<string, ServiceDef>, opts: LiftOptions): { addr: string; prefix: number; dev: string | null }[] {
+  const used = new Set([...services.values()].flatMap((s) => (s.addr ? [s.addr] : [])));
+  const bound = (d?.addrs ?? []).filter((a) => used.has(a.addr));
+  if (!opts.everyServiceVip) return bound;
+  return [...used].map((addr) => bound.find((a) => a.addr === addr) ?? { addr, prefix: addr.includes(":") ? 128 : 32, dev: null });
+}
+
 /**
  * `hosts` says which real server is which host (from `host` statements);
  * real servers whose host state is absent simply get no `arp hide`.
  */
-export function liftState(state: State, director = "director", hosts: ReadonlyMap<string, HostDef> = new Map(), hostOf: (addr: string) => string = (a) => a): Config {
+export function liftState(
+  state: State,
+  director = "director",
+  hosts: ReadonlyMap<string, HostDef> = new Map(),
+  hostOf: (addr: string) => string = (a) => a,
+  opts: LiftOptions = {},
+): Config {
   const d = state.hosts[director];
   const services = new Map<string, ServiceDef>();
   for (const s of d?.ipvs ?? []) {
@@ -40,8 +63,8 @@ export function liftState(state: State, director = "director", hosts: ReadonlyMa
     services.set(key, { ...fields, key, vip: s.addr, reals, span: RUNNING_SPAN });
   }
   const vips = new Map<string, VipDef>();
-  for (const a of d?.addrs ?? []) {
-    if (![...services.values()].some((s) => s.addr === a.addr) || vips.has(a.addr)) continue;
+  for (const a of vipCandidates(d, services, opts)) {
+    if (vips.has(a.addr)) continue;
     const family = a.addr.includes(":") ? 6 : 4;
     let arpHide: ArpHideDef | null = null;
     for (const s of services.values()) {

@@ -3,9 +3,9 @@
  * from an empty configuration gives the same configuration back. Used by
  * `show candidate`, revisions and `import`.
  */
-import { maxPrefix, printName, printNetmask } from "../lang/index.js";
+import { limits, maxPrefix, printName, printNetmask, printWord } from "../lang/index.js";
 import { describeTransport, transportSpec } from "./hosts.js";
-import type { Config, HostDef, RealDef, ServiceDef, VipDef } from "./types.js";
+import type { Config, HealthCheck, HostDef, RealDef, ServiceDef, VipDef } from "./types.js";
 
 function hostLine(h: HostDef): string {
   const subject = h.subject.kind === "director" ? "director" : h.subject.kind === "addr" ? h.subject.addr : h.subject.name;
@@ -58,13 +58,17 @@ function destOptions(r: RealDef): string {
 }
 
 /** `.2` when the address shares the first three octets of the current VIP. */
-function destAddr(r: RealDef, s: ServiceDef, currentVip: string | null): string {
-  let a = r.addr;
-  if (currentVip && r.family === 4 && !currentVip.includes(":")) {
+function shortAddr(addr: string, currentVip: string | null): string {
+  if (currentVip && !addr.includes(":") && !currentVip.includes(":")) {
     const v = currentVip.split(".");
-    const d = r.addr.split(".");
-    if (v.slice(0, 3).join(".") === d.slice(0, 3).join(".")) a = `.${d[3]}`;
+    const d = addr.split(".");
+    if (v.slice(0, 3).join(".") === d.slice(0, 3).join(".")) return `.${d[3]}`;
   }
+  return addr;
+}
+
+function destAddr(r: { addr: string; family: 4 | 6; port: number }, s: ServiceDef, currentVip: string | null): string {
+  const a = shortAddr(r.addr, currentVip);
   const defaultPort = s.fwmark !== null ? 0 : s.port;
   if (r.port === defaultPort) return a;
   return r.family === 6 ? `[${a}]:${r.port}` : `${a}:${r.port}`;
@@ -88,6 +92,47 @@ function destLines(s: ServiceDef, currentVip: string | null): string[] {
   return out;
 }
 
+/** A check as `check` takes it, defaults left out. */
+function checkText(c: HealthCheck): string {
+  if (c.kind === "none") return "none";
+  const parts: string[] = [c.kind];
+  if (c.kind !== "tcp") parts.push(printWord(c.path));
+  if (c.kind !== "tcp" && c.expect !== null) parts.push(`expect ${c.expect}`);
+  if (c.every !== limits.checkEvery.default) parts.push(`every ${c.every}`);
+  if (c.timeout !== limits.checkTimeout.default) parts.push(`timeout ${c.timeout}`);
+  if (c.retry !== limits.checkRetry.default) parts.push(`retry ${c.retry}`);
+  if (c.port !== null) parts.push(`port ${c.port}`);
+  return parts.join(" ");
+}
+
+/** The service's check, its real servers' own checks (grouped), sorry server, quorum, inhibit. */
+function keepalivedLines(s: ServiceDef, currentVip: string | null): string[] {
+  const out: string[] = [];
+  if (s.check) out.push(`check ${checkText(s.check)}`);
+  const groups = new Map<string, string[]>();
+  for (const r of s.reals.values()) {
+    if (!r.check) continue;
+    const text = checkText(r.check);
+    groups.set(text, [...(groups.get(text) ?? []), destAddr(r, s, currentVip)]);
+  }
+  for (const [text, addrs] of groups) out.push(`check ${text} rs ${addrs.join(" ")}`);
+  if (s.sorry) out.push(`sorry server ${destAddr(s.sorry, s, currentVip)}`);
+  if (s.quorum) out.push(`quorum ${s.quorum.value}`);
+  if (s.inhibitOnFailure) out.push("inhibit on failure");
+  return out;
+}
+
+function pairLine(v: VipDef): string | undefined {
+  const p = v.pair;
+  if (!p) return undefined;
+  const parts = ["director pair", shortAddr(p.addrs[0], v.addr), shortAddr(p.addrs[1], v.addr)];
+  const [d0, d1] = limits.priority.default;
+  if (p.priorities[0] !== d0 || p.priorities[1] !== d1) parts.push(`priority ${p.priorities[0]} ${p.priorities[1]}`);
+  if (p.vrid !== limits.vrid.default) parts.push(`vrid ${p.vrid}`);
+  if (p.iface !== null) parts.push(`interface ${p.iface}`);
+  return parts.join(" ");
+}
+
 export function printConfig(config: Config): string {
   const lines: string[] = [];
   for (const h of config.hosts.values()) lines.push(hostLine(h));
@@ -98,6 +143,7 @@ export function printConfig(config: Config): string {
       lines.push(line);
       const vipNow = s.addr ?? currentVip;
       lines.push(...destLines(s, vipNow));
+      lines.push(...keepalivedLines(s, vipNow));
       if (s.addr) currentVip = s.addr;
     }
   };
@@ -109,6 +155,8 @@ export function printConfig(config: Config): string {
     block(services.filter((s) => s.vip === v.addr), v.addr);
     const arp = arpLine(v);
     if (arp) lines.push(arp);
+    const pair = pairLine(v);
+    if (pair) lines.push(pair);
   }
   const others = services.filter((s) => s.fwmark === null && !declared(s.vip));
   if (others.length) {

@@ -83,6 +83,47 @@ export interface ArpHideDef {
   readonly span: Span;
 }
 
+/*
+ * keepalived metadata: health checks, sorry server, quorum, inhibit on
+ * failure and the director pair (VRRP). They live in the configuration and
+ * are printed back, but compile ignores them: they change nothing lvsh
+ * applies; `lvsh export --format keepalived` writes them.
+ */
+
+/** A health check, its defaults resolved (lang's `limits`). */
+export type HealthCheck =
+  | {
+      readonly kind: "http" | "https";
+      readonly path: string;
+      /** Canonical status codes (`200`, `200-299,301`); null: keepalived's 200-299. */
+      readonly expect: string | null;
+      readonly every: number;
+      readonly timeout: number;
+      readonly retry: number;
+      /** null: the real server's port. */
+      readonly port: number | null;
+    }
+  | { readonly kind: "tcp"; readonly every: number; readonly timeout: number; readonly retry: number; readonly port: number | null }
+  /** No check (for real servers: not even the service's). */
+  | { readonly kind: "none" };
+
+export interface SorryServer {
+  readonly addr: string;
+  readonly family: Family;
+  readonly port: number;
+  readonly span: Span;
+}
+
+/** The two directors that share a VIP through VRRP. */
+export interface DirectorPair {
+  readonly addrs: readonly [string, string];
+  readonly priorities: readonly [number, number];
+  readonly vrid: number;
+  /** null: the VIP's interface. */
+  readonly iface: string | null;
+  readonly span: Span;
+}
+
 export interface VipDef {
   readonly addr: string;
   readonly family: Family;
@@ -90,11 +131,14 @@ export interface VipDef {
   /** Bound on the director to this interface; null = lvsh does not bind it. */
   readonly iface: string | null;
   readonly arpHide: ArpHideDef | null;
+  readonly pair?: DirectorPair;
   readonly span: Span;
 }
 
 export interface RealDef extends Dest {
   readonly key: string;
+  /** This real server's own check (absent: the service's). */
+  readonly check?: HealthCheck;
   readonly span: Span;
 }
 
@@ -103,6 +147,12 @@ export interface ServiceDef extends Omit<IpvsService, "dests" | "span"> {
   /** The VIP this service belongs to (its address, or the current VIP of a fwmark service). */
   readonly vip: string | null;
   readonly reals: ReadonlyMap<string, RealDef>;
+  /** The check of its real servers (absent: none). */
+  readonly check?: HealthCheck;
+  readonly sorry?: SorryServer;
+  /** The total weight of healthy real servers it needs; absent: keepalived's 1. */
+  readonly quorum?: { readonly value: number; readonly span: Span };
+  readonly inhibitOnFailure?: boolean;
   readonly span: Span;
 }
 

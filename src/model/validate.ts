@@ -6,6 +6,7 @@
 import { error, inSubnet, maxPrefix, parseIp, warning, type Diagnostic } from "../lang/index.js";
 import { realServerHost } from "./hosts.js";
 import type { Config, RealDef, VipDef } from "./types.js";
+import { validateKeepalived } from "./validate-ha.js";
 
 function realsOf(config: Config, vip: VipDef): RealDef[] {
   const out: RealDef[] = [];
@@ -55,5 +56,6 @@ export function validate(config: Config): Diagnostic[] {
       out.push(warning("unused-host", `host ${h.key} is not the director nor any real server's host`, h.span));
     }
   }
+  out.push(...validateKeepalived(config));
   return out;
 }

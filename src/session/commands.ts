@@ -4,6 +4,7 @@
  */
 import { error, helpIndex, helpTopic, type Diagnostic, type SessionStatement, type Span } from "../lang/index.js";
 import { emptyContext } from "../model/index.js";
+import { loadCheck, loadRun, saveCheck, saveRun } from "./load-save.js";
 import { clearPending, configOf, readPending } from "../txn/index.js";
 import { runCommit } from "./commit.js";
 import type { Session, SessionState } from "./session.js";
@@ -16,6 +17,8 @@ export interface SessionIO {
   readonly color?: boolean;
   /** The terminal's width, when the output is one. */
   readonly columns?: number;
+  /** Reads a file for `load` (default: the file system, relative to the current directory). */
+  readonly readFile?: (path: string) => string;
 }
 
 type Kind = SessionStatement["kind"];
@@ -28,13 +31,6 @@ export interface SessionCommand<K extends Kind> {
 
 function notAvailable(what: string, span: Span): Diagnostic {
   return error("not-available", `\`${what}\` is not available yet in this version of lvsh`, span);
-}
-
-function unavailable<K extends Kind>(word: string): SessionCommand<K> {
-  return {
-    check: (s) => [notAvailable(word, s.span)],
-    run: async (s) => [notAvailable(word, s.span)],
-  };
 }
 
 /** The revision `rollback [N]` means: N, or the one before the last. */
@@ -116,6 +112,6 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
       return [];
     },
   },
-  save: unavailable("save"),
-  load: unavailable("load"),
+  save: { check: saveCheck, run: saveRun },
+  load: { check: loadCheck, run: loadRun },
 };

@@ -79,6 +79,7 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
       yes: !!session.opts.yes,
       ...(session.opts.ask ? { ask: session.opts.ask } : {}),
       ...(session.opts.inject ? { inject: session.opts.inject } : {}),
+      ...(s.directorOnly ? { only: "director" } : {}),
     },
   );
   const ds = report(s, r, session);

@@ -157,6 +157,12 @@ export class Session implements SessionState {
     return [...parsed.diagnostics, ...this.check(parsed.statements, opts)];
   }
 
+  /** The check pass of source text: its diagnostics and the candidate it makes (`lvsh export FILE`). */
+  evaluateSource(source: string, file: string): { candidate: Config; diagnostics: Diagnostic[] } {
+    const diagnostics = this.checkSource(source, file, { validate: true });
+    return { candidate: this.checked?.candidate ?? this.candidate, diagnostics };
+  }
+
   /** The check pass: runs everything on a shadow of this session, with no side effect. */
   check(statements: readonly Statement[], opts: RunOptions = {}): Diagnostic[] {
     const shadow: SessionState = { candidate: this.candidate, context: this.context };

@@ -29,6 +29,18 @@ export interface CommitOptions {
   readonly what?: string;
   /** Test hook (LVSH_TEST_INJECT): `fail:K` fails step K, `kill:K` kills lvsh before it, `pause:K:MS` waits before it. */
   readonly inject?: string;
+  /**
+   * Read and change this host only (`commit on director`: the boot restore,
+   * before the real servers can be reached; they keep their own part).
+   */
+  readonly only?: string;
+}
+
+/** The part of a desired state on one host. */
+function restrict(d: Desired, host: string | undefined): Desired {
+  if (host === undefined) return d;
+  const state: State = { hosts: Object.fromEntries(Object.entries(d.state.hosts).filter(([h]) => h === host)) };
+  return { state, origins: d.origins, hosts: new Map([...d.hosts].filter(([h]) => h === host)) };
 }
 
 export type CommitReport =
@@ -93,9 +105,10 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
   const journal = new JournalFile(engine.paths.journal);
   if (journal.read()) return { kind: "refused", reason: "a commit was interrupted: run `lvsh recover` first" };
   const previous = input.previous ?? engine.latest();
-  const desired = compile(input.candidate);
-  const prevDesired = previous ? compile(engine.runningConfig({ hosts: {} }, previous)) : undefined;
-  const view = engine.hosts(prevDesired ? [desired, prevDesired] : [desired], previous);
+  const desired = restrict(compile(input.candidate), opts.only);
+  const prevDesired = previous ? restrict(compile(engine.runningConfig({ hosts: {} }, previous)), opts.only) : undefined;
+  const all = engine.hosts(prevDesired ? [desired, prevDesired] : [desired], previous);
+  const view = opts.only === undefined ? all : { transports: all.transports, specs: all.specs.filter((v) => v.host === opts.only) };
   const read = await engine.read(view);
   if (read.errors.length) {
     return { kind: "precheck", problems: read.errors.map((e) => `${e.host} (${engine.executor(e.host).describe}): \`${e.command}\` failed: ${e.message}`) };
@@ -136,8 +149,9 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
     host: hostname(),
     ...(opts.comment ? { comment: opts.comment } : {}),
     config: configText,
-    hosts: Object.fromEntries(desired.hosts),
-    vips: [...managed(desired)].sort(),
+    // the whole configuration's hosts and VIPs, also when only one host was changed
+    hosts: Object.fromEntries(opts.only === undefined ? desired.hosts : compile(input.candidate).hosts),
+    vips: [...managed(opts.only === undefined ? desired : compile(input.candidate))].sort(),
     snapshot,
   });
   return { kind: "committed", plan, revision, drift };

@@ -19,6 +19,13 @@ describe("parseCli", () => {
     [["show", "running", "--json"], { kind: "show", topic: "running", args: [], json: true, yes: false }],
     [["--sim", "show", "diff", "1", "2"], { kind: "show", topic: "diff", args: ["1", "2"], json: false, yes: false, target: "sim" }],
     [["recover"], { kind: "recover", yes: false }],
+    [["import"], { kind: "import", from: [], rs: [], yes: false }],
+    [["import", "--from", "a.rules", "--from", "keepalived.conf"], { kind: "import", from: ["a.rules", "keepalived.conf"], rs: [], yes: false }],
+    [["--sim", "import", "--rs", "192.0.2.2", "--rs", "192.0.2.3"], { kind: "import", from: [], rs: ["192.0.2.2", "192.0.2.3"], yes: false, target: "sim" }],
+    [["export"], { kind: "export", format: "ipvsadm", yes: false }],
+    [["export", "--format", "keepalived", "--to", "out/", "x.lvsh"], { kind: "export", format: "keepalived", file: "x.lvsh", to: "out/", yes: false }],
+    [["save"], { kind: "save", format: "lvsh", yes: false }],
+    [["save", "--format", "ipvsadm", "--to", "/etc/ipvsadm.rules"], { kind: "save", format: "ipvsadm", to: "/etc/ipvsadm.rules", yes: false }],
   ])("%j", (argv, want) => {
     expect(parseCli(argv)).toEqual(want);
   });
@@ -35,6 +42,10 @@ describe("parseCli", () => {
     [["a.lvsh", "b.lvsh"], /one script at a time/],
     [["check"], /check needs at least one FILE/],
     [["--dry-run"], /--dry-run needs a FILE or -c/],
+    [["import", "--from", "a.rules", "--rs", "192.0.2.2"], /--rs .* does not go with --from/],
+    [["export", "--format", "yaml"], /export formats are/],
+    [["save", "--format", "keepalived"], /save formats are lvsh, ipvsadm/],
+    [["--from", "a.rules", "x.lvsh"], /--from does not go with a script/],
   ])("%j is a usage error", (argv, msg) => {
     const r = parseCli(argv);
     expect(r.kind).toBe("usage-error");

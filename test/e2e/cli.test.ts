@@ -125,14 +125,14 @@ describe("scripts", () => {
     expect(r.out).toContain("ipvsadm -a -t 192.0.2.10:80 -r 192.0.2.2:80 -g -w 1");
   });
 
-  it("runs show and help statements, and refuses what is not built yet", () => {
+  it("runs show and help statements, and refuses to save what is not committed", () => {
     const r = lvsh(["-c", `${SEED}; show candidate; help arp`]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("arp hide on rs\n");
     expect(r.out).toContain("arp syntax:");
-    const c = lvsh(["-c", `${SEED}; save`]);
+    const c = lvsh(["--sim", "-c", `${SEED}; save`]);
     expect(c.code).toBe(1);
-    expect(c.err).toContain("error: `save` is not available yet");
+    expect(c.err).toContain("error: there is nothing to save: nothing has been committed on this target");
   });
 
   it("--help and --version", () => {

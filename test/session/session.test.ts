@@ -38,14 +38,13 @@ describe("Session.run", () => {
     expect((await s2.run("vip 192.0.2.10; arp hide on rs", "<1>", { validate: true })).diagnostics.map((d) => d.code)).toEqual(["arp-hide-no-rs"]);
   });
 
-  it("refuses statements that are not built yet, before running anything", async () => {
+  it("refuses a file it cannot load before running anything, and a save without a target when it runs", async () => {
     const { s, out } = session();
-    const r = await s.run("vip 192.0.2.10; show candidate; save; load x.lvsh", "<1>");
-    expect(r.diagnostics.map((d) => [d.code, d.span!.col])).toEqual([
-      ["not-available", 33],
-      ["not-available", 39],
-    ]);
+    const r = await s.run("vip 192.0.2.10; show candidate; save; load /nonexistent/x.lvsh", "<1>");
+    expect(r.diagnostics.map((d) => [d.code, d.span!.col])).toEqual([["load-failed", 44]]);
     expect(out).toEqual([]);
+    const saved = await s.run("show candidate; save", "<2>");
+    expect(saved.diagnostics.map((d) => [d.code, d.span!.col])).toEqual([["not-available", 17]]);
   });
 
   it("shows help, and refuses help on nothing", async () => {

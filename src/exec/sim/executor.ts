@@ -11,6 +11,7 @@ import type { ExecResult, Executor, RunOptions } from "../types.js";
 import { simArptables, simArptablesSave } from "./arptables.js";
 import { newSimHost, type SimHost } from "./host.js";
 import { simIp } from "./ip.js";
+import { simFileCommand, simSystemctl } from "./files.js";
 import { simIpvsadm } from "./ipvsadm.js";
 import { out, type SimOut } from "./out.js";
 import { simSysctl } from "./sysctl.js";
@@ -39,6 +40,13 @@ export function simRun(h: SimHost, argv: readonly string[], stdin?: string): Sim
       const sched = mod.replace(/^ip_vs_/, "");
       return mod === "ip_vs" || h.schedulers.includes(sched) || mod === "ipip" ? out(0, "", "") : out(1, "", `modprobe: FATAL: Module ${mod} not found in directory /lib/modules/6.1.0-sim\n`);
     }
+    case "mkdir":
+    case "tee":
+    case "mv":
+    case "cat":
+      return simFileCommand(h, name, args, stdin);
+    case "systemctl":
+      return simSystemctl(h, args);
     case "true":
       return out(0, "", "");
     case "uname":

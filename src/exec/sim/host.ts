@@ -23,6 +23,10 @@ export interface SimHost {
   arp: ArpRule[];
   sysctls: Record<string, string>;
   schedulers: string[];
+  /** Files written by `lvsh save` (path -> content); absent until one is. */
+  files?: Record<string, string>;
+  /** systemd units enabled (`systemctl enable`). */
+  units?: string[];
 }
 
 /** Linux 6.1's schedulers (twos came with 5.10 in some configs, not in Debian's 6.1 build). */

@@ -1,0 +1,74 @@
+/**
+ * Whole-configuration checks of the keepalived metadata: what keepalived
+ * would refuse or silently reset (a quorum no set of healthy real servers
+ * reaches, a sorry server on another port in dr mode), and VRRP instances
+ * that cannot be built (no interface, one router id for two pairs).
+ */
+import { error, warning, type Diagnostic } from "../lang/index.js";
+import type { Config, ServiceDef, VipDef } from "./types.js";
+
+/** The forwarding method keepalived's virtual server gets (its `lb_kind`): that of its first real server. */
+export function serviceMethod(svc: ServiceDef): "dr" | "nat" | "tun" {
+  for (const r of svc.reals.values()) return r.method;
+  return "dr";
+}
+
+function serviceProblems(svc: ServiceDef): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (svc.quorum) {
+    const total = [...svc.reals.values()].reduce((n, r) => n + r.weight, 0);
+    if (svc.quorum.value > total) {
+      out.push(
+        warning("quorum-unreachable", `quorum ${svc.quorum.value} is more than the total weight of ${svc.key}'s real servers (${total}): keepalived lowers it to ${total}`, svc.quorum.span),
+      );
+    }
+  }
+  const s = svc.sorry;
+  if (s && svc.fwmark === null && s.port !== svc.port && serviceMethod(svc) !== "nat") {
+    out.push(
+      error("rs-port-mismatch", `the sorry server is forwarded like the service's real servers (${serviceMethod(svc)}), so it receives port ${svc.port}, not ${s.port}`, s.span, {
+        hint: "drop the port, or make the real servers `nat`",
+      }),
+    );
+  }
+  return out;
+}
+
+/** VIPs that share a VRRP instance: one router id, one interface, one family. */
+function instanceKey(v: VipDef): string | undefined {
+  if (!v.pair) return undefined;
+  return `${v.pair.vrid} ${v.pair.iface ?? v.iface} ${v.family}`;
+}
+
+function pairProblems(config: Config): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const first = new Map<string, VipDef>();
+  for (const v of config.vips.values()) {
+    const p = v.pair;
+    if (!p) continue;
+    if (!p.iface && !v.iface) {
+      out.push(
+        error("pair-no-interface", `the directors of ${v.addr} need an interface for VRRP, and ${v.addr} has none`, p.span, {
+          hint: `write \`vip ${v.addr} on IFACE\`, or add \`interface IFACE\``,
+        }),
+      );
+      continue;
+    }
+    const key = instanceKey(v)!;
+    const prior = first.get(key);
+    if (!prior) first.set(key, v);
+    else if (prior.pair!.addrs.join() !== p.addrs.join() || prior.pair!.priorities.join() !== p.priorities.join()) {
+      out.push(
+        error("vrid-conflict", `${v.addr} and ${prior.addr} share VRRP router id ${p.vrid} on ${p.iface ?? v.iface}, so they must name the same directors and priorities`, p.span, {
+          related: [{ span: prior.pair!.span, label: `${prior.addr}'s pair` }],
+          hint: "give one of them another `vrid`",
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+export function validateKeepalived(config: Config): Diagnostic[] {
+  return [...[...config.services.values()].flatMap(serviceProblems), ...pairProblems(config)];
+}
