@@ -9,6 +9,10 @@
  *   via sysctl: V/32 on DEV (default lo), arp_ignore=1 and arp_announce=2
  *     on `all` and on DEV.
  *
+ * A tun real server binds the VIP on tunl0 (unless `dev` says otherwise),
+ * brings tunl0 up and turns the reverse-path filter off on `all` and tunl0:
+ * ipip packets arrive on tunl0 from clients routed via eth0.
+ *
  * NAT services make the director forward (ip_forward / ipv6 forwarding).
  */
 import type { Span } from "../lang/index.js";
@@ -30,9 +34,13 @@ interface MutableHost {
   arp: ArpRule[];
   addrs: AddrEntry[];
   sysctls: Record<string, string>;
+  links: Record<string, boolean>;
 }
 
 export const ARP_SYSCTLS = { arp_ignore: "1", arp_announce: "2" } as const;
+
+/** The ipip fallback device a tun real server receives on. */
+export const TUN_DEV = "tunl0";
 
 export function compile(config: Config): Desired {
   const hosts = new Map<string, MutableHost>();
@@ -42,7 +50,7 @@ export function compile(config: Config): Desired {
   const host = (name: string, t: TransportSpec): MutableHost => {
     let h = hosts.get(name);
     if (!h) {
-      h = { ipvs: [], arp: [], addrs: [], sysctls: {} };
+      h = { ipvs: [], arp: [], addrs: [], sysctls: {}, links: {} };
       hosts.set(name, h);
       transports.set(name, t);
     }
@@ -89,6 +97,21 @@ export function compile(config: Config): Desired {
         if (!once(`hide ${vip.addr} ${r.addr}`)) continue;
         const ref = realServerHost(config, r.addr);
         const h = host(ref.name, ref.transport);
+        const setSysctl = (k: string, value: string) => {
+          const key = elementKey.sysctl(ref.name, k);
+          if (once(key)) {
+            h.sysctls[k] = value;
+            origins.set(key, hide.span);
+          }
+        };
+        // a tun real server takes the VIP in from the ipip fallback device: tunl0 up, the VIP on it,
+        // and no reverse-path filter (the packet comes in on tunl0 from a client routed via eth0)
+        const tun = r.method === "tun";
+        const dev = tun && !hide.devGiven ? TUN_DEV : hide.dev;
+        if (tun) {
+          h.links[TUN_DEV] = true;
+          for (const d of ["all", TUN_DEV]) setSysctl(confKey("ipv4", d, "rp_filter"), "0");
+        }
         if (hide.via === "arptables") {
           const rules: ArpRule[] = [
             { chain: "INPUT", target: "DROP", dst: vip.addr, span: hide.span },
@@ -96,22 +119,15 @@ export function compile(config: Config): Desired {
           ];
           for (const rule of rules) if (once(elementKey.arp(ref.name, rule))) h.arp.push(rule);
         } else {
-          for (const dev of ["all", hide.dev]) {
-            for (const [name, value] of Object.entries(ARP_SYSCTLS)) {
-              const k = confKey("ipv4", dev, name);
-              const key = elementKey.sysctl(ref.name, k);
-              if (once(key)) {
-                h.sysctls[k] = value;
-                origins.set(key, hide.span);
-              }
-            }
-          }
+          for (const d of ["all", dev]) for (const [name, value] of Object.entries(ARP_SYSCTLS)) setSysctl(confKey("ipv4", d, name), value);
         }
-        const a = { addr: vip.addr, prefix: 32, dev: hide.dev, span: hide.span };
+        const a = { addr: vip.addr, prefix: 32, dev, span: hide.span };
         if (once(elementKey.addr(ref.name, a))) h.addrs.push(a);
       }
     }
   }
-  const state: State = { hosts: Object.fromEntries(hosts) as Record<string, HostState> };
+  const state: State = {
+    hosts: Object.fromEntries([...hosts].map(([name, { links, ...h }]) => [name, (Object.keys(links).length ? { ...h, links } : h) as HostState])),
+  };
   return { state, origins, hosts: transports };
 }

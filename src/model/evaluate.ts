@@ -280,7 +280,7 @@ class Evaluator {
     }
     const via = s.via?.value ?? "arptables";
     const dev = s.dev?.value ?? (via === "sysctl" ? "lo" : "eth0");
-    this.work.vips.set(vip.addr, { ...vip, arpHide: { via, dev, span: s.span } });
+    this.work.vips.set(vip.addr, { ...vip, arpHide: { via, dev, ...(s.dev ? { devGiven: true } : {}), span: s.span } });
   }
 
   host(s: ConfigStatement & { kind: "host" }): void {

@@ -40,6 +40,7 @@ export const elementKey = {
   addr: (host: string, a: AddrEntry) => `addr ${host} ${a.addr}/${a.prefix} dev ${a.dev}`,
   arp: (host: string, r: ArpRule) => `arp ${host} ${r.chain} ${arpRuleArgs(r).join(" ")}`,
   sysctl: (host: string, key: string) => `sysctl ${host} ${key}`,
+  link: (host: string, name: string) => `link ${host} ${name}`,
 };
 
 /** The sysctl key for an interface: dots in VLAN names become slashes (sysctl(8)'s rule). */

@@ -67,6 +67,8 @@ export interface HostState {
   readonly addrs: readonly AddrEntry[];
   /** Only the sysctls lvsh touches; a key that is absent was not read. */
   readonly sysctls: Readonly<Record<string, string>>;
+  /** Whether each link is up (running: every link read; desired: the links lvsh brings up, tunl0). */
+  readonly links?: Readonly<Record<string, boolean>>;
 }
 
 export interface State {
@@ -79,7 +81,10 @@ export const emptyHost: HostState = Object.freeze({ ipvs: [], arp: [], addrs: []
 
 export interface ArpHideDef {
   readonly via: ArpVia;
+  /** Where dr real servers bind the VIP (tun ones use tunl0 unless `dev` was given). */
   readonly dev: string;
+  /** `dev` was written in the statement. */
+  readonly devGiven?: boolean;
   readonly span: Span;
 }
 

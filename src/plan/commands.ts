@@ -68,6 +68,8 @@ function setCommand(e: Element, update: boolean): string[] {
       return ["arptables", "-A", e.value.chain, ...arpRuleArgs(e.value)];
     case "sysctl":
       return ["sysctl", "-q", "-w", `${e.key}=${e.value}`];
+    case "link":
+      return ["ip", "link", "set", e.name, e.up ? "up" : "down"];
   }
 }
 
@@ -83,6 +85,7 @@ function removeCommand(e: Element): string[] | null {
     case "arp":
       return ["arptables", "-D", e.value.chain, ...arpRuleArgs(e.value)];
     case "sysctl":
+    case "link":
       return null;
   }
 }
@@ -111,6 +114,9 @@ export function commandsFor(c: Change): CommandPair[] {
       const before = c.before!;
       if (before.kind === "sysctl" && before.value === null) {
         return [{ argv: setCommand(c.after!, true), undo: null, undoReason: "the value before was not read", removing: false }];
+      }
+      if (before.kind === "link" && before.up === null) {
+        return [{ argv: setCommand(c.after!, true), undo: null, undoReason: `${before.name} does not exist${before.name === "tunl0" ? " (load the ipip module: modprobe ipip)" : ""}`, removing: false }];
       }
       return [{ argv: setCommand(c.after!, true), undo: setCommand(before, true), removing: false }];
     }

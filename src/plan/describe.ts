@@ -55,6 +55,8 @@ export function elementText(e: Element): string {
     }
     case "sysctl":
       return `${e.key} = ${e.value ?? "(unset)"}`;
+    case "link":
+      return `link ${e.name} ${e.up === null ? "(missing)" : e.up ? "up" : "down"}`;
   }
 }
 
@@ -69,6 +71,7 @@ export function describeElement(action: Action, e: Element, before: Element | nu
 
 export function describeUpdate(before: Element, after: Element): string {
   if (before.kind === "sysctl" && after.kind === "sysctl") return `set ${after.key} = ${after.value} (was ${before.value ?? "not read"})`;
+  if (before.kind === "link" && after.kind === "link") return `bring ${after.name} ${after.up ? "up" : "down"}`;
   if (before.kind === "dest" && after.kind === "dest") {
     return `change real server ${destKeyOf(after.value)} of ${serviceKeyOf(after.service)}: ${destOptions(before.value)} -> ${destOptions(after.value)}`;
   }

@@ -66,7 +66,7 @@ class Differ {
   push(key: string, host: string, action: Change["action"], before: Element | null, after: Element | null): void {
     const reason = action === "update" ? describeUpdate(before!, after!) : describeElement(action, (after ?? before)!, before);
     const el = after ?? before!;
-    const span = el.kind === "sysctl" ? this.origins.get(key) : el.value.span;
+    const span = el.kind === "sysctl" || el.kind === "link" ? this.origins.get(key) : el.value.span;
     const c: { -readonly [K in keyof Change]: Change[K] } = { key, host, action, before, after, reason };
     if (span) c.span = span;
     this.changes.push(c);
@@ -140,9 +140,18 @@ class Differ {
     }
   }
 
+  links(host: string, running: HostState["links"], desired: HostState["links"]): void {
+    for (const [name, up] of Object.entries(desired ?? {})) {
+      const r = running?.[name];
+      if (r === up) continue;
+      this.push(elementKey.link(host, name), host, "update", { kind: "link", name, up: r ?? null }, { kind: "link", name, up });
+    }
+  }
+
   host(name: string, running: HostState, desired: HostState): void {
     if (name === this.scope.director) this.ipvs(name, running.ipvs, desired.ipvs);
     this.sysctls(name, running.sysctls, desired.sysctls);
+    this.links(name, running.links, desired.links);
     this.arp(name, running.arp, desired.arp);
     this.addrs(name, running.addrs, desired.addrs);
   }

@@ -29,11 +29,12 @@ export const PHASES: readonly Phase[] = [
   { id: 5, block: 1, side: "real server", action: "remove", kind: "arp", why: "ARP hiding goes after the VIP it hid" },
   { id: 6, block: 1, side: "real server", action: "set", kind: "sysctl", why: "arp_ignore/arp_announce are set before the VIP is bound" },
   { id: 7, block: 1, side: "real server", action: "set", kind: "arp", why: "arptables hides the VIP before it is bound" },
-  { id: 8, block: 1, side: "real server", action: "set", kind: "addr", why: "the VIP is bound, hidden, before the director sends traffic" },
-  { id: 9, block: 2, side: "director", action: "set", kind: "sysctl", why: "forwarding is on before NAT real servers are added" },
-  { id: 10, block: 2, side: "director", action: "set", kind: "service", why: "the service exists before its real servers" },
-  { id: 11, block: 2, side: "director", action: "set", kind: "dest", why: "real servers are in place before the VIP answers" },
-  { id: 12, block: 2, side: "director", action: "set", kind: "addr", why: "the VIP is bound last, with everything behind it ready" },
+  { id: 8, block: 1, side: "real server", action: "set", kind: "link", why: "tunl0 is up (tun real servers) before the VIP is bound on it" },
+  { id: 9, block: 1, side: "real server", action: "set", kind: "addr", why: "the VIP is bound, hidden, before the director sends traffic" },
+  { id: 10, block: 2, side: "director", action: "set", kind: "sysctl", why: "forwarding is on before NAT real servers are added" },
+  { id: 11, block: 2, side: "director", action: "set", kind: "service", why: "the service exists before its real servers" },
+  { id: 12, block: 2, side: "director", action: "set", kind: "dest", why: "real servers are in place before the VIP answers" },
+  { id: 13, block: 2, side: "director", action: "set", kind: "addr", why: "the VIP is bound last, with everything behind it ready" },
 ];
 
 /** The phase of a step that removes (`remove`) or creates/updates (`set`) an element on a host. */

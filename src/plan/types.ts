@@ -8,7 +8,9 @@ export type Element =
   | { readonly kind: "dest"; readonly service: Omit<IpvsService, "dests">; readonly value: Dest }
   | { readonly kind: "addr"; readonly value: AddrEntry }
   | { readonly kind: "arp"; readonly value: ArpRule }
-  | { readonly kind: "sysctl"; readonly key: string; readonly value: string | null };
+  | { readonly kind: "sysctl"; readonly key: string; readonly value: string | null }
+  /** A link's up state; null: the link was not there when read. */
+  | { readonly kind: "link"; readonly name: string; readonly up: boolean | null };
 
 /** One difference between running and desired (Terraform's resource change). */
 export interface Change {

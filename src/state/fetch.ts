@@ -81,7 +81,8 @@ export async function readHost(exec: Executor, spec: HostReadSpec): Promise<Host
       notes.push(...save.problems.map((p) => `${spec.host}: arptables-save line ${p.line}: ${p.message}: ${p.text.trim()}`));
     }
     const sysctls = spec.sysctlKeys.length ? parseSysctl(out("sysctl")) : {};
-    return { state: { ipvs, arp, addrs, sysctls }, links, notes };
+    const up = Object.fromEntries(links.map((l) => [l.name, l.up]));
+    return { state: { ipvs, arp, addrs, sysctls, links: up }, links, notes };
   } catch (e) {
     return { host: spec.host, command: cmds.map((c) => c.join(" ")).join("; "), message: (e as Error).message };
   }

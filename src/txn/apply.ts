@@ -50,6 +50,8 @@ export function changeHolds(c: Change, h: HostState): boolean {
         return h.arp.some((r) => elementKey.arp("", r) === elementKey.arp("", el.value));
       case "sysctl":
         return h.sysctls[el.key] === el.value;
+      case "link":
+        return h.links?.[el.name] === el.up;
     }
   };
   return c.after ? present() : !present();

@@ -42,7 +42,7 @@ describe.skipIf(why !== undefined)(`the shell in a terminal${why ? ` (skipped: $
     expect(rs).toMatch(/dr\s+nat\s+tun\s+type\s+port\s+csum\s+nocsum\s+remcsum\s+weight\s+min\s+max/);
     t.keys("C-u");
     t.type("vip 172.25.254.10 on ", "Tab");
-    expect(tail(await t.waitFor(/\nlo\s+eth0\s*\n/))).toMatch(/\nlo\s+eth0\s*\n/);
+    expect(tail(await t.waitFor(/\nlo\s+eth0\s+tunl0\s*\n/))).toMatch(/\nlo\s+eth0\s+tunl0\s*\n/);
     t.keys("C-u");
     t.type("show ", "Tab");
     expect(await t.waitFor(/rs\s+plan\s+diff\s+candidate\s+running\s+history\s+services\s+hosts/)).toMatch(/rs\s+plan\s+diff/);

@@ -229,3 +229,56 @@ describe("diff", () => {
     ]);
   });
 });
+
+describe("tun real servers", () => {
+  it("take the VIP on tunl0, brought up, with the reverse-path filter off, ARP hidden first", () => {
+    const running: State = {
+      hosts: {
+        "192.0.2.41": {
+          ipvs: [],
+          arp: [],
+          addrs: [],
+          sysctls: { "net.ipv4.conf.all.rp_filter": "1", "net.ipv4.conf.tunl0.rp_filter": "1" },
+          links: { lo: true, eth0: true, tunl0: false },
+        },
+      },
+    };
+    const plan = planOf("vip 203.0.113.5 on eth0; service :80 rr; add rs 192.0.2.41 tun; arp hide on rs", running);
+    const rs = plan.steps.filter((s) => s.host === "192.0.2.41");
+    expect(rs.map((s) => s.argv.join(" "))).toEqual([
+      "sysctl -q -w net.ipv4.conf.all.rp_filter=0",
+      "sysctl -q -w net.ipv4.conf.tunl0.rp_filter=0",
+      "arptables -A INPUT -d 203.0.113.5 -j DROP",
+      "arptables -A OUTPUT -s 203.0.113.5 -j mangle --mangle-ip-s 192.0.2.41",
+      "ip link set tunl0 up",
+      "ip addr add 203.0.113.5/32 dev tunl0",
+    ]);
+    expect(rs.map((s) => s.undo?.join(" "))).toEqual([
+      "sysctl -q -w net.ipv4.conf.all.rp_filter=1",
+      "sysctl -q -w net.ipv4.conf.tunl0.rp_filter=1",
+      "arptables -D INPUT -d 203.0.113.5 -j DROP",
+      "arptables -D OUTPUT -s 203.0.113.5 -j mangle --mangle-ip-s 192.0.2.41",
+      "ip link set tunl0 down",
+      "ip addr del 203.0.113.5/32 dev tunl0",
+    ]);
+    // the director encapsulates
+    expect(plan.steps.find((s) => s.argv[1] === "-a")!.argv).toContain("-i");
+  });
+
+  it("keep an explicit `dev`, and a dr real server of the same VIP keeps eth0", () => {
+    const plan = planOf("vip 203.0.113.5 on eth0; service :80 rr; add rs 192.0.2.41 tun; add rs 192.0.2.42 dr; arp hide on rs via sysctl");
+    const bind = (h: string) => plan.steps.find((s) => s.host === h && s.argv[1] === "addr")!.argv.join(" ");
+    expect(bind("192.0.2.41")).toBe("ip addr add 203.0.113.5/32 dev tunl0");
+    expect(bind("192.0.2.42")).toBe("ip addr add 203.0.113.5/32 dev lo");
+    const explicit = planOf("vip 203.0.113.5 on eth0; service :80 rr; add rs 192.0.2.41 tun; arp hide on rs dev dummy0");
+    expect(explicit.steps.find((s) => s.argv[1] === "addr" && s.host !== "director")!.argv.join(" ")).toBe("ip addr add 203.0.113.5/32 dev dummy0");
+  });
+
+  it("stop before any step when tunl0 does not exist (the ipip module is not loaded)", () => {
+    const running: State = { hosts: { "192.0.2.41": { ipvs: [], arp: [], addrs: [], sysctls: {}, links: { lo: true, eth0: true } } } };
+    const plan = planOf("vip 203.0.113.5 on eth0; service :80 rr; add rs 192.0.2.41 tun; arp hide on rs", running);
+    const up = plan.steps.find((s) => s.argv.join(" ") === "ip link set tunl0 up")!;
+    expect(up.undo).toBeNull();
+    expect(up.undoReason).toContain("modprobe ipip");
+  });
+});

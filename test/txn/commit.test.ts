@@ -152,6 +152,28 @@ describe("what a commit refuses", () => {
     expect(simKernel(dir)).toEqual({});
   });
 
+  it("a tun real server without tunl0 (no ipip module), before any step", async () => {
+    const dir = freshStateDir();
+    const { engine } = await simSession(dir);
+    expect((await engine.executor("192.0.2.41").run(["ip", "link", "del", "tunl0"])).exitCode).toBe(0);
+    const r = await lvsh(dir, "vip 203.0.113.5 on eth0; service :80 rr; add rs 192.0.2.41 tun; arp hide on rs; commit");
+    const d = r.diagnostics.find((x) => x.code === "precheck-failed")!;
+    expect(d.message).toContain("tunl0 does not exist (load the ipip module: modprobe ipip)");
+  });
+
+  it("commits a tun real server: tunl0 up, the VIP on it, rp_filter off", async () => {
+    const dir = freshStateDir();
+    const r = await lvsh(dir, "vip 203.0.113.5 on eth0; service :80 rr; add rs 192.0.2.41 tun; arp hide on rs; commit");
+    expect(r.ok, r.rendered).toBe(true);
+    const h = simKernel(dir)["192.0.2.41.json"] as { links: { name: string; up: boolean }[]; addrs: { addr: string; dev: string }[]; sysctls: Record<string, string> };
+    expect(h.links.find((l) => l.name === "tunl0")!.up).toBe(true);
+    expect(h.addrs).toContainEqual({ addr: "203.0.113.5", prefix: 32, dev: "tunl0" });
+    expect(h.sysctls["net.ipv4.conf.tunl0.rp_filter"]).toBe("0");
+    // and the same script again plans nothing
+    const again = await lvsh(dir, "vip 203.0.113.5 on eth0; service :80 rr; add rs 192.0.2.41 tun; arp hide on rs; commit");
+    expect(again.out).toContain("No changes");
+  });
+
   it("a host that cannot be read, before any step", async () => {
     const dir = freshStateDir();
     // a simulated host file that is not a host: reading it fails

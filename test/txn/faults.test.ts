@@ -38,6 +38,10 @@ const B = [
   "arp hide on rs",
   "service fwmark 7 rr",
   "add rs 198.51.100.6 nat",
+  "vip 203.0.113.5 on eth0",
+  "service :8080 wlc",
+  "add rs 192.0.2.41 192.0.2.42 tun",
+  "arp hide on rs",
 ].join("\n");
 
 describe("a failing step k, for every k: the hosts end as they began", async () => {

@@ -1,8 +1,8 @@
 /**
  * A simulated host: the kernel state that `ip`, `ipvsadm`, `arptables` and
- * `sysctl` act on. Each host starts with `lo` and `eth0` (a host named by an
- * address has it on eth0), kernel-default sysctls and the IPVS schedulers of
- * Linux 6.1 (no `twos`).
+ * `sysctl` act on. Each host starts with `lo` and `eth0` up (a host named by
+ * an address has it on eth0) and `tunl0` down, kernel-default sysctls and the
+ * IPVS schedulers of Linux 6.1 (no `twos`).
  */
 import { createHash } from "node:crypto";
 import { parseIp } from "../../lang/index.js";
@@ -12,6 +12,8 @@ export interface SimLink {
   name: string;
   mac: string;
   kind: string;
+  /** Administratively up; absent in host files written before links had a state: up. */
+  up?: boolean;
 }
 
 export interface SimHost {
@@ -52,9 +54,11 @@ export function newSimHost(name: string): SimHost {
   const ip = parseIp(name);
   return {
     name,
+    // tunl0: the ipip fallback device, there (down) once the ipip module is loaded, as on most hosts
     links: [
-      { name: "lo", mac: "00:00:00:00:00:00", kind: "loopback" },
-      { name: "eth0", mac: mac(name), kind: "ether" },
+      { name: "lo", mac: "00:00:00:00:00:00", kind: "loopback", up: true },
+      { name: "eth0", mac: mac(name), kind: "ether", up: true },
+      { name: "tunl0", mac: "0.0.0.0", kind: "ipip", up: false },
     ],
     addrs: ip ? [{ addr: ip.text, prefix: ip.family === 4 ? 24 : 64, dev: "eth0" }] : [],
     ipvs: [],
@@ -64,6 +68,7 @@ export function newSimHost(name: string): SimHost {
       ...confKeys("default"),
       ...confKeys("lo"),
       ...confKeys("eth0"),
+      ...confKeys("tunl0"),
       "net.ipv4.ip_forward": "0",
       "net.ipv6.conf.all.forwarding": "0",
     },

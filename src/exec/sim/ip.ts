@@ -7,7 +7,7 @@ import { out, type SimOut } from "./out.js";
 function links(h: SimHost, dev?: string) {
   return h.links
     .filter((l) => !dev || l.name === dev)
-    .map((l) => ({ name: l.name, mac: l.mac, addrs: h.addrs.filter((a) => a.dev === l.name).map((a) => ({ addr: a.addr, prefix: a.prefix })) }));
+    .map((l) => ({ name: l.name, mac: l.mac, kind: l.kind, up: l.up ?? true, addrs: h.addrs.filter((a) => a.dev === l.name).map((a) => ({ addr: a.addr, prefix: a.prefix })) }));
 }
 
 function noDevice(dev: string): SimOut {
@@ -60,7 +60,12 @@ function link(h: SimHost, words: string[]): SimOut {
     return out(0, "", "", true);
   }
   if (!h.links.some((l) => l.name === name)) return noDevice(name);
-  if (verb === "set") return out(0, "", "");
+  if (verb === "set") {
+    const state = words.find((w) => w === "up" || w === "down");
+    if (!state) return out(0, "", "");
+    h.links = h.links.map((l) => (l.name === name ? { ...l, up: state === "up" } : l));
+    return out(0, "", "", true);
+  }
   if (verb === "del" || verb === "delete") {
     h.links = h.links.filter((l) => l.name !== name);
     h.addrs = h.addrs.filter((a) => a.dev !== name);
