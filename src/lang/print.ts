@@ -45,7 +45,7 @@ export function printServiceSpec(s: A.ServiceSpec): string {
   return proto + addr;
 }
 
-function serviceFamily(s: A.ServiceSpec, o: A.ServiceOpts): 4 | 6 {
+function serviceFamily(s: A.ServiceSpec): 4 | 6 {
   if (s.kind === "fwmark") return s.ipv6 ? 6 : 4;
   return s.addr?.kind === "ip" ? s.addr.family : 4;
 }
@@ -58,7 +58,7 @@ function printServiceOpts(s: A.ServiceSpec, o: A.ServiceOpts): string[] {
   const out: string[] = [];
   if (o.scheduler) out.push(o.scheduler.value);
   if (o.persistent) out.push(o.persistent.value === null ? "persistent" : `persistent ${o.persistent.value}`);
-  if (o.netmask) out.push(`netmask ${printNetmask(o.netmask.value, serviceFamily(s, o))}`);
+  if (o.netmask) out.push(`netmask ${printNetmask(o.netmask.value, serviceFamily(s))}`);
   if (o.flags) out.push(`flags ${o.flags.value.join(",")}`);
   if (o.onePacket) out.push("one-packet");
   if (o.pe) out.push(`pe ${o.pe.value}`);

@@ -38,7 +38,7 @@ function serviceLine(s: IpvsService, mode: ListMode): string {
   return line;
 }
 
-function destLine(s: IpvsService, d: IpvsService["dests"][number], mode: ListMode): string {
+function destLine(d: IpvsService["dests"][number], mode: ListMode): string {
   let name = formatAddrPort(d.addr, d.port);
   if (d.family === 4) name = name.slice(0, 28);
   const head = `  -> ${name.padEnd(28)}`;
@@ -56,7 +56,7 @@ export function formatIpvsadmList(services: readonly IpvsService[], mode: ListMo
   const lines = ["IP Virtual Server version 1.2.1 (size=4096)\n" + titles[mode].trimEnd()];
   for (const s of services) {
     lines.push(serviceLine(s, mode));
-    for (const d of s.dests) lines.push(destLine(s, d, mode));
+    for (const d of s.dests) lines.push(destLine(d, mode));
   }
   return lines.join("\n") + "\n";
 }

@@ -1,0 +1,99 @@
+/** CST -> AST of the keepalived statements: check, sorry server, quorum, inhibit on failure, director pair. */
+import type * as A from "./ast.js";
+import type * as C from "./cst.js";
+import { error } from "./diagnostic.js";
+import { first, type AstContext } from "./to-ast-context.js";
+import * as val from "./values.js";
+
+const limits = val.limits;
+
+export function checkStatement(cx: AstContext, c: C.CheckStatementCstChildren): A.CheckStmt | undefined {
+  const typeTok = first(c.Kw_http) ?? first(c.Kw_https) ?? first(c.Kw_tcp) ?? first(c.Kw_none)!;
+  const type = cx.v(typeTok, typeTok.image as A.CheckKind);
+  const opts: A.CheckOpts = {};
+  for (const o of c.checkOption ?? []) checkOption(cx, o.children, opts, type.value);
+  const targets = c.realServer ? cx.targets(c.realServer, "checkStatement") : [];
+  cx.noDuplicateTargets(targets);
+  const p = first(c.path);
+  return {
+    kind: "check",
+    span: cx.stmt,
+    type,
+    ...(p ? { path: cx.v(p, cx.text(p)) } : {}),
+    opts,
+    targets,
+  };
+}
+
+export function checkOption(cx: AstContext, c: C.CheckOptionCstChildren, opts: A.CheckOpts, type: A.CheckKind): void {
+  const kw = first(c.Kw_expect) ?? first(c.Kw_every) ?? first(c.Kw_timeout) ?? first(c.Kw_retry) ?? first(c.Kw_port)!;
+  if (type === "none" || (type === "tcp" && c.Kw_expect)) {
+    const why = type === "none" ? "`check none` takes no options" : "`expect` is for http and https checks";
+    cx.diags.push(error("check-option-invalid", why, cx.span(kw)));
+    cx.failed = true;
+    return;
+  }
+  const t = (first(c.code) ?? first(c.interval) ?? first(c.seconds) ?? first(c.count) ?? first(c.port))!;
+  const text = cx.text(t);
+  const span = cx.span(t);
+  if (c.code) {
+    const x = cx.take(val.parseStatusCodes(text, span));
+    if (x !== undefined) cx.once(opts, "expect", "`expect`", t, cx.v(t, x));
+  } else if (c.interval) {
+    const x = cx.take(val.parseSeconds(text, span, "a check interval", limits.checkEvery.min, limits.checkEvery.max));
+    if (x !== undefined) cx.once(opts, "every", "`every`", t, cx.v(t, x));
+  } else if (c.seconds) {
+    const x = cx.take(val.parseSeconds(text, span, "a check timeout", limits.checkTimeout.min, limits.checkTimeout.max));
+    if (x !== undefined) cx.once(opts, "timeout", "`timeout`", t, cx.v(t, x));
+  } else if (c.count) {
+    const x = cx.take(val.parseInteger(text, span, "a retry count", limits.checkRetry.min, limits.checkRetry.max, "invalid-retry"));
+    if (x !== undefined) cx.once(opts, "retry", "`retry`", t, cx.v(t, x));
+  } else {
+    const x = cx.take(val.parsePort(text, span));
+    if (x !== undefined) cx.once(opts, "port", "`port`", t, cx.v(t, x));
+  }
+}
+
+export function sorryStatement(cx: AstContext, c: C.SorryStatementCstChildren): A.SorryStmt | undefined {
+  const [target] = cx.targets(c.realServer, "sorryStatement");
+  return target && { kind: "sorry", span: cx.stmt, target };
+}
+
+export function quorumStatement(cx: AstContext, c: C.QuorumStatementCstChildren): A.QuorumStmt | undefined {
+  const t = c.minWeight[0]!;
+  const q = cx.take(val.parseInteger(cx.text(t), cx.span(t), "a quorum", limits.quorum.min, limits.quorum.max, "invalid-quorum"));
+  return q === undefined ? undefined : { kind: "quorum", span: cx.stmt, value: cx.v(t, q) };
+}
+
+export function inhibitStatement(cx: AstContext, _c: C.InhibitStatementCstChildren): A.InhibitStmt {
+  return { kind: "inhibit", span: cx.stmt };
+}
+
+export function directorStatement(cx: AstContext, c: C.DirectorStatementCstChildren): A.DirectorPairStmt | undefined {
+  const addrs = c.address.map((a) => {
+    const t = a.children.Value[0]!;
+    return cx.take(val.parseAddrLit(cx.text(t), cx.span(t)));
+  });
+  if ((c.Kw_priority?.length ?? 0) > 1) cx.duplicate("`priority`", c.Kw_priority![1]!, c.Kw_priority![0]!);
+  if ((c.Kw_vrid?.length ?? 0) > 1) cx.duplicate("`vrid`", c.Kw_vrid![1]!, c.Kw_vrid![0]!);
+  if ((c.Kw_interface?.length ?? 0) > 1) cx.duplicate("`interface`", c.Kw_interface![1]!, c.Kw_interface![0]!);
+  const { priority: pl, vrid: vl } = limits;
+  const prio = (c.priority ?? []).slice(0, 2).map((t) => cx.take(val.parseInteger(cx.text(t), cx.span(t), "a VRRP priority", pl.min, pl.max, "invalid-priority")));
+  const vt = first(c.vrid);
+  const vrid = vt ? cx.take(val.parseInteger(cx.text(vt), cx.span(vt), "a VRRP router id", vl.min, vl.max, "invalid-vrid")) : undefined;
+  const ifTok = first(c.iface)?.children.AnyWord[0];
+  const iface = ifTok ? cx.take(val.parseIface(cx.text(ifTok), cx.span(ifTok))) : undefined;
+  const [a, b] = addrs;
+  if (!a || !b) return undefined;
+  const pt = c.priority;
+  return {
+    kind: "director-pair",
+    span: cx.stmt,
+    addrs: [a, b],
+    ...(pt && prio[0] !== undefined && prio[1] !== undefined
+      ? { priority: { value: [prio[0], prio[1]] as const, span: cx.lines.span(cx.file, pt[0]!.startOffset, pt[1]!.startOffset + pt[1]!.image.length) } }
+      : {}),
+    ...(vt && vrid !== undefined ? { vrid: cx.v(vt, vrid) } : {}),
+    ...(ifTok && iface !== undefined ? { iface: cx.v(ifTok, iface) } : {}),
+  };
+}
