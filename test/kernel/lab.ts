@@ -71,3 +71,25 @@ export function readResult<T>(lab: LabRun, file: string): T {
   }
   return JSON.parse(readFileSync(path, "utf8")) as T;
 }
+
+/** A scenario's result (guest/scenario-*.sh writes NAME.json); throws when the scenario could not run. */
+export function scenario<T>(lab: LabRun, name: string): T {
+  const r = readResult<T & { error?: string }>(lab, `${name}.json`);
+  if (r.error !== undefined) throw new Error(`the scenario ${name} could not run: ${r.error}`);
+  return r;
+}
+
+/** Reads a result at collection time (to make one test per entry); the error instead, to fail a test with. */
+export function tryScenario<T>(lab: LabRun, name: string): { value?: T; error?: Error } {
+  if (lab.skip !== undefined) return {};
+  try {
+    return { value: scenario<T>(lab, name) };
+  } catch (e) {
+    return { error: e as Error };
+  }
+}
+
+/** The label of a describe block: the scenario, and why it is skipped. */
+export function titled(lab: LabRun, title: string): string {
+  return lab.skip !== undefined ? `${title} (skipped: ${lab.skip})` : title;
+}

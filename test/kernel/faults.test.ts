@@ -1,0 +1,116 @@
+/**
+ * Faults on the real kernel (guest/scenario-faults.sh): after every failed
+ * commit, every host holds what it held before, byte for byte. One test per
+ * failed step K of the seed's plan (lvsh's LVSH_TEST_INJECT=fail:K), then the
+ * real failures: a missing interface on a real server and on the director.
+ */
+import { describe, expect, inject, it } from "vitest";
+import { checkAllAnswered, checkLvsh, snapDiff, type Fetch, type LvshRun, type Snap } from "./checks.js";
+import { titled, tryScenario } from "./lab.js";
+
+const lab = inject("lab");
+
+interface PlanStep {
+  id: number;
+  host: string;
+  argv: string[];
+}
+interface Injected {
+  name: string;
+  plan: { steps: PlanStep[] };
+  before: Snap;
+  runs: { k: number; commit: LvshRun; snap: Snap }[];
+}
+interface Fault {
+  name: string;
+  before: Snap;
+  commit: LvshRun;
+  after: Snap;
+}
+interface FaultsResult {
+  inject_seed: Injected;
+  faults: Fault[];
+  fetch_after_faults: Fetch;
+  inject_mixed: Injected | { skipped: true };
+}
+
+const loaded = tryScenario<FaultsResult>(lab, "faults");
+
+/**
+ * A failed commit: lvsh says which step failed and that it rolled back;
+ * every host is as before, byte for byte -- but for an empty arptables-nft
+ * table left where there was none, which has a test of its own.
+ */
+function failedAndRolledBack(run: LvshRun, before: Snap, after: Snap, step?: number): string[] {
+  const problems = checkLvsh(run, 1);
+  if (step !== undefined && !run.stderr.includes(`commit failed at step ${step} `)) problems.push(`lvsh does not say step ${step} failed:\n${run.stderr.trim()}`);
+  if (!/rolled back: \d+ steps? undone; every host holds what it held before/.test(run.stderr)) problems.push(`lvsh does not say it rolled back:\n${run.stderr.trim()}`);
+  return [...problems, ...snapDiff(before, after, { emptyArpTableIsNone: true })];
+}
+
+/** Every rollback's arptables-save, byte for byte (the empty-table case included). */
+function arptablesResidue(before: Snap, afters: { what: string; snap: Snap }[]): string[] {
+  return afters.flatMap((a) => snapDiff(before, a.snap, { parts: ["arptables"] }).map((d) => `${a.what}: ${d}`));
+}
+
+function injectedTests(get: () => Injected | undefined, title: string): void {
+  describe(title, () => {
+    const x = get();
+    if (!x) {
+      it("ran", () => {
+        throw loaded.error ?? new Error("no result");
+      });
+      return;
+    }
+    const steps = x.plan.steps;
+    it(`has a plan of ${steps.length} steps on ${new Set(steps.map((s) => s.host)).size} hosts`, () => {
+      expect(steps.length).toBeGreaterThanOrEqual(10);
+    });
+    for (const run of x.runs.filter((r) => r.k > 0 && r.commit.exit !== 0)) {
+      const s = steps[run.k - 1];
+      it(`step ${run.k} failed${s ? ` (${s.host}: ${s.argv.join(" ")})` : ""}: rolled back, every host as before`, () => {
+        expect(failedAndRolledBack(run.commit, x.before, run.snap, run.k)).toEqual([]);
+      });
+    }
+    it("[lvsh gap: arptables-nft's table stays] leaves arptables-save byte for byte as before, after every rollback", () => {
+      const failed = x.runs.filter((r) => r.commit.exit !== 0).map((r) => ({ what: `step ${r.k}`, snap: r.snap }));
+      expect(arptablesResidue(x.before, failed)).toEqual([]);
+    });
+    it("fails every step in turn, then commits the whole plan", () => {
+      const failedKs = x.runs.filter((r) => r.commit.exit !== 0).map((r) => r.k);
+      const last = x.runs.at(-1)!;
+      expect(checkLvsh(last.commit)).toEqual([]);
+      expect(last.commit.stdout).toMatch(new RegExp(`commit complete: revision \\d+, ${steps.length} steps`));
+      if (x.name === "inject-seed") expect(failedKs).toEqual(steps.map((s) => s.id));
+    });
+  });
+}
+
+describe.skipIf(lab.skip !== undefined)(titled(lab, "lab: faults on the real kernel"), () => {
+  injectedTests(() => loaded.value?.inject_seed, "the seed's plan from nothing, step K failed (LVSH_TEST_INJECT=fail:K), for every K");
+
+  describe("a step fails for real, midway", () => {
+    const fault = (name: string): Fault => {
+      if (!loaded.value) throw loaded.error ?? new Error("no result");
+      return loaded.value.faults.find((f) => f.name === name)!;
+    };
+    it("`arp hide on rs dev eth9` (no eth9 on the real server, after its VIP left eth0): rolled back, every host as before", () => {
+      const f = fault("rs-eth9");
+      expect(f.commit.stderr).toMatch(/commit failed at step ([2-9]|\d\d+) on 192\.0\.2\.2: `ip addr add 192\.0\.2\.10\/32 dev eth9`: Cannot find device "eth9"/);
+      expect(failedAndRolledBack(f.commit, f.before, f.after)).toEqual([]);
+    });
+    it("the director's VIP `on eth9`, the last step of a whole new configuration: rolled back, every host as before", () => {
+      const f = fault("director-eth9");
+      expect(f.commit.stderr).toMatch(/commit failed at step \d+ on director: `ip addr add 192\.0\.2\.10\/32 dev eth9`: Cannot find device "eth9"/);
+      expect(f.commit.stderr).toMatch(/rolled back: (1\d|[2-9]\d) steps undone/);
+      expect(failedAndRolledBack(f.commit, f.before, f.after)).toEqual([]);
+    });
+    it("the balancer still serves after the failed commits", () => {
+      if (!loaded.value) throw loaded.error ?? new Error("no result");
+      expect(checkAllAnswered(loaded.value.fetch_after_faults)).toEqual([]);
+    });
+  });
+
+  const mixed = loaded.value?.inject_mixed;
+  if (mixed && !("skipped" in mixed)) injectedTests(() => mixed, "a mixed plan (deletes, updates, adds), step K failed");
+});
