@@ -36,25 +36,33 @@ export function makeExecutor(host: string, transport: TransportSpec, opts: Execu
   }
 }
 
-/** Executors by host name, made on first use and closed together. */
+/**
+ * Executors by host name, made on first use and closed together. A host's
+ * transport may change (a `host` statement after the first read): the
+ * executor is then made again for the new one.
+ */
 export class ExecutorPool {
-  private readonly made = new Map<string, Executor>();
+  private readonly made = new Map<string, { exec: Executor; via: string }>();
+  private readonly retired: Executor[] = [];
   constructor(
     private readonly transports: (host: string) => TransportSpec,
     private readonly opts: ExecutorOptions,
   ) {}
 
   get(host: string): Executor {
-    let e = this.made.get(host);
-    if (!e) {
-      e = makeExecutor(host, this.transports(host), this.opts);
-      this.made.set(host, e);
-    }
-    return e;
+    const t = this.transports(host);
+    const via = JSON.stringify(t);
+    const had = this.made.get(host);
+    if (had && had.via === via) return had.exec;
+    if (had) this.retired.push(had.exec);
+    const exec = makeExecutor(host, t, this.opts);
+    this.made.set(host, { exec, via });
+    return exec;
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.made.values()].map((e) => e.close()));
+    await Promise.all([...this.made.values()].map((e) => e.exec.close()).concat(this.retired.map((e) => e.close())));
     this.made.clear();
+    this.retired.length = 0;
   }
 }
