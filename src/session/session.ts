@@ -18,7 +18,7 @@ import {
 } from "../lang/index.js";
 import { compile, emptyConfig, emptyContext, evaluate, validate, type Config, type Context, type Desired, type State } from "../model/index.js";
 import { makePlan, type Plan } from "../plan/index.js";
-import type { Engine, Revision } from "../txn/index.js";
+import { withRestores, type Engine, type Revision } from "../txn/index.js";
 import type { IpLink } from "../state/index.js";
 import { sessionCommands, type SessionIO } from "./commands.js";
 
@@ -211,9 +211,9 @@ export class Session implements SessionState {
   async plan(): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
     const diagnostics = this.validateCandidate(this.candidate);
     if (hasErrors(diagnostics)) return { diagnostics };
-    const desired = compile(this.candidate);
-    const read = await this.refresh([desired]);
     const rev = this.revision();
+    const desired = withRestores(compile(this.candidate), rev);
+    const read = await this.refresh([desired]);
     const plan = makePlan(this.running, desired, { vips: rev?.vips ?? [], hosts: this.engine?.hosts([desired]).transports ?? new Map() });
     return { plan, diagnostics: [...diagnostics, ...read] };
   }

@@ -13,7 +13,12 @@ import type { Engine } from "./engine.js";
 import { JournalFile } from "./journal.js";
 import { acquireLock, describeHolder } from "./lock.js";
 import { writeRevision, type Revision } from "./revisions.js";
+import { nextRestores, withRestores, type Restores } from "./restore.js";
 import { runTransaction, type TxnResult } from "./transaction.js";
+
+function restoresOf(r: Restores | undefined): { restore?: Restores } {
+  return r ? { restore: r } : {};
+}
 
 export interface CommitOptions {
   readonly comment?: string;
@@ -105,7 +110,8 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
   const journal = new JournalFile(engine.paths.journal);
   if (journal.read()) return { kind: "refused", reason: "a commit was interrupted: run `lvsh recover` first" };
   const previous = input.previous ?? engine.latest();
-  const desired = restrict(compile(input.candidate), opts.only);
+  const asked = compile(input.candidate);
+  const desired = restrict(withRestores(asked, previous), opts.only);
   const prevDesired = previous ? restrict(compile(engine.runningConfig({ hosts: {} }, previous)), opts.only) : undefined;
   const all = engine.hosts(prevDesired ? [desired, prevDesired] : [desired], previous);
   const view = opts.only === undefined ? all : { transports: all.transports, specs: all.specs.filter((v) => v.host === opts.only) };
@@ -153,6 +159,7 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
     hosts: Object.fromEntries(opts.only === undefined ? desired.hosts : compile(input.candidate).hosts),
     vips: [...managed(opts.only === undefined ? desired : compile(input.candidate))].sort(),
     snapshot,
+    ...restoresOf(nextRestores(asked, previous, running)),
   });
   return { kind: "committed", plan, revision, drift };
 }

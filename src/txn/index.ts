@@ -7,4 +7,5 @@ export { runTransaction, rollBack, type TxnEnv, type TxnResult, type Rollback } 
 export { Engine, configOf, type EngineOptions, type HostsView } from "./engine.js";
 export { commit, managed, type CommitOptions, type CommitReport, type CommitInput } from "./commit.js";
 export { recover, type RecoverReport } from "./recover.js";
+export { withRestores, nextRestores, type Restores, type HostRestore } from "./restore.js";
 export { readPending, writePending, clearPending, startTimer, runTimer, type PendingConfirm } from "./confirm.js";

@@ -7,6 +7,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { State, TransportSpec } from "../model/index.js";
+import type { Restores } from "./restore.js";
 import { readJson, writeJsonAtomic } from "../exec/index.js";
 
 export interface Revision {
@@ -25,6 +26,8 @@ export interface Revision {
   readonly snapshot: State;
   /** Set when the commit was confirmed-pending and reverted by the timer. */
   readonly note?: string;
+  /** The value each sysctl and link state lvsh changed had before (set back when no longer asked for). */
+  readonly restore?: Restores;
 }
 
 const file = (dir: string, n: number) => join(dir, `${String(n).padStart(6, "0")}.json`);

@@ -242,3 +242,31 @@ describe("session outcomes", () => {
     expect(ds[1]!.hint).toContain("lvsh recover");
   });
 });
+
+describe("settings lvsh changed are set back when no longer asked for", () => {
+  const sys = (dir: string, host: string) => (simKernel(dir)[`${host}.json`] as { sysctls: Record<string, string> } | undefined)?.sysctls;
+
+  it("arp_ignore/arp_announce when the VIP is hidden by arptables again (rollback)", async () => {
+    const dir = freshStateDir();
+    await lvsh(dir, `${SEED}; commit`);
+    const a = simKernel(dir);
+    const b = await lvsh(dir, "use vip 172.25.254.10; arp hide on rs via sysctl; commit");
+    expect(b.ok, b.rendered).toBe(true);
+    expect(sys(dir, "172.25.254.2")!["net.ipv4.conf.all.arp_ignore"]).toBe("1");
+    const r = await lvsh(dir, "rollback; commit");
+    expect(r.ok, r.rendered).toBe(true);
+    expect(simKernel(dir)).toEqual(a);
+  });
+
+  it("ip_forward when the last NAT real server goes, rp_filter and tunl0 when the last tun one goes", async () => {
+    const dir = freshStateDir();
+    const before = simKernel(dir);
+    const r = await lvsh(dir, "vip 203.0.113.5 on eth0; service :80 rr; add rs 192.0.2.41 tun; add rs 192.0.2.51:8080 nat; arp hide on rs; commit");
+    expect(r.ok, r.rendered).toBe(true);
+    expect(sys(dir, "director")!["net.ipv4.ip_forward"]).toBe("1");
+    expect(sys(dir, "192.0.2.41")!["net.ipv4.conf.tunl0.rp_filter"]).toBe("0");
+    const c = await lvsh(dir, "clear; commit");
+    expect(c.ok, c.rendered).toBe(true);
+    expect(simKernel(dir)).toEqual(before);
+  });
+});
