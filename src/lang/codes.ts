@@ -73,6 +73,7 @@ export const diagnosticCodes = {
   "vrid-conflict": "VIPs sharing a VRRP router id on one interface with other directors or priorities",
   // warnings: accepted, but likely wrong
   "dr-without-arp-hide": "dr real servers that may answer ARP for the VIP",
+  "arp-hide-sysctl-dev": "ARP hiding by sysctl with the VIP on an interface that may face the clients",
   "nat-other-subnet": "a NAT real server outside the VIP's subnet",
   "service-without-rs": "a service with no real servers",
   "pe-without-persistence": "a persistence engine without persistence",

@@ -41,7 +41,7 @@ export const statementHelp: Readonly<Record<string, StatementHelp>> = {
   },
   arp: {
     summary:
-      "On every dr/tun real server of the current VIP: hide the VIP from ARP, then bind it. `via arptables` (default) drops ARP for the VIP and rewrites the source of ARP sent with it, and binds it on `dev` (default eth0); `via sysctl` binds it on lo with arp_ignore=1 and arp_announce=2. A tun real server binds it on tunl0 (unless `dev` is given), brings tunl0 up and turns rp_filter off on all and tunl0.",
+      "On every dr/tun real server of the current VIP: hide the VIP from ARP, then bind it. `via arptables` (default) drops ARP for the VIP and rewrites the source of ARP sent with it, and binds it on `dev` (default eth0); `via sysctl` binds it on lo (or `dev`: lo or a dummy, never the interface facing the clients, where arp_ignore=1 still answers) with arp_ignore=1 and arp_announce=2. A tun real server binds it on tunl0 (unless `dev` is given), brings tunl0 up and turns rp_filter off on all and tunl0.",
     examples: ["arp hide on rs", "arp hide on rs via sysctl", "arp hide on rs dev ens3"],
   },
   check: {

@@ -33,6 +33,17 @@ export function validate(config: Config): Diagnostic[] {
         }),
       );
     }
+    const hide = vip.arpHide;
+    if (hide?.via === "sysctl" && hide.devGiven && !/^(lo|dummy.*|tunl.*)$/.test(hide.dev) && hidden.length > 0) {
+      out.push(
+        warning(
+          "arp-hide-sysctl-dev",
+          `arp_ignore=1 still answers ARP for an address on the interface the request came in on: with ${vip.addr} on ${hide.dev}, real servers that take client traffic on ${hide.dev} answer for it`,
+          hide.span,
+          { hint: "leave out `dev` (the VIP goes on lo), use a dummy interface, or hide it `via arptables`" },
+        ),
+      );
+    }
     if (vip.prefix < maxPrefix(vip.family)) {
       const net = parseIp(vip.addr)!;
       for (const r of reals) {

@@ -163,10 +163,18 @@ describe("model diagnostics", () => {
     ["vip 192.0.2.10; service :80", "service-without-rs"],
     ["vip 192.0.2.10; service udp :5060 pe sip; add rs .2 nat", "pe-without-persistence"],
     [`${"vip 192.0.2.10; service :80; add rs .2; arp hide on rs"}; host 192.0.2.99 via netns x`, "unused-host"],
+    ["vip 192.0.2.10; service :80; add rs .2; arp hide on rs via sysctl dev eth0", "arp-hide-sysctl-dev"],
   ])("%s warns %s", (src, code) => {
     const l = load(src);
     expect(l.errors).toEqual([]);
     expect(l.codes).toContain(code);
+  });
+
+  it("warns about ARP hiding by sysctl only where the VIP may face the clients", () => {
+    for (const dev of ["", " dev lo", " dev dummy0", " dev tunl0"]) {
+      expect(load(`vip 192.0.2.10; service :80; add rs .2; arp hide on rs via sysctl${dev}`).codes, dev).not.toContain("arp-hide-sysctl-dev");
+    }
+    expect(load("vip 192.0.2.10; service :80; add rs .2; arp hide on rs via arptables dev eth0").codes).not.toContain("arp-hide-sysctl-dev");
   });
 
   it("accepts a port 0 service when persistent, and NAT real servers on any port", () => {
