@@ -87,25 +87,4 @@ describe.skipIf(lab.skip !== undefined)(titled(lab, "lab: capture of the state t
   });
 });
 
-// Needs no VM: the committed golden files against the committed script.
-const missing = missingFiles(GOLDEN);
-describe.skipIf(missing.length > 0)(`golden fixtures of test/fixtures/lab${missing.length ? ` (skipped: missing ${missing.join(", ")})` : ""}`, () => {
-  it("lvsh's reader reads them into exactly what capture.lvsh compiles to (no plan left)", async () => {
-    expect(await agrees(GOLDEN)).toEqual([]);
-  });
-
-  it("-Ln, --stats and --rate list the table of -Sn", () => {
-    expect(listingProblems(GOLDEN)).toEqual([]);
-  });
-
-  it("hold every kind of option the language has", () => {
-    const save = readFileSync(join(GOLDEN, "ipvsadm-Sn.txt"), "utf8");
-    for (const want of ["-s rr", "-s wrr", "-s lc", "-s wlc", "-s lblc", "-s lblcr", "-s dh", "-s sh", "-s sed", "-s nq", "-s fo", "-s ovf", "-s mh",
-      "-p 600 -M 255.255.255.0", "-b sh-fallback,sh-port", "-b mh-fallback,mh-port", "-o", "--pe sip", "--sctp-service", "-u ", "-f 7", "-f 9 -6",
-      "[2001:db8::10]:80", "-m -w", "-i -w 1 --tun-type ipip", "--tun-type gue --tun-port 5555 --tun-remcsum", "--tun-type gue --tun-port 6080 --tun-nocsum",
-      "--tun-type gue --tun-port 6080 --tun-csum", "--tun-type gre --tun-csum", "--tun-type gre --tun-nocsum", "-w 0"]) {
-      expect(save, want).toContain(want);
-    }
-    expect(readFileSync(join(GOLDEN, "ipvsadm-Ln-thresholds.txt"), "utf8")).toMatch(/1000\s+800/);
-  });
-});
+// The golden files against the committed script, without a VM: test/state/lab-golden.test.ts (run by npm test).

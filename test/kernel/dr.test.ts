@@ -104,6 +104,10 @@ describe.skipIf(lab.skip !== undefined)(titled(lab, "lab negative control: lvsh 
     }
   });
 
+  it("was warned about by lvsh before it committed (arp-hide-sysctl-dev)", () => {
+    expect(r().commit.stderr).toMatch(/warning: arp_ignore=1 still answers ARP for an address on the interface the request came in on/);
+  });
+
   it("is caught by the ARP check: arp_ignore=1 does not hide an address of the interface asked on, so both real servers answer", () => {
     const problems = checkArpDirectorOnly(r().arp, VIP, r().macs);
     const m = r().macs;

@@ -23,7 +23,7 @@ describe.skipIf(lab.skip !== undefined)(titled(lab, "lab: `host director via net
     expect(checkLvsh(r().commit)).toEqual([]);
   });
 
-  it("[lvsh bug: first commit ignores `host director`] runs the director's steps in netns lb, none on the machine lvsh runs on", () => {
+  it("runs the director's steps in netns lb, none on the machine lvsh runs on", () => {
     const x = r();
     const problems: string[] = [];
     const root = saveLines(x.root.ipvsadm);
