@@ -10,7 +10,8 @@ import { errorMessageProvider } from "./parse-messages.js";
 
 export class LvshParser extends CstParser {
   constructor() {
-    super(T.allTokens, { errorMessageProvider, maxLookahead: 2, nodeLocationTracking: "none" });
+    // the bundle skips the grammar's self-checks (the tests run them on the sources): faster start-up
+    super(T.allTokens, { errorMessageProvider, maxLookahead: 2, nodeLocationTracking: "none", skipValidations: process.env.LVSH_BUNDLED === "1" });
     this.performSelfAnalysis();
   }
 

@@ -85,7 +85,7 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
   const ds = report(s, r, session);
   if (r.kind === "committed") {
     session.runningConfig = session.candidate;
-    await session.refresh();
+    session.adoptCommitted(r.revision.snapshot);
     if (s.confirmed) {
       const secs = s.confirmed.value ?? 600;
       const pending = readPending(engine);

@@ -70,6 +70,12 @@ export class Session implements SessionState {
   /** How many `commit` statements have run (not counting dry runs). */
   commits = 0;
   private checked: SessionState | undefined;
+  /**
+   * The check pass's evaluation of each run of configuration statements
+   * (keyed by its first statement), with the candidate and context it started
+   * from: the run that follows reuses it when it starts from the same ones.
+   */
+  private readonly evaluated = new WeakMap<ConfigStatement, { from: SessionState; to: SessionState; count: number }>();
   private readonly validated = new WeakMap<Config, Diagnostic[]>();
 
   constructor(readonly opts: SessionOptions) {}
@@ -118,6 +124,16 @@ export class Session implements SessionState {
       ),
       ...read.notes.map((n) => warning("host-unreadable", n)),
     ];
+  }
+
+  /**
+   * After a commit: the running state the commit read back from every host
+   * and compared with the candidate (it holds what was committed), taken as
+   * the session's; no need to read every host once more.
+   */
+  adoptCommitted(snapshot: State): void {
+    this.running = snapshot;
+    this.unreadable = {};
   }
 
   private driftWarnings(): Diagnostic[] {
@@ -169,10 +185,12 @@ export class Session implements SessionState {
     const out: Diagnostic[] = [];
     for (const seg of segments(statements)) {
       if (seg.config.length) {
+        const from = { candidate: shadow.candidate, context: shadow.context };
         const r = evaluate(seg.config, shadow.candidate, shadow.context);
         out.push(...r.diagnostics);
         shadow.candidate = r.config;
         shadow.context = r.context;
+        this.evaluated.set(seg.config[0]!, { from, to: { candidate: r.config, context: r.context }, count: seg.config.length });
       }
       if (seg.session) out.push(...sessionCommands[seg.session.kind].check(seg.session as never, shadow, this));
     }
@@ -185,9 +203,15 @@ export class Session implements SessionState {
     const out: Diagnostic[] = [];
     for (const seg of segments(statements)) {
       if (seg.config.length) {
-        const r = evaluate(seg.config, this.candidate, this.context);
-        this.candidate = r.config;
-        this.context = r.context;
+        const memo = this.evaluated.get(seg.config[0]!);
+        if (memo && memo.count === seg.config.length && memo.from.candidate === this.candidate && memo.from.context === this.context) {
+          this.candidate = memo.to.candidate;
+          this.context = memo.to.context;
+        } else {
+          const r = evaluate(seg.config, this.candidate, this.context);
+          this.candidate = r.config;
+          this.context = r.context;
+        }
       }
       if (seg.session) {
         const ds = await sessionCommands[seg.session.kind].run(seg.session as never, this);

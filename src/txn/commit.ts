@@ -161,6 +161,7 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
     snapshot,
     ...restoresOf(nextRestores(asked, previous, running)),
   });
+  engine.remember(revision, input.candidate);
   return { kind: "committed", plan, revision, drift };
 }
 

@@ -19,7 +19,7 @@ import {
 import { ExecutorPool, type Executor, type Target } from "../exec/index.js";
 import { readState, type HostReadSpec, type StateRead } from "../state/index.js";
 import { ensureDirs, statePaths, type StatePaths } from "./statedir.js";
-import { latestRevision, readRevision, revisionNumbers, type Revision } from "./revisions.js";
+import { readRevision, revisionNumbers, type Revision } from "./revisions.js";
 
 export interface EngineOptions {
   readonly target: Target;
@@ -44,6 +44,9 @@ export class Engine {
   readonly paths: StatePaths;
   private pool: ExecutorPool;
   private transports = new Map<string, TransportSpec>();
+  /** Revisions are never rewritten once written: each file is read and parsed once. */
+  private readonly revisions = new Map<number, Revision>();
+  private readonly configs = new WeakMap<Revision, Config>();
 
   constructor(readonly opts: EngineOptions) {
     this.paths = statePaths(opts.stateDir, opts.target);
@@ -64,11 +67,22 @@ export class Engine {
   }
 
   latest(): Revision | undefined {
-    return latestRevision(this.paths.revisions);
+    const ns = revisionNumbers(this.paths.revisions);
+    return ns.length ? this.revision(ns[ns.length - 1]!) : undefined;
   }
 
   revision(n: number): Revision | undefined {
-    return readRevision(this.paths.revisions, n);
+    const cached = this.revisions.get(n);
+    if (cached) return cached;
+    const r = readRevision(this.paths.revisions, n);
+    if (r) this.revisions.set(n, r);
+    return r;
+  }
+
+  /** A revision this process just wrote, with the configuration it was made from (no need to read or parse it back). */
+  remember(revision: Revision, config: Config): void {
+    this.revisions.set(revision.number, revision);
+    this.configs.set(revision, config);
   }
 
   revisionNumbers(): number[] {
@@ -102,7 +116,11 @@ export class Engine {
    * committed anything here, the one read off the running state.
    */
   runningConfig(running: State, revision = this.latest()): Config {
-    if (revision) return configOf(revision.config, `<revision ${revision.number}>`);
+    if (revision) {
+      let c = this.configs.get(revision);
+      if (!c) this.configs.set(revision, (c = configOf(revision.config, `<revision ${revision.number}>`)));
+      return c;
+    }
     const dir = directorHost(emptyConfig());
     return liftState(running, dir.name);
   }
