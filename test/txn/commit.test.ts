@@ -270,3 +270,27 @@ describe("settings lvsh changed are set back when no longer asked for", () => {
     expect(simKernel(dir)).toEqual(before);
   });
 });
+
+describe("a session that stays open while another lvsh commits", () => {
+  it("sees the other process's revision (revisions are cached per process, the list is not)", async () => {
+    const dir = freshStateDir();
+    const a = await simSession(dir);
+    await a.session.run(`${SEED}; commit`, "<a>");
+    expect(a.engine.latest()?.number).toBe(1);
+    const b = await lvsh(dir, "use service 172.25.254.10:80; set rs .2 weight 3; commit");
+    expect(b.ok, b.rendered).toBe(true);
+    expect(a.engine.latest()?.number).toBe(2);
+    expect(a.engine.runningConfig({ hosts: {} }).services.get("tcp 172.25.254.10:80")?.reals.get("172.25.254.2:80")?.weight).toBe(3);
+    await a.session.close();
+  });
+
+  it("holds, after its own commit, the state the commit read back (what a fresh read shows)", async () => {
+    const dir = freshStateDir();
+    const a = await simSession(dir);
+    await a.session.run(`${SEED}; commit`, "<a>");
+    const fresh = await simSession(dir);
+    expect(a.session.running).toEqual(fresh.session.running);
+    await a.session.close();
+    await fresh.session.close();
+  });
+});
