@@ -169,3 +169,18 @@ export function normalized(name: string, text: string): string {
 export function missingFiles(dir: string): string[] {
   return CAPTURE_FILES.filter((f) => !existsSync(join(dir, f)));
 }
+
+/**
+ * What lvsh would still change after reading a capture directory made from
+ * `script`, with each arptables build's saves: nothing, when it reads back
+ * what it committed.
+ */
+export async function captureAgrees(dir: string, script: string): Promise<string[]> {
+  const desired = captureDesired(script);
+  const out: string[] = [];
+  for (const build of ["nft", "legacy"] as const) {
+    const read = await readCapture(dir, desired, build);
+    out.push(...[...read.problems, ...differences(read.state, desired)].map((p) => `${build}: ${p}`));
+  }
+  return out;
+}

@@ -39,16 +39,8 @@ NAMESPACES=(sw lb rs1 rs2 client)
 
 forks() { local k v; while read -r k v _; do [[ $k == processes ]] && { echo "$v"; return; }; done </proc/stat; }
 ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
-# jstr TEXT: TEXT as a JSON string.
-jstr() {
-  local s=$1
-  s=${s//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  s=${s//$'\r'/\\r}
-  s=${s//$'\t'/\\t}
-  printf '"%s"' "$s"
-}
+# jstr (TEXT as a JSON string) comes from the scenarios' library; smoke uses nothing else of it.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 die() {
   echo "smoke: $*" >&2
   printf '{"variant": %s, "error": %s}\n' "$(jstr "$variant")" "$(jstr "$*")" >"$out"
