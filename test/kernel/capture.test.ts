@@ -68,9 +68,15 @@ describe.skipIf(lab.skip !== undefined)(titled(lab, "lab: capture of the state t
       for (const f of CAPTURE_FILES) copyFileSync(join(dir(), f), join(GOLDEN, f));
       return;
     }
-    const differ = CAPTURE_FILES.filter((f) => {
-      if (!existsSync(join(GOLDEN, f))) return true;
-      return normalized(f, readFileSync(join(GOLDEN, f), "utf8")) !== normalized(f, readFileSync(join(dir(), f), "utf8"));
+    // each differing file with its first differing line, golden -> this run
+    const differ = CAPTURE_FILES.flatMap((f) => {
+      if (!existsSync(join(GOLDEN, f))) return [`${f}: no golden file`];
+      const a = normalized(f, readFileSync(join(GOLDEN, f), "utf8"));
+      const b = normalized(f, readFileSync(join(dir(), f), "utf8"));
+      if (a === b) return [];
+      let at = 0;
+      while (at < a.length && a[at] === b[at]) at++;
+      return [`${f}: from character ${at}: ${JSON.stringify(a.slice(Math.max(0, at - 40), at + 80))} -> ${JSON.stringify(b.slice(Math.max(0, at - 40), at + 80))}`];
     });
     expect(differ, "run with UPDATE_GOLDEN=1 and review the diff").toEqual([]);
   });

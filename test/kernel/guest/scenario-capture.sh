@@ -41,6 +41,14 @@ lab_arptables nft
 commit1=$(lab_lvsh_script capture -- "$script")
 fetch=$(lab_fetch 6 "http://$VIP/" 2)
 stats=$(lab_stats "$VIP:80" 6)
+# IPv6 addresses just added (the VIP 2001:db8::10) stay "tentative" for
+# duplicate address detection (~1 s): capture them settled, as the golden files are.
+for ((i = 0; i < 50; i++)); do
+  tentative=""
+  for ns in lb rs1 rs2 rs3; do tentative+=$(ip -n "$ns" -6 addr show tentative); done
+  [[ -z $tentative ]] && break
+  sleep 0.1
+done
 ip netns exec lb bash -c '
   c=$1
   ipvsadm -Sn >"$c/ipvsadm-Sn.txt"
