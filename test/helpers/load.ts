@@ -1,7 +1,8 @@
 /** Test helpers: source -> configuration, desired state, plan. */
 import { parse, type ConfigStatement, type Diagnostic } from "../../src/lang/index.js";
-import { compile, emptyConfig, emptyContext, evaluate, validate, type Config, type State } from "../../src/model/index.js";
+import { compile, emptyConfig, emptyContext, evaluate, printConfig, validate, type Config, type State } from "../../src/model/index.js";
 import { makePlan, type Plan } from "../../src/plan/index.js";
+import { expect } from "vitest";
 
 export interface Loaded {
   config: Config;
@@ -34,6 +35,20 @@ export function plain(c: Config): unknown {
     return v;
   };
   return strip(c);
+}
+
+/**
+ * printConfig round-trips `src`: the printed text loads without error into
+ * the same configuration, and prints again as the same text.
+ */
+export function expectRoundTrip(src: string): void {
+  const a = load(src);
+  expect(a.errors).toEqual([]);
+  const text = printConfig(a.config);
+  const b = load(text);
+  expect(b.errors, text).toEqual([]);
+  expect(plain(b.config), text).toEqual(plain(a.config));
+  expect(printConfig(b.config)).toBe(text);
 }
 
 export function planOf(src: string, running: State = { hosts: {} }): Plan {

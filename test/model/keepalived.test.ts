@@ -1,7 +1,7 @@
 /** The keepalived metadata statements: checks, sorry server, quorum, inhibit, director pair. */
 import { describe, expect, it } from "vitest";
 import { compile, printConfig } from "../../src/model/index.js";
-import { load, plain, SEED } from "../helpers/load.js";
+import { expectRoundTrip, load, SEED } from "../helpers/load.js";
 
 const svc = (src: string, key = "tcp 172.25.254.10:80") => load(src).config.services.get(key)!;
 const at = (src: string, code: string) => {
@@ -109,15 +109,7 @@ describe("printConfig with keepalived metadata", () => {
     "vip 2001:db8::10 on eth0; service :80 sed; add rs 2001:db8::21 2001:db8::22; check tcp rs 2001:db8::21; sorry server [2001:db8::99]:80; director pair 2001:db8::251 2001:db8::252",
     "service fwmark 7 wrr persistent 120; add rs 198.51.100.6 nat weight 4; check http /health port 8080; sorry server 198.51.100.9:8080",
   ];
-  it.each(scripts)("round-trips %s", (src) => {
-    const a = load(src);
-    expect(a.errors).toEqual([]);
-    const text = printConfig(a.config);
-    const b = load(text);
-    expect(b.errors, text).toEqual([]);
-    expect(plain(b.config), text).toEqual(plain(a.config));
-    expect(printConfig(b.config)).toBe(text);
-  });
+  it.each(scripts)("round-trips %s", expectRoundTrip);
 
   it("prints them after the real servers, with shorthand", () => {
     expect(printConfig(load(`${SEED}; check http / expect 200; check tcp rs .3; director pair .251 .252`).config)).toBe(
