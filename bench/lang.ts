@@ -89,15 +89,18 @@ export function benchCliDryRun(log: (line: string) => void, lvsh: string): void 
   const dir = mkdtempSync(join(tmpdir(), "lvsh-bench-"));
   const file = join(dir, "big.lvsh");
   writeFileSync(file, generateScript(100, 100));
-  const wall = (args: string[]) => {
+  const env = { ...process.env, LVSH_STATE_DIR: join(dir, "state") };
+  const wall = (argv: string[]) => {
     const t = performance.now();
-    const r = spawnSync(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
-    if (r.status !== 0) throw new Error(`${args.join(" ")}: ${r.stderr}`);
+    const r = spawnSync(argv[0]!, argv.slice(1), { stdio: ["ignore", "ignore", "pipe"], env });
+    if (r.status !== 0) throw new Error(`${argv.join(" ")}: ${r.stderr}`);
     return performance.now() - t;
   };
-  const runs = (args: string[]) => median(Array.from({ length: 5 }, () => wall(args)));
-  const node0 = runs(["-e", "0"]);
-  const dry = runs([lvsh, "--dry-run", "--json", file]);
+  const runs = (argv: string[], n = 5) => median(Array.from({ length: n }, () => wall(argv)));
+  const node0 = runs([process.execPath, "-e", "0"], 11);
+  const seed = runs([lvsh, "--sim", "--dry-run", "-c", "vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3 dr; arp hide on rs"], 11);
+  log(`  lvsh --dry-run -c SEED in a fresh process: ${seed.toFixed(0)} ms wall, node -e 0: ${node0.toFixed(0)} ms; ratio ${(seed / node0).toFixed(2)} (goal <= 1.5 -> ${seed / node0 <= 1.5 ? "met" : "NOT met"})`);
+  const dry = runs([lvsh, "--sim", "--dry-run", "--json", file]);
   log(`  lvsh --dry-run --json of 10,000 real servers in a fresh process: ${dry.toFixed(0)} ms wall (node -e 0: ${node0.toFixed(0)} ms)`);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -7,7 +7,8 @@ import { benchCompleteProcess, benchTab } from "./complete.js";
 const log = (line: string) => console.log(line);
 console.log(`lvsh bench on node ${process.version}, ${new Date().toISOString()}`);
 benchLanguage(log);
-benchCliDryRun(log, fileURLToPath(new URL("./lvsh.mjs", import.meta.url)));
+// what a user runs: the launcher (dist/lvsh), which starts lvsh from its startup snapshot
+benchCliDryRun(log, fileURLToPath(new URL("./lvsh", import.meta.url)));
 await benchCommit(log);
 benchTab(log);
-benchCompleteProcess(log, fileURLToPath(new URL("./lvsh.mjs", import.meta.url)));
+benchCompleteProcess(log, fileURLToPath(new URL("./lvsh", import.meta.url)));

@@ -1,7 +1,11 @@
 // Bundles lvsh into dist/ with esbuild: one file to start fast (chevrotain
-// unbundled costs ~250 ms at start-up, bundled a few ms).
+// unbundled costs ~250 ms at start-up, bundled a few ms), then a V8 startup
+// snapshot of it (dist/lvsh.blob), which the launcher dist/lvsh starts from:
+// no module to load and the parser already built (~3x faster to start
+// natively, ~15x under the lab's emulated CPU).
 import { build } from "esbuild";
-import { chmodSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 rmSync("dist", { recursive: true, force: true });
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -36,3 +40,19 @@ await build({
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
 });
+
+// The startup snapshot: node --build-snapshot takes one CommonJS file that
+// requires only node's own modules.
+await build({
+  ...common,
+  format: "cjs",
+  banner: {},
+  entryPoints: { "lvsh-snapshot": "src/cli/snapshot.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+  minify: true,
+});
+copyFileSync("scripts/snapshot.mjs", "dist/snapshot.mjs");
+spawnSync(process.execPath, ["dist/snapshot.mjs", "dist"], { stdio: "inherit" });
+writeFileSync("dist/lvsh", readFileSync("scripts/launcher.sh", "utf8"));
+chmodSync("dist/lvsh", 0o755);

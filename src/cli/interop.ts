@@ -21,6 +21,7 @@ import { configOf, Engine, stateDirFrom } from "../txn/index.js";
 import type { Invocation } from "./args.js";
 import { openSession, type CliIO } from "./main.js";
 import { chooseTarget } from "./target.js";
+import { selfCommand } from "./self.js";
 
 type Of<K extends Invocation["kind"]> = Extract<Invocation, { kind: K }>;
 
@@ -152,7 +153,7 @@ export async function saveCmd(inv: Of<"save">, io: CliIO): Promise<number> {
     const ds = await saveCommitted(session.engine!, {
       format: inv.format as "lvsh" | "ipvsadm",
       ...(inv.to ? { to: resolve(inv.to) } : {}),
-      lvsh: session.opts.lvshCommand ?? [process.execPath, process.argv[1]!],
+      lvsh: session.opts.lvshCommand ?? selfCommand(),
       say: io.stdout,
     });
     if (ds.length) io.stderr(session.render(ds) + "\n");

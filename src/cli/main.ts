@@ -12,6 +12,7 @@ import { parseCli, type Common, type Invocation } from "./args.js";
 import { cliHelp } from "./help.js";
 import { chooseTarget, type TargetChoice } from "./target.js";
 import { VERSION } from "./version.js";
+import { selfCommand } from "./self.js";
 
 export interface CliIO {
   stdout(text: string): void;
@@ -25,7 +26,10 @@ export const processIO: CliIO = {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
   readFile: (p) => readFile(p, "utf8"),
-  tty: !!process.stdin.isTTY && !!process.stdout.isTTY,
+  // a getter: read when asked, not when the module loads (the startup snapshot loads it at build time)
+  get tty() {
+    return !!process.stdin.isTTY && !!process.stdout.isTTY;
+  },
 };
 
 function countLine(errors: number, warnings: number): string {
@@ -76,7 +80,7 @@ export async function openSession(common: Common, io: CliIO, opts: OpenOptions =
     yes: common.yes,
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...("ask" in opts ? (opts.ask ? { ask: opts.ask } : {}) : io.tty ? { ask } : {}),
-    lvshCommand: [process.execPath, process.argv[1]!],
+    lvshCommand: selfCommand(),
     ...(process.env.LVSH_TEST_INJECT ? { inject: process.env.LVSH_TEST_INJECT } : {}),
   });
   const diagnostics = await session.open();

@@ -101,6 +101,8 @@ export async function startRepl(common: Common, io: CliIO): Promise<number> {
   server = repl.start({
     prompt: promptText(session, sim),
     ignoreUndefined: true,
+    // lvsh evaluates its own language: no JavaScript context (a new one needs a Console, which a startup snapshot lacks)
+    useGlobal: true,
     terminal: io.tty,
     completer: (line: string, cb: (err: Error | null, result: [string[], string]) => void) => {
       const { values, partial } = candidates(line);

@@ -5,13 +5,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
-const LVSH = resolve("dist/lvsh.mjs");
+const LVSH = resolve("dist/lvsh");
 const SEED = "vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3 dr; arp hide on rs";
 
 /** lvsh on a fresh state directory each time (never this machine's /var/lib/lvsh). */
 function lvsh(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const env = { ...process.env, LVSH_STATE_DIR: mkdtempSync(join(tmpdir(), "lvsh-state-")), ...opts.env };
-  const r = spawnSync(process.execPath, [LVSH, ...args], { encoding: "utf8", ...opts, env });
+  const r = spawnSync(LVSH, [...args], { encoding: "utf8", ...opts, env });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

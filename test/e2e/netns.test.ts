@@ -21,7 +21,7 @@ interface JsonStep {
 }
 
 function planSteps(): JsonStep[] {
-  const r = spawnSync(process.execPath, [resolve("dist/lvsh.mjs"), "--dry-run", "--json", "-c", SEED], { encoding: "utf8" });
+  const r = spawnSync(resolve("dist/lvsh"), ["--dry-run", "--json", "-c", SEED], { encoding: "utf8" });
   expect(r.status).toBe(0);
   return (JSON.parse(r.stdout) as { steps: JsonStep[] }).steps;
 }

@@ -10,7 +10,7 @@ import { freshStateDir } from "../helpers/sim.js";
 import { Tmux, tmuxUnavailable } from "../helpers/tmux.js";
 
 const why = tmuxUnavailable();
-const LVSH = `${process.execPath} ${resolve("dist/lvsh.mjs")} --sim`;
+const LVSH = `${resolve("dist/lvsh")} --sim`;
 const PROMPT = /lvsh\(sim\)[^\n]*>\s*$/m;
 
 let term: Tmux | undefined;

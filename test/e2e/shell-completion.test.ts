@@ -18,7 +18,7 @@ function sandbox(): { dir: string; bin: string } {
   const dir = mkdtempSync(join(tmpdir(), "lvsh-shell-"));
   const bin = join(dir, "bin");
   mkdirSync(bin);
-  symlinkSync(resolve("dist/lvsh.mjs"), join(bin, "lvsh"));
+  symlinkSync(resolve("dist/lvsh"), join(bin, "lvsh"));
   writeFileSync(join(dir, "seed.lvsh"), "vip 172.25.254.10 on eth0\n");
   return { dir, bin };
 }
@@ -30,7 +30,7 @@ describe("the completion scripts", () => {
   it("are the generated ones (completions/ is up to date)", () => {
     expect(readFileSync("completions/lvsh.bash", "utf8")).toBe(bashScript);
     expect(readFileSync("completions/_lvsh", "utf8")).toBe(zshScript);
-    const r = spawnSync(process.execPath, [resolve("dist/lvsh.mjs"), "completion", "bash"], { encoding: "utf8" });
+    const r = spawnSync(resolve("dist/lvsh"), ["completion", "bash"], { encoding: "utf8" });
     expect(r.stdout).toBe(bashScript);
   });
 });

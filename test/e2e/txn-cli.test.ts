@@ -9,12 +9,12 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { freshStateDir, simKernel } from "../helpers/sim.js";
 
-const LVSH = resolve("dist/lvsh.mjs");
+const LVSH = resolve("dist/lvsh");
 const A = "vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3 dr; arp hide on rs";
 const B = "use service 172.25.254.10:80; set rs .2 weight 3; del rs .3; add rs .4 .5; service :443 wlc persistent; add rs .2 .4";
 
 function lvsh(dir: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [LVSH, "--sim", ...args], { encoding: "utf8", env: { ...process.env, LVSH_STATE_DIR: dir, ...env } });
+  const r = spawnSync(LVSH, ["--sim", ...args], { encoding: "utf8", env: { ...process.env, LVSH_STATE_DIR: dir, ...env } });
   return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
 }
 
@@ -63,7 +63,7 @@ describe("commit confirmed", () => {
     const dir = freshStateDir();
     expect(lvsh(dir, ["-y", "-c", `${A}; commit`]).code).toBe(0);
     const before = simKernel(dir);
-    const child = spawn(process.execPath, [LVSH, "--sim", "-y", "-c", `${B}; commit confirmed 2s`], {
+    const child = spawn(LVSH, ["--sim", "-y", "-c", `${B}; commit confirmed 2s`], {
       env: { ...process.env, LVSH_STATE_DIR: dir },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
@@ -110,7 +110,7 @@ describe("commit confirmed", () => {
 describe("two commits at once", () => {
   it("refuses the second, naming the first", async () => {
     const dir = freshStateDir();
-    const first = spawn(process.execPath, [LVSH, "--sim", "-y", "-c", `${A}; commit`], {
+    const first = spawn(LVSH, ["--sim", "-y", "-c", `${A}; commit`], {
       env: { ...process.env, LVSH_STATE_DIR: dir, LVSH_TEST_INJECT: "pause:1:3000" },
       stdio: "ignore",
     });

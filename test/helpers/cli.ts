@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 
-export const LVSH = resolve("dist/lvsh.mjs");
+export const LVSH = resolve("dist/lvsh");
 
 export interface CliRun {
   readonly code: number | null;
@@ -11,7 +11,7 @@ export interface CliRun {
 }
 
 export function sim(stateDir: string, args: readonly string[], opts: { cwd?: string } = {}): CliRun {
-  const r = spawnSync(process.execPath, [LVSH, "--sim", ...args], {
+  const r = spawnSync(LVSH, ["--sim", ...args], {
     encoding: "utf8",
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
     env: { ...process.env, LVSH_STATE_DIR: stateDir, NO_COLOR: "1" },

@@ -57,8 +57,9 @@ describe("lvsh save --to DIR", () => {
 
   it("has an ExecStart that runs lvsh on that file", () => {
     const argv = systemdSplit(line(unit, "ExecStart")!);
-    expect(argv.slice(0, 2)).toEqual([process.execPath, LVSH]);
-    expect(argv.slice(2)).toEqual(["--target", "local", "--yes", "-c", `load ${dir}/lvsh.conf; commit on director comment lvsh-restore.service`]);
+    // the launcher: lvsh from its startup snapshot
+    expect(argv[0]).toBe(LVSH);
+    expect(argv.slice(1)).toEqual(["--target", "local", "--yes", "-c", `load ${dir}/lvsh.conf; commit on director comment lvsh-restore.service`]);
     expect(line(unit, "Environment")).toBe(`LVSH_STATE_DIR=${state}`);
   });
 

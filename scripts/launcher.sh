@@ -1,0 +1,43 @@
+#!/bin/sh
+# lvsh: starts lvsh from its V8 startup snapshot (lvsh.blob, next to this
+# file) when it was made here -- lvsh.node names the node that made it (the
+# file has that node's modification time) and this CPU's flags, both of
+# which V8 checks -- and NODE_OPTIONS is empty (V8 options there would not
+# match the snapshot's); else from the plain bundle (lvsh.mjs), slower to
+# start but the same program. `node snapshot.mjs` (next to this file) makes
+# the snapshot again. Only shell built-ins on the way (readlink when started
+# through a symlink): this runs on every command and every Tab.
+self=$0
+while [ -L "$self" ]; do
+  link=$(readlink "$self")
+  case $link in
+    /*) self=$link ;;
+    *) self=${self%/*}/$link ;;
+  esac
+done
+case $self in
+  */*) dir=${self%/*} ;;
+  *) dir=. ;;
+esac
+node=$(command -v node) || {
+  echo "lvsh: node is not on PATH (lvsh needs Node.js 20 or later)" >&2
+  exit 127
+}
+if [ -z "${NODE_OPTIONS:-}" ] && [ -f "$dir/lvsh.blob" ] && [ -f "$dir/lvsh.node" ] &&
+  ! [ "$node" -nt "$dir/lvsh.node" ] && ! [ "$node" -ot "$dir/lvsh.node" ]; then
+  { IFS= read -r made && IFS= read -r cpu; } <"$dir/lvsh.node"
+  if [ "$made" = "$node" ] || [ "$made" -ef "$node" ]; then
+    here=""
+    if [ -r /proc/cpuinfo ]; then
+      while IFS= read -r line; do
+        case $line in flags*)
+          here=$line
+          break
+          ;;
+        esac
+      done </proc/cpuinfo
+    fi
+    [ "$cpu" = "$here" ] && exec "$node" --snapshot-blob "$dir/lvsh.blob" -- "$@"
+  fi
+fi
+exec "$node" "$dir/lvsh.mjs" "$@"

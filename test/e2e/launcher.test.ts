@@ -1,0 +1,116 @@
+/**
+ * dist/lvsh, the launcher: lvsh from its V8 startup snapshot (dist/lvsh.blob)
+ * when the node on PATH made it, else the plain bundle (dist/lvsh.mjs), which
+ * must behave the same.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const DIST = resolve("dist");
+const SEED = "vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3 dr; arp hide on rs";
+
+function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    encoding: "utf8",
+    env: { ...process.env, LVSH_STATE_DIR: mkdtempSync(join(tmpdir(), "lvsh-state-")), NO_COLOR: "1", ...env },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** A copy of dist/ to spoil. */
+function copyDist(): string {
+  const dir = mkdtempSync(join(tmpdir(), "lvsh-dist-"));
+  cpSync(DIST, dir, { recursive: true, preserveTimestamps: true });
+  return dir;
+}
+
+describe("the launcher", () => {
+  it("was built with a startup snapshot for this node and this CPU", () => {
+    const [node, cpu] = readFileSync(join(DIST, "lvsh.node"), "utf8").split("\n");
+    expect(node).toBe(process.execPath);
+    expect(cpu).toBe(readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("flags")));
+    expect(readFileSync(join(DIST, "lvsh.blob")).length).toBeGreaterThan(1_000_000);
+  });
+
+  it("starts lvsh from the snapshot: a spoiled blob is what node loads", () => {
+    const dir = copyDist();
+    writeFileSync(join(dir, "lvsh.blob"), "not a snapshot");
+    const r = run([join(dir, "lvsh"), "--version"]);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toBe("");
+  });
+
+  it("falls back to the bundle when node is not the one that made the snapshot", () => {
+    const dir = copyDist();
+    writeFileSync(join(dir, "lvsh.blob"), "not a snapshot");
+    const stamp = join(dir, "lvsh.node");
+    utimesSync(stamp, new Date(), new Date(Date.now() - 86_400_000)); // another build of node
+    const r = run([join(dir, "lvsh"), "--version"]);
+    expect(r.err).toBe("");
+    expect(r.out).toMatch(/^lvsh \d+\.\d+\.\d+\n$/);
+    expect(r.code).toBe(0);
+  });
+
+  it("falls back to the bundle on another CPU (V8 refuses a snapshot made on another)", () => {
+    const dir = copyDist();
+    writeFileSync(join(dir, "lvsh.blob"), "not a snapshot");
+    const stamp = join(dir, "lvsh.node");
+    const [node] = readFileSync(stamp, "utf8").split("\n");
+    const { mtime, atime } = statSync(stamp);
+    writeFileSync(stamp, `${node}\nflags\t\t: fpu sse sse2\n`);
+    utimesSync(stamp, atime, mtime);
+    const r = run([join(dir, "lvsh"), "--version"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  it("makes the snapshot again where dist/ was copied to (node dist/snapshot.mjs)", () => {
+    const dir = copyDist();
+    writeFileSync(join(dir, "lvsh.blob"), "not a snapshot");
+    const made = spawnSync(process.execPath, [join(dir, "snapshot.mjs")], { encoding: "utf8" });
+    expect(made.status).toBe(0);
+    expect(readFileSync(join(dir, "lvsh.blob")).length).toBeGreaterThan(1_000_000);
+    const r = run([join(dir, "lvsh"), "--version"]);
+    expect(r.code).toBe(0);
+  });
+
+  it("falls back to the bundle under NODE_OPTIONS (V8 options there would not match the snapshot)", () => {
+    const r = run([join(DIST, "lvsh"), "--version"], { NODE_OPTIONS: "--max-old-space-size=512" });
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  it("plans the same from the snapshot, from the bundle and through a symlink", () => {
+    const args = ["--dry-run", "--json", "-c", SEED];
+    const snap = run([join(DIST, "lvsh"), ...args]);
+    const plain = run([process.execPath, join(DIST, "lvsh.mjs"), ...args]);
+    const link = join(mkdtempSync(join(tmpdir(), "lvsh-bin-")), "lvsh");
+    symlinkSync(join(DIST, "lvsh"), link);
+    const linked = run([link, ...args]);
+    expect(snap.code).toBe(0);
+    expect(snap.out).toContain('"steps"');
+    expect(plain).toEqual(snap);
+    expect(linked).toEqual(snap);
+  });
+
+  it("reads the environment and arguments of its own run, not of the build", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsh-state-"));
+    const commit = run([join(DIST, "lvsh"), "--sim", "--yes", "-c", `${SEED}; commit comment one`], { LVSH_STATE_DIR: dir });
+    expect(commit.code).toBe(0);
+    const show = run([join(DIST, "lvsh"), "--sim", "show", "history"], { LVSH_STATE_DIR: dir });
+    expect(show.out).toContain("one");
+    // an option node itself knows (-c is node's --check) reaches lvsh
+    const check = run([join(DIST, "lvsh"), "-c", "service :80 rrr"]);
+    expect(check.code).toBe(1);
+    expect(check.err).toContain("unknown scheduler `rrr`");
+  });
+
+  it("says so when node is missing", () => {
+    const r = spawnSync("/bin/sh", [join(DIST, "lvsh"), "--version"], { encoding: "utf8", env: { PATH: "/nonexistent" } });
+    expect(r.status).toBe(127);
+    expect(r.stderr).toContain("node is not on PATH");
+  });
+});
