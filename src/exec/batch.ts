@@ -1,18 +1,42 @@
 /**
  * Several commands in one process on the far side: a POSIX sh script that
- * runs each quoted command, then prints a marker line with its exit code to
- * stdout and stderr. Used over ssh and netns, where each process start costs
- * a round trip (or ~90 ms in a TCG guest).
+ * runs each quoted command (its stdin, if any, in a here-document), then
+ * prints a marker line with its exit code to stdout and stderr; with
+ * stopAtFailure it ends at the first command that fails. Used over ssh and
+ * netns, where each process start costs a round trip (or ~90 ms in a TCG
+ * guest).
  */
+import { randomBytes } from "node:crypto";
 import { shellJoin } from "../plan/index.js";
-import type { ExecResult } from "./types.js";
+import { asCommand, NOT_RUN, type Command, type ExecResult, type ManyOptions, type RunOptions } from "./types.js";
 
 const MARK = "__lvsh_batch_";
 
-export function batchScript(argvs: readonly (readonly string[])[], nonce: string): string {
-  return argvs
-    .map((argv, i) => `${shellJoin(argv)}; s=$?; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s"; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s" >&2`)
+export function batchScript(cmds: readonly (readonly string[] | Command)[], nonce: string, opts: ManyOptions = {}): string {
+  return cmds
+    .map(asCommand)
+    .map((c, i) => {
+      const eof = `__LVSH_IN_${nonce}_${i}`;
+      const input = c.stdin === undefined ? "" : ` <<'${eof}'\n${c.stdin}${c.stdin.endsWith("\n") || c.stdin === "" ? "" : "\n"}${eof}`;
+      const run = `${shellJoin(c.argv)}${input}\ns=$?; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s"; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s" >&2`;
+      return opts.stopAtFailure ? `${run}; [ "$s" -eq 0 ] || exit 0` : run;
+    })
     .join("\n");
+}
+
+/** runMany through a `sh -c` on the far side (one round trip): `run` starts that shell. */
+export async function runBatched(
+  run: (argv: readonly string[], opts?: RunOptions) => Promise<ExecResult>,
+  cmds: readonly (readonly string[] | Command)[],
+  opts: ManyOptions = {},
+): Promise<ExecResult[]> {
+  if (cmds.length === 1) {
+    const c = asCommand(cmds[0]!);
+    return [await run(c.argv, c.stdin !== undefined ? { stdin: c.stdin } : {})];
+  }
+  if (!cmds.length) return [];
+  const nonce = randomBytes(6).toString("hex");
+  return splitBatch(await run(["sh", "-c", batchScript(cmds, nonce, opts)]), nonce, cmds.length);
 }
 
 function split(text: string, nonce: string, n: number): { parts: string[]; codes: (number | undefined)[] } {
@@ -42,11 +66,13 @@ export function splitBatch(result: ExecResult, nonce: string, n: number): ExecRe
   return Array.from({ length: n }, (_, i) => {
     const code = out.codes[i];
     if (code !== undefined) return { exitCode: code, stdout: out.parts[i]!, stderr: err.parts[i] ?? "", ms: result.ms / n };
+    // stopped after a failure (stopAtFailure): the rest did not run
+    if (out.codes.slice(0, i).some((c) => c !== undefined && c !== 0)) return { exitCode: 255, stdout: "", stderr: NOT_RUN, ms: 0 };
     // the batch stopped before this command (the connection dropped, the shell died)
     return {
       exitCode: result.exitCode === 0 ? 255 : result.exitCode,
       stdout: i === firstMissing ? (out.parts[i] ?? "") : "",
-      stderr: i === firstMissing ? (err.parts[i] ?? "") || "lvsh: the command batch ended before this command\n" : "lvsh: not run: the batch ended earlier\n",
+      stderr: i === firstMissing ? (err.parts[i] ?? "") || "lvsh: the command batch ended before this command\n" : NOT_RUN,
       ms: 0,
     };
   });

@@ -1,5 +1,5 @@
 /** Records what would run and runs nothing. */
-import type { ExecResult, Executor, RunOptions } from "./types.js";
+import { runInOrder, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "./types.js";
 
 export class DryRunExecutor implements Executor {
   readonly describe = "dry run";
@@ -12,10 +12,8 @@ export class DryRunExecutor implements Executor {
     return { exitCode: 0, stdout: "", stderr: "", ms: 0 };
   }
 
-  async runMany(argvs: readonly (readonly string[])[]): Promise<ExecResult[]> {
-    const out: ExecResult[] = [];
-    for (const a of argvs) out.push(await this.run(a));
-    return out;
+  runMany(cmds: readonly (readonly string[] | Command)[], opts?: ManyOptions): Promise<ExecResult[]> {
+    return runInOrder(this, cmds, opts);
   }
 
   async close(): Promise<void> {}

@@ -5,5 +5,5 @@ export { DryRunExecutor } from "./dry-run.js";
 export { SimExecutor, simRun } from "./sim/executor.js";
 export { newSimHost, SIM_SCHEDULERS, type SimHost } from "./sim/host.js";
 export { makeExecutor, ExecutorPool, type ExecutorOptions } from "./factory.js";
-export { batchScript, splitBatch } from "./batch.js";
+export { batchScript, splitBatch, runBatched } from "./batch.js";
 export { readJson, writeJsonAtomic } from "./files.js";

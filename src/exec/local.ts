@@ -1,8 +1,7 @@
 /** Runs argv on this machine (execa, never a shell). */
 import { execa } from "execa";
-import { randomBytes } from "node:crypto";
-import { batchScript, splitBatch } from "./batch.js";
-import { failed, type ExecResult, type Executor, type RunOptions } from "./types.js";
+import { runBatched } from "./batch.js";
+import { failed, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "./types.js";
 
 export async function runLocal(argv: readonly string[], opts: RunOptions = {}): Promise<ExecResult> {
   const t0 = performance.now();
@@ -37,11 +36,8 @@ export class PrefixExecutor implements Executor {
     return runLocal([...this.prefix, ...argv], opts);
   }
 
-  async runMany(argvs: readonly (readonly string[])[]): Promise<ExecResult[]> {
-    if (argvs.length <= 1) return Promise.all(argvs.map((a) => this.run(a)));
-    const nonce = randomBytes(6).toString("hex");
-    const r = await this.run(["sh", "-c", batchScript(argvs, nonce)]);
-    return splitBatch(r, nonce, argvs.length);
+  runMany(cmds: readonly (readonly string[] | Command)[], opts?: ManyOptions): Promise<ExecResult[]> {
+    return runBatched((argv, o) => this.run(argv, o), cmds, opts);
   }
 
   async close(): Promise<void> {}

@@ -3,12 +3,11 @@
  * password prompt), one connection reused (ControlMaster/ControlPersist),
  * and every argument quoted for the remote shell, which sees one string.
  */
-import { randomBytes } from "node:crypto";
 import { shellJoin } from "../plan/index.js";
-import { batchScript, splitBatch } from "./batch.js";
+import { runBatched } from "./batch.js";
 import { runLocal } from "./local.js";
 import type { TransportSpec } from "../model/index.js";
-import type { ExecResult, Executor, RunOptions } from "./types.js";
+import type { Command, ExecResult, Executor, ManyOptions, RunOptions } from "./types.js";
 
 type Ssh = Extract<TransportSpec, { kind: "ssh" }>;
 
@@ -49,11 +48,8 @@ export class SshExecutor implements Executor {
     return r;
   }
 
-  async runMany(argvs: readonly (readonly string[])[]): Promise<ExecResult[]> {
-    if (argvs.length <= 1) return Promise.all(argvs.map((a) => this.run(a)));
-    const nonce = randomBytes(6).toString("hex");
-    const r = await this.run(["sh", "-c", batchScript(argvs, nonce)]);
-    return splitBatch(r, nonce, argvs.length);
+  runMany(cmds: readonly (readonly string[] | Command)[], opts?: ManyOptions): Promise<ExecResult[]> {
+    return runBatched((argv, o) => this.run(argv, o), cmds, opts);
   }
 
   async close(): Promise<void> {

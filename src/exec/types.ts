@@ -17,6 +17,17 @@ export interface RunOptions {
   readonly timeoutMs?: number;
 }
 
+/** A command with what it reads on stdin. */
+export interface Command {
+  readonly argv: readonly string[];
+  readonly stdin?: string;
+}
+
+export interface ManyOptions {
+  /** Stop at the first command that fails: the ones after it do not run (exit 255, NOT_RUN on stderr). */
+  readonly stopAtFailure?: boolean;
+}
+
 export interface Executor {
   /** The host's name in plans (`director`, an address, a `host` name). */
   readonly host: string;
@@ -24,8 +35,28 @@ export interface Executor {
   readonly describe: string;
   run(argv: readonly string[], opts?: RunOptions): Promise<ExecResult>;
   /** Several commands, in order; real transports send them in one round trip. */
-  runMany(argvs: readonly (readonly string[])[]): Promise<ExecResult[]>;
+  runMany(cmds: readonly (readonly string[] | Command)[], opts?: ManyOptions): Promise<ExecResult[]>;
   close(): Promise<void>;
+}
+
+/** What a command of runMany that did not run says. */
+export const NOT_RUN = "lvsh: not run: the batch ended earlier\n";
+
+export function asCommand(c: readonly string[] | Command): Command {
+  return "argv" in c ? c : { argv: c };
+}
+
+/** runMany for executors without round trips to save: one command after another. */
+export async function runInOrder(exec: Pick<Executor, "run">, cmds: readonly (readonly string[] | Command)[], opts: ManyOptions = {}): Promise<ExecResult[]> {
+  const out: ExecResult[] = [];
+  for (const c of cmds.map(asCommand)) {
+    if (opts.stopAtFailure && out.some((r) => r.exitCode !== 0)) {
+      out.push({ exitCode: 255, stdout: "", stderr: NOT_RUN, ms: 0 });
+      continue;
+    }
+    out.push(await exec.run(c.argv, c.stdin !== undefined ? { stdin: c.stdin } : {}));
+  }
+  return out;
 }
 
 /** The result of a command that could not be started (missing program, unreachable host ...). */

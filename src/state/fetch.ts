@@ -19,6 +19,8 @@ export interface HostReadSpec {
   /** Read the ARP rules (real servers that hide a VIP). */
   readonly arp: boolean;
   readonly sysctlKeys: readonly string[];
+  /** Kernel modules to look for (`modprobe -n`): the director's schedulers a commit needs. */
+  readonly modules?: readonly string[];
 }
 
 export interface HostRead {
@@ -26,6 +28,8 @@ export interface HostRead {
   readonly links: readonly IpLink[];
   /** Lines the parsers could not read (reported, never dropped silently). */
   readonly notes: readonly string[];
+  /** The modules asked for that the host's kernel lacks. */
+  readonly missingModules: readonly string[];
 }
 
 export interface ReadError {
@@ -39,16 +43,17 @@ export interface StateRead {
   readonly links: Readonly<Record<string, readonly IpLink[]>>;
   readonly notes: readonly string[];
   readonly errors: readonly ReadError[];
+  /** By host, the modules asked for that its kernel lacks. */
+  readonly missingModules: Readonly<Record<string, readonly string[]>>;
 }
 
 function commands(spec: HostReadSpec): string[][] {
-  const cmds: string[][] = [
-    ["ip", "-j", "addr", "show"],
-    ["ip", "-j", "link", "show"],
-  ];
+  // `ip -j addr show` lists every link too (name, flags, MAC, type): no `ip -j link show`
+  const cmds: string[][] = [["ip", "-j", "addr", "show"]];
   if (spec.sysctlKeys.length) cmds.push(["sysctl", "-e", ...spec.sysctlKeys]);
   if (spec.ipvs) cmds.push(["ipvsadm", "-Sn"], ["ipvsadm", "-Ln", "--thresholds"]);
   if (spec.arp) cmds.push(["arptables-save"]);
+  for (const m of spec.modules ?? []) cmds.push(["modprobe", "-n", "-q", m]);
   return cmds;
 }
 
@@ -61,13 +66,14 @@ function why(r: ExecResult): string {
 export async function readHost(exec: Executor, spec: HostReadSpec): Promise<HostRead | ReadError> {
   const cmds = commands(spec);
   const results = await exec.runMany(cmds);
-  const fail = cmds.findIndex((_, i) => results[i]!.exitCode !== 0 && !(cmds[i]![0] === "sysctl" && results[i]!.exitCode === 255));
+  // a missing module is an answer, and sysctl -e exits 255 for keys this kernel lacks
+  const fail = cmds.findIndex((c, i) => results[i]!.exitCode !== 0 && c[0] !== "modprobe" && !(c[0] === "sysctl" && results[i]!.exitCode === 255));
   if (fail >= 0) return { host: spec.host, command: cmds[fail]!.join(" "), message: why(results[fail]!) };
   const out = (name: string, ...more: string[]) => results[cmds.findIndex((c) => c[0] === name && more.every((m) => c.includes(m)))]?.stdout ?? "";
   const notes: string[] = [];
   try {
     const addrs = parseIpAddrJson(out("ip", "addr"));
-    const links = parseIpLinkJson(out("ip", "link"));
+    const links = parseIpLinkJson(out("ip", "addr"), "ip -j addr show");
     let ipvs: HostState["ipvs"] = [];
     if (spec.ipvs) {
       const save = parseIpvsadmSave(out("ipvsadm", "-Sn"));
@@ -82,7 +88,8 @@ export async function readHost(exec: Executor, spec: HostReadSpec): Promise<Host
     }
     const sysctls = spec.sysctlKeys.length ? parseSysctl(out("sysctl")) : {};
     const up = Object.fromEntries(links.map((l) => [l.name, l.up]));
-    return { state: { ipvs, arp, addrs, sysctls, links: up }, links, notes };
+    const missingModules = cmds.flatMap((c, i) => (c[0] === "modprobe" && results[i]!.exitCode !== 0 ? [c[c.length - 1]!] : []));
+    return { state: { ipvs, arp, addrs, sysctls, links: up }, links, notes, missingModules };
   } catch (e) {
     return { host: spec.host, command: cmds.map((c) => c.join(" ")).join("; "), message: (e as Error).message };
   }
@@ -94,6 +101,7 @@ export async function readState(executor: (host: string) => Executor, specs: rea
   const links: Record<string, readonly IpLink[]> = {};
   const notes: string[] = [];
   const errors: ReadError[] = [];
+  const missingModules: Record<string, readonly string[]> = {};
   reads.forEach((r, i) => {
     const host = specs[i]!.host;
     if ("message" in r) {
@@ -104,6 +112,7 @@ export async function readState(executor: (host: string) => Executor, specs: rea
     hosts[host] = r.state;
     links[host] = r.links;
     notes.push(...r.notes);
+    if (r.missingModules.length) missingModules[host] = r.missingModules;
   });
-  return { state: { hosts }, links, notes, errors };
+  return { state: { hosts }, links, notes, errors, missingModules };
 }

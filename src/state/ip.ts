@@ -63,8 +63,9 @@ export function parseIpAddrJson(text: string): AddrEntry[] {
   return out;
 }
 
-export function parseIpLinkJson(text: string): IpLink[] {
-  return jsonArray(text, "ip -j link show").map((link) => {
+/** The links of `ip -j link show`, or of `ip -j addr show` (which lists them too). */
+export function parseIpLinkJson(text: string, what = "ip -j link show"): IpLink[] {
+  return jsonArray(text, what).map((link) => {
     const info = link.linkinfo as Json | undefined;
     const flags = Array.isArray(link.flags) ? link.flags : [];
     return { name: str(link.ifname), up: flags.includes("UP"), mac: str(link.address), kind: str(info?.info_kind) || str(link.link_type) };

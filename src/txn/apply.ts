@@ -4,7 +4,9 @@
  * exits 0 even when lines fail and stops at a `#` line, so a batch that
  * prints anything on stderr (or exits non-zero) is checked against the
  * re-read state: the steps whose change holds count as done, the first one
- * that does not is the failed step.
+ * that does not is the failed step. A host's consecutive steps go to it in
+ * one round trip (one ssh or netns process), which stops at the first
+ * failure; the journal records them all as started before it.
  */
 import { destKeyOf, elementKey, serviceKeyOf, type HostState, type State } from "../model/index.js";
 import { sameDest, sameService, type Change, type Step } from "../plan/index.js";
@@ -57,7 +59,10 @@ export function changeHolds(c: Change, h: HostState): boolean {
   return c.after ? present() : !present();
 }
 
-/** Groups steps: a run of `ipvsadm` steps on one host is one batch; anything else runs alone. */
+/**
+ * Units: a run of `ipvsadm` steps on one host is one unit (one `ipvsadm
+ * -R`); anything else is a unit alone.
+ */
 export function batches(steps: readonly Step[]): Step[][] {
   const out: Step[][] = [];
   for (const s of steps) {
@@ -69,24 +74,36 @@ export function batches(steps: readonly Step[]): Step[][] {
   return out;
 }
 
+/**
+ * Round trips: consecutive units on one host go to it together (runMany,
+ * which stops at the first failure). An `ipvsadm -R` ends its round trip:
+ * it exits 0 when lines fail, so what comes after it waits for the check.
+ */
+export function roundTrips(steps: readonly Step[]): Step[][][] {
+  const out: Step[][][] = [];
+  let open = false;
+  for (const u of batches(steps)) {
+    const last = out[out.length - 1];
+    if (last && open && last[0]![0]!.host === u[0]!.host) last.push(u);
+    else out.push([u]);
+    open = u.length === 1;
+  }
+  return out;
+}
+
 function restoreInput(steps: readonly Step[]): string {
   return steps.map((s) => s.argv.slice(1).join(" ")).join("\n") + "\n";
 }
 
-async function runBatch(batch: Step[], env: ApplyEnv, changes: ReadonlyMap<string, Change>): Promise<ApplyOutcome> {
-  const exec = env.executor(batch[0]!.host);
-  if (batch.length === 1) {
-    const step = batch[0]!;
-    const r = await exec.run(step.argv);
-    return r.exitCode === 0 ? { done: [step] } : { done: [], failed: { step, result: r } };
-  }
-  const r = await exec.run(["ipvsadm", "-R"], { stdin: restoreInput(batch) });
-  if (r.exitCode === 0 && r.stderr.trim() === "") return { done: batch };
+/** The outcome of one unit from its result. */
+async function unitOutcome(unit: Step[], r: ExecResult, env: ApplyEnv, changes: ReadonlyMap<string, Change>): Promise<ApplyOutcome> {
+  if (unit.length === 1) return r.exitCode === 0 ? { done: [unit[0]!] } : { done: [], failed: { step: unit[0]!, result: r } };
+  if (r.exitCode === 0 && r.stderr.trim() === "") return { done: unit };
   // some lines may have failed: the re-read state says which steps took effect
-  const host = (await env.read([batch[0]!.host])).hosts[batch[0]!.host];
+  const host = (await env.read([unit[0]!.host])).hosts[unit[0]!.host];
   const done: Step[] = [];
   let failed: Failure | undefined;
-  for (const s of batch) {
+  for (const s of unit) {
     const c = changes.get(s.change);
     if (host && c && changeHolds(c, host)) done.push(s);
     else failed ??= { step: s, result: { ...r, exitCode: r.exitCode || 1 } };
@@ -94,27 +111,34 @@ async function runBatch(batch: Step[], env: ApplyEnv, changes: ReadonlyMap<strin
   return failed ? { done, failed } : { done };
 }
 
-/** Splits batches so that an injected fault lands on its own step. */
-function injectable(bs: Step[][], env: ApplyEnv): Step[][] {
-  if (!env.inject) return bs;
-  return bs.flatMap((b) => {
-    const i = b.findIndex((s) => env.inject!(s) !== undefined);
-    if (i < 0) return [b];
-    return [b.slice(0, i), [b[i]!], b.slice(i + 1)].filter((x) => x.length);
-  });
+/** Splits round trips so that an injected fault lands on a step alone. */
+function injectable(trips: Step[][][], env: ApplyEnv): Step[][][] {
+  if (!env.inject) return trips;
+  return trips.flatMap((units) =>
+    batches(units.flat()).flatMap((b) => {
+      const i = b.findIndex((s) => env.inject!(s) !== undefined);
+      if (i < 0) return [[b]];
+      return [b.slice(0, i), [b[i]!], b.slice(i + 1)].filter((x) => x.length).map((x) => [x]);
+    }),
+  );
 }
 
 export async function applySteps(steps: readonly Step[], changes: ReadonlyMap<string, Change>, env: ApplyEnv): Promise<ApplyOutcome> {
   const done: Step[] = [];
-  for (const batch of injectable(batches(steps), env)) {
-    env.starting?.(batch.map((s) => s.id));
-    const injected = batch.length === 1 ? env.inject?.(batch[0]!) : undefined;
+  for (const units of injectable(roundTrips(steps), env)) {
+    const all = units.flat();
+    env.starting?.(all.map((s) => s.id));
+    const injected = all.length === 1 ? env.inject?.(all[0]!) : undefined;
     if (injected === "kill") process.kill(process.pid, "SIGKILL");
     if (injected && injected !== "kill" && "pauseMs" in injected) await new Promise((r) => setTimeout(r, injected.pauseMs));
-    else if (injected && injected !== "kill") return { done, failed: { step: batch[0]!, result: injected } };
-    const out = await runBatch(batch, env, changes);
-    done.push(...out.done);
-    if (out.failed) return { done, failed: out.failed };
+    else if (injected && injected !== "kill") return { done, failed: { step: all[0]!, result: injected } };
+    const cmds = units.map((u) => (u.length === 1 ? { argv: u[0]!.argv } : { argv: ["ipvsadm", "-R"], stdin: restoreInput(u) }));
+    const results = await env.executor(all[0]!.host).runMany(cmds, { stopAtFailure: true });
+    for (const [i, u] of units.entries()) {
+      const out = await unitOutcome(u, results[i]!, env, changes);
+      done.push(...out.done);
+      if (out.failed) return { done, failed: out.failed };
+    }
   }
   return { done };
 }

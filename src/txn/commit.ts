@@ -9,6 +9,7 @@ import type { Span } from "../lang/index.js";
 import { compile, printConfig, type Config, type Desired, type State } from "../model/index.js";
 import { diff, makePlan, renderPlanText, type Change, type Plan } from "../plan/index.js";
 import type { ExecResult } from "../exec/index.js";
+import type { StateRead } from "../state/index.js";
 import type { Engine } from "./engine.js";
 import { JournalFile } from "./journal.js";
 import { acquireLock, describeHolder } from "./lock.js";
@@ -64,18 +65,19 @@ function user(): string {
   }
 }
 
-/** The schedulers the director lacks (e.g. `twos` before Linux 5.10). */
-async function missingSchedulers(engine: Engine, plan: Plan): Promise<{ problem: string; span?: Span }[]> {
-  const wanted = new Map<string, Span | undefined>();
+/** The schedulers a desired state's director uses, as module names. */
+function schedulerModules(d: Desired): string[] {
+  return [...new Set((d.state.hosts.director?.ipvs ?? []).map((s) => `ip_vs_${s.scheduler}`))].sort();
+}
+
+/** The schedulers the plan needs that the director lacks (e.g. `twos` before Linux 5.10): the commit's read asked. */
+function missingSchedulers(read: StateRead, plan: Plan): string[] {
+  const missing = new Set(read.missingModules.director ?? []);
+  const wanted = new Set<string>();
   for (const c of plan.changes) {
-    if (c.after?.kind === "service" && c.host === "director") wanted.set(c.after.value.scheduler, c.span);
+    if (c.after?.kind === "service" && c.host === "director" && missing.has(`ip_vs_${c.after.value.scheduler}`)) wanted.add(c.after.value.scheduler);
   }
-  if (!wanted.size) return [];
-  const names = [...wanted.keys()];
-  const rs = await engine.executor("director").runMany(names.map((s) => ["modprobe", "-n", "-q", `ip_vs_${s}`]));
-  return names.flatMap((s, i) =>
-    rs[i]!.exitCode === 0 ? [] : [{ problem: `the director's kernel has no \`${s}\` scheduler (modprobe ip_vs_${s} fails)`, span: wanted.get(s) }],
-  );
+  return [...wanted].map((s) => `the director's kernel has no \`${s}\` scheduler (modprobe ip_vs_${s} fails)`);
 }
 
 function injector(spec: string | undefined): ((id: number) => ExecResult | "kill" | { pauseMs: number } | undefined) | undefined {
@@ -114,7 +116,10 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
   const desired = restrict(withRestores(asked, previous), opts.only);
   const prevDesired = previous ? restrict(compile(engine.runningConfig({ hosts: {} }, previous)), opts.only) : undefined;
   const all = engine.hosts(prevDesired ? [desired, prevDesired] : [desired], previous);
-  const view = opts.only === undefined ? all : { transports: all.transports, specs: all.specs.filter((v) => v.host === opts.only) };
+  const scoped = opts.only === undefined ? all : { transports: all.transports, specs: all.specs.filter((v) => v.host === opts.only) };
+  // the director's read also asks for the schedulers (one round trip)
+  const modules = schedulerModules(desired);
+  const view = { transports: scoped.transports, specs: scoped.specs.map((v) => (v.host === "director" && modules.length ? { ...v, modules } : v)) };
   const read = await engine.read(view);
   if (read.errors.length) {
     return { kind: "precheck", problems: read.errors.map((e) => `${e.host} (${engine.executor(e.host).describe}): \`${e.command}\` failed: ${e.message}`) };
@@ -123,8 +128,8 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
   const vips = new Set([...(previous?.vips ?? [])]);
   const drift = prevDesired ? diff(running, prevDesired.state, { director: "director", vips: new Set([...vips, ...managed(prevDesired)]) }) : [];
   const plan = makePlan(running, desired, { vips, hosts: view.transports });
-  const missing = await missingSchedulers(engine, plan);
-  if (missing.length) return { kind: "precheck", problems: missing.map((m) => m.problem) };
+  const missing = missingSchedulers(read, plan);
+  if (missing.length) return { kind: "precheck", problems: missing };
   const noUndo = plan.steps.filter((s) => !s.undo);
   if (noUndo.length) return { kind: "precheck", problems: noUndo.map((s) => `step ${s.id} on ${s.host} cannot be undone: ${s.undoReason ?? "no undo"}`) };
   if (opts.check) return { kind: "checked", plan, drift };

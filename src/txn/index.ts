@@ -2,7 +2,7 @@ export { stateDirFrom, statePaths, ensureDirs, type StatePaths } from "./statedi
 export { acquireLock, describeHolder, type LockHolder, type LockResult } from "./lock.js";
 export { JournalFile, type Journal } from "./journal.js";
 export { latestRevision, readRevision, revisionNumbers, writeRevision, type Revision } from "./revisions.js";
-export { applySteps, batches, changeHolds, undoSteps, type ApplyEnv, type ApplyOutcome, type Failure } from "./apply.js";
+export { applySteps, batches, roundTrips, changeHolds, undoSteps, type ApplyEnv, type ApplyOutcome, type Failure } from "./apply.js";
 export { runTransaction, rollBack, type TxnEnv, type TxnResult, type Rollback } from "./transaction.js";
 export { Engine, configOf, type EngineOptions, type HostsView } from "./engine.js";
 export { commit, managed, type CommitOptions, type CommitReport, type CommitInput } from "./commit.js";

@@ -6,7 +6,7 @@
  */
 import type { Desired, State } from "../model/index.js";
 import { diff, makePlan, type Change, type Plan, type Step } from "../plan/index.js";
-import { applySteps, batches, undoSteps, type ApplyEnv, type Failure } from "./apply.js";
+import { applySteps, undoSteps, type ApplyEnv, type Failure } from "./apply.js";
 import { journalSteps, type JournalFile } from "./journal.js";
 
 export interface TxnEnv extends Omit<ApplyEnv, "starting"> {
@@ -55,19 +55,15 @@ export function only(state: State, hosts: readonly string[]): State {
 async function runUndos(steps: readonly Step[], changes: ReadonlyMap<string, Change>, env: TxnEnv): Promise<{ undone: number; failures: Failure[] }> {
   let undone = 0;
   const failures: Failure[] = [];
-  for (const batch of batches(steps)) {
-    const out = await applySteps(batch, changes, { ...env, inject: undefined });
+  let rest = [...steps];
+  while (rest.length) {
+    const out = await applySteps(rest, changes, { executor: env.executor, read: env.read });
     undone += out.done.length;
-    if (out.failed) {
-      failures.push(out.failed);
-      // the rest of a failed batch, one by one
-      const rest = batch.filter((s) => !out.done.includes(s) && s !== out.failed!.step);
-      for (const s of rest) {
-        const r = await env.executor(s.host).run(s.argv);
-        if (r.exitCode === 0) undone++;
-        else failures.push({ step: s, result: r });
-      }
-    }
+    if (!out.failed) break;
+    failures.push(out.failed);
+    // on with the rest: what came after the failed step (less what its ipvsadm -R did)
+    const done = new Set(out.done);
+    rest = rest.slice(rest.indexOf(out.failed.step) + 1).filter((s) => !done.has(s));
   }
   return { undone, failures };
 }

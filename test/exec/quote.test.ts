@@ -6,11 +6,11 @@
  * with the command string (hands it to `sh -c`).
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SshExecutor, sshArgv } from "../../src/exec/index.js";
+import { NOT_RUN, SshExecutor, sshArgv } from "../../src/exec/index.js";
 import { shellJoin, shellQuote } from "../../src/plan/index.js";
 
 const hostile = [
@@ -87,6 +87,18 @@ describe("the ssh executor", () => {
         [3, "", "err\n"],
         [0, "$(id)\n", ""],
       ]);
+      // a plan's round trip: stdin in a here-document, and nothing after the first failure
+      const trip = await ex.runMany(
+        [{ argv: ["cat"], stdin: "-A -t 192.0.2.10:80 -s rr\n__LVSH_IN_x_0\n" }, ["sh", "-c", "exit 4"], ["touch", join(bin, "ran")]],
+        { stopAtFailure: true },
+      );
+      expect(trip.map((m) => [m.exitCode, m.stdout])).toEqual([
+        [0, "-A -t 192.0.2.10:80 -s rr\n__LVSH_IN_x_0\n"],
+        [4, ""],
+        [255, ""],
+      ]);
+      expect(trip[2]!.stderr).toBe(NOT_RUN);
+      expect(existsSync(join(bin, "ran"))).toBe(false);
     } finally {
       process.env.PATH = path;
     }

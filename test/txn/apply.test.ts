@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { DryRunExecutor } from "../../src/exec/index.js";
 import { compile } from "../../src/model/index.js";
 import { makePlan } from "../../src/plan/index.js";
-import { applySteps, batches } from "../../src/txn/index.js";
+import { asCommand, type Command, type ExecResult, type Executor, type ManyOptions } from "../../src/exec/index.js";
+import { applySteps, batches, roundTrips } from "../../src/txn/index.js";
 import { load, SEED } from "../helpers/load.js";
 
 describe("applySteps", () => {
@@ -46,5 +47,39 @@ describe("applySteps", () => {
       "director:ipx1",
       "director:ipx1",
     ]);
+  });
+
+  it("sends a host's consecutive steps in one round trip; an ipvsadm -R ends its round trip", () => {
+    const plan = makePlan({ hosts: {} }, compile(load(`${SEED}; vip 192.0.2.10 on eth1; service :53 sh; add rs .2 nat`).config));
+    expect(roundTrips(plan.steps).map((t) => `${t[0]![0]!.host}:${t.map((u) => (u.length > 1 ? `ipvsadm-Rx${u.length}` : u[0]!.argv[0])).join("+")}`)).toEqual([
+      "172.25.254.2:arptables+arptables+ip",
+      "172.25.254.3:arptables+arptables+ip",
+      "director:sysctl+ipvsadm-Rx5",
+      "director:ip+ip",
+    ]);
+  });
+
+  it("stops a round trip at its failed step: what follows on that host does not run, nor does any later host", async () => {
+    const plan = makePlan({ hosts: {} }, compile(load(SEED).config));
+    const calls: { host: string; cmds: Command[] }[] = [];
+    const executor = (host: string): Executor => ({
+      host,
+      describe: "recording",
+      run: async () => ({ exitCode: 0, stdout: "", stderr: "", ms: 0 }),
+      runMany: async (cmds: readonly (readonly string[] | Command)[], opts?: ManyOptions): Promise<ExecResult[]> => {
+        calls.push({ host, cmds: cmds.map(asCommand) });
+        expect(opts?.stopAtFailure).toBe(true);
+        // the second ARP rule fails on the first real server
+        return cmds.map((_, i) => (i === 1 ? { exitCode: 1, stdout: "", stderr: "no\n", ms: 0 } : i > 1 ? { exitCode: 255, stdout: "", stderr: "not run\n", ms: 0 } : { exitCode: 0, stdout: "", stderr: "", ms: 0 }));
+      },
+      close: async () => {},
+    });
+    const starting: number[][] = [];
+    const out = await applySteps(plan.steps, new Map(plan.changes.map((c) => [c.key, c])), { executor, read: async () => ({ hosts: {} }), starting: (ids) => starting.push([...ids]) });
+    expect(calls.map((c) => `${c.host}: ${c.cmds.length}`)).toEqual(["172.25.254.2: 3"]);
+    expect(starting).toEqual([[1, 2, 3]]);
+    expect(out.done.map((s) => s.id)).toEqual([1]);
+    expect(out.failed?.step.id).toBe(2);
+    expect(out.failed?.result.stderr).toBe("no\n");
   });
 });

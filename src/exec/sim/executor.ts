@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { readJson, writeJsonAtomic } from "../files.js";
-import type { ExecResult, Executor, RunOptions } from "../types.js";
+import { runInOrder, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../types.js";
 import { simArptables, simArptablesSave } from "./arptables.js";
 import { newSimHost, type SimHost } from "./host.js";
 import { simIp } from "./ip.js";
@@ -89,10 +89,8 @@ export class SimExecutor implements Executor {
     return { exitCode: r.code, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
   }
 
-  async runMany(argvs: readonly (readonly string[])[]): Promise<ExecResult[]> {
-    const out: ExecResult[] = [];
-    for (const a of argvs) out.push(await this.run(a));
-    return out;
+  runMany(cmds: readonly (readonly string[] | Command)[], opts?: ManyOptions): Promise<ExecResult[]> {
+    return runInOrder(this, cmds, opts);
   }
 
   async close(): Promise<void> {}
