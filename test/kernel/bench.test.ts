@@ -7,11 +7,11 @@
 import { describe, expect, inject, it } from "vitest";
 import { benchReport, breakdown, ratio, type BenchResult } from "./bench.js";
 import { checkLvsh } from "./checks.js";
-import { scenario, titled } from "./lab.js";
+import { ran, scenario, titled } from "./lab.js";
 
 const lab = inject("lab");
 
-describe.skipIf(lab.skip !== undefined)(titled(lab, "lab bench: 10,000 real servers, lvsh vs bare ipvsadm -R"), () => {
+describe.skipIf(!ran(lab, "bench"))(titled(lab, "lab bench: 10,000 real servers, lvsh vs bare ipvsadm -R"), () => {
   const r = (): BenchResult => scenario<BenchResult>(lab, "bench");
 
   it("loads the same 10,100 entries both ways", () => {

@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { captureAgrees, CAPTURE_FILES, listingProblems, missingFiles, normalized } from "./capture.js";
 import { checkLvsh, saveLines, type Fetch, type LvshRun, type Snap, type Stats } from "./checks.js";
-import { scenario, titled } from "./lab.js";
+import { ran, scenario, titled } from "./lab.js";
 
 const lab = inject("lab");
 const GOLDEN = resolve("test/fixtures/lab");
@@ -30,7 +30,7 @@ interface CaptureResult {
   files: string[];
 }
 
-describe.skipIf(lab.skip !== undefined)(titled(lab, "lab: capture of the state tools after lvsh commits every option"), () => {
+describe.skipIf(!ran(lab, "capture"))(titled(lab, "lab: capture of the state tools after lvsh commits every option"), () => {
   const r = (): CaptureResult => scenario<CaptureResult>(lab, "capture");
   const dir = (): string => join(lab.dir!, "capture", "capture");
 

@@ -90,5 +90,7 @@ describe("capture normalisation", () => {
     expect(normalized("ipvsadm-Ln-stats.txt", stats)).toBe("TCP 192.0.2.10:80 N N N N N\n-> 192.0.2.2:80 N N N N N");
     expect(normalized("ipvsadm-Sn.txt", "-A -t 192.0.2.10:80 -s rr")).toBe("-A -t 192.0.2.10:80 -s rr");
     expect(normalized("rs1-ip-j-link.json", '[{"ifname":"ip6tnl0","permaddr":"6ec6:de5b:85b::"}]')).toBe('[{"ifname":"ip6tnl0","permaddr":"*"}]');
+    expect(normalized("versions.txt", "6.1.0-57-amd64\nipvsadm v1.31")).toBe(normalized("versions.txt", "6.1.0-56-amd64\nipvsadm v1.31"));
+    expect(normalized("versions.txt", "6.2.0-1-amd64")).not.toBe(normalized("versions.txt", "6.1.0-1-amd64"));
   });
 });

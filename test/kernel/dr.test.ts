@@ -20,7 +20,7 @@ import {
   type Snap,
   type Stats,
 } from "./checks.js";
-import { scenario, titled } from "./lab.js";
+import { ran, scenario, titled } from "./lab.js";
 
 const lab = inject("lab");
 
@@ -42,7 +42,7 @@ const RIP = { rs1: "172.25.254.2", rs2: "172.25.254.3" };
 const SEED_TABLE = [`-A -t ${VIP}:80 -s rr`, `-a -t ${VIP}:80 -r ${RIP.rs1}:80 -g -w 1`, `-a -t ${VIP}:80 -r ${RIP.rs2}:80 -g -w 1`];
 
 for (const variant of ["arptables-nft", "arptables-legacy", "sysctl"] as const) {
-  describe.skipIf(lab.skip !== undefined)(titled(lab, `lab: VS-DR by lvsh, ARP hidden by ${variant}`), () => {
+  describe.skipIf(!ran(lab, `dr-${variant}`))(titled(lab, `lab: VS-DR by lvsh, ARP hidden by ${variant}`), () => {
     const r = (): DrResult => scenario<DrResult>(lab, `dr-${variant}`);
 
     // arptables: 2 rules and the VIP per real server; sysctl: 4 sysctls and the VIP; director: service, 2 real servers, VIP
@@ -92,7 +92,7 @@ for (const variant of ["arptables-nft", "arptables-legacy", "sysctl"] as const) 
   });
 }
 
-describe.skipIf(lab.skip !== undefined)(titled(lab, "lab negative control: lvsh commits `arp hide on rs via sysctl dev eth0`"), () => {
+describe.skipIf(!ran(lab, "dr-sysctl-eth0"))(titled(lab, "lab negative control: lvsh commits `arp hide on rs via sysctl dev eth0`"), () => {
   const r = (): DrResult => scenario<DrResult>(lab, "dr-sysctl-eth0");
 
   it("is committed by lvsh, with the sysctls and the VIP where the script says", () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import { checkAllAnswered, checkLvsh, snapDiff, type Fetch, type LvshRun, type Snap } from "./checks.js";
-import { titled, tryScenario } from "./lab.js";
+import { ran, titled, tryScenario } from "./lab.js";
 
 const lab = inject("lab");
 
@@ -18,6 +18,8 @@ interface PlanStep {
 interface Injected {
   name: string;
   plan: { steps: PlanStep[] };
+  /** The steps failed in turn (full: every step; ci: one per phase). */
+  ks: number[];
   before: Snap;
   runs: { k: number; commit: LvshRun; snap: Snap }[];
 }
@@ -28,6 +30,7 @@ interface Fault {
   after: Snap;
 }
 interface FaultsResult {
+  mode: "ci" | "full";
   inject_seed: Injected;
   faults: Fault[];
   fetch_after_faults: Fetch;
@@ -81,18 +84,33 @@ function injectedTests(get: () => Injected | undefined, title: string): void {
       const failed = x.runs.filter((r) => r.commit.exit !== 0).map((r) => ({ what: `step ${r.k}`, snap: r.snap }));
       expect(arptablesResidue(x.before, failed)).toEqual([]);
     });
-    it("fails every step in turn, then commits the whole plan", () => {
+    const full = loaded.value?.mode === "full";
+    it(`fails ${full ? "every step" : "a step of every phase"} in turn, then commits the whole plan`, () => {
       const failedKs = x.runs.filter((r) => r.commit.exit !== 0).map((r) => r.k);
       const last = x.runs.at(-1)!;
       expect(checkLvsh(last.commit)).toEqual([]);
       expect(last.commit.stdout).toMatch(new RegExp(`commit complete: revision \\d+, ${steps.length} steps`));
-      if (x.name === "inject-seed") expect(failedKs).toEqual(steps.map((s) => s.id));
+      if (x.name !== "inject-seed") return;
+      if (full) {
+        expect(failedKs).toEqual(steps.map((s) => s.id));
+        return;
+      }
+      // ci: the first step, a real server's, a director's inside its ipvsadm batch, the last
+      expect(failedKs).toEqual(x.ks);
+      const at = (k: number) => steps.find((s) => s.id === k)!;
+      expect(failedKs[0]).toBe(1);
+      expect(failedKs.at(-1)).toBe(steps.length);
+      expect(failedKs.some((k) => at(k).host !== "director")).toBe(true);
+      expect(failedKs.some((k) => at(k).host === "director" && at(k).argv[0] === "ipvsadm" && at(k - 1).argv[0] === "ipvsadm" && at(k - 1).host === "director")).toBe(true);
     });
   });
 }
 
-describe.skipIf(lab.skip !== undefined)(titled(lab, "lab: faults on the real kernel"), () => {
-  injectedTests(() => loaded.value?.inject_seed, "the seed's plan from nothing, step K failed (LVSH_TEST_INJECT=fail:K), for every K");
+describe.skipIf(!ran(lab, "faults"))(titled(lab, "lab: faults on the real kernel"), () => {
+  injectedTests(
+    () => loaded.value?.inject_seed,
+    `the seed's plan from nothing, step K failed (LVSH_TEST_INJECT=fail:K), for ${loaded.value?.mode === "full" ? "every K" : "K in every phase (npm run test:kernel:full: every K)"}`,
+  );
 
   describe("a step fails for real, midway", () => {
     const fault = (name: string): Fault => {
@@ -104,7 +122,7 @@ describe.skipIf(lab.skip !== undefined)(titled(lab, "lab: faults on the real ker
       expect(f.commit.stderr).toMatch(/commit failed at step ([2-9]|\d\d+) on 192\.0\.2\.2: `ip addr add 192\.0\.2\.10\/32 dev eth9`: Cannot find device "eth9"/);
       expect(failedAndRolledBack(f.commit, f.before, f.after)).toEqual([]);
     });
-    it("the director's VIP `on eth9`, the last step of a whole new configuration: rolled back, every host as before", () => {
+    it("the director's VIP `on eth9` (the director `via local`), the last step of a whole new configuration: rolled back, every host as before", () => {
       const f = fault("director-eth9");
       expect(f.commit.stderr).toMatch(/commit failed at step \d+ on director: `ip addr add 192\.0\.2\.10\/32 dev eth9`: Cannot find device "eth9"/);
       expect(f.commit.stderr).toMatch(/rolled back: (1\d|[2-9]\d) steps undone/);

@@ -10,9 +10,11 @@
  * afterwards unless LVSH_LAB_RESULTS_DIR names it. A non-zero exit of the
  * suite itself is only information: the tests judge what the guest wrote.
  *
- * Environment: LVSH_LAB_TIMEOUT (default 900 s here), LVSH_LAB_RESULTS_DIR,
- * LVSH_LAB_SCENARIOS (space-separated: run only these), and any LAB_*
- * variable, passed to the guest's scenarios (LAB_FAULTS_MIXED=all, ...).
+ * Environment: LVSH_LAB_TIMEOUT (a ceiling, default 3600 s; the guest's
+ * suite announces a budget calibrated on the machine, which lab.sh keeps),
+ * LVSH_LAB_RESULTS_DIR, LVSH_LAB_SCENARIOS (space-separated: run only
+ * these), and any LAB_* variable, passed to the guest's scenarios
+ * (LAB_SUITE=full, LAB_LANES=1, LAB_FAULTS_MIXED=all, ...).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -58,19 +60,53 @@ function readJson<T>(path: string): T | undefined {
   }
 }
 
+interface SuiteEntry {
+  name: string;
+  exit: number | null;
+  ms: number;
+  lane?: number;
+  start_ms?: number;
+  limit_s?: number;
+}
+interface Calibration {
+  calib_ms: number;
+  ref_calib_ms: number;
+  factor: number;
+  lanes: number;
+  budget_s: number;
+  suite: string;
+}
+
 /** The figures of a run, for people: printed, and written as JSON. */
-function summarize(dir: string): void {
+function summarize(dir: string): SuiteEntry[] {
   const timing = readJson<{ boot_s: number | null; run_s: number | null; total_s: number }>(join(dir, "timing.json"));
-  const suite = readJson<{ scenarios: { name: string; exit: number; ms: number }[] }>(join(dir, "suite.json"));
+  const suite = readJson<{ wall_ms: number; lanes: number; scenarios: SuiteEntry[] }>(join(dir, "suite.json"));
+  const calib = readJson<Calibration>(join(dir, "calibration.json"));
   const bench = readJson<BenchResult & { error?: string }>(join(dir, "bench.json"));
   const lines = [`lab: boot ${timing?.boot_s ?? "?"} s, run ${timing?.run_s ?? "?"} s (total ${timing?.total_s ?? "?"} s)`];
-  if (suite) lines.push(`lab: scenarios: ${suite.scenarios.map((s) => `${s.name} ${(s.ms / 1000).toFixed(1)} s${s.exit ? ` (exit ${s.exit})` : ""}`).join(", ")}`);
+  if (calib) {
+    lines.push(
+      `lab: suite ${calib.suite}, ${calib.lanes} lane(s); calibration ${calib.calib_ms} ms (reference ${calib.ref_calib_ms} ms, factor ${calib.factor}), budget ${calib.budget_s} s`,
+    );
+  }
+  if (suite) {
+    lines.push(`lab: scenarios in ${(suite.wall_ms / 1000).toFixed(1)} s on ${suite.lanes} lane(s):`);
+    for (const s of [...suite.scenarios].sort((a, b) => (a.start_ms ?? 0) - (b.start_ms ?? 0))) {
+      lines.push(
+        `lab:   ${s.name.padEnd(20)} ${(s.ms / 1000).toFixed(1).padStart(6)} s` +
+          (s.lane !== undefined ? `  lane ${s.lane}, from ${((s.start_ms ?? 0) / 1000).toFixed(1)} s, limit ${s.limit_s} s` : "") +
+          (s.exit ? `  (exit ${s.exit})` : ""),
+      );
+    }
+  }
   const ok = bench && bench.error === undefined && bench.lvsh;
   if (ok) lines.push(...benchReport(bench).map((l) => `lab bench: ${l}`));
   process.stderr.write(lines.join("\n") + "\n");
   const summary = {
     time: new Date().toISOString(),
     timing,
+    calibration: calib,
+    wall_ms: suite?.wall_ms,
     scenarios: suite?.scenarios ?? [],
     bench: ok
       ? {
@@ -93,6 +129,7 @@ function summarize(dir: string): void {
   } catch {
     // the cache may be read-only; summary.json in the results is enough
   }
+  return suite?.scenarios ?? [];
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
@@ -116,13 +153,14 @@ export default async function setup(project: TestProject): Promise<() => void> {
     .filter(([k, v]) => /^LAB_[A-Z0-9_]+$/.test(k) && v !== undefined)
     .map(([k, v]) => `${k}=${v}`);
   const only = (process.env.LVSH_LAB_SCENARIOS ?? "").split(/\s+/).filter(Boolean);
-  const env = { ...process.env, LVSH_LAB_TIMEOUT: process.env.LVSH_LAB_TIMEOUT ?? "900" };
+  // the guest announces a budget calibrated on this machine (suite.sh); this is only the ceiling
+  const env = { ...process.env, LVSH_LAB_TIMEOUT: process.env.LVSH_LAB_TIMEOUT ?? "3600" };
   const exitCode = await run(["bash", join(here, "lab.sh"), "run", join(here, "guest", "suite.sh"), dir, ...passed, ...only], env);
   const lab: LabRun = { dir, exitCode };
-  if (exitCode === 124) lab.error = `the VM timed out (LVSH_LAB_TIMEOUT); console: ${join(dir, "console.log")}`;
+  if (exitCode === 124) lab.error = `the VM timed out (lab.sh names the scenarios that were running, above); console: ${join(dir, "console.log")}`;
   else if (exitCode === 125) lab.error = "lab.sh failed before the guest suite finished; see its output above";
   else if (!existsSync(join(dir, "exit"))) lab.error = `lab.sh exited ${exitCode} without a result`;
-  if (lab.error === undefined) summarize(dir);
+  if (lab.error === undefined) lab.scenarios = summarize(dir);
   project.provide("lab", lab);
   return () => {
     if (!keep) rmSync(dir, { recursive: true, force: true });

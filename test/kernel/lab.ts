@@ -16,6 +16,8 @@ export interface LabRun {
   dir?: string;
   /** lab.sh's exit status: the guest suite's. */
   exitCode?: number;
+  /** What the suite ran (suite.json): each scenario, its exit status and time. */
+  scenarios?: { name: string; exit: number | null; ms: number; lane?: number; start_ms?: number; limit_s?: number }[];
 }
 
 declare module "vitest" {
@@ -87,6 +89,11 @@ export function tryScenario<T>(lab: LabRun, name: string): { value?: T; error?: 
   } catch (e) {
     return { error: e as Error };
   }
+}
+
+/** Whether this run was asked to run the scenario (a run of some scenarios only skips the others' tests). */
+export function ran(lab: LabRun, name: string): boolean {
+  return lab.skip === undefined && (lab.scenarios === undefined || lab.scenarios.some((s) => s.name === name));
 }
 
 /** The label of a describe block: the scenario, and why it is skipped. */

@@ -24,7 +24,7 @@ import {
   type Snap,
   type Stats,
 } from "./checks.js";
-import { scenario, titled } from "./lab.js";
+import { ran, scenario, titled } from "./lab.js";
 
 const lab = inject("lab");
 const VIP = "192.0.2.10";
@@ -40,7 +40,7 @@ interface NatResult {
   forwarding_off: { fetch: Fetch; repair: LvshRun; ip_forward_after: string; fetch_after: Fetch };
 }
 
-describe.skipIf(lab.skip !== undefined)(titled(lab, "lab: VS-NAT through lvsh (real servers behind the director)"), () => {
+describe.skipIf(!ran(lab, "nat"))(titled(lab, "lab: VS-NAT through lvsh (real servers behind the director)"), () => {
   const r = (): NatResult => scenario<NatResult>(lab, "nat");
 
   it("commits: the service, its NAT real servers, forwarding on the director", () => {
@@ -107,7 +107,7 @@ interface TunResult {
   fixed: Snap;
 }
 
-describe.skipIf(lab.skip !== undefined)(titled(lab, "lab: VS-TUN (ipip) through lvsh"), () => {
+describe.skipIf(!ran(lab, "tun"))(titled(lab, "lab: VS-TUN (ipip) through lvsh"), () => {
   const r = (): TunResult => scenario<TunResult>(lab, "tun");
   const RIP = { rs1: "192.0.2.2", rs2: "192.0.2.3" };
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import { addrs, checkLvsh, saveLines, type LvshRun, type Snap } from "./checks.js";
-import { scenario, titled } from "./lab.js";
+import { ran, scenario, titled } from "./lab.js";
 
 const lab = inject("lab");
 
@@ -16,7 +16,7 @@ interface NetnsDirectorResult {
   root: { ipvsadm_before: string; ipvsadm: string; addr: string };
 }
 
-describe.skipIf(lab.skip !== undefined)(titled(lab, "lab: `host director via netns lb` from outside the namespace"), () => {
+describe.skipIf(!ran(lab, "netns-director"))(titled(lab, "lab: `host director via netns lb` from outside the namespace"), () => {
   const r = (): NetnsDirectorResult => scenario<NetnsDirectorResult>(lab, "netns-director");
 
   it("commits", () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import { changedParts, checkAlternates, checkLvsh, checkShares, snapDiff, type Fetch, type LvshRun, type Snap } from "./checks.js";
-import { scenario, titled } from "./lab.js";
+import { ran, scenario, titled } from "./lab.js";
 
 const lab = inject("lab");
 
@@ -21,7 +21,7 @@ interface RollbackResult {
   rollback: Step;
 }
 
-describe.skipIf(lab.skip !== undefined)(titled(lab, "lab: rollback through lvsh"), () => {
+describe.skipIf(!ran(lab, "rollback"))(titled(lab, "lab: rollback through lvsh"), () => {
   const r = (): RollbackResult => scenario<RollbackResult>(lab, "rollback");
 
   it("commits A, B, then `rollback; commit`", () => {

@@ -7,13 +7,13 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import { checkClientArp, checkKernel, checkRoundRobin, checkStats, parseStatsConns, type SmokeResult } from "./checks.js";
-import { readResult } from "./lab.js";
+import { ran, readResult } from "./lab.js";
 
 const lab = inject("lab");
 const skipped = lab.skip !== undefined ? ` (skipped: ${lab.skip})` : "";
 const RIP = { rs1: "192.0.2.2", rs2: "192.0.2.3" };
 
-describe.skipIf(lab.skip !== undefined)(`lab smoke: VS-DR on a real IPVS kernel${skipped}`, () => {
+describe.skipIf(!ran(lab, "smoke-ok"))(`lab smoke: VS-DR on a real IPVS kernel${skipped}`, () => {
   const ok = (): SmokeResult => readResult<SmokeResult>(lab, "smoke-ok.json");
 
   it("set up without error", () => {
@@ -55,7 +55,7 @@ describe.skipIf(lab.skip !== undefined)(`lab smoke: VS-DR on a real IPVS kernel$
   });
 });
 
-describe.skipIf(lab.skip !== undefined)(`lab negative control: rs2 without its OUTPUT mangle rule${skipped}`, () => {
+describe.skipIf(!ran(lab, "smoke-no-mangle"))(`lab negative control: rs2 without its OUTPUT mangle rule${skipped}`, () => {
   const bad = (): SmokeResult => readResult<SmokeResult>(lab, "smoke-no-mangle.json");
 
   it("is the same set-up but for that one rule", () => {

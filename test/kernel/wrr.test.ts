@@ -5,7 +5,7 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import { addrs, arpRules, checkCounters, checkLvsh, checkShares, saveLines, type Fetch, type LvshRun, type Snap, type Stats } from "./checks.js";
-import { scenario, titled } from "./lab.js";
+import { ran, scenario, titled } from "./lab.js";
 
 const lab = inject("lab");
 
@@ -26,7 +26,7 @@ const VIP = "192.0.2.10";
 const RS1 = "192.0.2.2:80";
 const RS2 = "192.0.2.3:80";
 
-describe.skipIf(lab.skip !== undefined)(titled(lab, "lab: wrr weights through lvsh"), () => {
+describe.skipIf(!ran(lab, "wrr"))(titled(lab, "lab: wrr weights through lvsh"), () => {
   const stage = (n: number): Stage => scenario<WrrResult>(lab, "wrr").stages[n]!;
 
   describe("3:1", () => {

@@ -10,11 +10,12 @@
 # are the same on every run.
 
 LAB_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-LAB_ROOT=$(cd "$LAB_LIB_DIR/../../.." && pwd)
+# the project (suite.sh runs the scenarios from a copy of this directory and says where it is)
+LAB_ROOT=${LAB_ROOT:-$(cd "$LAB_LIB_DIR/../../.." && pwd)}
 LAB_RESULTS=${LVSH_LAB_RESULTS:-/tmp/lvsh-lab-results}
 # The bundle as the suite copied it at its start (a rebuild on the host during
 # the run does not change it under the scenarios); else the tree's.
-LAB_LVSH=${LAB_LVSH:-$LAB_ROOT/dist/lvsh.mjs}
+LAB_LVSH=${LAB_LVSH:-$LAB_ROOT/dist/lvsh}
 # Seconds before one lvsh run is killed.
 LAB_LVSH_TIMEOUT=${LAB_LVSH_TIMEOUT:-180}
 export LC_ALL=C
@@ -264,10 +265,10 @@ lab_state_dir() {
   export LVSH_STATE_DIR
 }
 
-# lab_lvsh [ENV=VALUE...] -- ARG...: runs lvsh as a user would (the host's
-# node, the bundle, --yes --target local), bounded by LAB_LVSH_TIMEOUT.
-# Prints {args, env, exit, stdout, stderr, ms}. LAB_LVSH_WRAP: a command
-# prefix (words) to run node under.
+# lab_lvsh [ENV=VALUE...] -- ARG...: runs lvsh as a user would (the
+# launcher dist/lvsh with the host's node, --yes --target local), bounded by
+# LAB_LVSH_TIMEOUT. Prints {args, env, exit, stdout, stderr, ms}.
+# LAB_LVSH_WRAP: a command prefix (words) to run the launcher under.
 #
 # lvsh runs on the director, as it does on a real balancer: in the namespace
 # LAB_LVSH_NS (default lb; empty: the guest's own namespace). The scripts
@@ -291,7 +292,7 @@ lab_lvsh() {
   err=$(mktemp /tmp/lvsh-lab-err.XXXXXX)
   t0=$(now)
   timeout --kill-after=5 "$LAB_LVSH_TIMEOUT" "${ns[@]}" env "${envs[@]}" "${wrap[@]}" \
-    node "$LAB_LVSH" --yes --target local "$@" >"$out" 2>"$err" </dev/null
+    "$LAB_LVSH" --yes --target local "$@" >"$out" 2>"$err" </dev/null
   rc=$?
   local ms
   ms=$(ms_since "$t0")

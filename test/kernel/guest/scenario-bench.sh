@@ -6,6 +6,13 @@
 # only) and without binding the VIP, so that both sides load exactly one
 # IPVS table of 10,100 entries.
 #
+#   scenario-bench.sh bench|batch
+#
+# bench (`npm run bench:kernel`, alone in its boot: the trace is the whole
+# guest's) is the above; batch (in the CI suite) is the same with 3 x 100
+# real servers, no trace, and every ipvsadm lvsh runs logged by a wrapper
+# first on its PATH: the smoke of the batch path (one `ipvsadm -R`).
+#
 #   bare   `ip netns exec lb ipvsadm -R < rules`, twice (before and after lvsh)
 #   lvsh   `ip netns exec lb node lvsh.mjs --yes --target local bench.lvsh`
 #          (lab_lvsh) from a fresh state directory, on an empty table
@@ -17,9 +24,16 @@
 # with `ipvsadm -C`.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-lab_begin bench
-
-SERVICES=${LAB_BENCH_SERVICES:-100} PER=${LAB_BENCH_PER:-100}
+mode=${1:-bench}
+case $mode in
+  bench) SERVICES=${LAB_BENCH_SERVICES:-100} PER=${LAB_BENCH_PER:-100} ;;
+  batch) SERVICES=${LAB_BATCH_SERVICES:-3} PER=${LAB_BATCH_PER:-100} ;;
+  *)
+    echo "usage: scenario-bench.sh bench|batch" >&2
+    exit 2
+    ;;
+esac
+lab_begin "$mode"
 lab_ns sw lb || lab_fail "cannot create the namespace"
 lab_segment br0 "lb:eth0:192.0.2.1/24" || lab_fail "cannot build the topology"
 
@@ -76,7 +90,7 @@ table_lines() { ip netns exec lb ipvsadm -Sn | wc -l; }
 empty_table() { timed_ms ip netns exec lb ipvsadm -C; }
 
 node_ms=$(timed_ms node -e 0)
-version_ms=$(timed_ms node "$LAB_LVSH" --version)
+version_ms=$(timed_ms "$LAB_LVSH" --version)
 
 bare1=$(timed_ms ip netns exec lb ipvsadm -R <"$rules")
 bare_lines=$(table_lines)
@@ -85,9 +99,22 @@ save_ms=$(timed_ms ip netns exec lb ipvsadm -Sn)
 thresholds_ms=$(timed_ms ip netns exec lb ipvsadm -Ln --thresholds)
 clear1=$(empty_table)
 
-tracing=$(trace_on)
-lvsh=$(lab_lvsh -- "$script")
-trace=$(trace_off)
+# batch: the ipvsadm lvsh runs, each logged (argv, and the lines of a -R) by a wrapper
+calls=$work/ipvsadm.calls
+if [[ $mode == batch ]]; then
+  mkdir -p "$work/bin"
+  printf '%s\n' '#!/bin/sh' "{ printf '%s\n' \"\$*\"; } >>$calls" \
+    'case "$*" in -R*) tee -a '"$work/restore.in"' | /usr/sbin/ipvsadm "$@"; exit $? ;; esac' 'exec /usr/sbin/ipvsadm "$@"' >"$work/bin/ipvsadm"
+  chmod +x "$work/bin/ipvsadm"
+  : >"$calls"
+  tracing=$(jstr "not traced (batch: other lanes run beside it)")
+  lvsh=$(lab_lvsh "PATH=$work/bin:$PATH" -- "$script")
+  trace='""'
+else
+  tracing=$(trace_on)
+  lvsh=$(lab_lvsh -- "$script")
+  trace=$(trace_off)
+fi
 lvsh_lines=$(table_lines)
 ip netns exec lb ipvsadm -Sn >"$work/lvsh.save"
 same=false
@@ -101,4 +128,5 @@ lab_end "$(jobj scenario "$(jstr "$LAB_SCENARIO")" services "$SERVICES" per_serv
   entries "$((SERVICES * PER + SERVICES))" node_ms "$node_ms" lvsh_version_ms "$version_ms" \
   bare_ms "[$bare1, $bare2]" bare_lines "$bare_lines" save_ms "$save_ms" thresholds_ms "$thresholds_ms" \
   clear_ms "[$clear1, $clear2, $clear3]" lvsh "$lvsh" lvsh_lines "$lvsh_lines" \
-  same_table "$same" tracing "$tracing" trace "$trace" ms "$(ms_since "$LAB_T0")")"
+  same_table "$same" tracing "$tracing" trace "$trace" ipvsadm_calls "$(jfile "$calls")" \
+  restore_lines "$( [[ -f $work/restore.in ]] && wc -l <"$work/restore.in" || echo 0)" ms "$(ms_since "$LAB_T0")")"

@@ -3,14 +3,23 @@
 # every host must hold what it held before it, byte for byte: `ipvsadm -Sn`,
 # arptables-save, `ip -j addr`, the ARP/forwarding sysctls (lab_snap).
 #
+#   scenario-faults.sh ci|full
+#
 #   inject-seed   from nothing, the seed's plan (10 steps) with step K failed
-#                 by lvsh's test hook (LVSH_TEST_INJECT=fail:K), for every K
-#                 until the commit succeeds (K = steps + 1: no step K).
+#                 by lvsh's test hook (LVSH_TEST_INJECT=fail:K), then the
+#                 plan committed. full: every K until the commit succeeds
+#                 (K = steps + 1: no step K). ci: the first step, the last
+#                 real-server step, a director step inside the ipvsadm batch
+#                 (the steps before it in the batch have run) and the last
+#                 step -- every phase, both executors (the director's steps
+#                 run `via local`: lvsh runs in lb; the real servers' `via
+#                 netns`).
 #   rs-eth9       from the seed: `arp hide on rs dev eth9`; the real server
 #                 has no eth9, so its `ip addr add` fails after the VIP left eth0.
 #   director-eth9 from the seed: a whole new configuration (wrr, weights, a
 #                 persistent service, ARP hidden by sysctl) whose very last
-#                 step, the director's VIP on eth9, fails.
+#                 step, the director's VIP on eth9, fails; the director is
+#                 reached `via local` here (lvsh runs in its namespace, lb).
 #   inject-mixed  from the seed, that configuration with `on eth0` (so it can
 #                 succeed): step K failed, then committed. Its plan deletes,
 #                 replaces and updates (sysctls, with the values read before
@@ -23,6 +32,8 @@
 # can say which step K was.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+mode=${1:-ci}
+[[ $mode == ci || $mode == full ]] || { echo "usage: scenario-faults.sh ci|full" >&2; exit 2; }
 lab_begin faults
 
 P=192.0.2
@@ -36,10 +47,11 @@ service :80 rr
 add rs .2 .3 dr
 arp hide on rs
 commit comment seed"
-# mixed DEV: the configuration the director-eth9 and inject-mixed cases commit.
+# mixed DEV [TRANSPORT]: the configuration the director-eth9 and inject-mixed
+# cases commit, the director reached via TRANSPORT (netns lb).
 mixed() {
   printf '%s\n' "clear
-host director via netns lb
+host director via ${2:-netns lb}
 vip $VIP on $1
 host .2 via netns rs1
 host .3 via netns rs2
@@ -62,24 +74,46 @@ lab_httpd_ready rs1 && lab_httpd_ready rs2 || lab_fail "the HTTP responders do n
 # dry run of a script that ends with `commit` plans it and applies nothing).
 plan() {
   local out
-  out=$(ip netns exec lb node "$LAB_LVSH" --dry-run --json --target local "$1" 2>/dev/null)
+  out=$(ip netns exec lb "$LAB_LVSH" --dry-run --json --target local "$1" 2>/dev/null)
   [[ $out == \{* ]] && printf '%s' "$out" || printf '{"steps": []}'
 }
-# inject NAME SCRIPT all|sample: commits SCRIPT with step K failed and
-# snapshots, for K = 1, 2, ... until a commit succeeds (all; 40 at most), or
-# for a sample of K over its plan's N steps; then, if none succeeded, commits
-# it with no fault. Prints {name, script, plan, before, runs: [{k, commit,
-# snap}]} (k 0: no fault).
+# steps PLAN_JSON: "ID HOST ARGV0" per step of a plan (lvsh's pretty JSON).
+steps() {
+  awk '/^      "id": / { id = $2; sub(/,/, "", id) }
+       /^      "host": / { host = $2; gsub(/[",]/, "", host) }
+       /^      "argv": \[/ { getline; a = $1; gsub(/[",]/, "", a); print id, host, a }' <<<"$1"
+}
+# phases PLAN_JSON: K for the first step, the last real-server step, the
+# second step of the director's ipvsadm run (the batch is split there, the
+# step before it has run) and the last step.
+phases() {
+  local id host a first="" rs="" dir="" last="" nd=0
+  while read -r id host a; do
+    [[ -z $first ]] && first=$id
+    [[ $host != director ]] && rs=$id
+    if [[ $host == director && $a == ipvsadm ]]; then
+      nd=$((nd + 1))
+      ((nd == 2)) && dir=$id
+    fi
+    last=$id
+  done < <(steps "$1")
+  printf '%s\n' $first $rs $dir $last | awk '!seen[$0]++' | tr '\n' ' '
+}
+# inject NAME SCRIPT all|sample|phases: commits SCRIPT with step K failed and
+# snapshots, for K = 1, 2, ... until a commit succeeds (all; 40 at most), for
+# a sample of K over its plan's N steps, or for one K per phase; then, if
+# none succeeded, commits it with no fault. Prints {name, script, plan, ks,
+# before, runs: [{k, commit, snap}]} (k 0: no fault).
 inject() {
   local name=$1 script=$2 file=$LAB_DIR/$1.lvsh k before runs=() commit ks plan_json ok=0
   printf '%s\n' "$script" >"$file"
   plan_json=$(plan "$file")
   before=$(lab_snap "${HOSTS[@]}")
-  if [[ $3 == sample ]]; then
-    read -ra ks <<<"$(sample "$(grep -c '"id":' <<<"$plan_json")")"
-  else
-    read -ra ks <<<"$(seq -s ' ' 1 40)"
-  fi
+  case $3 in
+    sample) read -ra ks <<<"$(sample "$(grep -c '"id":' <<<"$plan_json")")" ;;
+    phases) read -ra ks <<<"$(phases "$plan_json")" ;;
+    *) read -ra ks <<<"$(seq -s ' ' 1 40)" ;;
+  esac
   for k in "${ks[@]}"; do
     commit=$(lab_lvsh LVSH_TEST_INJECT="fail:$k" -- "$file")
     runs+=("$(jobj k "$k" commit "$commit" snap "$(lab_snap "${HOSTS[@]}")")")
@@ -89,7 +123,8 @@ inject() {
     commit=$(lab_lvsh -- "$file")
     runs+=("$(jobj k 0 commit "$commit" snap "$(lab_snap "${HOSTS[@]}")")")
   fi
-  jobj name "$(jstr "$name")" script "$(jstr "$script")" plan "$plan_json" before "$before" runs "$(jarr "${runs[@]}")"
+  jobj name "$(jstr "$name")" script "$(jstr "$script")" plan "$plan_json" ks "[$(IFS=,; echo "${ks[*]}")]" \
+    before "$before" runs "$(jarr "${runs[@]}")"
 }
 # sample N: 1, N/4, N/2, 3N/4, N (rounded up, without repeats).
 sample() {
@@ -107,18 +142,25 @@ fault() {
   jobj name "$(jstr "$1")" script "$(jstr "$2")" before "$before" commit "$commit" after "$(lab_snap "${HOSTS[@]}")"
 }
 
-seed=$(inject inject-seed "$SEED" all)
+if [[ $mode == full ]]; then
+  seed=$(inject inject-seed "$SEED" all)
+else
+  seed=$(inject inject-seed "$SEED" phases)
+fi
 rs_eth9=$(fault rs-eth9 "use vip $VIP
 arp hide on rs dev eth9
 commit")
-dir_eth9=$(fault director-eth9 "$(mixed eth9)")
+dir_eth9=$(fault director-eth9 "$(mixed eth9 local)")
 cases=("$rs_eth9" "$dir_eth9")
 fetch_seed=$(lab_fetch 2 "http://$VIP/" 2)
 mixed_run='{"skipped": true}'
-case ${LAB_FAULTS_MIXED:-0} in
-  all | sample) mixed_run=$(inject inject-mixed "$(mixed eth0)" "$LAB_FAULTS_MIXED") ;;
+mixed_default=0
+[[ $mode == full ]] && mixed_default=sample
+mixed_mode=${LAB_FAULTS_MIXED:-$mixed_default}
+case $mixed_mode in
+  all | sample) mixed_run=$(inject inject-mixed "$(mixed eth0)" "$mixed_mode") ;;
 esac
 
-lab_end "$(jobj scenario "$(jstr "$LAB_SCENARIO")" vip "$(jstr "$VIP")" \
+lab_end "$(jobj scenario "$(jstr "$LAB_SCENARIO")" mode "$(jstr "$mode")" vip "$(jstr "$VIP")" \
   inject_seed "$seed" faults "$(jarr "${cases[@]}")" fetch_after_faults "$fetch_seed" inject_mixed "$mixed_run" \
   ms "$(ms_since "$LAB_T0")")"
