@@ -102,5 +102,11 @@ export function benchCliDryRun(log: (line: string) => void, lvsh: string): void 
   log(`  lvsh --dry-run -c SEED in a fresh process: ${seed.toFixed(0)} ms wall, node -e 0: ${node0.toFixed(0)} ms; ratio ${(seed / node0).toFixed(2)} (goal <= 1.5 -> ${seed / node0 <= 1.5 ? "met" : "NOT met"})`);
   const dry = runs([lvsh, "--sim", "--dry-run", "--json", file]);
   log(`  lvsh --dry-run --json of 10,000 real servers in a fresh process: ${dry.toFixed(0)} ms wall (node -e 0: ${node0.toFixed(0)} ms)`);
+  // 100,000 erroneous lines: linear (rendering looks each line up by its offset; 100 shown, the rest counted)
+  const bad = join(dir, "bad.lvsh");
+  writeFileSync(bad, Array.from({ length: 100_000 }, (_, i) => (i % 2 ? `servce :${(i % 60000) + 1} rr` : `vip 300.1.1.${i % 250} on eth0`)).join("\n"));
+  const t0 = performance.now();
+  spawnSync(lvsh, ["--sim", "check", bad], { stdio: "ignore", env });
+  log(`  lvsh check of 100,000 erroneous lines: ${(performance.now() - t0).toFixed(0)} ms wall`);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -55,6 +55,7 @@ export const diagnosticCodes = {
   "rs-port-mismatch": "a dr/tun real server on another port than its service",
   "family-mismatch": "an IPv4 real server in an IPv6 service (or back), not tunnelled",
   "rs-is-vip": "a real server whose address is the service's",
+  "unusable-address": "a VIP or real server that is unspecified (0.0.0.0, ::), loopback, multicast or broadcast",
   "tun-option-needs-tun": "tunnel options on a real server that is not `tun`",
   "tun-option-invalid": "a tunnel option its tunnel type does not take",
   "gue-needs-port": "a gue tunnel without its port",

@@ -44,18 +44,26 @@ function endSpan(file: string, lines: LineMap, last: IToken): Span {
   return { ...s, start: s.end, col: s.endCol, line: s.endLine, endCol: s.endCol + 1, end: s.end + 1 };
 }
 
+/** Hints for unknown statement words, by word: a script of one typo repeated costs one suggestion. */
+const statementHints = new Map<string, string>();
+
+function unknownStatement(head: IToken, file: string, lines: LineMap): Diagnostic {
+  let hint = statementHints.get(head.image);
+  if (hint === undefined) {
+    const words = [...statementKeywords().keys()];
+    hint = didYouMean(head.image, words) ?? `statements are: ${words.join(", ")}`;
+    if (statementHints.size < 1000) statementHints.set(head.image, hint);
+  }
+  return error("unknown-statement", `\`${head.image}\` is not an lvsh statement`, tokenSpan(file, lines, head), { hint });
+}
+
 function parseErrorToDiagnostic(e: IRecognitionException, stmt: IToken[], file: string, lines: LineMap): Diagnostic {
   const atEnd = e.token.tokenType === EOF;
   const span = atEnd ? endSpan(file, lines, stmt[stmt.length - 1]!) : tokenSpan(file, lines, e.token);
   const head = stmt[0]!;
   const ruleStack = e.context?.ruleStack ?? [];
   const statementRule = statementKeywords().get(head.image);
-  if (!statementRule && ruleStack.length <= 1) {
-    const words = [...statementKeywords().keys()];
-    return error("unknown-statement", `\`${head.image}\` is not an lvsh statement`, tokenSpan(file, lines, head), {
-      hint: didYouMean(head.image, words) ?? `statements are: ${words.join(", ")}`,
-    });
-  }
+  if (!statementRule && ruleStack.length <= 1) return unknownStatement(head, file, lines);
   if (atEnd) return error("incomplete-statement", e.message, span);
   const words = keywordsInRule(statementRule ?? "statement");
   // a misspelt keyword taken as a value makes the next word the unexpected one (`service udpp :53`)
@@ -87,16 +95,26 @@ function lexErrorToDiagnostic(file: string, source: string, lines: LineMap, e: {
   return error("invalid-character", `unexpected character ${JSON.stringify(source.slice(e.offset, e.offset + e.length))}`, span);
 }
 
-export function parse(source: string, file = "<input>"): ParseResult {
+export function parse(text: string, file = "<input>"): ParseResult {
+  // a UTF-8 byte-order mark (an editor's) is not a statement: a space keeps every offset where it was
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   const lexed = T.getLexer().tokenize(source);
   const lines = new LineMap(source);
   const diagnostics: Diagnostic[] = lexed.errors.map((e) => lexErrorToDiagnostic(file, source, lines, e));
   const statements: Statement[] = [];
-  const lexErrorAt = lexed.errors.map((e) => e.offset);
+  // lexer errors come in order of their offsets, as statements do: one pass over both
+  const lexErrorAt = lexed.errors.map((e) => e.offset).sort((a, b) => a - b);
+  let le = 0;
   for (const { tokens: stmt, end } of splitStatements(lexed.tokens, source.length)) {
     // a statement with a character the lexer refused is reported once, by the lexer
     const start = stmt[0]!.startOffset;
-    if (lexErrorAt.some((o) => o >= start && o < end)) continue;
+    while (le < lexErrorAt.length && lexErrorAt[le]! < start) le++;
+    if (le < lexErrorAt.length && lexErrorAt[le]! < end) continue;
+    // not a statement's keyword: said without asking the parser (whose error path is costly)
+    if (stmt[0]!.tokenType === T.Word && !statementKeywords().has(stmt[0]!.image)) {
+      diagnostics.push(unknownStatement(stmt[0]!, file, lines));
+      continue;
+    }
     const { cst, errors } = parseStatementTokens(stmt);
     if (errors.length) {
       diagnostics.push(parseErrorToDiagnostic(errors[0]!, stmt, file, lines));

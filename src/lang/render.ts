@@ -13,14 +13,11 @@ import type { Diagnostic, Span } from "./diagnostic.js";
 
 export type SourceLookup = (file: string) => string | undefined;
 
-function lineText(source: string, line: number): string {
-  let start = 0;
-  for (let l = 1; l < line; l++) {
-    const nl = source.indexOf("\n", start);
-    if (nl < 0) return "";
-    start = nl + 1;
-  }
-  const end = source.indexOf("\n", start);
+/** The text of the line the span starts on: found from its offset, so that rendering N diagnostics costs N lines, not N scans of the source. */
+function lineText(source: string, span: Span): string {
+  const at = Math.min(span.start, source.length);
+  const start = source.lastIndexOf("\n", at - 1) + 1;
+  const end = source.indexOf("\n", at);
   return source.slice(start, end < 0 ? source.length : end).replace(/\r$/, "");
 }
 
@@ -37,7 +34,7 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceLookup): string {
   const out = [`${where}${d.severity}: ${d.message}`];
   const src = d.span ? sources(d.span.file) : undefined;
   if (d.span && src !== undefined) {
-    const text = lineText(src, d.span.line);
+    const text = lineText(src, d.span);
     out.push(text, underline(text, d.span, "^"));
   }
   for (const r of d.related ?? []) {
@@ -46,7 +43,7 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceLookup): string {
       out.push(`  ${r.span.file}:${r.span.line}:${r.span.col}: ${r.label}`);
       continue;
     }
-    const text = lineText(rsrc, r.span.line);
+    const text = lineText(rsrc, r.span);
     const sameLine = d.span && r.span.file === d.span.file && r.span.line === d.span.line;
     if (!sameLine) out.push(`${r.span.file}:${r.span.line}:${r.span.col}: note: ${r.label}`, text);
     out.push(`${underline(text, r.span, "~")} ${r.label}`);
@@ -55,6 +52,22 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceLookup): string {
   return out.join("\n");
 }
 
-export function renderDiagnostics(ds: readonly Diagnostic[], sources: SourceLookup): string {
-  return ds.map((d) => renderDiagnostic(d, sources)).join("\n\n");
+/** How many errors are shown before the rest are counted (like a compiler's -fmax-errors). */
+export const MAX_ERRORS_SHOWN = 100;
+
+export function renderDiagnostics(ds: readonly Diagnostic[], sources: SourceLookup, maxErrors = MAX_ERRORS_SHOWN): string {
+  const shown: string[] = [];
+  let errors = 0;
+  let i = 0;
+  for (; i < ds.length; i++) {
+    if (ds[i]!.severity === "error" && ++errors > maxErrors) break;
+    shown.push(renderDiagnostic(ds[i]!, sources));
+  }
+  const rest = ds.slice(i);
+  if (rest.length) {
+    const e = rest.filter((d) => d.severity === "error").length;
+    const w = rest.length - e;
+    shown.push(`lvsh: ${maxErrors} errors shown; ${e} more error${e === 1 ? "" : "s"}${w ? ` and ${w} warning${w === 1 ? "" : "s"}` : ""} not shown (fix these first)`);
+  }
+  return shown.join("\n\n");
 }

@@ -3,8 +3,36 @@
  * refuse them (so that a commit never fails on them) or as they would
  * silently misbehave (warnings).
  */
-import { error, maxPrefix, schedulerFlags, warning, type Diagnostic, type RsOpts, type RsTarget, type ServiceStmt } from "../lang/index.js";
+import { error, maxPrefix, schedulerFlags, warning, type Diagnostic, type RsOpts, type RsTarget, type ServiceStmt, type Span } from "../lang/index.js";
 import type { RealDef, ServiceDef } from "./types.js";
+import ipaddr from "ipaddr.js";
+
+const UNUSABLE: Readonly<Record<string, string>> = {
+  unspecified: "the unspecified address",
+  loopback: "a loopback address",
+  multicast: "a multicast address",
+  broadcast: "the broadcast address",
+};
+
+/**
+ * An address that cannot be a VIP or a real server: unspecified (`0.0.0.0`,
+ * `::`), loopback, multicast or broadcast -- IPVS or the network would take
+ * it, and nothing would ever answer (ipaddr.js knows the ranges).
+ */
+export function unusableAddress(addr: string, role: "a VIP" | "a real server" | "a service address", span: Span): Diagnostic | undefined {
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(addr);
+  } catch {
+    return undefined; // the parser reported it
+  }
+  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  const what = UNUSABLE[parsed.range()];
+  if (!what) return undefined;
+  return error("unusable-address", `${addr} is ${what}: it cannot be ${role}`, span, {
+    hint: role === "a real server" ? "a real server is reached at its own unicast address" : "a VIP is a unicast address clients reach, bound on the director",
+  });
+}
 
 export function checkService(def: ServiceDef, s: ServiceStmt): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -42,7 +70,12 @@ export function checkDest(d: RealDef, svc: ServiceDef, t: RsTarget, opts: RsOpts
   if (d.family !== svc.family && d.method !== "tun") {
     out.push(error("family-mismatch", `${d.addr} is IPv${d.family} but ${svc.key} is IPv${svc.family}`, t.span, { hint: "only tunnelled real servers may be of another family" }));
   }
-  if (svc.fwmark === null && d.method !== "nat" && d.port !== svc.port) {
+  const bad = unusableAddress(d.addr, "a real server", t.span);
+  if (bad) out.push(bad);
+  if (svc.fwmark === null && d.port === 0 && svc.port !== 0) {
+    // port 0 is "every port": only fwmark and port-0 services have real servers there
+    out.push(error("invalid-port", `port 0 is not a port a real server of ${svc.key} can receive on`, t.span, { hint: `drop the port (the service's ${svc.port}), or give one from 1 to 65535 with \`nat\`` }));
+  } else if (svc.fwmark === null && d.method !== "nat" && d.port !== svc.port) {
     out.push(
       error("rs-port-mismatch", `a ${d.method} real server receives the service's own port ${svc.port}; it cannot be sent to port ${d.port}`, t.span, {
         hint: `drop the port, or use \`nat\` to map ${svc.port} to ${d.port}`,

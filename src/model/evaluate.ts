@@ -22,7 +22,7 @@ import {
   type ServiceStmt,
   type Span,
 } from "../lang/index.js";
-import { checkDest, checkService } from "./checks.js";
+import { checkDest, checkService, unusableAddress } from "./checks.js";
 import { evaluateKeepalived } from "./ha.js";
 import { destKeyOf, serviceKeyOf } from "./keys.js";
 import type { Config, Context, HostDef, RealDef, ServiceDef, VipDef } from "./types.js";
@@ -86,6 +86,8 @@ class Evaluator {
       return undefined;
     }
     if (!addr) return undefined;
+    const bad = spec.addr && unusableAddress(addr.addr, "a service address", spec.addr.span);
+    if (bad) return void this.diags.push(bad);
     const proto = spec.proto?.value ?? "tcp";
     const s = { proto, addr: addr.addr, port: spec.port, fwmark: null, family: addr.family };
     return { key: serviceKeyOf(s), ...s };
@@ -94,6 +96,8 @@ class Evaluator {
   vip(s: ConfigStatement & { kind: "vip" }): void {
     const r = this.resolve(s.addr);
     if (!r) return;
+    const bad = unusableAddress(r.addr, "a VIP", s.addr.span);
+    if (bad) return void this.diags.push(bad);
     const prefix = s.prefix?.value ?? maxPrefix(r.family);
     if (s.prefix && s.prefix.value > maxPrefix(r.family)) {
       return this.err("invalid-prefix", `an IPv${r.family} prefix is at most ${maxPrefix(r.family)}`, s.prefix.span);

@@ -72,3 +72,27 @@ describe("diagnostics", () => {
     expect(r.statements.map((s) => s.kind)).toEqual(["vip"]);
   });
 });
+
+describe("what a script of many errors gets (issue 9 #7)", () => {
+  it("skips a UTF-8 byte-order mark at the start of a script", () => {
+    const r = parse("\uFEFFvip 192.0.2.10 on eth0\nservice :80 rr\n", "bom.lvsh");
+    expect(r.diagnostics).toEqual([]);
+    expect(r.statements.map((s) => s.kind)).toEqual(["vip", "service"]);
+  });
+
+  it("shows the first 100 errors, then counts the rest", () => {
+    const src = Array.from({ length: 250 }, (_, i) => `servce :${i + 1} rr`).join("\n");
+    const ds = parse(src, "many.lvsh").diagnostics;
+    expect(ds).toHaveLength(250);
+    const text = renderDiagnostics(ds, () => src);
+    expect(text.match(/error: `servce` is not an lvsh statement/g)).toHaveLength(100);
+    expect(text).toContain("many.lvsh:100:1:");
+    expect(text).not.toContain("many.lvsh:101:1:");
+    expect(text.trimEnd().split("\n").at(-1)).toBe("lvsh: 100 errors shown; 150 more errors not shown (fix these first)");
+  });
+
+  it("renders each diagnostic's own line (found from its offset)", () => {
+    const src = "vip 192.0.2.10 on eth0\n\n\nservice :80 rrr\nadd rs .2 .3 dr\n";
+    expect(render(src)).toContain("s.lvsh:4:13: error: unknown scheduler `rrr`\nservice :80 rrr\n            ^^^");
+  });
+});

@@ -188,3 +188,42 @@ describe("model diagnostics", () => {
     expect([d.span!.line, d.span!.col]).toEqual([4, 8]);
   });
 });
+
+describe("inputs that must not pass (issue 9 #7)", () => {
+  const unusable: [string, string][] = [
+    ["::", "the unspecified address"],
+    ["0.0.0.0", "the unspecified address"],
+    ["ff02::1", "a multicast address"],
+    ["224.0.0.1", "a multicast address"],
+    ["255.255.255.255", "the broadcast address"],
+    ["::1", "a loopback address"],
+    ["127.0.0.1", "a loopback address"],
+    ["::ffff:127.0.0.1", "a loopback address"],
+  ];
+  it.each(unusable)("%s is refused as a VIP, a service address and a real server (%s)", (addr, what) => {
+    const v6 = addr.includes(":");
+    const asVip = load(`vip ${addr} on eth0`);
+    expect(asVip.errors).toEqual(["unusable-address"]);
+    expect(asVip.diagnostics[0]!.message).toMatch(new RegExp(`^\\S+ is ${what}: it cannot be a VIP$`));
+    expect(asVip.diagnostics[0]!.span).toMatchObject({ col: 5, endCol: 5 + addr.length });
+    expect(load(`service ${v6 ? `[${addr}]` : addr}:80 rr`).errors).toContain("unusable-address");
+    const rs = load(`vip ${v6 ? "2001:db8::10" : "192.0.2.10"} on eth0; service :80 rr; add rs ${v6 ? addr : addr} nat`);
+    expect(rs.errors).toContain("unusable-address");
+    expect(rs.diagnostics.find((d) => d.code === "unusable-address")!.message).toMatch(new RegExp(`^\\S+ is ${what}: it cannot be a real server$`));
+  });
+
+  it("keeps what is usable: documentation, private and public unicast addresses", () => {
+    for (const a of ["192.0.2.10", "198.51.100.7", "203.0.113.9", "10.1.2.3", "172.25.254.10", "8.8.8.8"]) expect(load(`vip ${a} on eth0`).errors).toEqual([]);
+    for (const a of ["2001:db8::10", "fd00::1"]) expect(load(`vip ${a} on eth0`).errors).toEqual([]);
+  });
+
+  it("refuses a real server on port 0 of a service with a port, without suggesting port 0", () => {
+    for (const m of ["nat", "dr"]) {
+      const r = load(`vip 192.0.2.10 on eth0; service :80 rr; add rs .2:0 ${m}`);
+      expect(r.errors).toEqual(["invalid-port"]);
+      expect(r.diagnostics[0]!.hint).not.toMatch(/to 0\b|:0/);
+    }
+    // a fwmark service's real servers are on port 0
+    expect(load("vip 192.0.2.10 on eth0; service fwmark 7 rr; add rs .2 nat").errors).toEqual([]);
+  });
+});
