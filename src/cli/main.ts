@@ -4,10 +4,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
-import type { Diagnostic } from "../lang/index.js";
+import { renderDiagnostics, type Diagnostic } from "../lang/index.js";
 import { planToJson, renderPlanShell, summaryLine } from "../plan/index.js";
-import { Session } from "../session/index.js";
-import { Engine, recover, runTimer, stateDirFrom } from "../txn/index.js";
+import { Session, stateDamaged } from "../session/index.js";
+import { Engine, overdueConfirm, recover, runTimer, stateDirFrom } from "../txn/index.js";
+import { setPointHook, StateFileError } from "../exec/index.js";
 import { parseCli, type Common, type Invocation } from "./args.js";
 import { cliHelp } from "./help.js";
 import { chooseTarget, type TargetChoice } from "./target.js";
@@ -56,6 +57,12 @@ async function ask(question: string, detail: string): Promise<boolean> {
   }
 }
 
+/** LVSH_LOCK_WAIT: how many seconds a commit waits for another committing lvsh (default 30). */
+export function lockWait(env: NodeJS.ProcessEnv): { lockWaitMs?: number } {
+  const v = env.LVSH_LOCK_WAIT;
+  return v !== undefined && /^\d+(\.\d+)?$/.test(v) ? { lockWaitMs: Number(v) * 1000 } : {};
+}
+
 export interface Opened {
   readonly session: Session;
   readonly choice: TargetChoice;
@@ -71,9 +78,29 @@ export interface OpenOptions {
   readonly ask?: ((question: string, detail: string) => Promise<boolean>) | undefined;
 }
 
+/**
+ * Test hook (LVSH_TEST_INJECT=kill-at:POINT or fail-at:POINT): lvsh is
+ * killed (SIGKILL), or the write fails, at a named point of a transaction
+ * (`journal:renamed`, `txn:applied`, `revision:synced` ... see exec/files.ts).
+ */
+export function installPointFaults(spec: string | undefined): void {
+  // kill-at:POINT (the first time lvsh passes it) or kill-at:POINT#N (the N-th time)
+  const m = spec ? /^(kill|fail)-at:([^#]+)(?:#(\d+))?$/.exec(spec) : null;
+  if (!m) return;
+  let seen = 0;
+  setPointHook((name) => {
+    if (name !== m[2] || ++seen !== Number(m[3] ?? 1)) return;
+    if (m[1] === "kill") process.kill(process.pid, "SIGKILL");
+    throw new Error(`injected failure at ${name} (LVSH_TEST_INJECT)`);
+  });
+}
+
 export async function openSession(common: Common, io: CliIO, opts: OpenOptions = {}): Promise<Opened> {
+  installPointFaults(process.env.LVSH_TEST_INJECT);
   const choice = await chooseTarget(common.target);
   const engine = new Engine({ target: choice.target, stateDir: stateDirFrom(process.env, process.getuid?.()) });
+  // a commit confirmed whose timer died is reverted before anything else
+  await overdueConfirm(engine, io.stderr);
   const session = new Session({
     io: { write: opts.write ?? io.stdout, color: io.tty && !process.env.NO_COLOR, ...(io.tty && process.stdout.columns ? { columns: process.stdout.columns } : {}) },
     engine,
@@ -81,6 +108,7 @@ export async function openSession(common: Common, io: CliIO, opts: OpenOptions =
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...("ask" in opts ? (opts.ask ? { ask: opts.ask } : {}) : io.tty ? { ask } : {}),
     lvshCommand: selfCommand(),
+    ...lockWait(process.env),
     ...(process.env.LVSH_TEST_INJECT ? { inject: process.env.LVSH_TEST_INJECT } : {}),
   });
   const diagnostics = await session.open();
@@ -149,6 +177,7 @@ async function show(inv: Extract<Invocation, { kind: "show" }>, io: CliIO): Prom
 }
 
 async function recoverCmd(inv: Extract<Invocation, { kind: "recover" }>, io: CliIO): Promise<number> {
+  installPointFaults(process.env.LVSH_TEST_INJECT);
   const choice = await chooseTarget(inv.target);
   const engine = new Engine({ target: choice.target, stateDir: stateDirFrom(process.env, process.getuid?.()) });
   try {
@@ -160,6 +189,9 @@ async function recoverCmd(inv: Extract<Invocation, { kind: "recover" }>, io: Cli
       case "refused":
         io.stderr(`lvsh: cannot recover: ${r.reason}\n`);
         return 1;
+      case "finished":
+        io.stdout(`the interrupted ${r.journal.what} (started ${r.journal.started}) had completed: revision ${r.revision.number} records it; only its journal was left, now removed\n`);
+        return 0;
       case "recovered":
         if (r.txn.ok) {
           io.stdout(`recovered the interrupted ${r.journal.what} (started ${r.journal.started}): ${r.steps} step${r.steps === 1 ? "" : "s"} brought every host back to the state before it\n`);
@@ -174,6 +206,17 @@ async function recoverCmd(inv: Extract<Invocation, { kind: "recover" }>, io: Cli
 }
 
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    if (!(e instanceof StateFileError)) throw e;
+    // damaged state is never guessed around: say which file, and what to do
+    io.stderr(`${renderDiagnostics([stateDamaged(e)], () => undefined)}\nlvsh: nothing was applied\n`);
+    return 1;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
   const inv = parseCli(argv);
   switch (inv.kind) {
     case "usage-error":

@@ -1,7 +1,7 @@
 /** Executors for a plan's hosts, by target: simulated, or for real through each host's transport. */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mkdirSync } from "node:fs";
+import { lstatSync, mkdirSync } from "node:fs";
 import type { TransportSpec } from "../model/index.js";
 import { localExecutor, netnsExecutor } from "./local.js";
 import { SimExecutor } from "./sim/executor.js";
@@ -16,16 +16,51 @@ export interface ExecutorOptions {
   readonly stateDir: string;
 }
 
-function controlDir(stateDir: string): string {
+/**
+ * Where ssh keeps its master connections' sockets: in the state directory
+ * (checked: ours, 0700), or when that path is too long for a socket, a
+ * directory of our own in the system's temporary directory -- made 0700, or,
+ * if it is there already, used only when it is a real directory owned by us
+ * that nobody else can enter. Otherwise none: each ssh connects on its own
+ * (a socket in a directory others control would let them impersonate a host).
+ */
+export function controlDir(stateDir: string, tmp = tmpdir(), uid = process.getuid?.()): string | undefined {
   // sockets are named ssh-%C (43 characters); unix socket paths end at 107
   const inState = join(stateDir, "ssh");
-  const dir = inState.length < 60 ? inState : join(tmpdir(), `lvsh-ssh-${process.getuid?.() ?? "u"}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dir = inState.length < 60 ? inState : join(tmp, `lvsh-ssh-${uid ?? "u"}`);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") return undefined;
+  }
+  try {
+    const st = lstatSync(dir);
+    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || st.mode & 0o077) return undefined;
+  } catch {
+    return undefined;
+  }
   return dir;
 }
 
+/**
+ * The simulated machine a host is, by how it is reached: this machine for
+ * `local` (the director's file, as before transports mattered), a machine
+ * per network namespace, and per ssh address -- so that, as for real,
+ * `host director via netns lb` reaches another machine than the default.
+ */
+export function simMachine(transport: TransportSpec): string {
+  switch (transport.kind) {
+    case "local":
+      return "director";
+    case "netns":
+      return `netns-${transport.name}`;
+    case "ssh":
+      return transport.host;
+  }
+}
+
 export function makeExecutor(host: string, transport: TransportSpec, opts: ExecutorOptions): Executor {
-  if (opts.target === "sim") return new SimExecutor(host, opts.simDir);
+  if (opts.target === "sim") return new SimExecutor(host, opts.simDir, simMachine(transport));
   switch (transport.kind) {
     case "local":
       return localExecutor(host);

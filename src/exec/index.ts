@@ -6,4 +6,4 @@ export { SimExecutor, simRun } from "./sim/executor.js";
 export { newSimHost, SIM_SCHEDULERS, type SimHost } from "./sim/host.js";
 export { makeExecutor, ExecutorPool, type ExecutorOptions } from "./factory.js";
 export { batchScript, splitBatch, runBatched } from "./batch.js";
-export { readJson, writeJsonAtomic } from "./files.js";
+export { readJson, readStateFile, writeJsonAtomic, writeFileAtomic, removeFile, point, setPointHook, StateFileError, type WriteOptions } from "./files.js";

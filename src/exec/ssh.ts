@@ -11,16 +11,14 @@ import type { Command, ExecResult, Executor, ManyOptions, RunOptions } from "./t
 
 type Ssh = Extract<TransportSpec, { kind: "ssh" }>;
 
-/** The ssh command line for a remote argv. Exported for tests. */
-export function sshArgv(t: Ssh, controlDir: string, argv: readonly string[]): string[] {
+/** The ssh command line for a remote argv (no shared connection without a private control directory). Exported for tests. */
+export function sshArgv(t: Ssh, controlDir: string | undefined, argv: readonly string[]): string[] {
   return [
     "ssh",
     "-o", "BatchMode=yes",
     "-o", "ConnectTimeout=10",
     "-o", "ServerAliveInterval=15",
-    "-o", "ControlMaster=auto",
-    "-o", `ControlPath=${controlDir}/ssh-%C`,
-    "-o", "ControlPersist=60",
+    ...(controlDir ? ["-o", "ControlMaster=auto", "-o", `ControlPath=${controlDir}/ssh-%C`, "-o", "ControlPersist=60"] : ["-o", "ControlMaster=no", "-o", "ControlPath=none"]),
     ...(t.port ? ["-p", String(t.port)] : []),
     ...(t.user ? ["-l", t.user] : []),
     "--",
@@ -34,7 +32,7 @@ export class SshExecutor implements Executor {
   constructor(
     readonly host: string,
     private readonly t: Ssh,
-    private readonly controlDir: string,
+    private readonly controlDir: string | undefined,
   ) {
     this.describe = `ssh ${t.user ? `${t.user}@` : ""}${t.host}${t.port ? `:${t.port}` : ""}`;
   }
@@ -53,6 +51,7 @@ export class SshExecutor implements Executor {
   }
 
   async close(): Promise<void> {
+    if (!this.controlDir) return;
     await runLocal(["ssh", "-o", `ControlPath=${this.controlDir}/ssh-%C`, "-O", "exit", ...(this.t.port ? ["-p", String(this.t.port)] : []), this.t.host]);
   }
 }

@@ -7,3 +7,4 @@ export { serviceMethod } from "./validate-ha.js";
 export { serviceKeyOf, destKeyOf, serviceArgs, arpRuleArgs, elementKey, confKey } from "./keys.js";
 export { directorHost, realServerHost, transportSpec, describeTransport, type HostRef } from "./hosts.js";
 export { liftState, RUNNING_SPAN, type LiftOptions } from "./lift.js";
+export { configParts, mergeConflicts, type MergeCheck } from "./merge.js";

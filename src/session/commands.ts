@@ -86,15 +86,14 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
     check: (s, shadow, session) => {
       const t = rollbackTarget(s, session);
       if ("severity" in t) return [t];
-      shadow.candidate = configOf(t.config, `<revision ${t.number}>`);
+      shadow.candidate = configOf(t.config, session.engine!.revisionPath(t.number));
       shadow.context = emptyContext;
       return [];
     },
     run: async (s, session) => {
       const t = rollbackTarget(s, session);
       if ("severity" in t) return [t];
-      session.candidate = configOf(t.config, `<revision ${t.number}>`);
-      session.context = emptyContext;
+      session.replaceCandidate(configOf(t.config, session.engine!.revisionPath(t.number)));
       session.io.write(`revision ${t.number} is now the candidate; \`commit\` applies it as a new revision.\n`);
       return [];
     },
@@ -106,8 +105,7 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
       return [];
     },
     run: async (_s, session) => {
-      session.candidate = session.runningConfig;
-      session.context = emptyContext;
+      session.abort();
       session.io.write("the candidate is the running configuration again.\n");
       return [];
     },

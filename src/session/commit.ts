@@ -1,8 +1,7 @@
 /** `commit` in a session: the transaction, and its outcome in the user's words. */
 import { error, hasErrors, printDuration, type CommitStmt, type Diagnostic } from "../lang/index.js";
-import { printConfig } from "../model/index.js";
 import { renderPlanText, summaryLine, type Plan } from "../plan/index.js";
-import { clearPending, commit, readPending, startTimer, type CommitReport, type TxnResult } from "../txn/index.js";
+import { clearPending, commit, readPending, revisionName, startTimer, type CommitReport, type TxnResult } from "../txn/index.js";
 import type { Session } from "./session.js";
 
 function hostsOf(plan: Plan): number {
@@ -19,6 +18,10 @@ function failure(s: CommitStmt, txn: TxnResult): Diagnostic[] {
         ...(f.step.span ? { related: [{ span: f.step.span, label: `step ${f.step.id} comes from here` }] } : {}),
       }),
     );
+  } else if (txn.recordFailed !== undefined) {
+    out.push(error("commit-failed", `commit failed: every host held the candidate, but the revision could not be recorded (${txn.recordFailed}); a change nobody recorded must not stay`, s.span));
+  } else if (txn.journalFailed !== undefined) {
+    out.push(error("commit-failed", `commit failed before its first step: the journal could not be written (${txn.journalFailed}); nothing was applied`, s.span));
   } else {
     out.push(error("commit-failed", `commit failed: after the steps ran, the hosts do not hold the candidate:\n  ${(txn.verifyMismatches ?? []).join("\n  ")}`, s.span));
   }
@@ -42,6 +45,15 @@ export function report(s: CommitStmt, r: CommitReport, session: Pick<Session, "i
     case "refused":
       if (r.detail) session.io.write(r.detail + "\n");
       return [error("commit-refused", r.reason, s.span)];
+    case "conflict":
+      return [
+        error(
+          "commit-conflict",
+          `not committed: ${r.revision ? `${revisionName(r.revision)} was committed since this session started, and your edits do not apply to it as staged` : "the running director changed since this session read it, and your edits do not apply to it as staged"}:\n  ${r.conflicts.join("\n  ")}`,
+          s.span,
+          { hint: "`abort` starts again from the running configuration (your edits are dropped); `show diff` compares" },
+        ),
+      ];
     case "precheck":
       return [error("precheck-failed", `commit stopped before its first step:\n  ${r.problems.join("\n  ")}`, s.span)];
     case "nothing":
@@ -67,12 +79,13 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
     return [{ severity: "info", code: "dry-run", message: "dry run: commit not carried out; the plan follows", span: s.span }];
   }
   session.commits++;
-  const before = printConfig(session.runningConfig);
   const previousHosts = Object.fromEntries(engine.hosts([]).transports);
   const r = await commit(
     engine,
-    { candidate: session.candidate },
+    { candidate: session.candidate, base: session.base, rebase: (onto) => session.rebaseOnto(onto) },
     {
+      say: (t) => session.io.write(t),
+      ...(session.opts.lockWaitMs !== undefined ? { lockWaitMs: session.opts.lockWaitMs } : {}),
       ...(s.comment ? { comment: s.comment.value } : {}),
       force: !!s.force,
       check: !!s.check,
@@ -83,8 +96,11 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
     },
   );
   const ds = report(s, r, session);
+  if ("rebased" in r && r.rebased) {
+    ds.unshift({ severity: "info", code: "commit-rebased", message: `re-based your edits on ${r.rebased.what}, committed since this session started`, span: s.span });
+  }
   if (r.kind === "committed") {
-    session.runningConfig = session.candidate;
+    session.committed(r.revision, r.candidate);
     session.adoptCommitted(r.revision.snapshot);
     if (s.confirmed) {
       const secs = s.confirmed.value ?? 600;
@@ -95,9 +111,10 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
         {
           revision: r.revision.number,
           deadline: deadline.toISOString(),
-          previousConfig: pending?.previousConfig ?? before,
+          previousConfig: pending?.previousConfig ?? r.replaced,
           previousHosts: pending?.previousHosts ?? previousHosts,
           ...(pending?.timerPid ? { timerPid: pending.timerPid } : {}),
+          ...(pending?.timerUnit ? { timerUnit: pending.timerUnit } : {}),
         },
         session.opts.lvshCommand ?? [process.execPath, process.argv[1]!],
       );

@@ -1,2 +1,2 @@
-export { Session, type RunOptions, type RunOutcome, type SessionState } from "./session.js";
+export { Session, stateDamaged, type RunOptions, type RunOutcome, type SessionState } from "./session.js";
 export { sessionCommands, type SessionIO } from "./commands.js";

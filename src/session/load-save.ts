@@ -50,8 +50,7 @@ export async function loadRun(s: LoadStmt, session: Session): Promise<Diagnostic
   const r = loadFile(s, session);
   // the check pass reported its warnings already; errors here mean the file changed since
   if (!r.config || hasError(r.diagnostics)) return r.diagnostics.filter((d) => d.severity === "error");
-  session.candidate = r.config;
-  session.context = emptyContext;
+  session.replaceCandidate(r.config);
   session.io.write(`loaded ${s.path.value}: it is now the candidate; \`commit\` applies it.\n`);
   return [];
 }

@@ -6,6 +6,7 @@
  * with an error anywhere runs nothing.
  */
 import {
+  error,
   hasErrors,
   isSessionStatement,
   parse,
@@ -16,11 +17,12 @@ import {
   type SessionStatement,
   type Statement,
 } from "../lang/index.js";
-import { compile, emptyConfig, emptyContext, evaluate, validate, type Config, type Context, type Desired, type State } from "../model/index.js";
+import { compile, emptyConfig, emptyContext, evaluate, liftState, mergeConflicts, printConfig, validate, type Config, type Context, type Desired, type State } from "../model/index.js";
 import { makePlan, type Plan } from "../plan/index.js";
-import { withRestores, type Engine, type Revision } from "../txn/index.js";
+import { revisionName, withRestores, type CommitBase, type Engine, type RebaseTarget, type Rebased, type Revision } from "../txn/index.js";
 import type { IpLink } from "../state/index.js";
 import { sessionCommands, type SessionIO } from "./commands.js";
+import { StateFileError } from "../exec/index.js";
 
 export interface SessionOptions {
   readonly io: SessionIO;
@@ -36,7 +38,18 @@ export interface SessionOptions {
   readonly lvshCommand?: readonly string[];
   /** Test hook for fault injection (LVSH_TEST_INJECT). */
   readonly inject?: string;
+  /** How long a commit waits for another committing lvsh (ms; default 30 s). */
+  readonly lockWaitMs?: number;
 }
+
+/**
+ * What the user staged since the base, in order: replayed on a newer
+ * configuration when someone committed meanwhile. Statements keep the
+ * context they ran in; `rollback N` and `load` replace the candidate.
+ */
+type Staged =
+  | { readonly kind: "statements"; readonly statements: readonly ConfigStatement[]; readonly context: Context }
+  | { readonly kind: "replace"; readonly config: Config };
 
 export interface RunOptions {
   /** Check the whole candidate at the end (scripts); the shell checks at plan and commit time. */
@@ -69,6 +82,9 @@ export class Session implements SessionState {
   readonly sources = new Map<string, string>();
   /** How many `commit` statements have run (not counting dry runs). */
   commits = 0;
+  /** What the candidate was made from (the revision; before any, the director's configuration as lifted). */
+  base: CommitBase = { revision: 0 };
+  private staged: Staged[] = [];
   private checked: SessionState | undefined;
   /**
    * The check pass's evaluation of each run of configuration statements
@@ -95,10 +111,76 @@ export class Session implements SessionState {
   /** Reads the running state and starts from the running configuration. */
   async open(): Promise<Diagnostic[]> {
     const ds = await this.refresh([]);
-    this.runningConfig = this.engine ? this.engine.runningConfig(this.running) : emptyConfig();
+    const rev = this.revision();
+    this.runningConfig = this.engine ? this.engine.runningConfig(this.running, rev) : emptyConfig();
     this.candidate = this.runningConfig;
     this.context = emptyContext;
+    this.base = rev ? { revision: rev.number } : { revision: 0, lifted: printConfig(this.runningConfig) };
+    this.staged = [];
     return [...ds, ...this.driftWarnings()];
+  }
+
+  /** Whether anything is staged since the base (the candidate may still equal the running configuration). */
+  get hasStaged(): boolean {
+    return this.staged.length > 0;
+  }
+
+  /** Drops the staged edits: the candidate is the running configuration again. */
+  abort(): void {
+    this.candidate = this.runningConfig;
+    this.context = emptyContext;
+    this.staged = [];
+  }
+
+  /** The candidate is replaced (`rollback N`, `load`): what was staged before no longer matters. */
+  replaceCandidate(config: Config): void {
+    this.candidate = config;
+    this.context = emptyContext;
+    this.staged = [{ kind: "replace", config }];
+  }
+
+  /** After a commit: its revision is the new base, its candidate (re-based, maybe) the running configuration. */
+  committed(revision: Revision, candidate: Config): void {
+    this.candidate = candidate;
+    this.runningConfig = candidate;
+    this.base = { revision: revision.number };
+    this.staged = [];
+  }
+
+  /**
+   * The session's edits replayed on a configuration committed since (or,
+   * before any revision, on the director as read now): the new candidate,
+   * or why it is not what the user staged (mergeConflicts).
+   */
+  rebaseOnto(onto: RebaseTarget): Rebased {
+    const name = onto.kind === "revision" ? revisionName(onto.revision) : "the director as it is now";
+    let c = onto.config;
+    let whole = false;
+    for (const op of this.staged) {
+      if (op.kind === "replace") {
+        c = op.config;
+        whole = true;
+        continue;
+      }
+      if (op.statements.some((x) => x.kind === "clear")) whole = true;
+      const r = evaluate(op.statements, c, op.context);
+      const errs = r.diagnostics.filter((d) => d.severity === "error");
+      if (errs.length) return { conflicts: errs.map((d) => `${d.span ? `${this.where(d.span)}: ` : ""}${d.message}, on ${name}`) };
+      c = r.config;
+    }
+    const invalid = validate(c).filter((d) => d.severity === "error");
+    if (invalid.length) return { conflicts: invalid.map((d) => `${d.message}, on ${name}`) };
+    // a `clear`, `load` or `rollback` describes the whole configuration: what it gives is what was meant
+    if (!whole) {
+      const conflicts = mergeConflicts({ base: this.runningConfig, ours: this.candidate, theirs: onto.config, replayed: c, theirName: name });
+      if (conflicts.length) return { conflicts };
+    }
+    return { candidate: c };
+  }
+
+  /** `line 3` of a statement typed in the shell, FILE:LINE of a script. */
+  private where(span: { file: string; line: number }): string {
+    return span.file.startsWith("<") ? `line ${span.line}` : `${span.file}:${span.line}`;
   }
 
   /** The desired state of the last revision, if any. */
@@ -123,6 +205,18 @@ export class Session implements SessionState {
         }),
       ),
       ...read.notes.map((n) => warning("host-unreadable", n)),
+      ...this.journalWarning(),
+    ];
+  }
+
+  /** A commit that was interrupted leaves its journal: what is read may hold part of it. */
+  journalWarning(): Diagnostic[] {
+    const j = this.engine?.pendingJournal();
+    if (!j) return [];
+    return [
+      warning("journal-pending", `a commit was interrupted (${j.what}, started ${j.started} by pid ${j.pid}): the hosts may hold part of it`, undefined, {
+        hint: "`lvsh recover` finishes it or brings every host back to the state before it; commits wait until then",
+      }),
     ];
   }
 
@@ -151,6 +245,15 @@ export class Session implements SessionState {
 
   /** Runs source text: parse, check everything, then run it in order. */
   async run(source: string, file: string, opts: RunOptions = {}): Promise<RunOutcome> {
+    try {
+      return await this.runChecked(source, file, opts);
+    } catch (e) {
+      if (e instanceof StateFileError) return { ok: false, diagnostics: [stateDamaged(e)], statements: 0 };
+      throw e;
+    }
+  }
+
+  private async runChecked(source: string, file: string, opts: RunOptions): Promise<RunOutcome> {
     this.sources.set(file, source);
     const parsed = parse(source, file);
     const checked = this.check(parsed.statements, opts);
@@ -158,6 +261,7 @@ export class Session implements SessionState {
     if (hasErrors(diagnostics)) return { ok: false, diagnostics, statements: parsed.statements.length };
     if (!parsed.statements.some(isSessionStatement) && this.checked) {
       // configuration only: running it gives exactly what the check pass computed
+      if (parsed.statements.length) this.staged.push({ kind: "statements", statements: parsed.statements as ConfigStatement[], context: this.context });
       this.candidate = this.checked.candidate;
       this.context = this.checked.context;
       return { ok: true, diagnostics, statements: parsed.statements.length };
@@ -203,6 +307,7 @@ export class Session implements SessionState {
     const out: Diagnostic[] = [];
     for (const seg of segments(statements)) {
       if (seg.config.length) {
+        this.staged.push({ kind: "statements", statements: seg.config, context: this.context });
         const memo = this.evaluated.get(seg.config[0]!);
         if (memo && memo.count === seg.config.length && memo.from.candidate === this.candidate && memo.from.context === this.context) {
           this.candidate = memo.to.candidate;
@@ -233,13 +338,73 @@ export class Session implements SessionState {
 
   /** The candidate's plan against the running state (re-read first), or the reasons there is none. */
   async plan(): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
-    const diagnostics = this.validateCandidate(this.candidate);
+    const synced = this.syncRevision();
+    let diagnostics = [...synced, ...this.validateCandidate(this.candidate)];
     if (hasErrors(diagnostics)) return { diagnostics };
     const rev = this.revision();
-    const desired = withRestores(compile(this.candidate), rev);
+    let desired = withRestores(compile(this.candidate), rev);
     const read = await this.refresh([desired]);
+    // before any revision, the base is the director as its transport (maybe changed by a `host` statement) reads now
+    const lifted = this.syncLifted();
+    if (lifted.length) {
+      diagnostics = [...diagnostics, ...lifted];
+      if (hasErrors(lifted)) return { diagnostics };
+      desired = withRestores(compile(this.candidate), rev);
+    }
     const plan = makePlan(this.running, desired, { vips: rev?.vips ?? [], hosts: this.engine?.hosts([desired]).transports ?? new Map() });
     return { plan, diagnostics: [...diagnostics, ...read] };
+  }
+
+  /**
+   * A revision committed since the base (by another lvsh, by the confirm
+   * timer): the staged edits are re-based on it (said as `commit-rebased`),
+   * or, when they no longer apply as staged, kept as they are and said
+   * (`commit-conflict`: a commit would refuse them).
+   */
+  syncRevision(): Diagnostic[] {
+    const engine = this.engine;
+    if (!engine) return [];
+    const latest = this.revision();
+    if ((latest?.number ?? 0) === this.base.revision) return [];
+    if (!latest || latest.number < this.base.revision) {
+      // revisions went away (another state directory, a restore): start again from what is there
+      this.runningConfig = latest ? engine.revisionConfig(latest) : emptyConfig();
+      this.base = latest ? { revision: latest.number } : { revision: 0, lifted: printConfig(this.runningConfig) };
+      return [warning("commit-rebased", `revision ${this.base.revision || "(none)"} is now the latest (revisions were removed); your staged edits stay staged`)];
+    }
+    const config = engine.revisionConfig(latest);
+    const name = revisionName(latest);
+    if (!this.staged.length) {
+      this.candidate = this.runningConfig = config;
+      this.context = emptyContext;
+      this.base = { revision: latest.number };
+      return [{ severity: "info", code: "commit-rebased", message: `${name} was committed since: it is the running configuration now` }];
+    }
+    const r = this.rebaseOnto({ kind: "revision", revision: latest, config });
+    if ("conflicts" in r) {
+      return [warning("commit-conflict", `${name} was committed since, and your staged edits do not apply to it as staged:\n  ${r.conflicts.join("\n  ")}`, undefined, { hint: "`abort` drops your edits and starts from it; a commit would refuse them" })];
+    }
+    this.candidate = r.candidate;
+    this.runningConfig = config;
+    this.base = { revision: latest.number };
+    return [{ severity: "info", code: "commit-rebased", message: `${name} was committed since: your staged edits were re-based on it` }];
+  }
+
+  /** Before any revision: the director as read now (through the candidate's transport), when it is not what the session started from. */
+  private syncLifted(): Diagnostic[] {
+    if (!this.engine || this.revision() || this.base.lifted === undefined) return [];
+    const lifted = liftState(this.running, "director");
+    const text = printConfig(lifted);
+    if (text === this.base.lifted) return [];
+    const via = this.engine.executor("director").describe;
+    const r = this.rebaseOnto({ kind: "lifted", config: lifted });
+    if ("conflicts" in r) {
+      return [error("commit-conflict", `the director (${via}) does not hold what this session started from, and your edits do not apply to it as staged:\n  ${r.conflicts.join("\n  ")}`)];
+    }
+    this.candidate = r.candidate;
+    this.runningConfig = lifted;
+    this.base = { revision: 0, lifted: text };
+    return [{ severity: "info", code: "commit-rebased", message: `your edits were re-based on what the director (${via}) holds` }];
   }
 
   render(ds: readonly Diagnostic[]): string {
@@ -249,6 +414,11 @@ export class Session implements SessionState {
   async close(): Promise<void> {
     await this.engine?.close();
   }
+}
+
+/** A file of the state directory that cannot be used, as the error every front end shows. */
+export function stateDamaged(e: StateFileError): Diagnostic {
+  return error("state-damaged", e.message, undefined, { hint: `${e.hint ? `${e.hint}; ` : ""}nothing was planned from it` });
 }
 
 interface Segment {

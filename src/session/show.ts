@@ -1,10 +1,11 @@
 /** `show TOPIC`: the plan, the candidate, the running state, diffs, history, hosts. */
-import { error, type Diagnostic, type ShowStmt } from "../lang/index.js";
+import { error, warning, type Diagnostic, type ShowStmt } from "../lang/index.js";
+import { StateFileError } from "../exec/index.js";
 import { compile, describeTransport, printConfig, serviceKeyOf, type State } from "../model/index.js";
 import { renderPlanText } from "../plan/index.js";
 import { formatAddrLine, formatArpRuleLine, formatIpvsadmSaveLines } from "../state/index.js";
-import { managed } from "../txn/index.js";
-import type { Session } from "./session.js";
+import { managed, strayFiles } from "../txn/index.js";
+import { stateDamaged, type Session } from "./session.js";
 import { showRealServers } from "./show-rs.js";
 import { renderTable } from "./table.js";
 import { plainStyle, unifiedDiff, type DiffStyle } from "./textdiff.js";
@@ -93,16 +94,28 @@ export const showTopics: Record<string, Shower> = {
   history: async (_s, session) => {
     const engine = session.engine;
     const ns = engine?.revisionNumbers() ?? [];
+    const ds: Diagnostic[] = [];
+    const stray = engine ? strayFiles(engine.paths.revisions) : [];
+    if (stray.length) {
+      ds.push(warning("state-damaged", `${engine!.paths.revisions} holds files that are not revisions (not used): ${stray.join(", ")}`, undefined, { hint: "lvsh did not write them under these names: look at them, then move them away" }));
+    }
     if (!ns.length) {
       session.io.write("nothing committed yet\n");
-      return [];
+      return ds;
     }
     const rows = ns.map((n) => {
-      const r = engine!.revision(n)!;
-      return [String(n), r.time.replace("T", " ").slice(0, 19), `${r.user}@${r.host}`, r.comment ?? ""];
+      try {
+        const r = engine!.revision(n)!;
+        return [String(n), r.time.replace("T", " ").slice(0, 19), `${r.user}@${r.host}`, r.comment ?? ""];
+      } catch (e) {
+        if (!(e instanceof StateFileError)) throw e;
+        // one damaged revision does not hide the others
+        ds.push({ ...stateDamaged(e), severity: "warning" });
+        return [String(n), "?", "?", "DAMAGED (see below)"];
+      }
     });
     session.io.write(renderTable(["revision", "time (UTC)", "by", "comment"], rows, session.io));
-    return [];
+    return ds;
   },
   hosts: async (_s, session) => {
     const ds = await session.refresh();

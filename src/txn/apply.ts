@@ -127,7 +127,12 @@ export async function applySteps(steps: readonly Step[], changes: ReadonlyMap<st
   const done: Step[] = [];
   for (const units of injectable(roundTrips(steps), env)) {
     const all = units.flat();
-    env.starting?.(all.map((s) => s.id));
+    try {
+      env.starting?.(all.map((s) => s.id));
+    } catch (e) {
+      // what is about to run could not be recorded first: it does not run
+      return { done, failed: { step: all[0]!, result: { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 } } };
+    }
     const injected = all.length === 1 ? env.inject?.(all[0]!) : undefined;
     if (injected === "kill") process.kill(process.pid, "SIGKILL");
     if (injected && injected !== "kill" && "pauseMs" in injected) await new Promise((r) => setTimeout(r, injected.pauseMs));

@@ -4,15 +4,16 @@
  * transaction, and record the revision. Nothing changes before the first
  * step; a failed step undoes what ran.
  */
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
+import { join } from "node:path";
 import type { Span } from "../lang/index.js";
-import { compile, printConfig, type Config, type Desired, type State } from "../model/index.js";
+import { compile, liftState, printConfig, type Config, type Desired, type State } from "../model/index.js";
 import { diff, makePlan, renderPlanText, type Change, type Plan } from "../plan/index.js";
-import type { ExecResult } from "../exec/index.js";
+import { removeFile, writeFileAtomic, type ExecResult } from "../exec/index.js";
 import type { StateRead } from "../state/index.js";
 import type { Engine } from "./engine.js";
-import { JournalFile } from "./journal.js";
-import { acquireLock, describeHolder } from "./lock.js";
+import { JournalFile, newJournalId } from "./journal.js";
+import { acquireLock, currentUser, describeHolder } from "./lock.js";
 import { writeRevision, type Revision } from "./revisions.js";
 import { nextRestores, withRestores, type Restores } from "./restore.js";
 import { runTransaction, type TxnResult } from "./transaction.js";
@@ -40,6 +41,10 @@ export interface CommitOptions {
    * before the real servers can be reached; they keep their own part).
    */
   readonly only?: string;
+  /** How long to wait for another committing lvsh (ms, default 30 s). */
+  readonly lockWaitMs?: number;
+  /** Progress for the person or script waiting (the lock). */
+  readonly say?: (text: string) => void;
 }
 
 /** The part of a desired state on one host. */
@@ -49,21 +54,28 @@ function restrict(d: Desired, host: string | undefined): Desired {
   return { state, origins: d.origins, hosts: new Map([...d.hosts].filter(([h]) => h === host)) };
 }
 
+/** The session's edits were re-based on this (someone committed since it started). */
+export interface RebaseNote {
+  readonly what: string;
+}
+
 export type CommitReport =
   | { readonly kind: "refused"; readonly reason: string; readonly detail?: string; readonly span?: Span }
+  | { readonly kind: "conflict"; readonly revision?: Revision; readonly conflicts: readonly string[] }
   | { readonly kind: "precheck"; readonly problems: readonly string[] }
-  | { readonly kind: "nothing"; readonly revision?: Revision }
-  | { readonly kind: "checked"; readonly plan: Plan; readonly drift: readonly Change[] }
-  | { readonly kind: "committed"; readonly plan: Plan; readonly revision: Revision; readonly drift: readonly Change[] }
+  | { readonly kind: "nothing"; readonly revision?: Revision; readonly candidate: Config; readonly rebased?: RebaseNote }
+  | { readonly kind: "checked"; readonly plan: Plan; readonly drift: readonly Change[]; readonly candidate: Config; readonly rebased?: RebaseNote }
+  | {
+      readonly kind: "committed";
+      readonly plan: Plan;
+      readonly revision: Revision;
+      readonly drift: readonly Change[];
+      readonly candidate: Config;
+      readonly rebased?: RebaseNote;
+      /** The configuration this commit replaced (printed): what a commit confirmed goes back to. */
+      readonly replaced: string;
+    }
   | { readonly kind: "failed"; readonly plan: Plan; readonly txn: TxnResult };
-
-function user(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return String(process.getuid?.() ?? "?");
-  }
-}
 
 /** The schedulers a desired state's director uses, as module names. */
 function schedulerModules(d: Desired): string[] {
@@ -92,14 +104,37 @@ function injector(spec: string | undefined): ((id: number) => ExecResult | "kill
   };
 }
 
+/** Where a session's candidate came from, to see whether someone committed since. */
+export interface CommitBase {
+  /** The revision it was made from; 0 before any. */
+  readonly revision: number;
+  /** Before any revision: the configuration lifted off the running director (printed); re-read at commit. */
+  readonly lifted?: string;
+}
+
+/** What a commit re-bases the session's edits onto: a newer revision, or (before any) the director as it is now. */
+export type RebaseTarget = { readonly kind: "revision"; readonly revision: Revision; readonly config: Config } | { readonly kind: "lifted"; readonly config: Config };
+
+export type Rebased = { readonly candidate: Config } | { readonly conflicts: readonly string[] };
+
 export interface CommitInput {
   readonly candidate: Config;
-  /** Hosts of the running configuration that the candidate may drop. */
-  readonly previous?: Revision;
+  /** What the candidate was made from; absent: whatever is latest (no check). */
+  readonly base?: CommitBase;
+  /** Replays the session's own edits on a newer configuration (its conflicts, when they do not apply as staged). */
+  readonly rebase?: (onto: RebaseTarget) => Rebased;
+}
+
+/** How a revision is named in messages: number, author, time, comment. */
+export function revisionName(r: Revision): string {
+  return `revision ${r.number} (${r.user}@${r.host}, ${r.time}${r.comment ? `, "${r.comment}"` : ""})`;
 }
 
 export async function commit(engine: Engine, input: CommitInput, opts: CommitOptions = {}): Promise<CommitReport> {
-  const lock = acquireLock(engine.paths.lock, opts.what ?? "commit");
+  const lock = await acquireLock(engine.paths.lock, opts.what ?? "commit", {
+    waitMs: opts.lockWaitMs ?? 30_000,
+    onWait: (h) => opts.say?.(`waiting for the other lvsh to finish: ${describeHolder(h)}\n`),
+  });
   if (!lock.ok) return { kind: "refused", reason: `another lvsh is committing: ${describeHolder(lock.holder)}` };
   try {
     return await locked(engine, input, opts);
@@ -108,66 +143,124 @@ export async function commit(engine: Engine, input: CommitInput, opts: CommitOpt
   }
 }
 
+/** Whether lvsh can record a revision: a probe written and removed. */
+function unwritable(dir: string): string | undefined {
+  const probe = join(dir, `.probe-${process.pid}`);
+  try {
+    writeFileAtomic(probe, "");
+    removeFile(probe);
+    return undefined;
+  } catch (e) {
+    return `the revisions directory ${dir} cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): a commit would not be recorded`;
+  }
+}
+
 async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): Promise<CommitReport> {
   const journal = new JournalFile(engine.paths.journal);
   if (journal.read()) return { kind: "refused", reason: "a commit was interrupted: run `lvsh recover` first" };
-  const previous = input.previous ?? engine.latest();
-  const asked = compile(input.candidate);
-  const desired = restrict(withRestores(asked, previous), opts.only);
-  const prevDesired = previous ? restrict(compile(engine.runningConfig({ hosts: {} }, previous)), opts.only) : undefined;
-  const all = engine.hosts(prevDesired ? [desired, prevDesired] : [desired], previous);
-  const scoped = opts.only === undefined ? all : { transports: all.transports, specs: all.specs.filter((v) => v.host === opts.only) };
-  // the director's read also asks for the schedulers (one round trip)
-  const modules = schedulerModules(desired);
-  const view = { transports: scoped.transports, specs: scoped.specs.map((v) => (v.host === "director" && modules.length ? { ...v, modules } : v)) };
-  const read = await engine.read(view);
-  if (read.errors.length) {
-    return { kind: "precheck", problems: read.errors.map((e) => `${e.host} (${engine.executor(e.host).describe}): \`${e.command}\` failed: ${e.message}`) };
-  }
-  const running = read.state;
-  const vips = new Set([...(previous?.vips ?? [])]);
-  const drift = prevDesired ? diff(running, prevDesired.state, { director: "director", vips: new Set([...vips, ...managed(prevDesired)]) }) : [];
-  const plan = makePlan(running, desired, { vips, hosts: view.transports });
-  const missing = missingSchedulers(read, plan);
-  if (missing.length) return { kind: "precheck", problems: missing };
-  const noUndo = plan.steps.filter((s) => !s.undo);
-  if (noUndo.length) return { kind: "precheck", problems: noUndo.map((s) => `step ${s.id} on ${s.host} cannot be undone: ${s.undoReason ?? "no undo"}`) };
-  if (opts.check) return { kind: "checked", plan, drift };
-  const configText = printConfig(input.candidate);
-  if (plan.steps.length === 0 && previous && previous.config === configText) return { kind: "nothing", revision: previous };
-
-  const question = await questions(plan, drift, previous, opts);
-  if (question) return question;
-  if (opts.ask && !opts.yes) {
-    // the plan was shown and a person said yes: it must still be the plan
-    const again = await engine.read(view);
-    if (makePlan(again.state, desired, { vips, hosts: view.transports }).fingerprint !== plan.fingerprint) {
-      return { kind: "refused", reason: "the running state changed while the plan was on screen; commit again to see the new plan" };
+  const latest = engine.latest();
+  let candidate = input.candidate;
+  let rebased: RebaseNote | undefined;
+  // optimistic concurrency: someone committed since the session read its base
+  if (input.base && (latest?.number ?? 0) !== input.base.revision) {
+    if (!latest || latest.number < input.base.revision) {
+      return { kind: "refused", reason: `revision ${input.base.revision}, which this session started from, is gone (the latest is ${latest?.number ?? "none"}): start again` };
     }
+    const onto: RebaseTarget = { kind: "revision", revision: latest, config: engine.revisionConfig(latest) };
+    const r: Rebased = input.rebase ? input.rebase(onto) : { conflicts: [`${revisionName(latest)} was committed since this session started`] };
+    if ("conflicts" in r) return { kind: "conflict", revision: latest, conflicts: r.conflicts };
+    candidate = r.candidate;
+    rebased = { what: revisionName(latest) };
   }
-  const inject = injector(opts.inject);
-  const txn = await runTransaction(plan, running, desired, opts.what ?? "commit", {
-    executor: (h) => engine.executor(h),
-    read: async (hosts) => (await engine.read({ transports: view.transports, specs: view.specs.filter((s) => hosts.includes(s.host)) })).state,
-    journal,
-    ...(inject ? { inject: (step) => inject(step.id) } : {}),
-  });
-  if (!txn.ok) return { kind: "failed", plan, txn };
-  const snapshot: State = { hosts: { ...running.hosts, ...txn.after!.hosts } };
-  const revision = writeRevision(engine.paths.revisions, {
-    time: new Date().toISOString(),
-    user: user(),
-    host: hostname(),
-    ...(opts.comment ? { comment: opts.comment } : {}),
-    config: configText,
-    // the whole configuration's hosts and VIPs, also when only one host was changed
-    hosts: Object.fromEntries(opts.only === undefined ? desired.hosts : compile(input.candidate).hosts),
-    vips: [...managed(opts.only === undefined ? desired : compile(input.candidate))].sort(),
-    snapshot,
-    ...restoresOf(nextRestores(asked, previous, running)),
-  });
-  engine.remember(revision, input.candidate);
-  return { kind: "committed", plan, revision, drift };
+  const previous = latest;
+  for (let pass = 0; ; pass++) {
+    const asked = compile(candidate);
+    const desired = restrict(withRestores(asked, previous), opts.only);
+    const prevDesired = previous ? restrict(compile(engine.revisionConfig(previous)), opts.only) : undefined;
+    const all = engine.hosts(prevDesired ? [desired, prevDesired] : [desired], previous);
+    const scoped = opts.only === undefined ? all : { transports: all.transports, specs: all.specs.filter((v) => v.host === opts.only) };
+    // the director's read also asks for the schedulers (one round trip)
+    const modules = schedulerModules(desired);
+    const view = { transports: scoped.transports, specs: scoped.specs.map((v) => (v.host === "director" && modules.length ? { ...v, modules } : v)) };
+    const read = await engine.read(view);
+    if (read.errors.length) {
+      return { kind: "precheck", problems: read.errors.map((e) => `${e.host} (${engine.executor(e.host).describe}): \`${e.command}\` failed: ${e.message}`) };
+    }
+    const running = read.state;
+    // before any revision, the session started from what the director held, read through the
+    // transport it knew then: what the candidate's transport reads now is the base it changes
+    if (!previous && pass === 0 && input.base?.lifted !== undefined && input.rebase) {
+      const lifted = liftState(running, "director");
+      if (printConfig(lifted) !== input.base.lifted) {
+        const r = input.rebase({ kind: "lifted", config: lifted });
+        if ("conflicts" in r) return { kind: "conflict", conflicts: r.conflicts };
+        candidate = r.candidate;
+        rebased = { what: `the director as ${engine.executor("director").describe} holds it now` };
+        continue; // the candidate may name other hosts now: plan again from a new read
+      }
+    }
+    const vips = new Set([...(previous?.vips ?? [])]);
+    const drift = prevDesired ? diff(running, prevDesired.state, { director: "director", vips: new Set([...vips, ...managed(prevDesired)]) }) : [];
+    const plan = makePlan(running, desired, { vips, hosts: view.transports });
+    const missing = missingSchedulers(read, plan);
+    if (missing.length) return { kind: "precheck", problems: missing };
+    const noUndo = plan.steps.filter((s) => !s.undo);
+    if (noUndo.length) return { kind: "precheck", problems: noUndo.map((s) => `step ${s.id} on ${s.host} cannot be undone: ${s.undoReason ?? "no undo"}`) };
+    const extra = { candidate, ...(rebased ? { rebased } : {}) };
+    if (opts.check) return { kind: "checked", plan, drift, ...extra };
+    const configText = printConfig(candidate);
+    if (plan.steps.length === 0 && previous && previous.config === configText) return { kind: "nothing", revision: previous, ...extra };
+    const cannot = unwritable(engine.paths.revisions);
+    if (cannot) return { kind: "precheck", problems: [cannot] };
+
+    const question = await questions(plan, drift, previous, opts, rebased);
+    if (question) return question;
+    if (opts.ask && !opts.yes) {
+      // the plan was shown and a person said yes: it must still be the plan
+      const again = await engine.read(view);
+      if (makePlan(again.state, desired, { vips, hosts: view.transports }).fingerprint !== plan.fingerprint) {
+        return { kind: "refused", reason: "the running state changed while the plan was on screen; commit again to see the new plan" };
+      }
+    }
+    const inject = injector(opts.inject);
+    const id = newJournalId();
+    let revision: Revision | undefined;
+    const txn = await runTransaction(
+      plan,
+      running,
+      desired,
+      opts.what ?? "commit",
+      {
+        executor: (h) => engine.executor(h),
+        read: async (hosts) => (await engine.read({ transports: view.transports, specs: view.specs.filter((s) => hosts.includes(s.host)) })).state,
+        journal,
+        ...(inject ? { inject: (step) => inject(step.id) } : {}),
+      },
+      {
+        id,
+        // the revision is written (durably) before the journal goes: no moment where the change is applied and unrecorded
+        record: (after) => {
+          const snapshot: State = { hosts: { ...running.hosts, ...after.hosts } };
+          revision = writeRevision(engine.paths.revisions, {
+            time: new Date().toISOString(),
+            user: currentUser(),
+            host: hostname(),
+            ...(opts.comment ? { comment: opts.comment } : {}),
+            config: configText,
+            // the whole configuration's hosts and VIPs, also when only one host was changed
+            hosts: Object.fromEntries(opts.only === undefined ? desired.hosts : compile(candidate).hosts),
+            vips: [...managed(opts.only === undefined ? desired : compile(candidate))].sort(),
+            snapshot,
+            ...restoresOf(nextRestores(asked, previous, running)),
+            journal: id,
+          });
+        },
+      },
+    );
+    if (!txn.ok || !revision) return { kind: "failed", plan, txn };
+    engine.remember(revision, candidate);
+    return { kind: "committed", plan, revision, drift, ...extra, replaced: previous?.config ?? printConfig(liftState(running, "director")) };
+  }
 }
 
 /** The addresses a desired state manages. */
@@ -180,8 +273,9 @@ export function managed(d: Desired): Set<string> {
   return out;
 }
 
-async function questions(plan: Plan, drift: readonly Change[], previous: Revision | undefined, opts: CommitOptions): Promise<CommitReport | undefined> {
+async function questions(plan: Plan, drift: readonly Change[], previous: Revision | undefined, opts: CommitOptions, rebased?: RebaseNote): Promise<CommitReport | undefined> {
   const hosts = new Set(plan.steps.map((s) => s.host)).size;
+  const note = rebased ? `your edits were re-based on ${rebased.what}, committed since this session started:\n` : "";
   if (drift.length && !opts.force && !opts.yes) {
     const detail = drift.map((c) => `  ${c.host}: ${c.reason}`).join("\n");
     const what = `the running state differs from revision ${previous!.number} (someone changed it outside lvsh)`;
@@ -191,7 +285,7 @@ async function questions(plan: Plan, drift: readonly Change[], previous: Revisio
   if (plan.steps.length && !opts.yes) {
     const q = `apply ${plan.steps.length} step${plan.steps.length === 1 ? "" : "s"} on ${hosts} host${hosts === 1 ? "" : "s"}?`;
     if (opts.ask) {
-      if (!(await opts.ask(q, renderPlanText(plan)))) return { kind: "refused", reason: "not committed" };
+      if (!(await opts.ask(q, note + renderPlanText(plan)))) return { kind: "refused", reason: "not committed" };
     } else if (hosts > 1) {
       return { kind: "refused", reason: `this commit changes ${hosts} hosts and there is no terminal to ask: pass --yes to commit it` };
     }

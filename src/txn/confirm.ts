@@ -1,15 +1,20 @@
 /**
  * `commit confirmed DURATION`: the commit stays only if `confirm` (or a
- * plain `commit`) comes in time. The timer is a detached lvsh process, not
- * a thread of the session, so that it fires also when the session, its
- * terminal or its ssh connection dies. It polls the pending file, so that
- * `confirm` (the file removed) stops it and a repeated `commit confirmed`
- * (a later deadline) extends it. The revert is a normal transaction back
- * to the configuration before the first unconfirmed commit.
+ * plain `commit`) comes in time. The timer is not a thread of the session,
+ * so that it fires also when the session, its terminal or its ssh
+ * connection dies: a systemd transient timer where systemd runs, else a
+ * detached lvsh process. It polls the pending file, so that `confirm` (the
+ * file removed) stops it and a repeated `commit confirmed` (a later
+ * deadline) extends it. The revert is a normal transaction back to the
+ * configuration before the first unconfirmed commit, based on the
+ * unconfirmed revision (a later commit, which confirms, is never reverted);
+ * the pending file stays until it has worked. Should the timer die, the
+ * next lvsh reverts an overdue commit first thing (overdueConfirm).
  */
-import { spawn } from "node:child_process";
-import { unlinkSync } from "node:fs";
-import { readJson, writeJsonAtomic } from "../exec/index.js";
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, unlinkSync } from "node:fs";
+import { readJson, StateFileError, writeJsonAtomic } from "../exec/index.js";
 import type { TransportSpec } from "../model/index.js";
 import { commit, type CommitReport } from "./commit.js";
 import { configOf, type Engine } from "./engine.js";
@@ -22,10 +27,17 @@ export interface PendingConfirm {
   readonly previousConfig: string;
   readonly previousHosts: Readonly<Record<string, TransportSpec>>;
   readonly timerPid?: number;
+  /** The systemd transient timer's unit, when systemd runs the timer. */
+  readonly timerUnit?: string;
 }
 
 export function readPending(engine: Engine): PendingConfirm | undefined {
-  return readJson<PendingConfirm>(engine.paths.confirm);
+  const p = readJson<Partial<PendingConfirm>>(engine.paths.confirm);
+  if (p === undefined) return undefined;
+  if (typeof p.revision !== "number" || typeof p.deadline !== "string" || Number.isNaN(Date.parse(p.deadline)) || typeof p.previousConfig !== "string") {
+    throw new StateFileError(engine.paths.confirm, "is not a pending confirmation lvsh wrote", "a commit confirmed may be waiting: check `show history`, `confirm` or `rollback` by hand, then remove the file");
+  }
+  return p as PendingConfirm;
 }
 
 export function writePending(engine: Engine, p: PendingConfirm): void {
@@ -52,13 +64,41 @@ function alive(pid: number | undefined): boolean {
   }
 }
 
-/** Starts the timer process unless one is already watching this state directory. */
-export function startTimer(engine: Engine, p: PendingConfirm, lvsh: readonly string[]): PendingConfirm {
-  if (alive(p.timerPid)) {
+/** Whether systemd runs this machine's services (sd_booted) and lvsh may ask it for a timer (root). */
+function systemdTimers(): boolean {
+  return process.getuid?.() === 0 && existsSync("/run/systemd/system");
+}
+
+/**
+ * Starts the timer unless one is already watching this state directory:
+ * under systemd, a transient timer (systemd-run --on-active), which no
+ * logout or session cleanup kills; otherwise a detached lvsh process. Both
+ * run `lvsh __confirm-timer`, which waits for the deadline in the pending
+ * file (a repeated `commit confirmed` moves it) and reverts unless it was
+ * confirmed. If the timer dies anyway, the next lvsh of any kind reverts an
+ * overdue commit before it does anything else (overdueConfirm).
+ */
+export function startTimer(engine: Engine, p: PendingConfirm, lvsh: readonly string[], secs = Math.max(1, Math.ceil((Date.parse(p.deadline) - Date.now()) / 1000))): PendingConfirm {
+  if (alive(p.timerPid) || (p.timerUnit && systemdTimers())) {
+    // the timer watches the pending file: the new deadline is enough
     writePending(engine, p);
     return p;
   }
-  const child = spawn(lvsh[0]!, [...lvsh.slice(1), "__confirm-timer", engine.target === "sim" ? "--sim" : "--real"], {
+  const args = [...lvsh.slice(1), "__confirm-timer", engine.target === "sim" ? "--sim" : "--real"];
+  if (systemdTimers()) {
+    const unit = `lvsh-confirm-${randomBytes(4).toString("hex")}`;
+    const r = spawnSync(
+      "systemd-run",
+      ["--quiet", `--unit=${unit}`, "--collect", `--on-active=${secs}s`, "--timer-property=AccuracySec=1s", `--setenv=LVSH_STATE_DIR=${engine.opts.stateDir}`, "--", lvsh[0]!, ...args],
+      { stdio: "ignore", timeout: 10_000 },
+    );
+    if (r.status === 0) {
+      const withUnit = { ...p, timerUnit: unit };
+      writePending(engine, withUnit);
+      return withUnit;
+    }
+  }
+  const child = spawn(lvsh[0]!, args, {
     detached: true,
     stdio: "ignore",
     env: { ...process.env, LVSH_STATE_DIR: engine.opts.stateDir },
@@ -71,8 +111,43 @@ export function startTimer(engine: Engine, p: PendingConfirm, lvsh: readonly str
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The body of `lvsh __confirm-timer`: wait, and revert unless confirmed. */
-export async function runTimer(engine: Engine, now: () => number = Date.now): Promise<"confirmed" | CommitReport> {
+export type RevertOutcome =
+  | { readonly kind: "reverted"; readonly report: CommitReport }
+  /** Not possible now (a commit runs, a journal waits for `lvsh recover`, a host is unreachable): the pending stays. */
+  | { readonly kind: "later"; readonly why: string }
+  /** Someone committed after it (which confirmed it), or it was confirmed meanwhile. */
+  | { readonly kind: "stale" };
+
+/** Goes back to the configuration before an unconfirmed commit; the pending file stays until that worked. */
+export async function revertPending(engine: Engine, p: PendingConfirm, lockWaitMs = 5000): Promise<RevertOutcome> {
+  const report = await commit(
+    engine,
+    // based on the unconfirmed revision: a commit since then (which confirms it) is never reverted
+    { candidate: configOf(p.previousConfig, `${engine.paths.confirm} (previousConfig)`), base: { revision: p.revision } },
+    {
+      yes: true,
+      force: true,
+      lockWaitMs,
+      what: `automatic rollback: commit ${p.revision} was not confirmed`,
+      comment: `automatic rollback: revision ${p.revision} was not confirmed in time`,
+    },
+  );
+  const now = readPending(engine);
+  if (report.kind === "conflict" || !now || now.revision !== p.revision) {
+    if (now?.revision === p.revision) clearPending(engine);
+    return { kind: "stale" };
+  }
+  if (report.kind === "committed" || report.kind === "nothing") {
+    clearPending(engine);
+    return { kind: "reverted", report };
+  }
+  const why =
+    report.kind === "refused" ? report.reason : report.kind === "precheck" ? report.problems.join("; ") : report.kind === "failed" ? "the revert failed and was undone" : report.kind;
+  return { kind: "later", why };
+}
+
+/** The body of `lvsh __confirm-timer`: wait, and revert unless confirmed; retry while the revert cannot run. */
+export async function runTimer(engine: Engine, now: () => number = Date.now): Promise<"confirmed" | RevertOutcome> {
   process.on("SIGHUP", () => {});
   for (;;) {
     const p = readPending(engine);
@@ -82,16 +157,28 @@ export async function runTimer(engine: Engine, now: () => number = Date.now): Pr
       await sleep(Math.min(wait, 500));
       continue;
     }
-    const report = await commit(
-      engine,
-      { candidate: configOf(p.previousConfig, "<before commit confirmed>") },
-      { yes: true, force: true, what: `automatic rollback: commit ${p.revision} was not confirmed`, comment: `automatic rollback: revision ${p.revision} was not confirmed in time` },
-    );
-    if (report.kind === "refused" && /another lvsh is committing/.test(report.reason)) {
-      await sleep(500);
-      continue;
-    }
-    clearPending(engine);
-    return report;
+    const r = await revertPending(engine, p);
+    if (r.kind !== "later") return r;
+    await sleep(2000);
   }
+}
+
+/** How long after its deadline an unconfirmed commit counts as overdue (its timer has had its chance). */
+export const OVERDUE_GRACE_MS = 5000;
+
+/**
+ * Run first by every lvsh: a commit confirmed whose deadline passed (its
+ * timer was killed: the OOM killer, a logout) is reverted now, saying so.
+ */
+export async function overdueConfirm(engine: Engine, say: (text: string) => void, now = Date.now()): Promise<RevertOutcome | undefined> {
+  const p = readPending(engine);
+  if (!p || Date.parse(p.deadline) + OVERDUE_GRACE_MS > now) return undefined;
+  say(`lvsh: commit ${p.revision} was to be confirmed by ${p.deadline} and was not: reverting it now\n`);
+  const r = await revertPending(engine, p);
+  if (r.kind === "reverted") {
+    say(r.report.kind === "committed" ? `lvsh: reverted: revision ${r.report.revision.number} is the configuration from before commit ${p.revision}\n` : "lvsh: reverted: the hosts already held the configuration from before\n");
+  } else if (r.kind === "later") {
+    say(`lvsh: cannot revert commit ${p.revision} yet: ${r.why}; it stays pending\n`);
+  }
+  return r;
 }

@@ -4,7 +4,7 @@
  * the candidate's hosts and those of the last revision (so that what a new
  * configuration drops is still seen, and removed).
  */
-import { parse, type ConfigStatement } from "../lang/index.js";
+import { isSessionStatement, parse, type ConfigStatement } from "../lang/index.js";
 import {
   directorHost,
   emptyConfig,
@@ -16,10 +16,11 @@ import {
   type State,
   type TransportSpec,
 } from "../model/index.js";
-import { ExecutorPool, type Executor, type Target } from "../exec/index.js";
+import { ExecutorPool, StateFileError, type Executor, type Target } from "../exec/index.js";
 import { readState, type HostReadSpec, type StateRead } from "../state/index.js";
 import { ensureDirs, statePaths, type StatePaths } from "./statedir.js";
-import { readRevision, revisionNumbers, type Revision } from "./revisions.js";
+import { readRevision, revisionFile, revisionNumbers, type Revision } from "./revisions.js";
+import { JournalFile, type Journal } from "./journal.js";
 
 export interface EngineOptions {
   readonly target: Target;
@@ -29,10 +30,23 @@ export interface EngineOptions {
 const DIRECTOR_KEYS = ["net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"];
 const RS_KEYS = ["all", "lo"].flatMap((d) => [`net.ipv4.conf.${d}.arp_ignore`, `net.ipv4.conf.${d}.arp_announce`]);
 
-/** A revision's configuration, evaluated. */
+/**
+ * A stored configuration (a revision's, the one a commit confirmed goes back
+ * to), evaluated strictly: lvsh wrote it, so any error means the file was
+ * damaged or edited, and it stops whatever would plan from it (`file` names
+ * it in the error).
+ */
 export function configOf(text: string, file = "<revision>"): Config {
   const p = parse(text, file);
-  return evaluate(p.statements as ConfigStatement[], emptyConfig(), emptyContext).config;
+  const session = p.statements.find(isSessionStatement);
+  const r = evaluate(p.statements.filter((s): s is ConfigStatement => !isSessionStatement(s)), emptyConfig(), emptyContext);
+  const first = [...p.diagnostics, ...r.diagnostics].find((d) => d.severity === "error");
+  if (first || session) {
+    const line = first?.span?.line ?? session?.span.line ?? 1;
+    const what = first ? first.message : `\`${session!.kind}\` is not configuration`;
+    throw new StateFileError(file, `its configuration does not read back, line ${line}: ${what}`, "lvsh wrote it and will not guess: restore the file from a backup, or move it away");
+  }
+  return r.config;
 }
 
 export interface HostsView {
@@ -89,6 +103,20 @@ export class Engine {
     return revisionNumbers(this.paths.revisions);
   }
 
+  /** The journal of an interrupted commit, if one is there. */
+  pendingJournal(): Journal | undefined {
+    return new JournalFile(this.paths.journal).read();
+  }
+
+  revisionPath(n: number): string {
+    return revisionFile(this.paths.revisions, n);
+  }
+
+  /** Revision n's configuration (strictly: a damaged one is an error naming its file). */
+  revisionConfig(revision: Revision): Config {
+    return this.runningConfig({ hosts: {} }, revision);
+  }
+
   /** The hosts to read for these desired states (and the last revision), with what to read on each. */
   hosts(desired: readonly Desired[], revision = this.latest()): HostsView {
     const transports = new Map<string, TransportSpec>();
@@ -118,7 +146,7 @@ export class Engine {
   runningConfig(running: State, revision = this.latest()): Config {
     if (revision) {
       let c = this.configs.get(revision);
-      if (!c) this.configs.set(revision, (c = configOf(revision.config, `<revision ${revision.number}>`)));
+      if (!c) this.configs.set(revision, (c = configOf(revision.config, this.revisionPath(revision.number))));
       return c;
     }
     const dir = directorHost(emptyConfig());

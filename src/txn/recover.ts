@@ -1,27 +1,37 @@
 /**
- * `lvsh recover`: after lvsh died mid-commit (the journal is still there),
- * bring every host back to the state before that commit. The journal says
- * which steps may have run; the state before is in it too, so the way back
- * is planned from what is there now, through the diff.
+ * `lvsh recover`: after lvsh died mid-commit (the journal is still there).
+ * When the commit's revision was recorded (it names the journal), the
+ * commit is complete: only the journal is left to remove. Otherwise every
+ * host goes back to the state before that commit: the journal says which
+ * steps may have run, the state before is in it too, so the way back is
+ * planned from what is there now, through the diff.
  */
 import { makePlan } from "../plan/index.js";
 import type { Engine } from "./engine.js";
-import { JournalFile, type Journal } from "./journal.js";
+import { JournalFile, newJournalId, type Journal } from "./journal.js";
 import { acquireLock, describeHolder } from "./lock.js";
+import type { Revision } from "./revisions.js";
 import { only, runTransaction, type TxnResult } from "./transaction.js";
 
 export type RecoverReport =
   | { readonly kind: "clean" }
   | { readonly kind: "refused"; readonly reason: string }
+  | { readonly kind: "finished"; readonly journal: Journal; readonly revision: Revision }
   | { readonly kind: "recovered"; readonly journal: Journal; readonly steps: number; readonly txn: TxnResult };
 
 export async function recover(engine: Engine): Promise<RecoverReport> {
-  const lock = acquireLock(engine.paths.lock, "recover");
+  const lock = await acquireLock(engine.paths.lock, "recover", { waitMs: 30_000 });
   if (!lock.ok) return { kind: "refused", reason: `another lvsh is committing: ${describeHolder(lock.holder)}` };
   try {
     const file = new JournalFile(engine.paths.journal);
     const journal = file.read();
     if (!journal) return { kind: "clean" };
+    // killed after its revision was recorded: the commit is complete
+    const latest = engine.latest();
+    if (journal.id && latest?.journal === journal.id) {
+      file.remove();
+      return { kind: "finished", journal, revision: latest };
+    }
     const transports = new Map(Object.entries(journal.hosts));
     const view = engine.hosts([{ state: journal.before, origins: new Map(), hosts: transports }]);
     const specs = view.specs.filter((s) => transports.has(s.host) || s.host === "director");
@@ -35,7 +45,7 @@ export async function recover(engine: Engine): Promise<RecoverReport> {
       executor: (h) => engine.executor(h),
       read: async (hosts) => (await engine.read({ transports, specs: specs.filter((s) => hosts.includes(s.host)) })).state,
       journal: new JournalFile(`${engine.paths.journal}.recover`),
-    });
+    }, { id: newJournalId() });
     if (txn.ok) file.remove();
     return { kind: "recovered", journal, steps: plan.steps.length, txn };
   } finally {

@@ -3,12 +3,19 @@
  * how each host is reached, the running state read right after the commit,
  * when, by whom, and why. `rollback N` re-plans to revision N's
  * configuration through the diff; it never replays old commands.
+ *
+ * A revision is read strictly: its file must be whole JSON of the right
+ * shape, its number the one its name says, and its checksum (sha256 of the
+ * rest) must match, so that a damaged or edited file is an error that names
+ * it, never a configuration guessed from what was left. Files in the
+ * directory that are not revisions are listed (and not used).
  */
+import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { State, TransportSpec } from "../model/index.js";
 import type { Restores } from "./restore.js";
-import { readJson, writeJsonAtomic } from "../exec/index.js";
+import { readJson, StateFileError, writeJsonAtomic } from "../exec/index.js";
 
 export interface Revision {
   readonly number: number;
@@ -28,25 +35,73 @@ export interface Revision {
   readonly note?: string;
   /** The value each sysctl and link state lvsh changed had before (set back when no longer asked for). */
   readonly restore?: Restores;
+  /** The journal of the commit that made it: `lvsh recover` finishes that commit instead of undoing it. */
+  readonly journal?: string;
+  /** sha256 of the revision without this field (JSON): damage is detected, not guessed around. */
+  readonly checksum?: string;
 }
 
-const file = (dir: string, n: number) => join(dir, `${String(n).padStart(6, "0")}.json`);
+const NAME = /^(\d+)\.json$/;
 
-export function revisionNumbers(dir: string): number[] {
+/** The file name of revision n. */
+export function revisionFile(dir: string, n: number): string {
+  return join(dir, `${String(n).padStart(6, "0")}.json`);
+}
+
+function entries(dir: string): string[] {
   try {
-    return readdirSync(dir)
-      .map((f) => /^(\d{6})\.json$/.exec(f)?.[1])
-      .filter((x): x is string => !!x)
-      .map(Number)
-      .sort((a, b) => a - b);
+    return readdirSync(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw e;
+    throw new StateFileError(dir, `cannot be listed: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
 
+/** The revision numbers, in order: every `N.json` whose name is the number written as lvsh writes it. */
+export function revisionNumbers(dir: string): number[] {
+  return entries(dir)
+    .map((f) => NAME.exec(f))
+    .filter((m): m is RegExpExecArray => !!m && `${String(Number(m[1])).padStart(6, "0")}.json` === m[0])
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+/** Files in the revisions directory that are not revisions (a write cut short, someone else's): reported, never used. */
+export function strayFiles(dir: string): string[] {
+  const ok = new Set(revisionNumbers(dir).map((n) => `${String(n).padStart(6, "0")}.json`));
+  return entries(dir)
+    .filter((f) => !ok.has(f))
+    .sort();
+}
+
+export function checksumOf(rev: Omit<Revision, "checksum">): string {
+  const { checksum: _, ...rest } = rev as Revision;
+  return createHash("sha256").update(JSON.stringify(rest)).digest("hex");
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The revision in a file's JSON, checked field by field; a StateFileError names what is wrong. */
+export function checkRevision(raw: unknown, path: string, n: number): Revision {
+  const bad = (what: string) => new StateFileError(path, `is not a revision lvsh wrote: ${what}`, "restore it from a backup, or move it away (the revisions after it stay usable)");
+  if (!isRecord(raw)) throw bad("not a JSON object");
+  if (raw.number !== n) throw bad(`its number is ${JSON.stringify(raw.number)}, its name says ${n}`);
+  for (const k of ["time", "user", "host", "config"] as const) if (typeof raw[k] !== "string") throw bad(`\`${k}\` is missing or not text`);
+  if (raw.comment !== undefined && typeof raw.comment !== "string") throw bad("`comment` is not text");
+  if (!isRecord(raw.hosts)) throw bad("`hosts` is missing");
+  if (!Array.isArray(raw.vips) || !raw.vips.every((v) => typeof v === "string")) throw bad("`vips` is missing");
+  if (!isRecord(raw.snapshot) || !isRecord(raw.snapshot.hosts)) throw bad("`snapshot` is missing");
+  const rev = raw as unknown as Revision;
+  if (rev.checksum !== undefined && rev.checksum !== checksumOf(rev)) {
+    throw new StateFileError(path, "does not match its checksum: it was changed after lvsh wrote it", "restore it from a backup; lvsh will not plan from a revision it cannot trust");
+  }
+  return rev;
+}
+
 export function readRevision(dir: string, n: number): Revision | undefined {
-  return readJson<Revision>(file(dir, n));
+  const path = revisionFile(dir, n);
+  const raw = readJson<unknown>(path);
+  return raw === undefined ? undefined : checkRevision(raw, path, n);
 }
 
 export function latestRevision(dir: string): Revision | undefined {
@@ -54,9 +109,12 @@ export function latestRevision(dir: string): Revision | undefined {
   return ns.length ? readRevision(dir, ns[ns.length - 1]!) : undefined;
 }
 
-export function writeRevision(dir: string, rev: Omit<Revision, "number">): Revision {
+/** Writes the next revision (durably: see writeFileAtomic), with its checksum. */
+export function writeRevision(dir: string, rev: Omit<Revision, "number" | "checksum">): Revision {
   const ns = revisionNumbers(dir);
-  const r: Revision = { number: (ns[ns.length - 1] ?? 0) + 1, ...rev };
-  writeJsonAtomic(file(dir, r.number), r);
-  return r;
+  const r: Omit<Revision, "checksum"> = { number: (ns[ns.length - 1] ?? 0) + 1, ...rev };
+  const out: Revision = { ...r, checksum: checksumOf(r) };
+  // never over an existing file (a revision is never rewritten)
+  writeJsonAtomic(revisionFile(dir, out.number), out, { label: "revision", exclusive: true });
+  return out;
 }

@@ -4,7 +4,8 @@
  * $XDG_STATE_HOME/lvsh (~/.local/state/lvsh). The simulated target keeps
  * its own revisions under sim/, apart from the real ones.
  */
-import { mkdirSync } from "node:fs";
+import { lstatSync, mkdirSync, statSync } from "node:fs";
+import { StateFileError } from "../exec/index.js";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Target } from "../exec/index.js";
@@ -42,6 +43,29 @@ export function statePaths(root: string, target: Target): StatePaths {
   };
 }
 
+/**
+ * Makes the state directories (0700) and checks them: directories, owned by
+ * this user, writable by nobody else (a directory others can write lets
+ * them plant files lvsh would act on). The root may be a symbolic link (an
+ * administrator's choice); the directories in it may not.
+ */
 export function ensureDirs(p: StatePaths): void {
-  for (const d of [p.root, p.target, p.revisions]) mkdirSync(d, { recursive: true, mode: 0o700 });
+  const uid = process.getuid?.();
+  for (const d of [p.root, p.target, p.revisions]) {
+    try {
+      mkdirSync(d, { recursive: true, mode: 0o700 });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EEXIST" || code === "ENOTDIR") throw new StateFileError(d, "is not a directory", "lvsh keeps its state there: move the file away, or set LVSH_STATE_DIR");
+      throw new StateFileError(d, `cannot be made: ${code ?? (e as Error).message}`, "set LVSH_STATE_DIR to a directory you can write");
+    }
+    const st = d === p.root ? statSync(d) : lstatSync(d);
+    if (!st.isDirectory()) throw new StateFileError(d, "is not a directory", "lvsh keeps its state there: move it away");
+    if (uid !== undefined && st.uid !== uid) {
+      throw new StateFileError(d, `belongs to uid ${st.uid}, not to you (uid ${uid})`, "lvsh acts on what is in it: use a state directory of your own (LVSH_STATE_DIR)");
+    }
+    if (st.mode & 0o022) {
+      throw new StateFileError(d, `can be written by others (mode ${(st.mode & 0o777).toString(8)})`, `someone else could plant files lvsh acts on: chmod go-w ${d}`);
+    }
+  }
 }

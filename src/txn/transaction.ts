@@ -8,6 +8,7 @@ import type { Desired, State } from "../model/index.js";
 import { diff, makePlan, type Change, type Plan, type Step } from "../plan/index.js";
 import { applySteps, undoSteps, type ApplyEnv, type Failure } from "./apply.js";
 import { journalSteps, type JournalFile } from "./journal.js";
+import { point } from "../exec/index.js";
 
 export interface TxnEnv extends Omit<ApplyEnv, "starting"> {
   readonly journal: JournalFile;
@@ -30,6 +31,10 @@ export interface TxnResult {
   readonly failed?: Failure;
   /** After all steps ran: what the re-read state does not match. */
   readonly verifyMismatches?: readonly string[];
+  /** Every host held the outcome, but it could not be recorded (the revision's write failed): undone. */
+  readonly recordFailed?: string;
+  /** The journal could not be written: nothing ran. */
+  readonly journalFailed?: string;
   readonly rollback?: Rollback;
   readonly after?: State;
 }
@@ -94,12 +99,24 @@ export async function rollBack(
   return { ok: left.length === 0, undone, undoFailures: failures, impossible, mismatches: describeChanges(left) };
 }
 
-export async function runTransaction(plan: Plan, before: State, desired: Desired, what: string, env: TxnEnv): Promise<TxnResult> {
+export interface TxnOptions {
+  /** Names the journal (the revision that records the commit says it). */
+  readonly id: string;
+  /**
+   * Records the outcome once every host holds it (the revision), before the
+   * journal goes: a throw undoes the transaction (a change nobody recorded
+   * must not stay).
+   */
+  readonly record?: (after: State) => void;
+}
+
+export async function runTransaction(plan: Plan, before: State, desired: Desired, what: string, env: TxnEnv, opts: TxnOptions = { id: "" }): Promise<TxnResult> {
   const hosts = planHosts(plan);
   const vips = new Set(plan.vips);
   const changes = new Map(plan.changes.map((c) => [c.key, c]));
   const base = {
     version: 1 as const,
+    id: opts.id,
     pid: process.pid,
     started: new Date().toISOString(),
     what,
@@ -108,8 +125,18 @@ export async function runTransaction(plan: Plan, before: State, desired: Desired
     steps: journalSteps(plan.steps),
     before,
   };
-  env.journal.write({ ...base, startedIds: [] });
+  try {
+    env.journal.write({ ...base, startedIds: [] });
+  } catch (e) {
+    try {
+      env.journal.remove(); // nothing ran: no journal may say otherwise
+    } catch {
+      /* it was never written */
+    }
+    return { ok: false, applied: 0, journalFailed: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
+  }
   const out = await applySteps(plan.steps, changes, { ...env, starting: (ids) => env.journal.starting(ids) });
+  point("txn:applied");
   if (out.failed) {
     const rollback = await rollBack(out.done, before, hosts, vips, changes, env);
     if (rollback.ok) env.journal.remove();
@@ -121,6 +148,15 @@ export async function runTransaction(plan: Plan, before: State, desired: Desired
     const rollback = await rollBack(out.done, before, hosts, vips, changes, env);
     if (rollback.ok) env.journal.remove();
     return { ok: false, applied: out.done.length, verifyMismatches: describeChanges(mismatches), rollback };
+  }
+  if (opts.record) {
+    try {
+      opts.record(after);
+    } catch (e) {
+      const rollback = await rollBack(out.done, before, hosts, vips, changes, env);
+      if (rollback.ok) env.journal.remove();
+      return { ok: false, applied: out.done.length, recordFailed: (e as Error).message, rollback };
+    }
   }
   env.journal.remove();
   return { ok: true, applied: out.done.length, after };

@@ -108,14 +108,45 @@ describe("commit confirmed", () => {
 });
 
 describe("two commits at once", () => {
-  it("refuses the second, naming the first", async () => {
+  it("the second waits for the first, then re-bases on its revision", async () => {
+    const dir = freshStateDir();
+    const first = spawn(LVSH, ["--sim", "-y", "-c", `${A}; commit`], {
+      env: { ...process.env, LVSH_STATE_DIR: dir, LVSH_TEST_INJECT: "pause:1:1500" },
+      stdio: "ignore",
+    });
+    await until(() => existsSync(join(dir, "sim", "lock")), 5000);
+    const second = lvsh(dir, ["-y", "-c", `${A}; service :443 rr; add rs .4; commit`]);
+    expect(second.out).toMatch(new RegExp(`waiting for the other lvsh to finish: pid ${first.pid} on .+, commit since `));
+    expect(second.err).toMatch(/info: re-based your edits on revision 1 \(/);
+    expect(second.code, second.err).toBe(0);
+    expect(await new Promise((r) => first.on("exit", r))).toBe(0);
+    expect(lvsh(dir, ["show", "history"]).out.split("\n").filter((l) => /^│ \d+ /.test(l))).toHaveLength(2);
+    expect(lvsh(dir, ["show", "candidate"]).out).toContain("service :443");
+  });
+
+  it("refuses the second when both made the same thing differently, naming the first's revision", async () => {
+    const dir = freshStateDir();
+    const first = spawn(LVSH, ["--sim", "-y", "-c", `${A}; commit comment first`], {
+      env: { ...process.env, LVSH_STATE_DIR: dir, LVSH_TEST_INJECT: "pause:1:1500" },
+      stdio: "ignore",
+    });
+    await until(() => existsSync(join(dir, "sim", "lock")), 5000);
+    const second = lvsh(dir, ["-y", "-c", `${A}; set rs .3 weight 7; commit`]);
+    expect(second.code).toBe(1);
+    expect(second.err).toMatch(/not committed: revision 1 \(.+, "first"\) was committed since this session started/);
+    expect(second.err).toContain("real server 172.25.254.3:80 of service tcp 172.25.254.10:80: revision 1");
+    expect(await new Promise((r) => first.on("exit", r))).toBe(0);
+    expect(lvsh(dir, ["show", "history"]).out.split("\n").filter((l) => /^│ \d+ /.test(l))).toHaveLength(1);
+  });
+
+  it("gives up after LVSH_LOCK_WAIT seconds, naming the first", async () => {
     const dir = freshStateDir();
     const first = spawn(LVSH, ["--sim", "-y", "-c", `${A}; commit`], {
       env: { ...process.env, LVSH_STATE_DIR: dir, LVSH_TEST_INJECT: "pause:1:3000" },
       stdio: "ignore",
     });
     await until(() => existsSync(join(dir, "sim", "lock")), 5000);
-    const second = lvsh(dir, ["-y", "-c", `${A}; commit`]);
+    const second = lvsh(dir, ["-y", "-c", `${A}; commit`], { LVSH_LOCK_WAIT: "0.5" });
     expect(second.code).toBe(1);
     expect(second.err).toMatch(new RegExp(`another lvsh is committing: pid ${first.pid} on .+, commit since `));
     const code = await new Promise((r) => first.on("exit", r));

@@ -11,7 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NOT_RUN, SshExecutor, sshArgv } from "../../src/exec/index.js";
-import { shellJoin, shellQuote } from "../../src/plan/index.js";
+import { makePlan, shellJoin, shellQuote } from "../../src/plan/index.js";
+import { compile } from "../../src/model/index.js";
+import fc from "fast-check";
+import { load } from "../helpers/load.js";
 
 const hostile = [
   "",
@@ -54,9 +57,13 @@ describe("shell quoting", () => {
     expect(viaSh(hostile)).toEqual(hostile);
   });
 
-  it("leaves plain words readable", () => {
-    expect(shellJoin(["ipvsadm", "-a", "-t", "192.0.2.10:80", "-r", "[2001:db8::1]:80", "-w", "1"])).toBe("ipvsadm -a -t 192.0.2.10:80 -r [2001:db8::1]:80 -w 1");
+  it("leaves plain words readable; quotes what a shell would glob or assign", () => {
+    expect(shellJoin(["ipvsadm", "-a", "-t", "192.0.2.10:80", "-r", "192.0.2.2:80", "-w", "1"])).toBe("ipvsadm -a -t 192.0.2.10:80 -r 192.0.2.2:80 -w 1");
+    // [2001:db8::1]:80 is a glob: with a file named `1:80` (or `:`, `d`, ...) there, the shell would run ipvsadm on that file's name
+    expect(shellJoin(["ipvsadm", "-r", "[2001:db8::1]:80"])).toBe("ipvsadm -r '[2001:db8::1]:80'");
     expect(shellQuote("a b")).toBe("'a b'");
+    expect(shellJoin(["sysctl", "-w", "net.ipv4.ip_forward=1"])).toBe("sysctl -w net.ipv4.ip_forward=1");
+    expect(shellJoin(["A=b", "x=y"])).toBe("'A=b' x=y");
   });
 });
 
@@ -102,5 +109,56 @@ describe("the ssh executor", () => {
     } finally {
       process.env.PATH = path;
     }
+  });
+});
+
+describe("every command lvsh can generate, through a real sh, among planted files", () => {
+  // a directory full of files named like what a glob in an argument could match
+  const planted = mkdtempSync(join(tmpdir(), "lvsh-planted-"));
+  const ports = [80, 443, 8080];
+  // `[2001:db8::1]:80` unquoted is a glob that matches a file named `1:80` (or `d:80` ...)
+  const names = ["1", "0", "a", "d", "b", "8", ":", "db8", "-", "=", "x=y", "*", "?", "[", "]", "a b", "~"];
+  for (const c of "0123456789abcdef:") for (const p of ports) names.push(`${c}:${p}`);
+  for (const f of names) writeFileSync(join(planted, f), "");
+  const args = fc.constantFrom(...["rr", "wlc", "sh", "mh"]);
+  const addr = fc.oneof(
+    fc.integer({ min: 2, max: 250 }).map((n) => `192.0.2.${n}`),
+    fc.integer({ min: 1, max: 0xffff }).map((n) => `2001:db8::${n.toString(16)}`),
+  );
+  const balancer = fc.record({
+    vip: fc.constantFrom("192.0.2.10", "2001:db8::10"),
+    port: fc.constantFrom(...ports),
+    sched: args,
+    reals: fc.uniqueArray(addr, { minLength: 1, maxLength: 4 }),
+    method: fc.constantFrom("dr", "nat", "tun"),
+    udp: fc.boolean(),
+    hide: fc.constantFrom("", "arp hide on rs", "arp hide on rs via sysctl"),
+  });
+
+  it("reads every argv and undo of a plan back exactly as lvsh meant it (fast-check, 150 balancers)", () => {
+    fc.assert(
+      fc.property(balancer, (b) => {
+        const v6 = b.vip.includes(":");
+        const reals = b.reals.filter((r) => r.includes(":") === v6);
+        if (!reals.length) return;
+        const src = [
+          `vip ${b.vip} on eth0`,
+          `service ${b.udp ? "udp " : ""}:${b.port} ${b.sched}`,
+          `add rs ${reals.map((r) => (b.method === "nat" ? (v6 ? `[${r}]:${b.port}` : `${r}:${b.port}`) : r)).join(" ")} ${b.method}`,
+          ...(b.method !== "nat" && b.hide && !v6 ? [b.hide] : []),
+        ].join("\n");
+        const l = load(src);
+        if (l.errors.length) return;
+        const plan = makePlan({ hosts: {} }, compile(l.config));
+        const argvs = plan.steps.flatMap((s) => [s.argv, ...(s.undo ? [s.undo] : [])]);
+        // one sh for the whole plan: each argv printed back as NUL-separated words, one line each
+        const script = argvs.map((a) => `printf '%s\\0' ${shellJoin(a)}; printf '\\n'`).join("\n");
+        const r = spawnSync("sh", ["-c", script], { cwd: planted, encoding: "utf8" });
+        expect(r.status, r.stderr).toBe(0);
+        const back = r.stdout.split("\n").slice(0, -1).map((line) => line.split("\0").slice(0, -1));
+        expect(back).toEqual(argvs.map((a) => [...a]));
+      }),
+      { numRuns: 150 },
+    );
   });
 });

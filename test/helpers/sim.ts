@@ -10,16 +10,29 @@ export function freshStateDir(): string {
   return mkdtempSync(join(tmpdir(), "lvsh-state-"));
 }
 
-export async function simSession(stateDir: string, opts: { inject?: string; yes?: boolean } = {}) {
+export interface SimOptions {
+  inject?: string;
+  yes?: boolean;
+  /** How long a commit waits for another's lock (ms; the tests' default 2 s). */
+  lockWaitMs?: number;
+}
+
+export async function simSession(stateDir: string, opts: SimOptions = {}) {
   const engine = new Engine({ target: "sim", stateDir });
   const out: string[] = [];
-  const session = new Session({ io: { write: (t) => void out.push(t) }, engine, yes: opts.yes ?? true, ...(opts.inject ? { inject: opts.inject } : {}) });
+  const session = new Session({
+    io: { write: (t) => void out.push(t) },
+    engine,
+    yes: opts.yes ?? true,
+    lockWaitMs: opts.lockWaitMs ?? 2000,
+    ...(opts.inject ? { inject: opts.inject } : {}),
+  });
   const opened = await session.open();
   return { session, engine, out, opened };
 }
 
 /** Runs statements in a new session (as a new lvsh process would); throws with the rendered errors. */
-export async function lvsh(stateDir: string, src: string, opts: { inject?: string; yes?: boolean } = {}) {
+export async function lvsh(stateDir: string, src: string, opts: SimOptions = {}) {
   const s = await simSession(stateDir, opts);
   const r = await s.session.run(src, "<test>", { validate: true });
   await s.session.close();

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { systemdSplit, systemdWord } from "../../src/interop/index.js";
+import { SimExecutor } from "../../src/exec/index.js";
 import { LVSH, sim } from "../helpers/cli.js";
 import { SEED } from "../helpers/load.js";
 import { freshStateDir, lvsh, simKernel } from "../helpers/sim.js";
@@ -138,6 +139,41 @@ describe("lvsh save", () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/error: cannot write \/dev\/null\/x\/lvsh\.conf: .*ENOTDIR/);
   });
+
+  it("is all or nothing: a path that fails on one host writes nothing on any and enables no unit", async () => {
+    const state = seeded();
+    // the second real server has a file where its /etc/lvsh directory should be
+    const rs3 = new SimExecutor("172.25.254.3", join(state, "sim", "hosts"));
+    expect((await rs3.run(["tee", "/etc/lvsh"], { stdin: "not a directory" })).exitCode).toBe(0);
+    const before = ["director", "172.25.254.2", "172.25.254.3"].map((h) => hostFiles(state, h));
+    const r = sim(state, ["save"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/error: cannot write 172\.25\.254\.3:\/etc\/lvsh\/arptables\.rules: `mkdir -p \/etc\/lvsh` failed: .*File exists; nothing was saved/);
+    expect(["director", "172.25.254.2", "172.25.254.3"].map((h) => hostFiles(state, h))).toEqual(before);
+    // fixed, it saves (and replaces what a save left, keeping nothing of .lvsh-new / .lvsh-old)
+    expect((await rs3.run(["rm", "-f", "/etc/lvsh"])).exitCode).toBe(0);
+    expect(sim(state, ["save"]).code).toBe(0);
+    expect(sim(state, ["save"]).code).toBe(0);
+    for (const h of ["director", "172.25.254.2", "172.25.254.3"]) expect(Object.keys(hostFiles(state, h).files).filter((f) => /lvsh-(new|old)$/.test(f))).toEqual([]);
+  });
+
+  it("puts every file back and disables what it enabled when a unit cannot be enabled", async () => {
+    const state = seeded();
+    expect(sim(state, ["save"]).code).toBe(0);
+    const old = ["director", "172.25.254.2", "172.25.254.3"].map((h) => hostFiles(state, h));
+    // another revision, whose save fails at the last host's unit: a file where systemd's wants directory should be
+    expect(sim(state, ["-y", "-c", "use service 172.25.254.10:80; set rs .2 weight 2; commit"]).code).toBe(0);
+    const rs3 = new SimExecutor("172.25.254.3", join(state, "sim", "hosts"));
+    await rs3.run(["systemctl", "disable", "lvsh-rs-restore.service"]);
+    await rs3.run(["tee", "/etc/systemd/system/multi-user.target.wants"], { stdin: "" });
+    const old3 = hostFiles(state, "172.25.254.3");
+    const r = sim(state, ["save"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/`systemctl enable lvsh-rs-restore\.service` failed on 172\.25\.254\.3.*; nothing was saved/);
+    const after = ["director", "172.25.254.2", "172.25.254.3"].map((h) => hostFiles(state, h));
+    expect(after.map((h) => h.files)).toEqual([old[0]!.files, old[1]!.files, old3.files]);
+    expect(after[2]!.units).toEqual([]);
+  });
 });
 
 describe("the save statement", () => {
@@ -155,7 +191,8 @@ describe("the save statement", () => {
     expect((await lvsh(state, "save")).diagnostics.map((d) => [d.code, d.span?.col])).toEqual([["nothing-committed", 1]]);
     expect((await lvsh(state, `save to ${tmp()} format xml`)).diagnostics.map((d) => d.code)).toEqual(["unknown-format"]);
     const failed = await lvsh(seeded(), "save to /dev/null/x");
-    expect(failed.diagnostics.map((d) => d.code)).toEqual(["save-failed", "save-failed"]);
+    // the first file that cannot be written stops the save: one error, nothing written
+    expect(failed.diagnostics.map((d) => d.code)).toEqual(["save-failed"]);
   });
 
   it("in a dry run lists the files and writes none", () => {

@@ -34,6 +34,10 @@ describe.skipIf(!ran(lab, "netns-director"))(titled(lab, "lab: `host director vi
     expect(problems).toEqual([]);
   });
 
+  it("keeps the service built by hand in lb before lvsh (the script names only its own)", () => {
+    expect(saveLines(r().snap.lb!.ipvsadm)).toContain("-A -t 192.0.2.99:25 -s wlc");
+  });
+
   it("sets up the real servers through their netns (their transports are known when they are first used)", () => {
     for (const rs of ["rs1", "rs2"]) expect(addrs(r().snap[rs]!.addr)).toContain(`${r().vip}/32 dev eth0`);
   });

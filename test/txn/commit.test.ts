@@ -106,10 +106,12 @@ describe("what a commit refuses", () => {
   it("a second committing session, naming the holder", async () => {
     const dir = freshStateDir();
     await simSession(dir);
-    const lock = acquireLock(join(dir, "sim", "lock"), "a test");
+    const lock = await acquireLock(join(dir, "sim", "lock"), "a test");
     expect(lock.ok).toBe(true);
     try {
-      const r = await lvsh(dir, `${SEED}; commit`);
+      const r = await lvsh(dir, `${SEED}; commit`, { lockWaitMs: 300 });
+      // it waited, saying for whom, then gave up
+      expect(r.out).toMatch(new RegExp(`waiting for the other lvsh to finish: pid ${process.pid} on `));
       const d = r.diagnostics.find((x) => x.code === "commit-refused")!;
       expect(d.message).toMatch(new RegExp(`^another lvsh is committing: pid ${process.pid} on .+, a test since `));
       expect(simKernel(dir)).toEqual({});

@@ -43,6 +43,9 @@ export function simRun(h: SimHost, argv: readonly string[], stdin?: string): Sim
     case "mkdir":
     case "tee":
     case "mv":
+    case "cp":
+    case "rm":
+    case "test":
     case "cat":
       return simFileCommand(h, name, args, stdin);
     case "systemctl":
@@ -61,12 +64,17 @@ export class SimExecutor implements Executor {
   private readonly file: string;
   private state: SimHost | undefined;
 
+  /**
+   * `machine` names the simulated machine (default: the host's name): how a
+   * host is reached decides which machine it is (simMachine), as for real.
+   */
   constructor(
     readonly host: string,
     dir: string,
+    machine: string = host,
   ) {
-    mkdirSync(dir, { recursive: true });
-    this.file = join(dir, `${host.replace(/[^A-Za-z0-9_.-]/g, "_")}.json`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.file = join(dir, `${machine.replace(/[^A-Za-z0-9_.-]/g, "_")}.json`);
   }
 
   /** The host's state, read fresh from its file (another lvsh may have changed it). */

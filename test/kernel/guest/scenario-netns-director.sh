@@ -11,6 +11,11 @@
 # namespace gets an `eth0` (a dummy) for the duration: the commit then
 # succeeds, in the wrong place. The guest is a throwaway VM; this is never the
 # host's network.
+#
+# lb also holds a service built by hand before lvsh (192.0.2.99:25): the
+# script does not start with `clear`, so it changes only what it names, and
+# that service must stay (the running state, and what the session starts
+# from, come from the transport the script names, not from where lvsh runs).
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 lab_begin netns-director
@@ -34,6 +39,7 @@ lab_front "$P" || lab_fail "cannot build the topology"
 ip link show eth0 >/dev/null 2>&1 && lab_fail "the guest's own namespace has an eth0 already"
 ip link add eth0 type dummy && ip link set eth0 up || lab_fail "cannot add a dummy eth0 to the guest's namespace"
 root_before=$(ipvsadm -Sn)
+ip netns exec lb ipvsadm -A -t 192.0.2.99:25 -s wlc || lab_fail "cannot build the hand-made service"
 commit=$(LAB_LVSH_NS="" lab_lvsh_script first -- "$script")
 snap=$(lab_snap lb rs1 rs2)
 root_ipvs=$(ipvsadm -Sn)
