@@ -26,6 +26,11 @@ export function cliHelp(version: string): string {
     "Example:",
     "  lvsh --dry-run -c 'vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3 dr; arp hide on rs'",
     "",
+    "Environment:",
+    "  LVSH_STATE_DIR   the state directory (default /var/lib/lvsh as root, else ~/.local/state/lvsh)",
+    "  LVSH_LOCK_WAIT   seconds a commit waits for another committing lvsh (default 30)",
+    "  NO_COLOR         no colours on a terminal",
+    "",
     "Exit status:",
     ...exitCodes.map(([c, m]) => `  ${c}  ${m}`),
   ].join("\n");

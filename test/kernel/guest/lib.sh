@@ -273,12 +273,8 @@ lab_state_dir() {
 # lvsh runs on the director, as it does on a real balancer: in the namespace
 # LAB_LVSH_NS (default lb; empty: the guest's own namespace). The scripts
 # still say `host director via netns lb`, which names the same namespace.
-# Why not from the guest's namespace: a session reads the director before
-# the script's `host director` statement has run, with the default (local)
-# transport, and keeps that executor for the whole run, so the first commit
-# of a state directory would run the director's steps outside lb
-# (scenario-netns-director.sh shows it). Later runs take the transport from
-# the last revision and are right.
+# (scenario-netns-director.sh runs it from the guest's own namespace instead,
+# and checks that the director's steps and reads still go to lb.)
 lab_lvsh() {
   local envs=() t0 rc out err wrap=() ns=()
   read -ra wrap <<<"${LAB_LVSH_WRAP:-}"
