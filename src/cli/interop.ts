@@ -20,7 +20,7 @@ import { Session } from "../session/index.js";
 import { configOf, Engine, stateDirFrom } from "../txn/index.js";
 import type { Invocation } from "./args.js";
 import { openSession, type CliIO } from "./main.js";
-import { chooseTarget } from "./target.js";
+import { chooseTarget } from "../target/index.js";
 import { selfCommand } from "./self.js";
 
 type Of<K extends Invocation["kind"]> = Extract<Invocation, { kind: K }>;

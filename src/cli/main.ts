@@ -8,10 +8,10 @@ import { renderDiagnostics, type Diagnostic } from "../lang/index.js";
 import { planToJson, renderPlanShell, summaryLine } from "../plan/index.js";
 import { Session, stateDamaged } from "../session/index.js";
 import { Engine, overdueConfirm, recover, runTimer, stateDirFrom } from "../txn/index.js";
-import { setPointHook, StateFileError } from "../exec/index.js";
+import { setPointHook, StateFileError } from "../util/index.js";
 import { parseCli, type Common, type Invocation } from "./args.js";
 import { cliHelp } from "./help.js";
-import { chooseTarget, type TargetChoice } from "./target.js";
+import { chooseTarget, type TargetChoice } from "../target/index.js";
 import { VERSION } from "./version.js";
 import { selfCommand } from "./self.js";
 

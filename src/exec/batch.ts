@@ -7,7 +7,7 @@
  * guest).
  */
 import { randomBytes } from "node:crypto";
-import { shellJoin } from "../plan/index.js";
+import { shellJoin } from "../util/index.js";
 import { asCommand, NOT_RUN, type Command, type ExecResult, type ManyOptions, type RunOptions } from "./types.js";
 
 const MARK = "__lvsh_batch_";

@@ -3,7 +3,7 @@
  * password prompt), one connection reused (ControlMaster/ControlPersist),
  * and every argument quoted for the remote shell, which sees one string.
  */
-import { shellJoin } from "../plan/index.js";
+import { shellJoin } from "../util/index.js";
 import { runBatched } from "./batch.js";
 import { runLocal } from "./local.js";
 import type { TransportSpec } from "../model/index.js";

@@ -5,7 +5,8 @@
  * argument is quoted (plan's shellJoin); each command carries its reason.
  */
 import { compile, describeTransport, type Config } from "../model/index.js";
-import { makePlan, shellJoin, type Step } from "../plan/index.js";
+import { makePlan, type Step } from "../plan/index.js";
+import { shellJoin } from "../util/index.js";
 import type { Document } from "./document.js";
 
 function script(title: string[], lines: string[]): string {

@@ -4,6 +4,5 @@ export { diff, sameDest, sameService, type DiffScope } from "./diff.js";
 export { PHASES, phaseOf, type Phase } from "./phases.js";
 export { commandsFor, serviceSpecArgs, destSpecArgs } from "./commands.js";
 export { renderPlanText, renderPlanShell, planToJson, summaryLine, type PlanJson } from "./render.js";
-export { shellQuote, shellJoin } from "./quote.js";
 export { fingerprint } from "./fingerprint.js";
 export { describeElement, elementText } from "./describe.js";

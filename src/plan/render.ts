@@ -4,7 +4,7 @@
  * in the order they run, each line pasteable into a shell on that host.
  */
 import { describeTransport, type TransportSpec } from "../model/index.js";
-import { shellJoin } from "./quote.js";
+import { shellJoin } from "../util/index.js";
 import type { Change, Plan, Step } from "./types.js";
 
 const marks: Record<Change["action"], string> = { create: "+", update: "~", delete: "-", replace: "-/+" };

@@ -22,7 +22,7 @@ import { makePlan, type Plan } from "../plan/index.js";
 import { revisionName, withRestores, type CommitBase, type Engine, type RebaseTarget, type Rebased, type Revision } from "../txn/index.js";
 import type { IpLink } from "../state/index.js";
 import { sessionCommands, type SessionIO } from "./commands.js";
-import { StateFileError } from "../exec/index.js";
+import { StateFileError } from "../util/index.js";
 
 export interface SessionOptions {
   readonly io: SessionIO;

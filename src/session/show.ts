@@ -1,6 +1,6 @@
 /** `show TOPIC`: the plan, the candidate, the running state, diffs, history, hosts. */
 import { error, warning, type Diagnostic, type ShowStmt } from "../lang/index.js";
-import { StateFileError } from "../exec/index.js";
+import { StateFileError } from "../util/index.js";
 import { compile, describeTransport, printConfig, serviceKeyOf, type State } from "../model/index.js";
 import { renderPlanText } from "../plan/index.js";
 import { formatAddrLine, formatArpRuleLine, formatIpvsadmSaveLines } from "../state/index.js";

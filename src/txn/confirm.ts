@@ -14,7 +14,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, unlinkSync } from "node:fs";
-import { readJson, StateFileError, writeJsonAtomic } from "../exec/index.js";
+import { readJson, StateFileError, writeJsonAtomic } from "../util/index.js";
 import type { TransportSpec } from "../model/index.js";
 import { commit, type CommitReport } from "./commit.js";
 import { configOf, type Engine } from "./engine.js";

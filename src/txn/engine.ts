@@ -16,7 +16,9 @@ import {
   type State,
   type TransportSpec,
 } from "../model/index.js";
-import { ExecutorPool, StateFileError, type Executor, type Target } from "../exec/index.js";
+import { type Executor, type Target } from "../exec/index.js";
+import { StateFileError } from "../util/index.js";
+import { ExecutorPool } from "../target/index.js";
 import { readState, type HostReadSpec, type StateRead } from "../state/index.js";
 import { ensureDirs, statePaths, type StatePaths } from "./statedir.js";
 import { readRevision, revisionFile, revisionNumbers, type Revision } from "./revisions.js";

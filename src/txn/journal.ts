@@ -13,7 +13,7 @@ import { appendFileSync, fsyncSync, openSync, closeSync, constants } from "node:
 import { randomBytes } from "node:crypto";
 import type { State, TransportSpec } from "../model/index.js";
 import type { Step } from "../plan/index.js";
-import { point, readJson, readStateFile, removeFile, StateFileError, writeJsonAtomic } from "../exec/index.js";
+import { point, readJson, readStateFile, removeFile, StateFileError, writeJsonAtomic } from "../util/index.js";
 
 /** What the journal keeps of a step: enough to know what ran and to undo it. */
 export type JournalStep = Pick<Step, "id" | "host" | "argv" | "undo" | "change">;

@@ -9,7 +9,7 @@
 import { linkSync, unlinkSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { randomBytes } from "node:crypto";
-import { readStateFile, StateFileError, writeFileAtomic } from "../exec/index.js";
+import { readStateFile, StateFileError, writeFileAtomic } from "../util/index.js";
 
 export interface LockHolder {
   readonly pid: number;

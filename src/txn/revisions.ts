@@ -15,7 +15,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { State, TransportSpec } from "../model/index.js";
 import type { Restores } from "./restore.js";
-import { readJson, StateFileError, writeJsonAtomic } from "../exec/index.js";
+import { readJson, StateFileError, writeJsonAtomic } from "../util/index.js";
 
 export interface Revision {
   readonly number: number;

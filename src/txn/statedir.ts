@@ -5,7 +5,7 @@
  * its own revisions under sim/, apart from the real ones.
  */
 import { lstatSync, mkdirSync, statSync } from "node:fs";
-import { StateFileError } from "../exec/index.js";
+import { StateFileError } from "../util/index.js";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Target } from "../exec/index.js";

@@ -8,7 +8,7 @@ import type { Desired, State } from "../model/index.js";
 import { diff, makePlan, type Change, type Plan, type Step } from "../plan/index.js";
 import { applySteps, undoSteps, type ApplyEnv, type Failure } from "./apply.js";
 import { journalSteps, type JournalFile } from "./journal.js";
-import { point } from "../exec/index.js";
+import { point } from "../util/index.js";
 
 export interface TxnEnv extends Omit<ApplyEnv, "starting"> {
   readonly journal: JournalFile;

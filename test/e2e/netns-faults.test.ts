@@ -5,7 +5,8 @@
  * plan, step k fails, and every host is back to exactly what it held.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { netnsExecutor, SimExecutor, type Executor } from "../../src/exec/index.js";
+import { netnsExecutor, type Executor } from "../../src/exec/index.js";
+import { SimExecutor } from "../../src/sim/index.js";
 import { compile, type State } from "../../src/model/index.js";
 import { makePlan } from "../../src/plan/index.js";
 import { readState, type HostReadSpec } from "../../src/state/index.js";

@@ -8,8 +8,9 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readJson, sshArgv, StateFileError, writeFileAtomic } from "../../src/exec/index.js";
-import { controlDir } from "../../src/exec/factory.js";
+import { sshArgv } from "../../src/exec/index.js";
+import { readJson, StateFileError, writeFileAtomic } from "../../src/util/index.js";
+import { controlDir } from "../../src/target/index.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "lvsh-files-"));
 

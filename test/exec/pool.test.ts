@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ExecutorPool } from "../../src/exec/index.js";
+import { ExecutorPool } from "../../src/target/index.js";
 import type { TransportSpec } from "../../src/model/index.js";
 
 describe("ExecutorPool", () => {

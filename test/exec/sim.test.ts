@@ -1,7 +1,7 @@
 /** The simulated target fails where the real tools fail, with their messages, and dumps what the readers parse. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { newSimHost, simRun, type SimHost } from "../../src/exec/index.js";
+import { newSimHost, simRun, type SimHost } from "../../src/sim/index.js";
 import { formatIpvsadmSave, parseArptablesSave, parseIpAddrJson, parseIpvsadmSave, parseIpvsadmThresholds, parseSysctl } from "../../src/state/index.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/linux-6.1/${name}`, import.meta.url), "utf8");

@@ -2,7 +2,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newSimHost } from "../../src/exec/index.js";
+import { newSimHost } from "../../src/sim/index.js";
 import { Session } from "../../src/session/index.js";
 import { Engine } from "../../src/txn/index.js";
 

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { systemdSplit, systemdWord } from "../../src/interop/index.js";
-import { SimExecutor } from "../../src/exec/index.js";
+import { SimExecutor } from "../../src/sim/index.js";
 import { LVSH, sim } from "../helpers/cli.js";
 import { SEED } from "../helpers/load.js";
 import { freshStateDir, lvsh, simKernel } from "../helpers/sim.js";

@@ -4,7 +4,7 @@
  * (simulated target). Also a batch (`ipvsadm -R`) that fails in its middle.
  */
 import { describe, expect, it } from "vitest";
-import { SimExecutor } from "../../src/exec/index.js";
+import { SimExecutor } from "../../src/sim/index.js";
 import { compile, type State } from "../../src/model/index.js";
 import { makePlan } from "../../src/plan/index.js";
 import { JournalFile, runTransaction } from "../../src/txn/index.js";

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SimExecutor } from "../../src/exec/index.js";
+import { SimExecutor } from "../../src/sim/index.js";
 import { configOf } from "../../src/txn/index.js";
 import { freshStateDir, simKernel } from "../helpers/sim.js";
 

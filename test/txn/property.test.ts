@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SimExecutor } from "../../src/exec/index.js";
+import { SimExecutor } from "../../src/sim/index.js";
 import { compile, type State } from "../../src/model/index.js";
 import { diff, makePlan, type Step } from "../../src/plan/index.js";
 import { JournalFile, runTransaction, undoSteps, applySteps } from "../../src/txn/index.js";

@@ -4,8 +4,8 @@
  * ipvsadm's own), and `-R` as it really behaves: it goes on after a failed
  * line, exits with the last line's status, and stops at a `#` line.
  */
-import { destKeyOf, serviceKeyOf, type Dest, type IpvsService } from "../../model/index.js";
-import { formatIpvsadmList, formatIpvsadmSave, readTableLine, splitArgs, type TableLine } from "../../state/index.js";
+import { destKeyOf, serviceKeyOf, type Dest, type IpvsService } from "../model/index.js";
+import { formatIpvsadmList, formatIpvsadmSave, readTableLine, splitArgs, type TableLine } from "../state/index.js";
 import type { SimHost } from "./host.js";
 import type { SimOut } from "./out.js";
 import { out } from "./out.js";

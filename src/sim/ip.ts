@@ -1,6 +1,6 @@
 /** `ip addr` and `ip link` on a simulated host, with iproute2 6.1's errors. */
-import { parseIp } from "../../lang/index.js";
-import { formatIpAddrJson, formatIpLinkJson } from "../../state/index.js";
+import { parseIp } from "../lang/index.js";
+import { formatIpAddrJson, formatIpLinkJson } from "../state/index.js";
 import { confKeys, type SimHost } from "./host.js";
 import { out, type SimOut } from "./out.js";
 

@@ -5,8 +5,8 @@
  * IPVS schedulers of Linux 6.1 (no `twos`).
  */
 import { createHash } from "node:crypto";
-import { parseIp } from "../../lang/index.js";
-import type { AddrEntry, ArpRule, IpvsService } from "../../model/index.js";
+import { parseIp } from "../lang/index.js";
+import type { AddrEntry, ArpRule, IpvsService } from "../model/index.js";
 
 export interface SimLink {
   name: string;

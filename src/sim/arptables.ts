@@ -3,9 +3,9 @@
  * simulated host: -A, -I, -D by rule, -F, -L and arptables-save, failing
  * with its messages (the old chain names IN/OUT are refused, as today).
  */
-import { parseIp } from "../../lang/index.js";
-import { elementKey, type ArpRule } from "../../model/index.js";
-import { formatArptablesSave, formatArpRuleLine } from "../../state/index.js";
+import { parseIp } from "../lang/index.js";
+import { elementKey, type ArpRule } from "../model/index.js";
+import { formatArptablesSave, formatArpRuleLine } from "../state/index.js";
 import type { SimHost } from "./host.js";
 import { out, type SimOut } from "./out.js";
 

@@ -3,10 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { lstatSync, mkdirSync } from "node:fs";
 import type { TransportSpec } from "../model/index.js";
-import { localExecutor, netnsExecutor } from "./local.js";
-import { SimExecutor } from "./sim/executor.js";
-import { SshExecutor } from "./ssh.js";
-import type { Executor, Target } from "./types.js";
+import { localExecutor, netnsExecutor, SshExecutor, type Executor, type Target } from "../exec/index.js";
+import { SimExecutor } from "../sim/index.js";
 
 export interface ExecutorOptions {
   readonly target: Target;

@@ -6,8 +6,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { readJson, writeJsonAtomic } from "../files.js";
-import { runInOrder, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../types.js";
+import { readJson, writeJsonAtomic } from "../util/index.js";
+import { runInOrder, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../exec/index.js";
 import { simArptables, simArptablesSave } from "./arptables.js";
 import { newSimHost, type SimHost } from "./host.js";
 import { simIp } from "./ip.js";
