@@ -98,7 +98,12 @@ export function installPointFaults(spec: string | undefined): void {
 export async function openSession(common: Common, io: CliIO, opts: OpenOptions = {}): Promise<Opened> {
   installPointFaults(process.env.LVSH_TEST_INJECT);
   const choice = await chooseTarget(common.target);
-  const engine = new Engine({ target: choice.target, stateDir: stateDirFrom(process.env, process.getuid?.()) });
+  const engine = new Engine({
+    target: choice.target,
+    stateDir: stateDirFrom(process.env, process.getuid?.()),
+    // a test's fault: injected around the executors (target/inject.ts)
+    ...(process.env.LVSH_TEST_INJECT ? { inject: process.env.LVSH_TEST_INJECT } : {}),
+  });
   // a commit confirmed whose timer died is reverted before anything else
   await overdueConfirm(engine, io.stderr);
   const session = new Session({
@@ -109,7 +114,6 @@ export async function openSession(common: Common, io: CliIO, opts: OpenOptions =
     ...("ask" in opts ? (opts.ask ? { ask: opts.ask } : {}) : io.tty ? { ask } : {}),
     lvshCommand: selfCommand(),
     ...lockWait(process.env),
-    ...(process.env.LVSH_TEST_INJECT ? { inject: process.env.LVSH_TEST_INJECT } : {}),
   });
   const diagnostics = await session.open();
   return { session, choice, diagnostics };

@@ -91,7 +91,6 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
       check: !!s.check,
       yes: !!session.opts.yes,
       ...(session.opts.ask ? { ask: session.opts.ask } : {}),
-      ...(session.opts.inject ? { inject: session.opts.inject } : {}),
       ...(s.directorOnly ? { only: "director" } : {}),
     },
   );

@@ -36,8 +36,6 @@ export interface SessionOptions {
   readonly dryRun?: boolean;
   /** How to start lvsh again (the commit-confirmed timer). */
   readonly lvshCommand?: readonly string[];
-  /** Test hook for fault injection (LVSH_TEST_INJECT). */
-  readonly inject?: string;
   /** How long a commit waits for another committing lvsh (ms; default 30 s). */
   readonly lockWaitMs?: number;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { lstatSync, mkdirSync } from "node:fs";
 import type { TransportSpec } from "../model/index.js";
+import { Injector, parseFault } from "./inject.js";
 import { localExecutor, netnsExecutor, SshExecutor, type Executor, type Target } from "../exec/index.js";
 import { SimExecutor } from "../sim/index.js";
 
@@ -12,6 +13,8 @@ export interface ExecutorOptions {
   readonly simDir: string;
   /** For ssh control sockets (the path must stay short). */
   readonly stateDir: string;
+  /** A test's fault (LVSH_TEST_INJECT: fail:K, kill:K, pause:K:MS), injected by a wrapper around every executor. */
+  readonly inject?: string;
 }
 
 /**
@@ -77,10 +80,14 @@ export function makeExecutor(host: string, transport: TransportSpec, opts: Execu
 export class ExecutorPool {
   private readonly made = new Map<string, { exec: Executor; via: string }>();
   private readonly retired: Executor[] = [];
+  private readonly injector: Injector | undefined;
   constructor(
     private readonly transports: (host: string) => TransportSpec,
     private readonly opts: ExecutorOptions,
-  ) {}
+  ) {
+    const fault = parseFault(opts.inject);
+    this.injector = fault ? new Injector(fault) : undefined;
+  }
 
   get(host: string): Executor {
     const t = this.transports(host);
@@ -88,7 +95,8 @@ export class ExecutorPool {
     const had = this.made.get(host);
     if (had && had.via === via) return had.exec;
     if (had) this.retired.push(had.exec);
-    const exec = makeExecutor(host, t, this.opts);
+    const made = makeExecutor(host, t, this.opts);
+    const exec = this.injector ? this.injector.wrap(made) : made;
     this.made.set(host, { exec, via });
     return exec;
   }

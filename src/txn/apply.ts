@@ -18,8 +18,6 @@ export interface ApplyEnv {
   read(hosts: readonly string[]): Promise<State>;
   /** Called before each batch with the ids it may run (the journal). */
   starting?(ids: readonly number[]): void;
-  /** Test hook: fail a step, kill lvsh before it, or pause before it. */
-  inject?(step: Step): ExecResult | "kill" | { pauseMs: number } | undefined;
 }
 
 export interface Failure {
@@ -111,21 +109,9 @@ async function unitOutcome(unit: Step[], r: ExecResult, env: ApplyEnv, changes: 
   return failed ? { done, failed } : { done };
 }
 
-/** Splits round trips so that an injected fault lands on a step alone. */
-function injectable(trips: Step[][][], env: ApplyEnv): Step[][][] {
-  if (!env.inject) return trips;
-  return trips.flatMap((units) =>
-    batches(units.flat()).flatMap((b) => {
-      const i = b.findIndex((s) => env.inject!(s) !== undefined);
-      if (i < 0) return [[b]];
-      return [b.slice(0, i), [b[i]!], b.slice(i + 1)].filter((x) => x.length).map((x) => [x]);
-    }),
-  );
-}
-
 export async function applySteps(steps: readonly Step[], changes: ReadonlyMap<string, Change>, env: ApplyEnv): Promise<ApplyOutcome> {
   const done: Step[] = [];
-  for (const units of injectable(roundTrips(steps), env)) {
+  for (const units of roundTrips(steps)) {
     const all = units.flat();
     try {
       env.starting?.(all.map((s) => s.id));
@@ -133,10 +119,6 @@ export async function applySteps(steps: readonly Step[], changes: ReadonlyMap<st
       // what is about to run could not be recorded first: it does not run
       return { done, failed: { step: all[0]!, result: { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 } } };
     }
-    const injected = all.length === 1 ? env.inject?.(all[0]!) : undefined;
-    if (injected === "kill") process.kill(process.pid, "SIGKILL");
-    if (injected && injected !== "kill" && "pauseMs" in injected) await new Promise((r) => setTimeout(r, injected.pauseMs));
-    else if (injected && injected !== "kill") return { done, failed: { step: all[0]!, result: injected } };
     const cmds = units.map((u) => (u.length === 1 ? { argv: u[0]!.argv } : { argv: ["ipvsadm", "-R"], stdin: restoreInput(u) }));
     const results = await env.executor(all[0]!.host).runMany(cmds, { stopAtFailure: true });
     for (const [i, u] of units.entries()) {

@@ -9,9 +9,8 @@ import { join } from "node:path";
 import type { Span } from "../lang/index.js";
 import { compile, liftState, printConfig, type Config, type Desired, type State } from "../model/index.js";
 import { diff, makePlan, renderPlanText, type Change, type Plan } from "../plan/index.js";
-import { type ExecResult } from "../exec/index.js";
-import { removeFile, writeFileAtomic } from "../util/index.js";
 import type { StateRead } from "../state/index.js";
+import { removeFile, writeFileAtomic } from "../util/index.js";
 import type { Engine } from "./engine.js";
 import { JournalFile, newJournalId } from "./journal.js";
 import { acquireLock, currentUser, describeHolder } from "./lock.js";
@@ -35,8 +34,6 @@ export interface CommitOptions {
   readonly ask?: (question: string, detail: string) => Promise<boolean>;
   /** What the transaction is, for the journal and the revision. */
   readonly what?: string;
-  /** Test hook (LVSH_TEST_INJECT): `fail:K` fails step K, `kill:K` kills lvsh before it, `pause:K:MS` waits before it. */
-  readonly inject?: string;
   /**
    * Read and change this host only (`commit on director`: the boot restore,
    * before the real servers can be reached; they keep their own part).
@@ -93,17 +90,6 @@ function missingSchedulers(read: StateRead, plan: Plan): string[] {
   return [...wanted].map((s) => `the director's kernel has no \`${s}\` scheduler (modprobe ip_vs_${s} fails)`);
 }
 
-function injector(spec: string | undefined): ((id: number) => ExecResult | "kill" | { pauseMs: number } | undefined) | undefined {
-  const m = spec ? /^(fail|kill|pause):(\d+)(?::(\d+))?$/.exec(spec) : null;
-  if (!m) return undefined;
-  const at = Number(m[2]);
-  return (id) => {
-    if (id !== at) return undefined;
-    if (m[1] === "kill") return "kill";
-    if (m[1] === "pause") return { pauseMs: Number(m[3] ?? 1000) };
-    return { exitCode: 1, stdout: "", stderr: "lvsh: injected failure (LVSH_TEST_INJECT)\n", ms: 0 };
-  };
-}
 
 /** Where a session's candidate came from, to see whether someone committed since. */
 export interface CommitBase {
@@ -223,7 +209,6 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
         return { kind: "refused", reason: "the running state changed while the plan was on screen; commit again to see the new plan" };
       }
     }
-    const inject = injector(opts.inject);
     const id = newJournalId();
     let revision: Revision | undefined;
     const txn = await runTransaction(
@@ -235,7 +220,6 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
         executor: (h) => engine.executor(h),
         read: async (hosts) => (await engine.read({ transports: view.transports, specs: view.specs.filter((s) => hosts.includes(s.host)) })).state,
         journal,
-        ...(inject ? { inject: (step) => inject(step.id) } : {}),
       },
       {
         id,

@@ -27,6 +27,8 @@ import { JournalFile, type Journal } from "./journal.js";
 export interface EngineOptions {
   readonly target: Target;
   readonly stateDir: string;
+  /** A test's fault, injected around the executors (target/inject.ts). */
+  readonly inject?: string;
 }
 
 const DIRECTOR_KEYS = ["net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"];
@@ -67,7 +69,12 @@ export class Engine {
   constructor(readonly opts: EngineOptions) {
     this.paths = statePaths(opts.stateDir, opts.target);
     ensureDirs(this.paths);
-    this.pool = new ExecutorPool((h) => this.transportOf(h), { target: opts.target, simDir: this.paths.simHosts, stateDir: opts.stateDir });
+    this.pool = new ExecutorPool((h) => this.transportOf(h), {
+      target: opts.target,
+      simDir: this.paths.simHosts,
+      stateDir: opts.stateDir,
+      ...(opts.inject ? { inject: opts.inject } : {}),
+    });
   }
 
   get target(): Target {

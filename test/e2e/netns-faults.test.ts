@@ -10,6 +10,7 @@ import { SimExecutor } from "../../src/sim/index.js";
 import { compile, type State } from "../../src/model/index.js";
 import { makePlan } from "../../src/plan/index.js";
 import { readState, type HostReadSpec } from "../../src/state/index.js";
+import { Injector } from "../../src/target/index.js";
 import { JournalFile, runTransaction } from "../../src/txn/index.js";
 import { load } from "../helpers/load.js";
 import { NetnsLab, netnsUnavailable } from "../helpers/netns.js";
@@ -83,11 +84,13 @@ describe.skipIf(why !== undefined)(`step k fails, for every k, on namespaces${wh
     const plan = makePlan(before, desired);
     expect(plan.steps.length).toBe(24);
     for (let k = 1; k <= plan.steps.length; k++) {
+      // the test's fault, around the real executors (what LVSH_TEST_INJECT=fail:K installs)
+      const injector = new Injector({ kind: "fail", step: k, ms: 0 });
+      const wrapped = new Map([...execs].map(([h, e]) => [h, injector.wrap(e)]));
       const r = await runTransaction(plan, before, desired, "test", {
-        executor: (h) => execs.get(h)!,
+        executor: (h) => wrapped.get(h)!,
         read,
         journal: new JournalFile(`${dir}/j.json`),
-        inject: (s) => (s.id === k ? { exitCode: 1, stdout: "", stderr: "injected\n", ms: 0 } : undefined),
       });
       expect(r.ok, `k=${k}`).toBe(false);
       expect(r.failed!.step.id).toBe(k);

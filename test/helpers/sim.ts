@@ -18,14 +18,13 @@ export interface SimOptions {
 }
 
 export async function simSession(stateDir: string, opts: SimOptions = {}) {
-  const engine = new Engine({ target: "sim", stateDir });
+  const engine = new Engine({ target: "sim", stateDir, ...(opts.inject ? { inject: opts.inject } : {}) });
   const out: string[] = [];
   const session = new Session({
     io: { write: (t) => void out.push(t) },
     engine,
     yes: opts.yes ?? true,
     lockWaitMs: opts.lockWaitMs ?? 2000,
-    ...(opts.inject ? { inject: opts.inject } : {}),
   });
   const opened = await session.open();
   return { session, engine, out, opened };

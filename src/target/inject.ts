@@ -1,0 +1,113 @@
+/**
+ * Fault injection for tests (LVSH_TEST_INJECT), as a wrapper around the
+ * executors of one target -- the transaction code knows nothing of it
+ * (knftables' fake is a type of its own, not a flag in the real one).
+ *
+ *   fail:K       step K of the next commit fails (exit 1, an "injected failure")
+ *   kill:K       lvsh is killed (SIGKILL) just before step K
+ *   pause:K:MS   lvsh waits MS milliseconds before step K, then goes on
+ *
+ * Steps are counted as a commit runs them: every command of a round trip
+ * that stops at the first failure (runMany with stopAtFailure), each line
+ * of an `ipvsadm -R` counting as one step. The fault fires once; what runs
+ * after it (the undo) passes through. Reads are never counted.
+ */
+import { NOT_RUN, asCommand, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../exec/index.js";
+
+export interface Fault {
+  readonly kind: "fail" | "kill" | "pause";
+  readonly step: number;
+  readonly ms: number;
+}
+
+export function parseFault(spec: string | undefined): Fault | undefined {
+  const m = spec ? /^(fail|kill|pause):(\d+)(?::(\d+))?$/.exec(spec) : null;
+  return m ? { kind: m[1] as Fault["kind"], step: Number(m[2]), ms: Number(m[3] ?? 1000) } : undefined;
+}
+
+/** Counts steps across every host of a target, and fires the fault once. */
+export class Injector {
+  private count = 0;
+  private fired = false;
+  constructor(readonly fault: Fault) {}
+
+  wrap(inner: Executor): Executor {
+    return new InjectingExecutor(inner, this);
+  }
+
+  /** Given a round trip's commands, where the fault lands: the command index and, in an `ipvsadm -R`, how many of its lines run before it. */
+  locate(cmds: readonly Command[]): { index: number; linesBefore: number } | undefined {
+    if (this.fired) return undefined;
+    let at = this.count;
+    for (const [i, c] of cmds.entries()) {
+      const n = c.stdin !== undefined && c.argv[0] === "ipvsadm" && c.argv[1] === "-R" ? c.stdin.split("\n").filter(Boolean).length : 1;
+      if (this.fault.step <= at + n) return { index: i, linesBefore: this.fault.step - at - 1 };
+      at += n;
+    }
+    return undefined;
+  }
+
+  advance(cmds: readonly Command[]): void {
+    for (const c of cmds) this.count += c.stdin !== undefined && c.argv[0] === "ipvsadm" && c.argv[1] === "-R" ? c.stdin.split("\n").filter(Boolean).length : 1;
+  }
+
+  fire(): void {
+    this.fired = true;
+  }
+}
+
+const injected = (): ExecResult => ({ exitCode: 1, stdout: "", stderr: "lvsh: injected failure (LVSH_TEST_INJECT)\n", ms: 0 });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class InjectingExecutor implements Executor {
+  constructor(
+    private readonly inner: Executor,
+    private readonly injector: Injector,
+  ) {}
+
+  get host(): string {
+    return this.inner.host;
+  }
+
+  get describe(): string {
+    return this.inner.describe;
+  }
+
+  run(argv: readonly string[], opts?: RunOptions): Promise<ExecResult> {
+    return this.inner.run(argv, opts);
+  }
+
+  async runMany(cmds: readonly (readonly string[] | Command)[], opts?: ManyOptions): Promise<ExecResult[]> {
+    if (!opts?.stopAtFailure) return this.inner.runMany(cmds, opts);
+    const all = cmds.map(asCommand);
+    const hit = this.injector.locate(all);
+    if (!hit) {
+      this.injector.advance(all);
+      return this.inner.runMany(all, opts);
+    }
+    this.injector.fire();
+    // what comes before the fault runs for real
+    const before = all.slice(0, hit.index);
+    const target = all[hit.index]!;
+    const lines = target.stdin?.split("\n").filter(Boolean) ?? [];
+    const out = before.length ? await this.inner.runMany(before, opts) : [];
+    const notRun = (n: number) => Array.from({ length: n }, (): ExecResult => ({ exitCode: 255, stdout: "", stderr: NOT_RUN, ms: 0 }));
+    if (out.some((r) => r.exitCode !== 0)) return [...out, ...notRun(all.length - before.length)];
+    const partial = hit.linesBefore > 0 ? await this.inner.run(target.argv, { stdin: lines.slice(0, hit.linesBefore).join("\n") + "\n" }) : undefined;
+    if (partial && partial.exitCode !== 0) return [...out, partial, ...notRun(all.length - before.length - 1)];
+    if (this.injector.fault.kind === "kill") process.kill(process.pid, "SIGKILL");
+    if (this.injector.fault.kind === "pause") {
+      // then the rest of the round trip, as if nothing had happened
+      await sleep(this.injector.fault.ms);
+      const rest: Command[] = [...(lines.length > hit.linesBefore ? [{ argv: target.argv, stdin: lines.slice(hit.linesBefore).join("\n") + "\n" }] : partial ? [] : [target]), ...all.slice(hit.index + 1)];
+      const after = rest.length ? await this.inner.runMany(rest, opts) : [];
+      return [...out, ...(partial && !(lines.length > hit.linesBefore) ? [partial] : []), ...after];
+    }
+    // fail: the step fails, whatever came before it in its ipvsadm -R took effect
+    return [...out, injected(), ...notRun(all.length - before.length - 1)];
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
