@@ -5,7 +5,7 @@
  * command-line tables and, inside `-c '...'`, from the statement engine.
  */
 import type { Invocation } from "./args.js";
-import type { CliIO } from "./main.js";
+import type { FrontIO } from "../session/index.js";
 
 type Of<K extends Invocation["kind"]> = Extract<Invocation, { kind: K }>;
 
@@ -55,7 +55,7 @@ else
 fi
 `;
 
-export async function completionCmd(inv: Of<"completion">, io: CliIO): Promise<number> {
+export async function completionCmd(inv: Of<"completion">, io: FrontIO): Promise<number> {
   io.stdout(inv.shell === "bash" ? bashScript : zshScript);
   return 0;
 }

@@ -16,16 +16,13 @@ import {
   type Note,
   type SourceFile,
 } from "../interop/index.js";
-import { Session } from "../session/index.js";
-import { configOf, Engine, stateDirFrom } from "../txn/index.js";
+import { openEngine, openSession, Session, type FrontIO } from "../session/index.js";
 import type { Invocation } from "./args.js";
-import { openSession, type CliIO } from "./main.js";
-import { chooseTarget } from "../target/index.js";
-import { selfCommand } from "./self.js";
+import { selfCommand } from "../util/self.js";
 
 type Of<K extends Invocation["kind"]> = Extract<Invocation, { kind: K }>;
 
-async function readAll(io: CliIO, files: readonly string[]): Promise<SourceFile[] | undefined> {
+async function readAll(io: FrontIO, files: readonly string[]): Promise<SourceFile[] | undefined> {
   const out: SourceFile[] = [];
   for (const name of files) {
     try {
@@ -38,12 +35,12 @@ async function readAll(io: CliIO, files: readonly string[]): Promise<SourceFile[
   return out;
 }
 
-function warnNotes(io: CliIO, what: string, notes: readonly Note[]): void {
+function warnNotes(io: FrontIO, what: string, notes: readonly Note[]): void {
   for (const n of notes) io.stderr(`lvsh: ${what}: ${n.kind === "lost" ? "warning" : "note"}: ${describeNote(n)}\n`);
 }
 
 /** `lvsh import --from FILE...`: files; `lvsh import [--rs ADDR]...`: the running hosts. */
-export async function importCmd(inv: Of<"import">, io: CliIO): Promise<number> {
+export async function importCmd(inv: Of<"import">, io: FrontIO): Promise<number> {
   if (inv.from.length) {
     const files = await readAll(io, inv.from);
     if (!files) return 2;
@@ -56,7 +53,7 @@ export async function importCmd(inv: Of<"import">, io: CliIO): Promise<number> {
     io.stdout(importScript(r, inv.from.join(", ")));
     return 0;
   }
-  const { session } = await openSession(inv, io, { write: io.stderr, ask: undefined });
+  const { session } = await openSession(io, { target: inv.target, yes: inv.yes, write: io.stderr, lvshCommand: selfCommand() });
   try {
     const engine = session.engine!;
     const extra: Desired = {
@@ -80,7 +77,7 @@ export async function importCmd(inv: Of<"import">, io: CliIO): Promise<number> {
 }
 
 /** Writes documents: one to a file or stdout; many into a directory or to stdout one after the other. */
-function emit(io: CliIO, docs: readonly Document[], to: string | undefined): number {
+function emit(io: FrontIO, docs: readonly Document[], to: string | undefined): number {
   if (!docs.length) return 0;
   if (to === undefined) {
     io.stdout(concatDocuments(docs));
@@ -112,7 +109,7 @@ function emit(io: CliIO, docs: readonly Document[], to: string | undefined): num
 }
 
 /** The configuration to export: a script's (from an empty configuration), or the target's last revision. */
-async function exportSource(inv: Of<"export">, io: CliIO): Promise<{ config: Config; source: string } | number> {
+async function exportSource(inv: Of<"export">, io: FrontIO): Promise<{ config: Config; source: string } | number> {
   if (inv.file) {
     const [file] = (await readAll(io, [inv.file])) ?? [];
     if (!file) return 2;
@@ -125,21 +122,20 @@ async function exportSource(inv: Of<"export">, io: CliIO): Promise<{ config: Con
     }
     return { config: r.candidate, source: file.name };
   }
-  const choice = await chooseTarget(inv.target);
-  const engine = new Engine({ target: choice.target, stateDir: stateDirFrom(process.env, process.getuid?.()) });
+  const { engine, choice } = await openEngine(inv.target);
   try {
     const rev = engine.latest();
     if (!rev) {
       io.stderr(`lvsh: export: nothing has been committed on this target (${choice.target}); give a FILE.lvsh to export a script\n`);
       return 1;
     }
-    return { config: configOf(rev.config, `<revision ${rev.number}>`), source: `revision ${rev.number}` };
+    return { config: engine.revisionConfig(rev), source: `revision ${rev.number}` };
   } finally {
     await engine.close();
   }
 }
 
-export async function exportCmd(inv: Of<"export">, io: CliIO): Promise<number> {
+export async function exportCmd(inv: Of<"export">, io: FrontIO): Promise<number> {
   const src = await exportSource(inv, io);
   if (typeof src === "number") return src;
   const r = exportConfig(src.config, inv.format as ExportFormat, src.source);
@@ -147,8 +143,8 @@ export async function exportCmd(inv: Of<"export">, io: CliIO): Promise<number> {
   return emit(io, r.docs, inv.to);
 }
 
-export async function saveCmd(inv: Of<"save">, io: CliIO): Promise<number> {
-  const { session } = await openSession(inv, io, { write: io.stderr, ask: undefined });
+export async function saveCmd(inv: Of<"save">, io: FrontIO): Promise<number> {
+  const { session } = await openSession(io, { target: inv.target, yes: inv.yes, write: io.stderr, lvshCommand: selfCommand() });
   try {
     const ds = await saveCommitted(session.engine!, {
       format: inv.format as "lvsh" | "ipvsadm",

@@ -2,43 +2,23 @@
  * The lvsh command: argv in, exit code out. Reads files, talks to the
  * terminal, picks the target; everything else is the Session's.
  */
-import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
-import { renderDiagnostics, type Diagnostic } from "../lang/index.js";
+import { renderDiagnostics } from "../lang/index.js";
 import { planToJson, renderPlanShell, summaryLine } from "../plan/index.js";
-import { Session, stateDamaged } from "../session/index.js";
-import { Engine, overdueConfirm, recover, runTimer, stateDirFrom } from "../txn/index.js";
-import { setPointHook, StateFileError } from "../util/index.js";
+import { openEngine, openSession, processIO, Session, stateDamaged, type FrontIO, type Opened, type OpenOptions } from "../session/index.js";
+import { recover, runTimer } from "../txn/index.js";
+import { StateFileError } from "../util/index.js";
 import { parseCli, type Common, type Invocation } from "./args.js";
 import { cliHelp } from "./help.js";
-import { chooseTarget, type TargetChoice } from "../target/index.js";
-import { VERSION } from "./version.js";
-import { selfCommand } from "./self.js";
-
-export interface CliIO {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  readFile(path: string): Promise<string>;
-  /** A terminal to ask on, when there is one. */
-  readonly tty: boolean;
-}
-
-export const processIO: CliIO = {
-  stdout: (t) => void process.stdout.write(t),
-  stderr: (t) => void process.stderr.write(t),
-  readFile: (p) => readFile(p, "utf8"),
-  // a getter: read when asked, not when the module loads (the startup snapshot loads it at build time)
-  get tty() {
-    return !!process.stdin.isTTY && !!process.stdout.isTTY;
-  },
-};
+import { VERSION } from "../util/version.js";
+import { selfCommand } from "../util/self.js";
 
 function countLine(errors: number, warnings: number): string {
   const e = `${errors} error${errors === 1 ? "" : "s"}`;
   return warnings ? `${e}, ${warnings} warning${warnings === 1 ? "" : "s"}` : e;
 }
 
-async function readSource(io: CliIO, file: string): Promise<string | undefined> {
+async function readSource(io: FrontIO, file: string): Promise<string | undefined> {
   try {
     return await io.readFile(file);
   } catch (e) {
@@ -57,74 +37,24 @@ async function ask(question: string, detail: string): Promise<boolean> {
   }
 }
 
-/** LVSH_LOCK_WAIT: how many seconds a commit waits for another committing lvsh (default 30). */
-export function lockWait(env: NodeJS.ProcessEnv): { lockWaitMs?: number } {
-  const v = env.LVSH_LOCK_WAIT;
-  return v !== undefined && /^\d+(\.\d+)?$/.test(v) ? { lockWaitMs: Number(v) * 1000 } : {};
-}
-
-export interface Opened {
-  readonly session: Session;
-  readonly choice: TargetChoice;
-  readonly diagnostics: readonly Diagnostic[];
-}
-
-/** A session on the chosen target, with the running state read. */
-export interface OpenOptions {
-  readonly dryRun?: boolean;
-  /** Where the session's output goes (default stdout). */
-  readonly write?: (t: string) => void;
-  /** How to ask a person; by default a plain prompt on a terminal, none otherwise. */
-  readonly ask?: ((question: string, detail: string) => Promise<boolean>) | undefined;
-}
-
-/**
- * Test hook (LVSH_TEST_INJECT=kill-at:POINT or fail-at:POINT): lvsh is
- * killed (SIGKILL), or the write fails, at a named point of a transaction
- * (`journal:renamed`, `txn:applied`, `revision:synced` ... see exec/files.ts).
- */
-export function installPointFaults(spec: string | undefined): void {
-  // kill-at:POINT (the first time lvsh passes it) or kill-at:POINT#N (the N-th time)
-  const m = spec ? /^(kill|fail)-at:([^#]+)(?:#(\d+))?$/.exec(spec) : null;
-  if (!m) return;
-  let seen = 0;
-  setPointHook((name) => {
-    if (name !== m[2] || ++seen !== Number(m[3] ?? 1)) return;
-    if (m[1] === "kill") process.kill(process.pid, "SIGKILL");
-    throw new Error(`injected failure at ${name} (LVSH_TEST_INJECT)`);
-  });
-}
-
-export async function openSession(common: Common, io: CliIO, opts: OpenOptions = {}): Promise<Opened> {
-  installPointFaults(process.env.LVSH_TEST_INJECT);
-  const choice = await chooseTarget(common.target);
-  const engine = new Engine({
-    target: choice.target,
-    stateDir: stateDirFrom(process.env, process.getuid?.()),
-    // a test's fault: injected around the executors (target/inject.ts)
-    ...(process.env.LVSH_TEST_INJECT ? { inject: process.env.LVSH_TEST_INJECT } : {}),
-  });
-  // a commit confirmed whose timer died is reverted before anything else
-  await overdueConfirm(engine, io.stderr);
-  const session = new Session({
-    io: { write: opts.write ?? io.stdout, color: io.tty && !process.env.NO_COLOR, ...(io.tty && process.stdout.columns ? { columns: process.stdout.columns } : {}) },
-    engine,
+/** A session for a command-line invocation: its target and --yes, this lvsh to start again, a prompt on a terminal. */
+function openFor(common: Common, io: FrontIO, opts: Omit<OpenOptions, "target" | "yes" | "lvshCommand"> & { noAsk?: boolean } = {}): Promise<Opened> {
+  return openSession(io, {
+    target: common.target,
     yes: common.yes,
-    ...(opts.dryRun ? { dryRun: true } : {}),
-    ...("ask" in opts ? (opts.ask ? { ask: opts.ask } : {}) : io.tty ? { ask } : {}),
     lvshCommand: selfCommand(),
-    ...lockWait(process.env),
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(opts.write ? { write: opts.write } : {}),
+    ...(opts.noAsk ? {} : opts.ask ? { ask: opts.ask } : io.tty ? { ask } : {}),
   });
-  const diagnostics = await session.open();
-  return { session, choice, diagnostics };
 }
 
-async function run(inv: Extract<Invocation, { kind: "run" }>, io: CliIO): Promise<number> {
+async function run(inv: Extract<Invocation, { kind: "run" }>, io: FrontIO): Promise<number> {
   const name = "file" in inv.source ? inv.source.file : "-c";
   const source = "file" in inv.source ? await readSource(io, inv.source.file) : inv.source.text;
   if (source === undefined) return 2;
   // with --json, stdout carries only the JSON: what statements show goes to stderr
-  const { session, diagnostics: opened } = await openSession(inv, io, { dryRun: inv.dryRun, write: inv.json ? io.stderr : io.stdout });
+  const { session, diagnostics: opened } = await openFor(inv, io, { dryRun: inv.dryRun, write: inv.json ? io.stderr : io.stdout });
   try {
     const outcome = await session.run(source, name, { validate: true });
     const all = [...opened, ...outcome.diagnostics];
@@ -151,7 +81,7 @@ async function run(inv: Extract<Invocation, { kind: "run" }>, io: CliIO): Promis
   }
 }
 
-async function check(files: readonly string[], io: CliIO): Promise<number> {
+async function check(files: readonly string[], io: FrontIO): Promise<number> {
   let failed = false;
   for (const file of files) {
     const source = await readSource(io, file);
@@ -167,8 +97,8 @@ async function check(files: readonly string[], io: CliIO): Promise<number> {
   return failed ? 1 : 0;
 }
 
-async function show(inv: Extract<Invocation, { kind: "show" }>, io: CliIO): Promise<number> {
-  const { session, diagnostics: opened } = await openSession(inv, io);
+async function show(inv: Extract<Invocation, { kind: "show" }>, io: FrontIO): Promise<number> {
+  const { session, diagnostics: opened } = await openFor(inv, io);
   try {
     const text = `show ${[inv.topic, ...inv.args, ...(inv.json ? ["json"] : [])].join(" ")}`;
     const outcome = await session.run(text, "<command line>");
@@ -180,10 +110,8 @@ async function show(inv: Extract<Invocation, { kind: "show" }>, io: CliIO): Prom
   }
 }
 
-async function recoverCmd(inv: Extract<Invocation, { kind: "recover" }>, io: CliIO): Promise<number> {
-  installPointFaults(process.env.LVSH_TEST_INJECT);
-  const choice = await chooseTarget(inv.target);
-  const engine = new Engine({ target: choice.target, stateDir: stateDirFrom(process.env, process.getuid?.()) });
+async function recoverCmd(inv: Extract<Invocation, { kind: "recover" }>, io: FrontIO): Promise<number> {
+  const { engine } = await openEngine(inv.target);
   try {
     const r = await recover(engine);
     switch (r.kind) {
@@ -209,7 +137,7 @@ async function recoverCmd(inv: Extract<Invocation, { kind: "recover" }>, io: Cli
   }
 }
 
-export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+export async function main(argv: readonly string[], io: FrontIO = processIO): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (e) {
@@ -220,7 +148,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   }
 }
 
-async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
+async function dispatch(argv: readonly string[], io: FrontIO): Promise<number> {
   const inv = parseCli(argv);
   switch (inv.kind) {
     case "usage-error":
@@ -241,8 +169,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
     case "recover":
       return recoverCmd(inv, io);
     case "confirm-timer": {
-      const choice = await chooseTarget(inv.target);
-      const engine = new Engine({ target: choice.target, stateDir: stateDirFrom(process.env, process.getuid?.()) });
+      const { engine } = await openEngine(inv.target);
       await runTimer(engine);
       await engine.close();
       return 0;

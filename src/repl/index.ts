@@ -8,10 +8,10 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import repl, { type REPLServer } from "node:repl";
-import type { Common } from "../cli/args.js";
-import type { CliIO } from "../cli/main.js";
-import { openSession } from "../cli/main.js";
-import { VERSION } from "../cli/version.js";
+import type { Target } from "../exec/index.js";
+import { openSession, type FrontIO } from "../session/index.js";
+import { selfCommand } from "../util/self.js";
+import { VERSION } from "../util/version.js";
 import { complete, type CompletionContext } from "../complete/index.js";
 import { compile, serviceKeyOf } from "../model/index.js";
 import { makePlan } from "../plan/index.js";
@@ -59,13 +59,19 @@ function completionContext(session: Session, netns: () => readonly string[]): Co
   };
 }
 
-export async function startRepl(common: Common, io: CliIO): Promise<number> {
+/** What the shell is started with (the command line's target and --yes). */
+export interface ShellOptions {
+  readonly target?: Target | undefined;
+  readonly yes: boolean;
+}
+
+export async function startRepl(common: ShellOptions, io: FrontIO): Promise<number> {
   let server: REPLServer | undefined;
   const ask = async (question: string, detail: string) => {
     io.stdout(detail.endsWith("\n") ? detail : `${detail}\n`);
     return confirmPrompt(server, question);
   };
-  const { session, choice, diagnostics } = await openSession(common, io, { ask: io.tty ? ask : undefined });
+  const { session, choice, diagnostics } = await openSession(io, { target: common.target, yes: common.yes, lvshCommand: selfCommand(), ...(io.tty ? { ask } : {}) });
   const sim = choice.target === "sim";
   io.stdout(`lvsh ${VERSION} on ${sim ? `the simulated target (${choice.why})` : `real hosts (${choice.why})`}. \`help\` lists the statements, \`setup\` guides you; nothing changes until \`commit\`.\n`);
   if (diagnostics.length) io.stderr(session.render(diagnostics) + "\n");

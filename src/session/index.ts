@@ -1,2 +1,4 @@
 export { Session, stateDamaged, type RunOptions, type RunOutcome, type SessionState } from "./session.js";
 export { sessionCommands, type SessionIO } from "./commands.js";
+export { openSession, openEngine, installPointFaults, lockWait, type Opened, type OpenOptions } from "./open.js";
+export { processIO, type FrontIO } from "./io.js";

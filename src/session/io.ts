@@ -1,0 +1,26 @@
+/** What a front end (the command line, the shell) gives a session: its output streams, files, a terminal. */
+import { readFile } from "node:fs/promises";
+
+export interface FrontIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readFile(path: string): Promise<string>;
+  /** A terminal to ask on, when there is one. */
+  readonly tty: boolean;
+  /** The terminal's width, read when asked (it changes when the window does). */
+  readonly columns?: number;
+}
+
+/** This process's standard streams. */
+export const processIO: FrontIO = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  readFile: (p) => readFile(p, "utf8"),
+  // getters: read when asked, not when the module loads (the startup snapshot loads it at build time)
+  get tty() {
+    return !!process.stdin.isTTY && !!process.stdout.isTTY;
+  },
+  get columns() {
+    return process.stdout.isTTY ? process.stdout.columns : undefined;
+  },
+};
