@@ -13,7 +13,7 @@ export type Invocation =
   | { readonly kind: "version" }
   | ({ readonly kind: "repl" } & Common)
   | ({ readonly kind: "run"; readonly source: { readonly file: string } | { readonly text: string }; readonly dryRun: boolean; readonly json: boolean } & Common)
-  | { readonly kind: "check"; readonly files: readonly string[] }
+  | ({ readonly kind: "check"; readonly files: readonly string[] } & Common)
   | ({ readonly kind: "show"; readonly topic: string; readonly args: readonly string[]; readonly json: boolean } & Common)
   | ({ readonly kind: "recover" } & Common)
   | ({ readonly kind: "confirm-timer" } & Common)
@@ -60,7 +60,7 @@ export function parseCli(argv: readonly string[]): Invocation {
   if (cmd && typeof v.command === "string") return { kind: "usage-error", message: `${cmd.name} does not take -c` };
   switch (cmd?.name) {
     case "check":
-      return pos.length < 2 ? { kind: "usage-error", message: "check needs at least one FILE" } : { kind: "check", files: pos.slice(1) };
+      return pos.length < 2 ? { kind: "usage-error", message: "check needs at least one FILE" } : { kind: "check", files: pos.slice(1), ...common };
     case "show":
       if (pos.length < 2) return { kind: "usage-error", message: `show needs a topic: ${cmd.choices!.join(", ")}` };
       if (!cmd.choices!.includes(pos[1]!)) return { kind: "usage-error", message: `show ${pos[1]}: topics are ${cmd.choices!.join(", ")}` };

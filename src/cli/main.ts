@@ -4,9 +4,10 @@
  */
 import { createInterface } from "node:readline/promises";
 import { renderDiagnostics } from "../lang/index.js";
+import type { Config } from "../model/index.js";
 import { planToJson, renderPlanShell, summaryLine } from "../plan/index.js";
 import { openEngine, openSession, processIO, Session, stateDamaged, type FrontIO, type Opened, type OpenOptions } from "../session/index.js";
-import { recover, runTimer } from "../txn/index.js";
+import { overdueConfirm, recover, runTimer } from "../txn/index.js";
 import { StateFileError } from "../util/index.js";
 import { parseCli, type Common, type Invocation } from "./args.js";
 import { cliHelp } from "./help.js";
@@ -81,12 +82,25 @@ async function run(inv: Extract<Invocation, { kind: "run" }>, io: FrontIO): Prom
   }
 }
 
-async function check(files: readonly string[], io: FrontIO): Promise<number> {
+/** What a script starts from: the last committed revision (read offline: no host is contacted), else nothing. */
+async function committedConfig(target: Common["target"]): Promise<Config | undefined> {
+  try {
+    const { engine } = await openEngine(target);
+    const rev = engine.latest();
+    return rev ? engine.revisionConfig(rev) : undefined;
+  } catch {
+    return undefined; // no state directory of ours here: check from nothing
+  }
+}
+
+async function check(inv: Extract<Invocation, { kind: "check" }>, io: FrontIO): Promise<number> {
   let failed = false;
-  for (const file of files) {
+  const start = await committedConfig(inv.target);
+  for (const file of inv.files) {
     const source = await readSource(io, file);
     if (source === undefined) return 2;
     const session = new Session({ io: { write: () => {} } });
+    if (start) session.startFrom(start);
     const all = session.checkSource(source, file, { validate: true });
     if (all.length) io.stderr(session.render(all) + "\n");
     const errors = all.filter((d) => d.severity === "error").length;
@@ -114,6 +128,8 @@ async function recoverCmd(inv: Extract<Invocation, { kind: "recover" }>, io: Fro
   const { engine } = await openEngine(inv.target);
   try {
     const r = await recover(engine);
+    // a commit confirmed that was overdue (its timer died, maybe in the middle of its revert) is reverted now
+    if (r.kind !== "refused") await overdueConfirm(engine, io.stderr);
     switch (r.kind) {
       case "clean":
         io.stdout("nothing to recover: no commit was interrupted\n");
@@ -161,7 +177,7 @@ async function dispatch(argv: readonly string[], io: FrontIO): Promise<number> {
       io.stdout(`lvsh ${VERSION}\n`);
       return 0;
     case "check":
-      return check(inv.files, io);
+      return check(inv, io);
     case "run":
       return run(inv, io);
     case "show":

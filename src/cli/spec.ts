@@ -41,7 +41,7 @@ export const options: readonly OptionSpec[] = [
 ];
 
 export const commands: readonly CommandSpec[] = [
-  { name: "check", args: "FILE...", summary: "validate scripts: report every error, apply nothing" },
+  { name: "check", args: "FILE...", summary: "validate scripts (from the last revision, read offline): report every error, apply nothing" },
   { name: "show", args: "TOPIC", summary: "show running, history, diff, plan, candidate or hosts (--json for running)", choices: ["running", "history", "diff", "plan", "candidate", "hosts", "services", "rs"] },
   { name: "recover", args: "", summary: "after lvsh died mid-commit: bring every host back to the state before it" },
   { name: "import", args: "[--from FILE]... | [--rs ADDR]...", summary: "print the running balancer (or files') as an lvsh script" },

@@ -45,7 +45,8 @@ export const schedulerFlags: Readonly<Record<string, string>> = {
 export function unquote(text: string): string {
   if (text.startsWith("'") && text.endsWith("'") && text.length > 1) return text.slice(1, -1);
   if (!text.startsWith('"')) return text;
-  return text.slice(1, -1).replace(/\\(.)/g, "$1");
+  // as sh's double quotes: a backslash escapes `"` and itself; elsewhere it stays (so `"a\nb"` is not `anb`)
+  return text.slice(1, -1).replace(/\\(["\\])/g, "$1");
 }
 
 export function parseInteger(text: string, span: Span, what: string, min: number, max: number, code: DiagnosticCode): Result<number> {
@@ -190,7 +191,8 @@ export function parseFlags(text: string, span: Span): Result<string[]> {
   return ok(out);
 }
 
-const ifaceRe = /^[A-Za-z0-9_.:@-]{1,15}$/;
+// Linux's names (1 to 15 characters, no /, no space); not starting with `-`, which a tool could read as an option
+const ifaceRe = /^[A-Za-z0-9_.:@][A-Za-z0-9_.:@-]{0,14}$/;
 
 export function parseIface(text: string, span: Span): Result<string> {
   if (!ifaceRe.test(text) || text === "." || text === "..") {
@@ -198,7 +200,7 @@ export function parseIface(text: string, span: Span): Result<string> {
       "invalid-interface",
       `\`${text}\` is not a valid interface name`,
       span,
-      "interface names are 1 to 15 letters, digits or _ . : @ -",
+      "interface names are 1 to 15 letters, digits or _ . : @ - (not starting with -)",
     );
   }
   return ok(text);

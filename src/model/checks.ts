@@ -14,24 +14,34 @@ const UNUSABLE: Readonly<Record<string, string>> = {
   broadcast: "the broadcast address",
 };
 
+export type AddressRole = "a VIP" | "a real server" | "a service address" | "a sorry server" | "a director";
+
 /**
- * An address that cannot be a VIP or a real server: unspecified (`0.0.0.0`,
- * `::`), loopback, multicast or broadcast -- IPVS or the network would take
- * it, and nothing would ever answer (ipaddr.js knows the ranges).
+ * An address that cannot be a VIP, a real server, a sorry server or a
+ * director: unspecified (`0.0.0.0`, `::`), loopback, multicast, broadcast,
+ * IPv4's reserved 240.0.0.0/4, an IPv4-mapped IPv6 address (say the IPv4
+ * one), and for what clients reach (a VIP, a director) a link-local one --
+ * IPVS or the network would take it, and nothing would ever answer
+ * (ipaddr.js knows the ranges).
  */
-export function unusableAddress(addr: string, role: "a VIP" | "a real server" | "a service address", span: Span): Diagnostic | undefined {
+export function unusableAddress(addr: string, role: AddressRole, span: Span): Diagnostic | undefined {
   let parsed: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     parsed = ipaddr.parse(addr);
   } catch {
     return undefined; // the parser reported it
   }
-  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  const what = UNUSABLE[parsed.range()];
-  if (!what) return undefined;
-  return error("unusable-address", `${addr} is ${what}: it cannot be ${role}`, span, {
-    hint: role === "a real server" ? "a real server is reached at its own unicast address" : "a VIP is a unicast address clients reach, bound on the director",
-  });
+  const fail = (what: string, hint: string) => error("unusable-address", `${addr} is ${what}: it cannot be ${role}`, span, { hint });
+  const unicast = role === "a real server" || role === "a sorry server" ? "it is reached at its own unicast address" : "clients reach it: give a unicast address";
+  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
+    return fail("an IPv4-mapped IPv6 address", `write the IPv4 address: ${(parsed as ipaddr.IPv6).toIPv4Address().toString()}`);
+  }
+  const range = parsed.range();
+  const what = UNUSABLE[range];
+  if (what) return fail(what, unicast);
+  if (parsed.kind() === "ipv4" && parsed.match(ipaddr.parse("240.0.0.0") as ipaddr.IPv4, 4) && range !== "broadcast") return fail("in 240.0.0.0/4, reserved", unicast);
+  if (range === "linkLocal" && (role === "a VIP" || role === "a service address" || role === "a director")) return fail("a link-local address (it never leaves its link)", unicast);
+  return undefined;
 }
 
 export function checkService(def: ServiceDef, s: ServiceStmt): Diagnostic[] {

@@ -4,6 +4,7 @@
  * checks one statement can make, applied to the evaluator's configuration
  * (declaratively, like the other statements). Pure.
  */
+import { unusableAddress } from "./checks.js";
 import { error, limits, printAddr, type AddrLit, type CheckStmt, type ConfigStatement, type Diagnostic, type DiagnosticCode, type DirectorPairStmt, type Family, type RsTarget, type Span } from "../lang/index.js";
 import type { DirectorPair, HealthCheck, RealDef, ServiceDef, VipDef } from "./types.js";
 
@@ -108,6 +109,8 @@ function sorry(ev: Evaluating, s: Extract<Kw, { kind: "sorry" }>): void {
   const span = s.target.span;
   if (r.family !== svc.family) return ev.err("family-mismatch", `the sorry server ${r.addr} is IPv${r.family} but ${svc.key} is IPv${svc.family}`, span);
   if (svc.addr === r.addr) return ev.err("rs-is-vip", `the sorry server ${r.addr} is the service's own address`, span);
+  const bad = unusableAddress(r.addr, "a sorry server", span);
+  if (bad) return void ev.diags.push(bad);
   ev.work.services.set(svc.key, { ...svc, sorry: { addr: r.addr, family: r.family, port: r.port, span: s.span } });
 }
 
@@ -117,6 +120,8 @@ function directorPair(ev: Evaluating, s: DirectorPairStmt): void {
   const a = ev.resolve(s.addrs[0]);
   const b = ev.resolve(s.addrs[1]);
   if (!a || !b) return;
+  const bad = [unusableAddress(a.addr, "a director", s.addrs[0].span), unusableAddress(b.addr, "a director", s.addrs[1].span)].filter((d) => d !== undefined);
+  if (bad.length) return void ev.diags.push(...bad);
   const { pair, problems } = directorPairOf(s, { addrs: [a.addr, b.addr], vip: vip.addr });
   ev.diags.push(...problems);
   if (pair) ev.work.vips.set(vip.addr, { ...vip, pair });

@@ -3,7 +3,7 @@
  * statement can know (an `arp hide` with nothing to hide, real servers in
  * dr mode that still answer ARP for the VIP ...).
  */
-import { error, inSubnet, maxPrefix, parseIp, warning, type Diagnostic } from "../lang/index.js";
+import { inSubnet, maxPrefix, parseIp, warning, type Diagnostic } from "../lang/index.js";
 import { realServerHost } from "./hosts.js";
 import type { Config, RealDef, VipDef } from "./types.js";
 import { validateKeepalived } from "./validate-ha.js";
@@ -21,8 +21,9 @@ export function validate(config: Config): Diagnostic[] {
     const hidden = reals.filter((r) => r.method !== "nat" && r.family === 4);
     if (vip.arpHide && hidden.length === 0) {
       out.push(
-        error("arp-hide-no-rs", `\`arp hide on rs\` for ${vip.addr}, but it has no dr or tun real server to hide it on`, vip.arpHide.span, {
-          hint: "add real servers first: `add rs .2 .3 dr`",
+        // a warning: deleting a VIP's last real server (or service) must stay possible
+        warning("arp-hide-no-rs", `\`arp hide on rs\` for ${vip.addr}, but it has no dr or tun real server to hide it on: it hides nothing`, vip.arpHide.span, {
+          hint: "add real servers (`add rs .2 .3 dr`), or `del vip` to remove the VIP with its services",
         }),
       );
     }

@@ -5,7 +5,7 @@
 import { error, helpIndex, helpTopic, type Diagnostic, type SessionStatement, type Span } from "../lang/index.js";
 import { emptyContext } from "../model/index.js";
 import { loadCheck, loadRun, saveCheck, saveRun } from "./load-save.js";
-import { clearPending, configOf, readPending } from "../txn/index.js";
+import { configOf, confirmPending, overdueConfirm } from "../txn/index.js";
 import { runCommit } from "./commit.js";
 import type { Session, SessionState } from "./session.js";
 import { showTopic, showTopics } from "./show.js";
@@ -75,10 +75,19 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
   confirm: {
     check: () => [],
     run: async (s, session) => {
-      const pending = session.engine ? readPending(session.engine) : undefined;
-      if (!pending) return [{ severity: "warning", code: "nothing-pending", message: "no commit is waiting for confirmation", span: s.span }];
-      clearPending(session.engine!);
-      session.io.write(`commit ${pending.revision} confirmed: it stays.\n`);
+      if (!session.engine) return [{ severity: "warning", code: "nothing-pending", message: "no commit is waiting for confirmation", span: s.span }];
+      const r = await confirmPending(session.engine);
+      if (r.kind === "none" && session.revertedOverdue !== undefined) {
+        return [error("confirm-late", `too late: commit ${session.revertedOverdue} was past its deadline; it was rolled back when this lvsh started`, s.span, { hint: "commit it again if you still want it" })];
+      }
+      if (r.kind === "none") return [{ severity: "warning", code: "nothing-pending", message: "no commit is waiting for confirmation", span: s.span }];
+      if (r.kind === "late") {
+        // past its deadline it is reverted, whoever asks
+        await overdueConfirm(session.engine, (t) => session.io.write(t));
+        session.syncRevision();
+        return [error("confirm-late", `too late: commit ${r.pending.revision} was to be confirmed by ${r.pending.deadline}; it was rolled back`, s.span, { hint: "commit it again if you still want it" })];
+      }
+      session.io.write(`commit ${r.pending.revision} confirmed: it stays.\n`);
       return [];
     },
   },
@@ -86,14 +95,14 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
     check: (s, shadow, session) => {
       const t = rollbackTarget(s, session);
       if ("severity" in t) return [t];
-      shadow.candidate = configOf(t.config, session.engine!.revisionPath(t.number));
+      shadow.candidate = configOf(t.config, session.engine!.revisionPath(t.number), `revision ${t.number}`);
       shadow.context = emptyContext;
       return [];
     },
     run: async (s, session) => {
       const t = rollbackTarget(s, session);
       if ("severity" in t) return [t];
-      session.replaceCandidate(configOf(t.config, session.engine!.revisionPath(t.number)));
+      session.replaceCandidate(configOf(t.config, session.engine!.revisionPath(t.number), `revision ${t.number}`));
       session.io.write(`revision ${t.number} is now the candidate; \`commit\` applies it as a new revision.\n`);
       return [];
     },

@@ -1,7 +1,7 @@
 /** `commit` in a session: the transaction, and its outcome in the user's words. */
 import { error, hasErrors, printDuration, type CommitStmt, type Diagnostic } from "../lang/index.js";
 import { renderPlanText, summaryLine, type Plan } from "../plan/index.js";
-import { clearPending, commit, readPending, revisionName, startTimer, type CommitReport, type TxnResult } from "../txn/index.js";
+import { commit, confirmPending, overdueConfirm, readPending, revisionName, startTimer, type CommitReport, type TxnResult } from "../txn/index.js";
 import type { Session } from "./session.js";
 
 function hostsOf(plan: Plan): number {
@@ -79,6 +79,8 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
     return [{ severity: "info", code: "dry-run", message: "dry run: commit not carried out; the plan follows", span: s.span }];
   }
   session.commits++;
+  // a commit confirmed past its deadline is reverted before this commit (which would otherwise confirm it)
+  await overdueConfirm(engine, (t) => session.io.write(t));
   const previousHosts = Object.fromEntries(engine.hosts([]).transports);
   const r = await commit(
     engine,
@@ -92,6 +94,7 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
       yes: !!session.opts.yes,
       ...(session.opts.ask ? { ask: session.opts.ask } : {}),
       ...(s.directorOnly ? { only: "director" } : {}),
+      ...(s.confirmed ? {} : { confirmsPending: true }),
     },
   );
   const ds = report(s, r, session);
@@ -118,12 +121,12 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
         session.opts.lvshCommand ?? [process.execPath, process.argv[1]!],
       );
       session.io.write(`commit confirmed: revision ${r.revision.number} is rolled back at ${deadline.toISOString()} (in ${printDuration(secs)}) unless you \`confirm\` or \`commit\` before.\n`);
-    } else if (clearPending(engine)) {
-      session.io.write(`(this also confirms the pending commit confirmed)\n`);
+    } else if (r.confirmed !== undefined) {
+      session.io.write(`(this also confirms commit ${r.confirmed}, which was waiting for confirmation)\n`);
     }
   } else if (r.kind === "nothing" && !s.confirmed) {
-    const p = clearPending(engine);
-    if (p) session.io.write(`commit ${p.revision} confirmed: it stays.\n`);
+    const c = await confirmPending(engine);
+    if (c.kind === "confirmed") session.io.write(`commit ${c.pending.revision} confirmed: it stays.\n`);
   }
   return ds;
 }

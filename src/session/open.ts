@@ -70,7 +70,7 @@ export interface OpenOptions {
 export async function openSession(io: FrontIO, opts: OpenOptions = {}): Promise<Opened> {
   const { engine, choice } = await openEngine(opts.target);
   // a commit confirmed whose timer died is reverted before anything else
-  await overdueConfirm(engine, io.stderr);
+  const overdue = await overdueConfirm(engine, io.stderr);
   const session = new Session({
     io: {
       write: opts.write ?? io.stdout,
@@ -84,6 +84,7 @@ export async function openSession(io: FrontIO, opts: OpenOptions = {}): Promise<
     ...(opts.lvshCommand ? { lvshCommand: opts.lvshCommand } : {}),
     ...lockWait(process.env),
   });
+  if (overdue?.kind === "reverted") session.revertedOverdue = overdue.revision;
   const diagnostics = await session.open();
   return { session, choice, diagnostics };
 }

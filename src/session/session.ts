@@ -23,6 +23,7 @@ import { revisionName, withRestores, type CommitBase, type Engine, type RebaseTa
 import type { IpLink } from "../state/index.js";
 import { sessionCommands, type SessionIO } from "./commands.js";
 import { StateFileError } from "../util/index.js";
+import { hostname } from "node:os";
 
 export interface SessionOptions {
   readonly io: SessionIO;
@@ -80,6 +81,8 @@ export class Session implements SessionState {
   readonly sources = new Map<string, string>();
   /** How many `commit` statements have run (not counting dry runs). */
   commits = 0;
+  /** A commit confirmed that was overdue when the session opened, and was reverted then (`confirm` is too late for it). */
+  revertedOverdue: number | undefined;
   /** What the candidate was made from (the revision; before any, the director's configuration as lifted). */
   base: CommitBase = { revision: 0 };
   private staged: Staged[] = [];
@@ -118,6 +121,13 @@ export class Session implements SessionState {
     return [...ds, ...this.driftWarnings()];
   }
 
+  /** Starts from this configuration, with no target to read (`lvsh check` of a script against the last revision). */
+  startFrom(config: Config): void {
+    this.runningConfig = this.candidate = config;
+    this.context = emptyContext;
+    this.staged = [];
+  }
+
   /** Whether anything is staged since the base (the candidate may still equal the running configuration). */
   get hasStaged(): boolean {
     return this.staged.length > 0;
@@ -153,14 +163,11 @@ export class Session implements SessionState {
   rebaseOnto(onto: RebaseTarget): Rebased {
     const name = onto.kind === "revision" ? revisionName(onto.revision) : "the director as it is now";
     let c = onto.config;
-    let whole = false;
     for (const op of this.staged) {
       if (op.kind === "replace") {
         c = op.config;
-        whole = true;
         continue;
       }
-      if (op.statements.some((x) => x.kind === "clear")) whole = true;
       const r = evaluate(op.statements, c, op.context);
       const errs = r.diagnostics.filter((d) => d.severity === "error");
       if (errs.length) return { conflicts: errs.map((d) => `${d.span ? `${this.where(d.span)}: ` : ""}${d.message}, on ${name}`) };
@@ -168,11 +175,10 @@ export class Session implements SessionState {
     }
     const invalid = validate(c).filter((d) => d.severity === "error");
     if (invalid.length) return { conflicts: invalid.map((d) => `${d.message}, on ${name}`) };
-    // a `clear`, `load` or `rollback` describes the whole configuration: what it gives is what was meant
-    if (!whole) {
-      const conflicts = mergeConflicts({ base: this.runningConfig, ours: this.candidate, theirs: onto.config, replayed: c, theirName: name });
-      if (conflicts.length) return { conflicts };
-    }
+    // also after a `clear`, `load` or `rollback`: what the session left as it was, another commit's change is kept
+    // (a script that describes everything re-run on the newer revision replaces it, knowingly)
+    const conflicts = mergeConflicts({ base: this.runningConfig, ours: this.candidate, theirs: onto.config, replayed: c, theirName: name });
+    if (conflicts.length) return { conflicts };
     return { candidate: c };
   }
 
@@ -211,6 +217,9 @@ export class Session implements SessionState {
   journalWarning(): Diagnostic[] {
     const j = this.engine?.pendingJournal();
     if (!j) return [];
+    if (j.host === hostname() && alive(j.pid)) {
+      return [warning("journal-pending", `a commit is in progress (${j.what}, started ${j.started} by pid ${j.pid}): what is read may be half-way through it`, undefined, { hint: "a commit now waits for it to end" })];
+    }
     return [
       warning("journal-pending", `a commit was interrupted (${j.what}, started ${j.started} by pid ${j.pid}): the hosts may hold part of it`, undefined, {
         hint: "`lvsh recover` finishes it or brings every host back to the state before it; commits wait until then",
@@ -411,6 +420,15 @@ export class Session implements SessionState {
 
   async close(): Promise<void> {
     await this.engine?.close();
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

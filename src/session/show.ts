@@ -4,7 +4,7 @@ import { StateFileError } from "../util/index.js";
 import { compile, describeTransport, printConfig, serviceKeyOf, type State } from "../model/index.js";
 import { renderPlanText } from "../plan/index.js";
 import { formatAddrLine, formatArpRuleLine, formatIpvsadmSaveLines } from "../state/index.js";
-import { managed, strayFiles } from "../txn/index.js";
+import { checkChain, leftoverTemps, managed, strayFiles } from "../txn/index.js";
 import { stateDamaged, type Session } from "./session.js";
 import { showRealServers } from "./show-rs.js";
 import { renderTable } from "./table.js";
@@ -99,6 +99,10 @@ export const showTopics: Record<string, Shower> = {
     if (stray.length) {
       ds.push(warning("state-damaged", `${engine!.paths.revisions} holds files that are not revisions (not used): ${stray.join(", ")}`, undefined, { hint: "lvsh did not write them under these names: look at them, then move them away" }));
     }
+    const temps = engine ? leftoverTemps(engine.paths.revisions) : [];
+    if (temps.length) {
+      ds.push(warning("state-damaged", `${engine!.paths.revisions} holds ${temps.length} temporary file${temps.length === 1 ? "" : "s"} of a write that was cut short (not used): ${temps.join(", ")}`, undefined, { hint: "`lvsh recover` removes them" }));
+    }
     if (!ns.length) {
       session.io.write("nothing committed yet\n");
       return ds;
@@ -106,6 +110,16 @@ export const showTopics: Record<string, Shower> = {
     const rows = ns.map((n) => {
       try {
         const r = engine!.revision(n)!;
+        // each follows the one before it (a revision planted from another state directory does not)
+        if (ns.includes(n - 1)) {
+          let before;
+          try {
+            before = engine!.revision(n - 1);
+          } catch {
+            before = undefined; // damaged: its own row says so
+          }
+          checkChain(r, before, engine!.revisionPath(n));
+        }
         return [String(n), r.time.replace("T", " ").slice(0, 19), `${r.user}@${r.host}`, r.comment ?? ""];
       } catch (e) {
         if (!(e instanceof StateFileError)) throw e;

@@ -23,7 +23,13 @@ function fit(widths: number[], max: number): number[] {
   return out;
 }
 
-export function renderTable(head: readonly string[], rows: readonly (readonly string[])[], style: TableStyle): string {
+/** Text from elsewhere (a comment, a file) shown safely: control characters (a terminal's escapes) as \xNN. */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+export function renderTable(head: readonly string[], raw: readonly (readonly string[])[], style: TableStyle): string {
+  const rows = raw.map((r) => r.map(printable));
   const natural = head.map((h, i) => Math.max(h.length, ...rows.map((r) => Math.max(...(r[i] ?? "").split("\n").map((l) => l.length)))));
   const widths = style.columns ? fit(natural, style.columns) : natural;
   const t = new Table({

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { readJson, writeJsonAtomic } from "../util/index.js";
 import { runInOrder, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../exec/index.js";
 import { simArptables, simArptablesSave } from "./arptables.js";
-import { newSimHost, type SimHost } from "./host.js";
+import { newSimHost, simHostProblem, type SimHost } from "./host.js";
 import { simIp } from "./ip.js";
 import { simFileCommand, simSystemctl } from "./files.js";
 import { simIpvsadm } from "./ipvsadm.js";
@@ -62,7 +62,6 @@ export function simRun(h: SimHost, argv: readonly string[], stdin?: string): Sim
 export class SimExecutor implements Executor {
   readonly describe = "simulated";
   private readonly file: string;
-  private state: SimHost | undefined;
 
   /**
    * `machine` names the simulated machine (default: the host's name): how a
@@ -79,8 +78,11 @@ export class SimExecutor implements Executor {
 
   /** The host's state, read fresh from its file (another lvsh may have changed it). */
   load(): SimHost {
-    this.state = readJson<SimHost>(this.file) ?? newSimHost(this.host);
-    return this.state;
+    const raw = readJson<unknown>(this.file);
+    if (raw === undefined) return newSimHost(this.host);
+    const problem = simHostProblem(raw);
+    if (problem) throw new Error(`${this.file}: ${problem}`);
+    return raw as SimHost;
   }
 
   async run(argv: readonly string[], opts?: RunOptions): Promise<ExecResult> {

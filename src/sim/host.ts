@@ -31,6 +31,30 @@ export interface SimHost {
   units?: string[];
 }
 
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const arrOf = (v: unknown, each: (x: unknown) => boolean) => Array.isArray(v) && v.every(each);
+
+/**
+ * A simulated host's file, checked before the simulator acts on it: a
+ * machine lvsh cannot read (a damaged file) is said as such, never a crash.
+ * Returns what is wrong, or undefined when it is a host.
+ */
+export function simHostProblem(v: unknown): string | undefined {
+  if (!isObj(v)) return "not a JSON object";
+  if (typeof v.name !== "string") return "`name` is missing";
+  if (!arrOf(v.links, (l) => isObj(l) && typeof l.name === "string" && typeof l.up === "boolean")) return "`links` is not a list of links";
+  if (!arrOf(v.addrs, (a) => isObj(a) && typeof a.addr === "string" && typeof a.prefix === "number" && typeof a.dev === "string")) return "`addrs` is not a list of addresses";
+  if (!arrOf(v.ipvs, (s) => isObj(s) && typeof s.scheduler === "string" && arrOf(s.dests, (d) => isObj(d) && typeof d.addr === "string" && typeof d.port === "number"))) {
+    return "`ipvs` is not a list of services with real servers";
+  }
+  if (!arrOf(v.arp, (r) => isObj(r) && typeof r.chain === "string" && typeof r.target === "string")) return "`arp` is not a list of rules";
+  if (!isObj(v.sysctls) || !Object.values(v.sysctls).every((x) => typeof x === "string")) return "`sysctls` is not a map of values";
+  if (!arrOf(v.schedulers, (x) => typeof x === "string")) return "`schedulers` is missing";
+  if (v.files !== undefined && (!isObj(v.files) || !Object.values(v.files).every((x) => typeof x === "string"))) return "`files` is not a map of texts";
+  if (v.units !== undefined && !arrOf(v.units, (x) => typeof x === "string")) return "`units` is not a list";
+  return undefined;
+}
+
 /** Linux 6.1's schedulers (twos came with 5.10 in some configs, not in Debian's 6.1 build). */
 export const SIM_SCHEDULERS = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh"];
 

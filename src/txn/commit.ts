@@ -4,6 +4,7 @@
  * transaction, and record the revision. Nothing changes before the first
  * step; a failed step undoes what ran.
  */
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Span } from "../lang/index.js";
@@ -41,6 +42,10 @@ export interface CommitOptions {
   readonly only?: string;
   /** How long to wait for another committing lvsh (ms, default 30 s). */
   readonly lockWaitMs?: number;
+  /** Checked first under the lock: a reason not to commit (the confirm timer: confirmed meanwhile). */
+  readonly precondition?: () => string | undefined;
+  /** A plain commit confirms a pending `commit confirmed`: its file is removed under the lock, after the revision. */
+  readonly confirmsPending?: boolean;
   /** Progress for the person or script waiting (the lock). */
   readonly say?: (text: string) => void;
 }
@@ -72,6 +77,8 @@ export type CommitReport =
       readonly rebased?: RebaseNote;
       /** The configuration this commit replaced (printed): what a commit confirmed goes back to. */
       readonly replaced: string;
+      /** The pending `commit confirmed` this (plain) commit confirmed. */
+      readonly confirmed?: number;
     }
   | { readonly kind: "failed"; readonly plan: Plan; readonly txn: TxnResult };
 
@@ -130,6 +137,19 @@ export async function commit(engine: Engine, input: CommitInput, opts: CommitOpt
   }
 }
 
+/** Removes the pending confirmation (a plain commit confirms it); its revision, if there was one. */
+function removePending(engine: Engine): number | undefined {
+  const path = engine.paths.confirm;
+  let revision: number | undefined;
+  try {
+    revision = (JSON.parse(readFileSync(path, "utf8")) as { revision?: number }).revision;
+  } catch {
+    return undefined;
+  }
+  removeFile(path);
+  return revision;
+}
+
 /** Whether lvsh can record a revision: a probe written and removed. */
 function unwritable(dir: string): string | undefined {
   const probe = join(dir, `.probe-${process.pid}`);
@@ -143,6 +163,8 @@ function unwritable(dir: string): string | undefined {
 }
 
 async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): Promise<CommitReport> {
+  const not = opts.precondition?.();
+  if (not) return { kind: "refused", reason: not };
   const journal = new JournalFile(engine.paths.journal);
   if (journal.read()) return { kind: "refused", reason: "a commit was interrupted: run `lvsh recover` first" };
   const latest = engine.latest();
@@ -244,7 +266,16 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
     );
     if (!txn.ok || !revision) return { kind: "failed", plan, txn };
     engine.remember(revision, candidate);
-    return { kind: "committed", plan, revision, drift, ...extra, replaced: previous?.config ?? printConfig(liftState(running, "director")) };
+    const confirmed = opts.confirmsPending ? removePending(engine) : undefined;
+    return {
+      kind: "committed",
+      plan,
+      revision,
+      drift,
+      ...extra,
+      replaced: previous?.config ?? printConfig(liftState(running, "director")),
+      ...(confirmed !== undefined ? { confirmed } : {}),
+    };
   }
 }
 

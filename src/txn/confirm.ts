@@ -12,11 +12,12 @@
  * next lvsh reverts an overdue commit first thing (overdueConfirm).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, unlinkSync } from "node:fs";
 import { readJson, StateFileError, writeJsonAtomic } from "../util/index.js";
 import type { TransportSpec } from "../model/index.js";
 import { commit, type CommitReport } from "./commit.js";
+import { acquireLock, describeHolder } from "./lock.js";
 import { configOf, type Engine } from "./engine.js";
 
 export interface PendingConfirm {
@@ -29,19 +30,29 @@ export interface PendingConfirm {
   readonly timerPid?: number;
   /** The systemd transient timer's unit, when systemd runs the timer. */
   readonly timerUnit?: string;
+  /** sha256 of the rest (JSON): the revert applies previousConfig without a person, so damage is detected. */
+  readonly checksum?: string;
+}
+
+function pendingChecksum(p: PendingConfirm): string {
+  const { checksum: _, ...rest } = p;
+  return createHash("sha256").update(JSON.stringify(rest)).digest("hex");
 }
 
 export function readPending(engine: Engine): PendingConfirm | undefined {
   const p = readJson<Partial<PendingConfirm>>(engine.paths.confirm);
   if (p === undefined) return undefined;
-  if (typeof p.revision !== "number" || typeof p.deadline !== "string" || Number.isNaN(Date.parse(p.deadline)) || typeof p.previousConfig !== "string") {
-    throw new StateFileError(engine.paths.confirm, "is not a pending confirmation lvsh wrote", "a commit confirmed may be waiting: check `show history`, `confirm` or `rollback` by hand, then remove the file");
-  }
+  const bad = (what: string) =>
+    new StateFileError(engine.paths.confirm, `is not a pending confirmation lvsh wrote: ${what}`, "a commit confirmed may be waiting: check `show history`, `confirm` or `rollback` by hand, then remove the file");
+  if (typeof p.revision !== "number" || typeof p.deadline !== "string" || Number.isNaN(Date.parse(p.deadline)) || typeof p.previousConfig !== "string") throw bad("a part is missing");
+  // what it goes back to is applied by the timer without a person: it must be what lvsh wrote
+  if (p.checksum !== pendingChecksum(p as PendingConfirm)) throw bad("it does not match its checksum (it was changed after lvsh wrote it)");
   return p as PendingConfirm;
 }
 
 export function writePending(engine: Engine, p: PendingConfirm): void {
-  writeJsonAtomic(engine.paths.confirm, p);
+  const { checksum: _, ...rest } = p;
+  writeJsonAtomic(engine.paths.confirm, { ...rest, checksum: pendingChecksum(rest) });
 }
 
 export function clearPending(engine: Engine): PendingConfirm | undefined {
@@ -112,7 +123,7 @@ export function startTimer(engine: Engine, p: PendingConfirm, lvsh: readonly str
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export type RevertOutcome =
-  | { readonly kind: "reverted"; readonly report: CommitReport }
+  | { readonly kind: "reverted"; readonly report: CommitReport; readonly revision: number }
   /** Not possible now (a commit runs, a journal waits for `lvsh recover`, a host is unreachable): the pending stays. */
   | { readonly kind: "later"; readonly why: string }
   /** Someone committed after it (which confirmed it), or it was confirmed meanwhile. */
@@ -123,23 +134,28 @@ export async function revertPending(engine: Engine, p: PendingConfirm, lockWaitM
   const report = await commit(
     engine,
     // based on the unconfirmed revision: a commit since then (which confirms it) is never reverted
-    { candidate: configOf(p.previousConfig, `${engine.paths.confirm} (previousConfig)`), base: { revision: p.revision } },
+    { candidate: configOf(p.previousConfig, engine.paths.confirm, `before commit ${p.revision}`), base: { revision: p.revision } },
     {
       yes: true,
       force: true,
       lockWaitMs,
+      // under the lock: still pending (a `confirm` takes the lock too) and still past its deadline
+      precondition: () => {
+        const now = readPending(engine);
+        return now?.revision === p.revision && Date.parse(now.deadline) <= Date.now() ? undefined : "confirmed meanwhile";
+      },
       what: `automatic rollback: commit ${p.revision} was not confirmed`,
       comment: `automatic rollback: revision ${p.revision} was not confirmed in time`,
     },
   );
   const now = readPending(engine);
-  if (report.kind === "conflict" || !now || now.revision !== p.revision) {
+  if (report.kind === "conflict" || (report.kind === "refused" && report.reason === "confirmed meanwhile") || !now || now.revision !== p.revision) {
     if (now?.revision === p.revision) clearPending(engine);
     return { kind: "stale" };
   }
   if (report.kind === "committed" || report.kind === "nothing") {
     clearPending(engine);
-    return { kind: "reverted", report };
+    return { kind: "reverted", report, revision: p.revision };
   }
   const why =
     report.kind === "refused" ? report.reason : report.kind === "precheck" ? report.problems.join("; ") : report.kind === "failed" ? "the revert failed and was undone" : report.kind;
@@ -163,8 +179,25 @@ export async function runTimer(engine: Engine, now: () => number = Date.now): Pr
   }
 }
 
-/** How long after its deadline an unconfirmed commit counts as overdue (its timer has had its chance). */
-export const OVERDUE_GRACE_MS = 5000;
+/** How long after its deadline an unconfirmed commit counts as overdue: at once (its revert takes the lock, so a live timer and this lvsh never both revert). */
+export const OVERDUE_GRACE_MS = 0;
+
+export type ConfirmOutcome = { readonly kind: "none" } | { readonly kind: "confirmed"; readonly pending: PendingConfirm } | { readonly kind: "late"; readonly pending: PendingConfirm };
+
+/** `confirm`: under the lock (the timer reverts under it too), before the deadline only. */
+export async function confirmPending(engine: Engine, now: () => number = Date.now): Promise<ConfirmOutcome> {
+  const lock = await acquireLock(engine.paths.lock, "confirm", { waitMs: 30_000 });
+  if (!lock.ok) throw new Error(`cannot confirm: another lvsh is committing: ${describeHolder(lock.holder)}`);
+  try {
+    const p = readPending(engine);
+    if (!p) return { kind: "none" };
+    if (Date.parse(p.deadline) <= now()) return { kind: "late", pending: p };
+    clearPending(engine);
+    return { kind: "confirmed", pending: p };
+  } finally {
+    lock.release();
+  }
+}
 
 /**
  * Run first by every lvsh: a commit confirmed whose deadline passed (its

@@ -21,7 +21,7 @@ import { StateFileError } from "../util/index.js";
 import { ExecutorPool } from "../target/index.js";
 import { readState, type HostReadSpec, type StateRead } from "../state/index.js";
 import { ensureDirs, statePaths, type StatePaths } from "./statedir.js";
-import { readRevision, revisionFile, revisionNumbers, type Revision } from "./revisions.js";
+import { checkChain, readRevision, revisionFile, revisionNumbers, type Revision } from "./revisions.js";
 import { JournalFile, type Journal } from "./journal.js";
 
 export interface EngineOptions {
@@ -40,8 +40,9 @@ const RS_KEYS = ["all", "lo"].flatMap((d) => [`net.ipv4.conf.${d}.arp_ignore`, `
  * damaged or edited, and it stops whatever would plan from it (`file` names
  * it in the error).
  */
-export function configOf(text: string, file = "<revision>"): Config {
-  const p = parse(text, file);
+export function configOf(text: string, file = "<revision>", label = file): Config {
+  // diagnostics about it later (a plan, a validation) point into the configuration (`revision 3:4:1`), not the file's JSON
+  const p = parse(text, label);
   const session = p.statements.find(isSessionStatement);
   const r = evaluate(p.statements.filter((s): s is ConfigStatement => !isSessionStatement(s)), emptyConfig(), emptyContext);
   const first = [...p.diagnostics, ...r.diagnostics].find((d) => d.severity === "error");
@@ -65,6 +66,8 @@ export class Engine {
   /** Revisions are never rewritten once written: each file is read and parsed once. */
   private readonly revisions = new Map<number, Revision>();
   private readonly configs = new WeakMap<Revision, Config>();
+  /** Revisions whose place in the chain was checked. */
+  private readonly chained = new Set<number>();
 
   constructor(readonly opts: EngineOptions) {
     this.paths = statePaths(opts.stateDir, opts.target);
@@ -89,9 +92,27 @@ export class Engine {
     return this.pool.get(host);
   }
 
+  /** The latest revision, checked to follow the one before it (a chain of checksums). */
   latest(): Revision | undefined {
     const ns = revisionNumbers(this.paths.revisions);
-    return ns.length ? this.revision(ns[ns.length - 1]!) : undefined;
+    if (!ns.length) return undefined;
+    const n = ns[ns.length - 1]!;
+    const r = this.revision(n)!;
+    if (!this.chained.has(n)) {
+      checkChain(r, ns.length > 1 && ns[ns.length - 2] === n - 1 ? this.readable(n - 1) : undefined, this.revisionPath(n));
+      this.chained.add(n);
+    }
+    return r;
+  }
+
+  /** Revision n, or undefined when it is damaged (said where it is used: `rollback n`, `show history`). */
+  private readable(n: number): Revision | undefined {
+    try {
+      return this.revision(n);
+    } catch (e) {
+      if (e instanceof StateFileError) return undefined;
+      throw e;
+    }
   }
 
   revision(n: number): Revision | undefined {
@@ -155,7 +176,7 @@ export class Engine {
   runningConfig(running: State, revision = this.latest()): Config {
     if (revision) {
       let c = this.configs.get(revision);
-      if (!c) this.configs.set(revision, (c = configOf(revision.config, this.revisionPath(revision.number))));
+      if (!c) this.configs.set(revision, (c = configOf(revision.config, this.revisionPath(revision.number), `revision ${revision.number}`)));
       return c;
     }
     const dir = directorHost(emptyConfig());

@@ -1,11 +1,24 @@
 export { stateDirFrom, statePaths, ensureDirs, type StatePaths } from "./statedir.js";
 export { acquireLock, currentUser, describeHolder, type LockHolder, type LockResult } from "./lock.js";
 export { JournalFile, type Journal } from "./journal.js";
-export { latestRevision, readRevision, revisionFile, revisionNumbers, strayFiles, writeRevision, type Revision } from "./revisions.js";
+export { checkChain, latestRevision, readRevision, revisionFile, revisionNumbers, strayFiles, leftoverTemps, writeRevision, type Revision } from "./revisions.js";
 export { applySteps, batches, roundTrips, changeHolds, undoSteps, type ApplyEnv, type ApplyOutcome, type Failure } from "./apply.js";
 export { runTransaction, rollBack, type TxnEnv, type TxnResult, type Rollback } from "./transaction.js";
 export { Engine, configOf, type EngineOptions, type HostsView } from "./engine.js";
 export { commit, managed, revisionName, type CommitOptions, type CommitReport, type CommitInput, type CommitBase, type RebaseTarget, type Rebased, type RebaseNote } from "./commit.js";
 export { recover, type RecoverReport } from "./recover.js";
 export { withRestores, nextRestores, type Restores, type HostRestore } from "./restore.js";
-export { readPending, writePending, clearPending, startTimer, runTimer, revertPending, overdueConfirm, OVERDUE_GRACE_MS, type PendingConfirm, type RevertOutcome } from "./confirm.js";
+export {
+  readPending,
+  writePending,
+  clearPending,
+  confirmPending,
+  startTimer,
+  runTimer,
+  revertPending,
+  overdueConfirm,
+  OVERDUE_GRACE_MS,
+  type PendingConfirm,
+  type RevertOutcome,
+  type ConfirmOutcome,
+} from "./confirm.js";

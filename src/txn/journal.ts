@@ -23,6 +23,8 @@ export interface Journal {
   /** Names this commit; its revision records it (`journal`). */
   readonly id: string;
   readonly pid: number;
+  /** The machine lvsh ran on (its pid is meaningful there only). */
+  readonly host?: string;
   readonly started: string;
   /** What the transaction is: "commit", "rollback to 3", "recover" ... */
   readonly what: string;

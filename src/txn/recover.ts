@@ -10,7 +10,10 @@ import { makePlan } from "../plan/index.js";
 import type { Engine } from "./engine.js";
 import { JournalFile, newJournalId, type Journal } from "./journal.js";
 import { acquireLock, describeHolder } from "./lock.js";
-import type { Revision } from "./revisions.js";
+import { leftoverTemps, type Revision } from "./revisions.js";
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { removeFile } from "../util/index.js";
 import { only, runTransaction, type TxnResult } from "./transaction.js";
 
 export type RecoverReport =
@@ -19,10 +22,25 @@ export type RecoverReport =
   | { readonly kind: "finished"; readonly journal: Journal; readonly revision: Revision }
   | { readonly kind: "recovered"; readonly journal: Journal; readonly steps: number; readonly txn: TxnResult };
 
+/** lvsh's temporary files a crash left in the state directory (older than a few seconds: not a write going on now). */
+function removeLeftovers(engine: Engine): void {
+  for (const dir of [engine.paths.revisions, engine.paths.target]) {
+    for (const f of leftoverTemps(dir)) {
+      const path = join(dir, f);
+      try {
+        if (Date.now() - statSync(path).mtimeMs > 10_000) removeFile(path);
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+  }
+}
+
 export async function recover(engine: Engine): Promise<RecoverReport> {
   const lock = await acquireLock(engine.paths.lock, "recover", { waitMs: 30_000 });
   if (!lock.ok) return { kind: "refused", reason: `another lvsh is committing: ${describeHolder(lock.holder)}` };
   try {
+    removeLeftovers(engine);
     const file = new JournalFile(engine.paths.journal);
     const journal = file.read();
     if (!journal) return { kind: "clean" };

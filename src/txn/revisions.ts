@@ -37,6 +37,8 @@ export interface Revision {
   readonly restore?: Restores;
   /** The journal of the commit that made it: `lvsh recover` finishes that commit instead of undoing it. */
   readonly journal?: string;
+  /** The checksum of the revision before it: the revisions of one state directory form a chain (a revision planted from another one does not follow). */
+  readonly parent?: string;
   /** sha256 of the revision without this field (JSON): damage is detected, not guessed around. */
   readonly checksum?: string;
 }
@@ -66,11 +68,21 @@ export function revisionNumbers(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-/** Files in the revisions directory that are not revisions (a write cut short, someone else's): reported, never used. */
+/** lvsh's own temporary files (writeFileAtomic's `.NAME.RANDOM.tmp`), left by a write cut short. */
+const TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+/** Files in the revisions directory that are not revisions (someone else's): reported, never used. */
 export function strayFiles(dir: string): string[] {
   const ok = new Set(revisionNumbers(dir).map((n) => `${String(n).padStart(6, "0")}.json`));
   return entries(dir)
-    .filter((f) => !ok.has(f))
+    .filter((f) => !ok.has(f) && !TEMP.test(f))
+    .sort();
+}
+
+/** lvsh's temporary files in a directory: a write that a crash cut short left them (`lvsh recover` removes them). */
+export function leftoverTemps(dir: string): string[] {
+  return entries(dir)
+    .filter((f) => TEMP.test(f))
     .sort();
 }
 
@@ -109,10 +121,19 @@ export function latestRevision(dir: string): Revision | undefined {
   return ns.length ? readRevision(dir, ns[ns.length - 1]!) : undefined;
 }
 
-/** Writes the next revision (durably: see writeFileAtomic), with its checksum. */
-export function writeRevision(dir: string, rev: Omit<Revision, "number" | "checksum">): Revision {
+/** Whether revision `r` follows `before` (the one numbered just before it) in this state directory. */
+export function checkChain(r: Revision, before: Revision | undefined, path: string): void {
+  if (r.parent === undefined || !before?.checksum) return;
+  if (r.parent !== before.checksum) {
+    throw new StateFileError(path, `does not follow revision ${before.number}: it was planted, or copied from another state directory`, "move it away; lvsh will not plan from a revision that is not its own");
+  }
+}
+
+/** Writes the next revision (durably: see writeFileAtomic), with its checksum and its predecessor's. */
+export function writeRevision(dir: string, rev: Omit<Revision, "number" | "checksum" | "parent">): Revision {
   const ns = revisionNumbers(dir);
-  const r: Omit<Revision, "checksum"> = { number: (ns[ns.length - 1] ?? 0) + 1, ...rev };
+  const last = ns.length ? readRevision(dir, ns[ns.length - 1]!) : undefined;
+  const r: Omit<Revision, "checksum"> = { number: (ns[ns.length - 1] ?? 0) + 1, ...rev, ...(last?.checksum ? { parent: last.checksum } : {}) };
   const out: Revision = { ...r, checksum: checksumOf(r) };
   // never over an existing file (a revision is never rewritten)
   writeJsonAtomic(revisionFile(dir, out.number), out, { label: "revision", exclusive: true });

@@ -9,6 +9,7 @@ import { diff, makePlan, type Change, type Plan, type Step } from "../plan/index
 import { applySteps, undoSteps, type ApplyEnv, type Failure } from "./apply.js";
 import { journalSteps, type JournalFile } from "./journal.js";
 import { point } from "../util/index.js";
+import { hostname } from "node:os";
 
 export interface TxnEnv extends Omit<ApplyEnv, "starting"> {
   readonly journal: JournalFile;
@@ -118,6 +119,7 @@ export async function runTransaction(plan: Plan, before: State, desired: Desired
     version: 1 as const,
     id: opts.id,
     pid: process.pid,
+    host: hostname(),
     started: new Date().toISOString(),
     what,
     hosts: plan.hosts,

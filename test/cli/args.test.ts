@@ -14,7 +14,7 @@ describe("parseCli", () => {
     [["-n", "--json", "-c", "vip 192.0.2.1"], { kind: "run", source: { text: "vip 192.0.2.1" }, dryRun: true, json: true, yes: false }],
     [["--sim", "-y", "x.lvsh"], { kind: "run", source: { file: "x.lvsh" }, dryRun: false, json: false, yes: true, target: "sim" }],
     [["--target", "local", "x.lvsh"], { kind: "run", source: { file: "x.lvsh" }, dryRun: false, json: false, yes: false, target: "local" }],
-    [["check", "a.lvsh", "b.lvsh"], { kind: "check", files: ["a.lvsh", "b.lvsh"] }],
+    [["check", "a.lvsh", "b.lvsh"], { kind: "check", files: ["a.lvsh", "b.lvsh"], yes: false }],
     [["./check"], { kind: "run", source: { file: "./check" }, dryRun: false, json: false, yes: false }],
     [["show", "running", "--json"], { kind: "show", topic: "running", args: [], json: true, yes: false }],
     [["--sim", "show", "diff", "1", "2"], { kind: "show", topic: "diff", args: ["1", "2"], json: false, yes: false, target: "sim" }],

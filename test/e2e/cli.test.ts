@@ -140,3 +140,18 @@ describe("scripts", () => {
     expect(lvsh(["--version"]).out).toMatch(/^lvsh \d+\.\d+\.\d+\n$/);
   });
 });
+
+describe("lvsh check", () => {
+  it("checks a script from the last revision (read offline), as running it would", () => {
+    const state = mkdtempSync(join(tmpdir(), "lvsh-state-"));
+    const env = { LVSH_STATE_DIR: state };
+    const file = join(mkdtempSync(join(tmpdir(), "lvsh-check-")), "more.lvsh");
+    writeFileSync(file, "use service 172.25.254.10:80\nadd rs .40\n");
+    expect(lvsh(["--sim", "check", file], { env }).code).toBe(1); // nothing committed: there is no such service
+    expect(lvsh(["--sim", "-y", "-c", `${SEED}; commit`], { env }).code).toBe(0);
+    const r = lvsh(["--sim", "check", file], { env });
+    expect(r.out).toBe(`${file}: ok\n`);
+    expect(r.code).toBe(0);
+  });
+});
+

@@ -151,8 +151,6 @@ describe("model diagnostics", () => {
     ["vip 192.0.2.10; service :80 persistent netmask 64", "invalid-netmask"],
     ["vip 192.0.2.10; service :0 rr", "invalid-port"],
     ["vip 2001:db8::10; service :80; add rs 2001:db8::2; arp hide on rs", "arp-hide-ipv6"],
-    ["vip 192.0.2.10; service :80; add rs .2 nat; arp hide on rs", "arp-hide-no-rs"],
-    ["vip 192.0.2.10; arp hide on rs", "arp-hide-no-rs"],
   ])("%s -> %s", (src, code) => {
     expect(load(src).errors).toContain(code);
   });
@@ -189,6 +187,14 @@ describe("model diagnostics", () => {
   });
 });
 
+describe("arp hide with nothing to hide", () => {
+  it.each(["vip 192.0.2.10; service :80; add rs .2 nat; arp hide on rs", "vip 192.0.2.10; arp hide on rs"])("%s warns arp-hide-no-rs (a VIP's last real server can be deleted)", (src) => {
+    const l = load(src);
+    expect(l.errors).toEqual([]);
+    expect(l.codes).toContain("arp-hide-no-rs");
+  });
+});
+
 describe("inputs that must not pass (issue 9 #7)", () => {
   const unusable: [string, string][] = [
     ["::", "the unspecified address"],
@@ -198,7 +204,8 @@ describe("inputs that must not pass (issue 9 #7)", () => {
     ["255.255.255.255", "the broadcast address"],
     ["::1", "a loopback address"],
     ["127.0.0.1", "a loopback address"],
-    ["::ffff:127.0.0.1", "a loopback address"],
+    ["::ffff:127.0.0.1", "an IPv4-mapped IPv6 address"],
+    ["240.0.0.1", "in 240.0.0.0/4, reserved"],
   ];
   it.each(unusable)("%s is refused as a VIP, a service address and a real server (%s)", (addr, what) => {
     const v6 = addr.includes(":");
@@ -210,6 +217,14 @@ describe("inputs that must not pass (issue 9 #7)", () => {
     const rs = load(`vip ${v6 ? "2001:db8::10" : "192.0.2.10"} on eth0; service :80 rr; add rs ${v6 ? addr : addr} nat`);
     expect(rs.errors).toContain("unusable-address");
     expect(rs.diagnostics.find((d) => d.code === "unusable-address")!.message).toMatch(new RegExp(`^\\S+ is ${what}: it cannot be a real server$`));
+  });
+
+  it("refuses a link-local VIP or director, keeps a link-local real server; checks sorry servers and directors too", () => {
+    expect(load("vip 169.254.1.1 on eth0").errors).toEqual(["unusable-address"]);
+    expect(load("vip fe80::1 on eth0").errors).toEqual(["unusable-address"]);
+    expect(load("vip 192.0.2.10 on eth0; service :80 rr; add rs 169.254.1.2 nat").errors).toEqual([]);
+    expect(load("vip 192.0.2.10 on eth0; service :80 rr; add rs .2 nat; sorry server 0.0.0.0").errors).toEqual(["unusable-address"]);
+    expect(load("vip 192.0.2.10 on eth0; director pair 0.0.0.0 224.0.0.1").errors).toEqual(["unusable-address", "unusable-address"]);
   });
 
   it("keeps what is usable: documentation, private and public unicast addresses", () => {

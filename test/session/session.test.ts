@@ -29,13 +29,14 @@ describe("Session.run", () => {
 
   it("validates the whole candidate when asked (scripts), else at plan time", async () => {
     const { s } = session();
-    const r = await s.run("vip 192.0.2.10; arp hide on rs", "<1>");
+    // the directors of a VIP without an interface: only the whole candidate says it
+    const r = await s.run("vip 192.0.2.10; director pair .251 .252", "<1>");
     expect(r.ok).toBe(true);
     const p = await s.plan();
-    expect(p.diagnostics.map((d) => d.code)).toEqual(["arp-hide-no-rs"]);
+    expect(p.diagnostics.map((d) => d.code)).toEqual(["pair-no-interface"]);
     expect(p.plan).toBeUndefined();
     const { s: s2 } = session();
-    expect((await s2.run("vip 192.0.2.10; arp hide on rs", "<1>", { validate: true })).diagnostics.map((d) => d.code)).toEqual(["arp-hide-no-rs"]);
+    expect((await s2.run("vip 192.0.2.10; director pair .251 .252", "<1>", { validate: true })).diagnostics.map((d) => d.code)).toEqual(["pair-no-interface"]);
   });
 
   it("refuses a file it cannot load before running anything, and a save without a target when it runs", async () => {

@@ -6,7 +6,7 @@
  * and how many held.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SimExecutor } from "../../src/sim/index.js";
@@ -100,17 +100,23 @@ describe("1. lost updates: a commit never reverts a change it did not stage", ()
     expect(weightOf(latestConfig(dir), "172.25.254.3")).toBe(9);
   });
 
-  it("a script that starts with `clear` describes everything: re-based, it is what it says", async () => {
-    const dir = freshStateDir();
-    expect(lvsh(dir, ["-y", "-c", `${SEED}; commit`]).code).toBe(0);
+  it("a script that starts with `clear` (or a `load`, a `rollback`) does not undo another's commit it raced with", async () => {
     const { simSession } = await import("../helpers/sim.js");
-    const s = await simSession(dir);
-    await s.session.run(`clear; ${SEED}; service :443 rr; add rs .4`, "<script>");
-    expect(lvsh(dir, ["-y", "-c", `${SVC}; set rs .3 weight 9; commit`]).code).toBe(0);
-    const r = await s.session.run("commit", "<script>");
-    expect(r.ok, s.session.render(r.diagnostics)).toBe(true);
-    expect(weightOf(latestConfig(dir), "172.25.254.3")).toBe(1);
-    expect(latestConfig(dir)).toContain("service :443");
+    for (const edit of [`clear; ${SEED}; service :443 rr; add rs .4`, "rollback 1"]) {
+      const dir = freshStateDir();
+      expect(lvsh(dir, ["-y", "-c", `${SEED}; commit`]).code).toBe(0);
+      expect(lvsh(dir, ["-y", "-c", `${SVC}; add rs .9; commit`]).code).toBe(0);
+      const s = await simSession(dir);
+      await s.session.run(edit, "<script>");
+      expect(lvsh(dir, ["-y", "-c", `${SVC}; set rs .3 weight 9; commit comment theirs`]).code).toBe(0);
+      const r = await s.session.run("commit", "<script>");
+      expect(r.diagnostics.map((d) => d.code), edit).toEqual(["commit-conflict"]);
+      expect(s.session.render(r.diagnostics)).toContain("real server 172.25.254.3:80 of service tcp 172.25.254.10:80: your edits would change it, undoing what revision 3");
+      expect(weightOf(latestConfig(dir), "172.25.254.3")).toBe(9);
+      // run again (on the latest revision), it replaces it knowingly
+      const again = await simSession(dir);
+      expect((await again.session.run(`${edit}; commit`, "<script>")).ok).toBe(true);
+    }
   });
 
   it("20 rounds of 6 concurrent committers: every change whose commit succeeded is in the end state", async () => {
@@ -340,6 +346,60 @@ describe("4. damaged state never becomes a plan", () => {
       held++;
     });
   }
+  it("a valid revision copied from another state directory does not follow this one's chain", () => {
+    tries++;
+    const other = seeded();
+    expect(lvsh(other, ["-y", "-c", `${SVC}; add rs .66; commit comment planted`]).code).toBe(0);
+    const dir = seeded();
+    writeFileSync(rev(dir, 2), readFileSync(rev(other, 2)));
+    refusesDamage(dir, rev(dir, 2), /does not follow revision 1: it was planted, or copied from another state directory/);
+    // the latest revision is not trusted: nothing reads on from it
+    expect(lvsh(dir, ["show", "history"]).err).toMatch(/error: .*000002\.json: does not follow revision 1/);
+    held++;
+  });
+
+  it("a simulated host's file of the wrong shape is a host lvsh cannot read, not a crash", () => {
+    tries++;
+    const dir = seeded();
+    for (const bad of ["{}", JSON.stringify({ name: "x", links: [], addrs: [], ipvs: [{ scheduler: "rr", dests: null }], arp: [], sysctls: {}, schedulers: [] })]) {
+      writeFileSync(join(dir, "sim", "hosts", "172.25.254.2.json"), bad);
+      for (const args of [["show", "history"], ["show", "running"], ["-y", "-c", `${SVC}; set rs .2 weight 2; commit`]]) {
+        const r = lvsh(dir, args);
+        expect(r.err).not.toContain("internal error");
+        expect(r.err).toContain("simulated host 172.25.254.2 is unreadable");
+      }
+    }
+    held++;
+  });
+
+  it("temporary files a crash left are lvsh's, said as such and removed by recover", () => {
+    tries++;
+    const dir = seeded();
+    expect(lvsh(dir, ["-y", "-c", `${B}; commit`], { LVSH_TEST_INJECT: "kill-at:revision:synced" }).signal).toBe("SIGKILL");
+    const temps = () => readdirSync(join(dir, "sim", "revisions")).filter((f) => f.endsWith(".tmp"));
+    expect(temps()).toHaveLength(1);
+    const h = lvsh(dir, ["show", "history"]);
+    expect(h.err).toContain("temporary file of a write that was cut short");
+    expect(h.err).not.toContain("that are not revisions");
+    // recover removes those older than a few seconds
+    const t = join(dir, "sim", "revisions", temps()[0]!);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(t, old, old);
+    expect(lvsh(dir, ["recover"]).code).toBe(0);
+    expect(temps()).toEqual([]);
+    held++;
+  });
+
+  it("a terminal's escapes in a comment are shown as \\xNN in show history", () => {
+    tries++;
+    const dir = freshStateDir();
+    expect(lvsh(dir, ["-y", "-c", `${SEED}; commit comment "\x1b[2J\x1b]0;pwn\x07X"`.replace(/\\x1b/g, "\x1b").replace(/\\x07/g, "\x07")]).code).toBe(0);
+    const out = lvsh(dir, ["show", "history"]).out;
+    expect(out).not.toContain("\x1b[2J");
+    expect(out).toContain("\\x1b[2J");
+    held++;
+  });
+
   it("a state directory that is a file", () => {
     tries++;
     const dir = freshStateDir();
@@ -381,6 +441,18 @@ describe("4. damaged state never becomes a plan", () => {
     expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([["state-damaged", "warning"]]);
     const back = await opened.session.run("rollback 1", "<shell>");
     expect(back.diagnostics.map((d) => d.code)).toEqual(["state-damaged"]);
+    held++;
+  });
+
+  it("a commit in progress is said to be in progress, not interrupted", async () => {
+    tries++;
+    const dir = seeded();
+    const running = lvshAsync(dir, ["-y", "-c", `${SVC}; add rs .40; commit`], { LVSH_TEST_INJECT: "pause:1:2500" });
+    for (let i = 0; i < 40 && !existsSync(join(dir, "sim", "journal.json")); i++) await sleep(100);
+    const r = lvsh(dir, ["show", "running"]);
+    expect(r.err).toMatch(/warning: a commit is in progress \(commit, started .* by pid \d+\)/);
+    expect(r.err).not.toContain("interrupted");
+    expect((await running).code).toBe(0);
     held++;
   });
 
@@ -453,5 +525,81 @@ describe("5. commit confirmed fails safe", () => {
     held++;
   }, 20_000);
 
-  afterAll(() => table.push(`commit confirmed (timer killed, journal pending, later commit): ${tries} tries, ${held} held`));
+  it("past its deadline, a commit reverts it first (it does not confirm it), and `confirm` is too late", async () => {
+    tries++;
+    const dir = seeded();
+    const before = simKernel(dir);
+    expect(lvsh(dir, ["-y", "-c", `${SVC}; add rs .40; commit confirmed 1s`]).code).toBe(0);
+    process.kill(pending(dir).timerPid, "SIGKILL");
+    await sleep(1500);
+    // (no grace: at once past the deadline)
+    const c = lvsh(dir, ["-y", "-c", `${SVC}; set rs .3 weight 2; commit`]);
+    expect(c.code, c.err).toBe(0);
+    expect(c.out + c.err).toContain("was not: reverting it now");
+    expect(c.out).not.toContain("also confirms");
+    const config = latestConfig(dir);
+    expect(config).not.toContain(".40");
+    expect(weightOf(config, "172.25.254.3")).toBe(2);
+    // and `confirm` after a deadline is refused, the commit rolled back
+    expect(lvsh(dir, ["-y", "-c", `${SVC}; add rs .41; commit confirmed 1s`]).code).toBe(0);
+    process.kill(pending(dir).timerPid, "SIGSTOP");
+    await sleep(1500);
+    const late = lvsh(dir, ["-y", "-c", "confirm"]);
+    expect(late.code).toBe(1);
+    expect(late.err).toContain("was not: reverting it now");
+    expect(late.err).toMatch(/error: too late: commit \d+ was past its deadline; it was rolled back/);
+    expect(latestConfig(dir)).not.toContain(".41");
+    void before;
+    held++;
+  }, 20_000);
+
+  it("in a session opened before the deadline, `confirm` after it is confirm-late, and the revert is done", async () => {
+    tries++;
+    const { simSession } = await import("../helpers/sim.js");
+    const dir = seeded();
+    const before = simKernel(dir);
+    expect(lvsh(dir, ["-y", "-c", `${SVC}; add rs .40; commit confirmed 1s`]).code).toBe(0);
+    process.kill(pending(dir).timerPid, "SIGKILL");
+    const shell = await simSession(dir);
+    await sleep(1300);
+    const r = await shell.session.run("confirm", "<shell>");
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["confirm-late"]);
+    expect(simKernel(dir)).toEqual(before);
+    held++;
+  }, 20_000);
+
+  it("its timer killed in the middle of its revert, then `lvsh recover`: the revert still happens", async () => {
+    tries++;
+    const dir = seeded();
+    const before = simKernel(dir);
+    expect(lvsh(dir, ["-y", "-c", `${SVC}; add rs .40 .41; del rs .3; commit confirmed 1s`]).code).toBe(0);
+    process.kill(pending(dir).timerPid, "SIGKILL");
+    // the revert, run by any lvsh past the deadline, killed half-way
+    await sleep(1200);
+    expect(lvsh(dir, ["show", "history"], { LVSH_TEST_INJECT: "kill-at:txn:applied" }).signal).toBe("SIGKILL");
+    expect(existsSync(join(dir, "sim", "journal.json"))).toBe(true);
+    const rec = lvsh(dir, ["recover"]);
+    expect(rec.code, rec.err).toBe(0);
+    // recover undid the half revert, and then reverted the overdue commit for good
+    expect(rec.err).toContain("was not: reverting it now");
+    expect(simKernel(dir)).toEqual(before);
+    expect(existsSync(join(dir, "sim", "confirm.json"))).toBe(false);
+    held++;
+  }, 20_000);
+
+  it("an edited pending confirmation is refused (what it goes back to is checksummed)", () => {
+    tries++;
+    const dir = seeded();
+    expect(lvsh(dir, ["-y", "-c", `${SVC}; add rs .40; commit confirmed 60s`]).code).toBe(0);
+    const file = join(dir, "sim", "confirm.json");
+    const p = JSON.parse(readFileSync(file, "utf8")) as { previousConfig: string; timerPid: number };
+    process.kill(p.timerPid, "SIGKILL");
+    writeFileSync(file, JSON.stringify({ ...p, previousConfig: p.previousConfig.replace("add rs .2 .3", "add rs .2 .3 .66") }));
+    const r = lvsh(dir, ["show", "history"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`error: ${file}: is not a pending confirmation lvsh wrote: it does not match its checksum`);
+    held++;
+  });
+
+  afterAll(() => table.push(`commit confirmed (timer killed, journal pending, later commit, late confirm, killed revert, edited file): ${tries} tries, ${held} held`));
 });
