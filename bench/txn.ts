@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Session } from "../src/session/index.js";
-import { Engine } from "../src/txn/index.js";
+import { Site } from "../src/txn/index.js";
 import { generateScript } from "./lang.js";
 
 async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
@@ -17,7 +17,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 
 export async function benchCommit(log: (line: string) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "lvsh-bench-"));
-  const session = new Session({ io: { write: () => {} }, engine: new Engine({ target: "sim", stateDir: dir }), yes: true });
+  const session = new Session({ io: { write: () => {} }, site: new Site({ target: "sim", stateDir: dir }), yes: true });
   await session.open();
   const [, tRun] = await timed(() => session.run(generateScript(100, 100), "bench.lvsh"));
   const [{ plan }, tPlan] = await timed(() => session.plan());

@@ -2,7 +2,7 @@
  * `lvsh completion bash|zsh`: the shell completion scripts (also committed
  * in completions/, checked by a test). They hold no list of their own:
  * every Tab asks `lvsh __complete LINE WORD`, which answers from the
- * command-line tables and, inside `-c '...'`, from the statement engine.
+ * command-line tables and, inside `-c '...'`, from the statement site.
  */
 import type { Invocation } from "./args.js";
 import type { FrontIO } from "../session/index.js";

@@ -16,7 +16,7 @@ import {
   type Note,
   type SourceFile,
 } from "../interop/index.js";
-import { openEngine, openSession, Session, type FrontIO } from "../session/index.js";
+import { openSite, openSession, Session, type FrontIO } from "../session/index.js";
 import type { Invocation } from "./args.js";
 import { selfCommand } from "../util/self.js";
 
@@ -55,21 +55,21 @@ export async function importCmd(inv: Of<"import">, io: FrontIO): Promise<number>
   }
   const { session } = await openSession(io, { target: inv.target, yes: inv.yes, write: io.stderr, lvshCommand: selfCommand() });
   try {
-    const engine = session.engine!;
+    const site = session.site!;
     const extra: Desired = {
       state: { hosts: Object.fromEntries(inv.rs.map((h) => [h, emptyHost])) },
       origins: new Map(),
       hosts: new Map(inv.rs.map((h) => [h, { kind: "ssh", user: "root", host: h } as const])),
     };
-    const view = engine.hosts([extra]);
-    const read = await engine.read(view);
-    const failed = read.errors.map((e): Note => ({ source: e.host, kind: "lost", text: `cannot read it (${engine.executor(e.host).describe}): \`${e.command}\`: ${e.message}` }));
+    const view = site.hosts([extra]);
+    const read = await site.read(view);
+    const failed = read.errors.map((e): Note => ({ source: e.host, kind: "lost", text: `cannot read it (${site.executor(e.host).describe}): \`${e.command}\`: ${e.message}` }));
     const notes = [...failed, ...read.notes.map((n): Note => ({ source: "read", kind: "lost", text: n }))];
     warnNotes(io, "import", notes);
     if (read.errors.some((e) => e.host === "director")) return 1;
     const r = importState(read.state, hostDefsOf(Object.fromEntries(view.transports)), notes);
     const hosts = view.specs.map((s) => s.host);
-    io.stdout(importScript(r, `the running state of ${hosts.join(", ")} (${session.opts.engine?.target === "sim" ? "simulated" : "real hosts"})`));
+    io.stdout(importScript(r, `the running state of ${hosts.join(", ")} (${session.opts.site?.target === "sim" ? "simulated" : "real hosts"})`));
     return 0;
   } finally {
     await session.close();
@@ -122,16 +122,16 @@ async function exportSource(inv: Of<"export">, io: FrontIO): Promise<{ config: C
     }
     return { config: r.candidate, source: file.name };
   }
-  const { engine, choice } = await openEngine(inv.target);
+  const { site, choice } = await openSite(inv.target);
   try {
-    const rev = engine.latest();
+    const rev = site.latest();
     if (!rev) {
       io.stderr(`lvsh: export: nothing has been committed on this target (${choice.target}); give a FILE.lvsh to export a script\n`);
       return 1;
     }
-    return { config: engine.revisionConfig(rev), source: `revision ${rev.number}` };
+    return { config: site.revisionConfig(rev), source: `revision ${rev.number}` };
   } finally {
-    await engine.close();
+    await site.close();
   }
 }
 
@@ -146,7 +146,7 @@ export async function exportCmd(inv: Of<"export">, io: FrontIO): Promise<number>
 export async function saveCmd(inv: Of<"save">, io: FrontIO): Promise<number> {
   const { session } = await openSession(io, { target: inv.target, yes: inv.yes, write: io.stderr, lvshCommand: selfCommand() });
   try {
-    const ds = await saveCommitted(session.engine!, {
+    const ds = await saveCommitted(session.site!, {
       format: inv.format as "lvsh" | "ipvsadm",
       ...(inv.to ? { to: resolve(inv.to) } : {}),
       lvsh: session.opts.lvshCommand ?? selfCommand(),

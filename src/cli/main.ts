@@ -6,7 +6,7 @@ import { createInterface } from "node:readline/promises";
 import { renderDiagnostics } from "../lang/index.js";
 import type { Config } from "../model/index.js";
 import { planToJson, renderPlanShell, summaryLine } from "../plan/index.js";
-import { openEngine, openSession, processIO, Session, stateDamaged, type FrontIO, type Opened, type OpenOptions } from "../session/index.js";
+import { openSite, openSession, processIO, Session, stateDamaged, type FrontIO, type Opened, type OpenOptions } from "../session/index.js";
 import { overdueConfirm, recover, runTimer } from "../txn/index.js";
 import { StateFileError } from "../util/index.js";
 import { parseCli, type Common, type Invocation } from "./args.js";
@@ -85,9 +85,9 @@ async function run(inv: Extract<Invocation, { kind: "run" }>, io: FrontIO): Prom
 /** What a script starts from: the last committed revision (read offline: no host is contacted), else nothing. */
 async function committedConfig(target: Common["target"]): Promise<Config | undefined> {
   try {
-    const { engine } = await openEngine(target);
-    const rev = engine.latest();
-    return rev ? engine.revisionConfig(rev) : undefined;
+    const { site } = await openSite(target);
+    const rev = site.latest();
+    return rev ? site.revisionConfig(rev) : undefined;
   } catch {
     return undefined; // no state directory of ours here: check from nothing
   }
@@ -125,11 +125,11 @@ async function show(inv: Extract<Invocation, { kind: "show" }>, io: FrontIO): Pr
 }
 
 async function recoverCmd(inv: Extract<Invocation, { kind: "recover" }>, io: FrontIO): Promise<number> {
-  const { engine } = await openEngine(inv.target);
+  const { site } = await openSite(inv.target);
   try {
-    const r = await recover(engine);
+    const r = await recover(site);
     // a commit confirmed that was overdue (its timer died, maybe in the middle of its revert) is reverted now
-    if (r.kind !== "refused") await overdueConfirm(engine, io.stderr);
+    if (r.kind !== "refused") await overdueConfirm(site, io.stderr);
     switch (r.kind) {
       case "clean":
         io.stdout("nothing to recover: no commit was interrupted\n");
@@ -149,7 +149,7 @@ async function recoverCmd(inv: Extract<Invocation, { kind: "recover" }>, io: Fro
         return 1;
     }
   } finally {
-    await engine.close();
+    await site.close();
   }
 }
 
@@ -185,9 +185,9 @@ async function dispatch(argv: readonly string[], io: FrontIO): Promise<number> {
     case "recover":
       return recoverCmd(inv, io);
     case "confirm-timer": {
-      const { engine } = await openEngine(inv.target);
-      await runTimer(engine);
-      await engine.close();
+      const { site } = await openSite(inv.target);
+      await runTimer(site);
+      await site.close();
       return 0;
     }
     case "import":

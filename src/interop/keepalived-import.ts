@@ -87,7 +87,7 @@ function vsOption(c: KaCtx, vs: VsDraft, k: KaNode): void {
     }
     case "persistence_engine":
       if (arg === "sip") vs.pe = arg;
-      else lost(c, k.line, `\`${k.words.join(" ")}\`: lvsh knows the sip engine only`);
+      else lost(c, k.line, `\`${k.words.join(" ")}\`: lvsh knows the sip site only`);
       return;
     case "protocol": {
       const p = arg?.toLowerCase();

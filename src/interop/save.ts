@@ -11,7 +11,7 @@ import { dirname } from "node:path";
 import { error, type Diagnostic, type Span } from "../lang/index.js";
 import type { Executor } from "../exec/index.js";
 import { compile } from "../model/index.js";
-import type { Engine } from "../txn/index.js";
+import type { Site } from "../txn/index.js";
 import { savePlan, type SaveFile, type SavePlan } from "./persist.js";
 
 export interface SaveRequest {
@@ -149,19 +149,19 @@ export async function writeSavePlan(plan: SavePlan, executor: (host: string) => 
   return [];
 }
 
-/** Saves the last committed revision of the engine's target. */
-export async function saveCommitted(engine: Engine, req: SaveRequest): Promise<Diagnostic[]> {
-  const rev = engine.latest();
+/** Saves the last committed revision of the site's target. */
+export async function saveCommitted(site: Site, req: SaveRequest): Promise<Diagnostic[]> {
+  const rev = site.latest();
   if (!rev) return [error("nothing-committed", "there is nothing to save: nothing has been committed on this target", req.span, { hint: "`commit` first; `save` writes the committed configuration" })];
-  const config = engine.revisionConfig(rev);
+  const config = site.revisionConfig(rev);
   const plan = savePlan(config, {
     format: req.format,
     ...(req.to ? { to: req.to } : {}),
     revision: rev.number,
     lvsh: req.lvsh,
-    stateDir: engine.paths.root,
+    stateDir: site.paths.root,
     distro: existsSync("/etc/redhat-release") ? "rhel" : "debian",
   });
-  engine.hosts([compile(config)]); // so that each real server is reached as the configuration says
-  return writeSavePlan(plan, (h) => engine.executor(h), req);
+  site.hosts([compile(config)]); // so that each real server is reached as the configuration says
+  return writeSavePlan(plan, (h) => site.executor(h), req);
 }

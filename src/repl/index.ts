@@ -47,7 +47,7 @@ function completionContext(session: Session, netns: () => readonly string[]): Co
     context: session.context,
     running: session.running,
     links: Object.fromEntries(Object.entries(session.links).map(([h, ls]) => [h, ls.map((l) => l.name)])),
-    revisions: session.engine?.revisionNumbers() ?? [],
+    revisions: session.site?.revisionNumbers() ?? [],
     listDir: (dir) => {
       try {
         return readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, dir: e.isDirectory() }));
@@ -144,7 +144,7 @@ export async function startRepl(common: ShellOptions, io: FrontIO): Promise<numb
       );
     },
   });
-  if (session.engine) server.setupHistory(session.engine.paths.history, () => {});
+  if (session.site) server.setupHistory(session.site.paths.history, () => {});
   server.defineCommand("exit", { help: shellCommands.exit!, action: () => void leave() });
 
   // Ctrl-C clears the line (it never leaves the shell)

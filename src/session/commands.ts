@@ -35,10 +35,10 @@ function notAvailable(what: string, span: Span): Diagnostic {
 
 /** The revision `rollback [N]` means: N, or the one before the last. */
 function rollbackTarget(s: Of<"rollback">, session: Session): { number: number; config: string } | Diagnostic {
-  const engine = session.engine;
-  const numbers = engine?.revisionNumbers() ?? [];
+  const site = session.site;
+  const numbers = site?.revisionNumbers() ?? [];
   const n = s.revision?.value ?? numbers[numbers.length - 2];
-  const rev = n !== undefined ? engine?.revision(n) : undefined;
+  const rev = n !== undefined ? site?.revision(n) : undefined;
   if (!rev) {
     const known = numbers.length ? `revisions are ${numbers[0]}..${numbers[numbers.length - 1]}` : "nothing has been committed yet";
     return error("unknown-revision", n === undefined ? "there is no revision before the running one" : `there is no revision ${n}`, s.revision?.span ?? s.span, {
@@ -75,15 +75,15 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
   confirm: {
     check: () => [],
     run: async (s, session) => {
-      if (!session.engine) return [{ severity: "warning", code: "nothing-pending", message: "no commit is waiting for confirmation", span: s.span }];
-      const r = await confirmPending(session.engine);
+      if (!session.site) return [{ severity: "warning", code: "nothing-pending", message: "no commit is waiting for confirmation", span: s.span }];
+      const r = await confirmPending(session.site);
       if (r.kind === "none" && session.revertedOverdue !== undefined) {
         return [error("confirm-late", `too late: commit ${session.revertedOverdue} was past its deadline; it was rolled back when this lvsh started`, s.span, { hint: "commit it again if you still want it" })];
       }
       if (r.kind === "none") return [{ severity: "warning", code: "nothing-pending", message: "no commit is waiting for confirmation", span: s.span }];
       if (r.kind === "late") {
         // past its deadline it is reverted, whoever asks
-        await overdueConfirm(session.engine, (t) => session.io.write(t));
+        await overdueConfirm(session.site, (t) => session.io.write(t));
         session.syncRevision();
         return [error("confirm-late", `too late: commit ${r.pending.revision} was to be confirmed by ${r.pending.deadline}; it was rolled back`, s.span, { hint: "commit it again if you still want it" })];
       }
@@ -95,14 +95,14 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
     check: (s, shadow, session) => {
       const t = rollbackTarget(s, session);
       if ("severity" in t) return [t];
-      shadow.candidate = configOf(t.config, session.engine!.revisionPath(t.number), `revision ${t.number}`);
+      shadow.candidate = configOf(t.config, session.site!.revisionPath(t.number), `revision ${t.number}`);
       shadow.context = emptyContext;
       return [];
     },
     run: async (s, session) => {
       const t = rollbackTarget(s, session);
       if ("severity" in t) return [t];
-      session.replaceCandidate(configOf(t.config, session.engine!.revisionPath(t.number), `revision ${t.number}`));
+      session.replaceCandidate(configOf(t.config, session.site!.revisionPath(t.number), `revision ${t.number}`));
       session.io.write(`revision ${t.number} is now the candidate; \`commit\` applies it as a new revision.\n`);
       return [];
     },

@@ -71,19 +71,19 @@ export function report(s: CommitStmt, r: CommitReport, session: Pick<Session, "i
 }
 
 export async function runCommit(s: CommitStmt, session: Session): Promise<Diagnostic[]> {
-  const engine = session.engine;
+  const site = session.site;
   const errors = session.validateCandidate(session.candidate);
   if (hasErrors(errors)) return errors;
-  if (!engine) return [error("not-available", "`commit` needs a target", s.span)];
+  if (!site) return [error("not-available", "`commit` needs a target", s.span)];
   if (session.opts.dryRun && !s.check) {
     return [{ severity: "info", code: "dry-run", message: "dry run: commit not carried out; the plan follows", span: s.span }];
   }
   session.commits++;
   // a commit confirmed past its deadline is reverted before this commit (which would otherwise confirm it)
-  await overdueConfirm(engine, (t) => session.io.write(t));
-  const previousHosts = Object.fromEntries(engine.hosts([]).transports);
+  await overdueConfirm(site, (t) => session.io.write(t));
+  const previousHosts = Object.fromEntries(site.hosts([]).transports);
   const r = await commit(
-    engine,
+    site,
     { candidate: session.candidate, base: session.base, rebase: (onto) => session.rebaseOnto(onto) },
     {
       say: (t) => session.io.write(t),
@@ -106,10 +106,10 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
     session.adoptCommitted(r.revision.snapshot);
     if (s.confirmed) {
       const secs = s.confirmed.value ?? 600;
-      const pending = readPending(engine);
+      const pending = readPending(site);
       const deadline = new Date(Date.now() + secs * 1000);
       startTimer(
-        engine,
+        site,
         {
           revision: r.revision.number,
           deadline: deadline.toISOString(),
@@ -125,7 +125,7 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
       session.io.write(`(this also confirms commit ${r.confirmed}, which was waiting for confirmation)\n`);
     }
   } else if (r.kind === "nothing" && !s.confirmed) {
-    const c = await confirmPending(engine);
+    const c = await confirmPending(site);
     if (c.kind === "confirmed") session.io.write(`commit ${c.pending.revision} confirmed: it stays.\n`);
   }
   return ds;

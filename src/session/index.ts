@@ -1,4 +1,4 @@
-export { Session, stateDamaged, type RunOptions, type RunOutcome, type SessionState } from "./session.js";
+export { Session, stateDamaged, type SourceOptions, type RunOutcome, type SessionState } from "./session.js";
 export { sessionCommands, type SessionIO } from "./commands.js";
-export { openSession, openEngine, installPointFaults, lockWait, type Opened, type OpenOptions } from "./open.js";
+export { openSession, openSite, installPointFaults, lockWait, type Opened, type OpenOptions } from "./open.js";
 export { processIO, type FrontIO } from "./io.js";

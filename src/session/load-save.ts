@@ -66,8 +66,8 @@ export function saveCheck(s: SaveStmt): Diagnostic[] {
 
 export async function saveRun(s: SaveStmt, session: Session): Promise<Diagnostic[]> {
   // `lvsh check` has no target: it checks the statement, and only running it needs one
-  if (!session.engine) return [error("not-available", "`save` needs a target", s.span)];
-  return saveCommitted(session.engine, {
+  if (!session.site) return [error("not-available", "`save` needs a target", s.span)];
+  return saveCommitted(session.site, {
     format: (s.format?.value ?? "lvsh") as "lvsh" | "ipvsadm",
     ...(s.to ? { to: resolve(s.to.value) } : {}),
     lvsh: session.opts.lvshCommand ?? [process.execPath, process.argv[1]!],

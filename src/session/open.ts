@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from "../lang/index.js";
 import { chooseTarget, type TargetChoice } from "../target/index.js";
-import { Engine, overdueConfirm, stateDirFrom } from "../txn/index.js";
+import { Site, overdueConfirm, stateDirFrom } from "../txn/index.js";
 import type { Target } from "../exec/index.js";
 import { setPointHook } from "../util/index.js";
 import type { FrontIO } from "./io.js";
@@ -36,16 +36,16 @@ export function installPointFaults(spec: string | undefined): void {
 }
 
 /** The chosen target, its state directory ($LVSH_STATE_DIR ...) and executors; the test hooks when asked for. */
-export async function openEngine(target: Target | undefined, env: NodeJS.ProcessEnv = process.env): Promise<{ engine: Engine; choice: TargetChoice }> {
+export async function openSite(target: Target | undefined, env: NodeJS.ProcessEnv = process.env): Promise<{ site: Site; choice: TargetChoice }> {
   installPointFaults(env.LVSH_TEST_INJECT);
   const choice = await chooseTarget(target);
-  const engine = new Engine({
+  const site = new Site({
     target: choice.target,
     stateDir: stateDirFrom(env, process.getuid?.()),
     // a test's fault: injected around the executors (target/inject.ts)
     ...(env.LVSH_TEST_INJECT ? { inject: env.LVSH_TEST_INJECT } : {}),
   });
-  return { engine, choice };
+  return { site, choice };
 }
 
 export interface Opened {
@@ -68,16 +68,16 @@ export interface OpenOptions {
 
 /** A session on the chosen target, with the running state read. */
 export async function openSession(io: FrontIO, opts: OpenOptions = {}): Promise<Opened> {
-  const { engine, choice } = await openEngine(opts.target);
+  const { site, choice } = await openSite(opts.target);
   // a commit confirmed whose timer died is reverted before anything else
-  const overdue = await overdueConfirm(engine, io.stderr);
+  const overdue = await overdueConfirm(site, io.stderr);
   const session = new Session({
     io: {
       write: opts.write ?? io.stdout,
       color: io.tty && !process.env.NO_COLOR,
       ...(io.tty && io.columns ? { columns: io.columns } : {}),
     },
-    engine,
+    site,
     yes: !!opts.yes,
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...(opts.ask ? { ask: opts.ask } : {}),

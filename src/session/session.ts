@@ -19,7 +19,7 @@ import {
 } from "../lang/index.js";
 import { compile, emptyConfig, emptyContext, evaluate, liftState, mergeConflicts, printConfig, validate, type Config, type Context, type Desired, type State } from "../model/index.js";
 import { makePlan, type Plan } from "../plan/index.js";
-import { revisionName, withRestores, type CommitBase, type Engine, type RebaseTarget, type Rebased, type Revision } from "../txn/index.js";
+import { revisionName, withRestores, type CommitBase, type Site, type RebaseTarget, type Rebased, type Revision } from "../txn/index.js";
 import type { IpLink } from "../state/index.js";
 import { sessionCommands, type SessionIO } from "./commands.js";
 import { StateFileError } from "../util/index.js";
@@ -28,7 +28,7 @@ import { hostname } from "node:os";
 export interface SessionOptions {
   readonly io: SessionIO;
   /** The target; without one the session only checks and plans from nothing. */
-  readonly engine?: Engine;
+  readonly site?: Site;
   /** Asks a person (a terminal); absent in scripts. */
   readonly ask?: (question: string, detail: string) => Promise<boolean>;
   /** Answers questions in advance. */
@@ -50,7 +50,7 @@ type Staged =
   | { readonly kind: "statements"; readonly statements: readonly ConfigStatement[]; readonly context: Context }
   | { readonly kind: "replace"; readonly config: Config };
 
-export interface RunOptions {
+export interface SourceOptions {
   /** Check the whole candidate at the end (scripts); the shell checks at plan and commit time. */
   readonly validate?: boolean;
 }
@@ -101,19 +101,19 @@ export class Session implements SessionState {
     return this.opts.io;
   }
 
-  get engine(): Engine | undefined {
-    return this.opts.engine;
+  get site(): Site | undefined {
+    return this.opts.site;
   }
 
   revision(): Revision | undefined {
-    return this.engine?.latest();
+    return this.site?.latest();
   }
 
   /** Reads the running state and starts from the running configuration. */
   async open(): Promise<Diagnostic[]> {
     const ds = await this.refresh([]);
     const rev = this.revision();
-    this.runningConfig = this.engine ? this.engine.runningConfig(this.running, rev) : emptyConfig();
+    this.runningConfig = this.site ? this.site.runningConfig(this.running, rev) : emptyConfig();
     this.candidate = this.runningConfig;
     this.context = emptyContext;
     this.base = rev ? { revision: rev.number } : { revision: 0, lifted: printConfig(this.runningConfig) };
@@ -190,21 +190,21 @@ export class Session implements SessionState {
   /** The desired state of the last revision, if any. */
   previousDesired(): Desired | undefined {
     const rev = this.revision();
-    return rev && this.engine ? compile(this.engine.runningConfig(this.running, rev)) : undefined;
+    return rev && this.site ? compile(this.site.runningConfig(this.running, rev)) : undefined;
   }
 
   /** Re-reads every host the candidate (and the last revision) involves. */
   async refresh(extra: readonly Desired[] = [compile(this.candidate)]): Promise<Diagnostic[]> {
-    if (!this.engine) return [];
+    if (!this.site) return [];
     const prev = this.previousDesired();
-    const view = this.engine.hosts(prev ? [...extra, prev] : extra);
-    const read = await this.engine.read(view);
+    const view = this.site.hosts(prev ? [...extra, prev] : extra);
+    const read = await this.site.read(view);
     this.running = read.state;
     this.links = read.links;
     this.unreadable = Object.fromEntries(read.errors.map((e) => [e.host, `${e.command}: ${e.message}`]));
     return [
       ...read.errors.map((e) =>
-        warning("host-unreadable", `cannot read ${e.host} (${this.engine!.executor(e.host).describe}): \`${e.command}\`: ${e.message}`, undefined, {
+        warning("host-unreadable", `cannot read ${e.host} (${this.site!.executor(e.host).describe}): \`${e.command}\`: ${e.message}`, undefined, {
           hint: "plans assume it holds nothing lvsh manages; a commit will stop before its first step",
         }),
       ),
@@ -215,7 +215,7 @@ export class Session implements SessionState {
 
   /** A commit that was interrupted leaves its journal: what is read may hold part of it. */
   journalWarning(): Diagnostic[] {
-    const j = this.engine?.pendingJournal();
+    const j = this.site?.pendingJournal();
     if (!j) return [];
     if (j.host === hostname() && alive(j.pid)) {
       return [warning("journal-pending", `a commit is in progress (${j.what}, started ${j.started} by pid ${j.pid}): what is read may be half-way through it`, undefined, { hint: "a commit now waits for it to end" })];
@@ -251,7 +251,7 @@ export class Session implements SessionState {
   }
 
   /** Runs source text: parse, check everything, then run it in order. */
-  async run(source: string, file: string, opts: RunOptions = {}): Promise<RunOutcome> {
+  async run(source: string, file: string, opts: SourceOptions = {}): Promise<RunOutcome> {
     try {
       return await this.runChecked(source, file, opts);
     } catch (e) {
@@ -260,7 +260,7 @@ export class Session implements SessionState {
     }
   }
 
-  private async runChecked(source: string, file: string, opts: RunOptions): Promise<RunOutcome> {
+  private async runChecked(source: string, file: string, opts: SourceOptions): Promise<RunOutcome> {
     this.sources.set(file, source);
     const parsed = parse(source, file);
     const checked = this.check(parsed.statements, opts);
@@ -278,7 +278,7 @@ export class Session implements SessionState {
   }
 
   /** Parses and checks source text without running any of it (`lvsh check`). */
-  checkSource(source: string, file: string, opts: RunOptions = {}): Diagnostic[] {
+  checkSource(source: string, file: string, opts: SourceOptions = {}): Diagnostic[] {
     this.sources.set(file, source);
     const parsed = parse(source, file);
     return [...parsed.diagnostics, ...this.check(parsed.statements, opts)];
@@ -291,7 +291,7 @@ export class Session implements SessionState {
   }
 
   /** The check pass: runs everything on a shadow of this session, with no side effect. */
-  check(statements: readonly Statement[], opts: RunOptions = {}): Diagnostic[] {
+  check(statements: readonly Statement[], opts: SourceOptions = {}): Diagnostic[] {
     const shadow: SessionState = { candidate: this.candidate, context: this.context };
     const out: Diagnostic[] = [];
     for (const seg of segments(statements)) {
@@ -358,7 +358,7 @@ export class Session implements SessionState {
       if (hasErrors(lifted)) return { diagnostics };
       desired = withRestores(compile(this.candidate), rev);
     }
-    const plan = makePlan(this.running, desired, { vips: rev?.vips ?? [], hosts: this.engine?.hosts([desired]).transports ?? new Map() });
+    const plan = makePlan(this.running, desired, { vips: rev?.vips ?? [], hosts: this.site?.hosts([desired]).transports ?? new Map() });
     return { plan, diagnostics: [...diagnostics, ...read] };
   }
 
@@ -369,17 +369,17 @@ export class Session implements SessionState {
    * (`commit-conflict`: a commit would refuse them).
    */
   syncRevision(): Diagnostic[] {
-    const engine = this.engine;
-    if (!engine) return [];
+    const site = this.site;
+    if (!site) return [];
     const latest = this.revision();
     if ((latest?.number ?? 0) === this.base.revision) return [];
     if (!latest || latest.number < this.base.revision) {
       // revisions went away (another state directory, a restore): start again from what is there
-      this.runningConfig = latest ? engine.revisionConfig(latest) : emptyConfig();
+      this.runningConfig = latest ? site.revisionConfig(latest) : emptyConfig();
       this.base = latest ? { revision: latest.number } : { revision: 0, lifted: printConfig(this.runningConfig) };
       return [warning("commit-rebased", `revision ${this.base.revision || "(none)"} is now the latest (revisions were removed); your staged edits stay staged`)];
     }
-    const config = engine.revisionConfig(latest);
+    const config = site.revisionConfig(latest);
     const name = revisionName(latest);
     if (!this.staged.length) {
       this.candidate = this.runningConfig = config;
@@ -399,11 +399,11 @@ export class Session implements SessionState {
 
   /** Before any revision: the director as read now (through the candidate's transport), when it is not what the session started from. */
   private syncLifted(): Diagnostic[] {
-    if (!this.engine || this.revision() || this.base.lifted === undefined) return [];
+    if (!this.site || this.revision() || this.base.lifted === undefined) return [];
     const lifted = liftState(this.running, "director");
     const text = printConfig(lifted);
     if (text === this.base.lifted) return [];
-    const via = this.engine.executor("director").describe;
+    const via = this.site.executor("director").describe;
     const r = this.rebaseOnto({ kind: "lifted", config: lifted });
     if ("conflicts" in r) {
       return [error("commit-conflict", `the director (${via}) does not hold what this session started from, and your edits do not apply to it as staged:\n  ${r.conflicts.join("\n  ")}`)];
@@ -419,7 +419,7 @@ export class Session implements SessionState {
   }
 
   async close(): Promise<void> {
-    await this.engine?.close();
+    await this.site?.close();
   }
 }
 

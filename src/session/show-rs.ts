@@ -10,8 +10,8 @@ import { renderTable } from "./table.js";
 
 async function liveCounters(session: Session): Promise<{ list: Map<string, DestCounters>; rate: Map<string, IpvsRate>; why?: string }> {
   const empty = { list: new Map<string, DestCounters>(), rate: new Map<string, IpvsRate>() };
-  if (!session.engine) return { ...empty, why: "no target" };
-  const [l, r] = await session.engine.executor("director").runMany([
+  if (!session.site) return { ...empty, why: "no target" };
+  const [l, r] = await session.site.executor("director").runMany([
     ["ipvsadm", "-Ln"],
     ["ipvsadm", "-Ln", "--rate"],
   ]);

@@ -52,7 +52,7 @@ function runningText(j: RunningJson): string {
 }
 
 function revisionText(session: Session, n: number): string | undefined {
-  return session.engine?.revision(n)?.config;
+  return session.site?.revision(n)?.config;
 }
 
 type Shower = (s: ShowStmt, session: Session) => Promise<Diagnostic[]>;
@@ -92,16 +92,16 @@ export const showTopics: Record<string, Shower> = {
     return [];
   },
   history: async (_s, session) => {
-    const engine = session.engine;
-    const ns = engine?.revisionNumbers() ?? [];
+    const site = session.site;
+    const ns = site?.revisionNumbers() ?? [];
     const ds: Diagnostic[] = [];
-    const stray = engine ? strayFiles(engine.paths.revisions) : [];
+    const stray = site ? strayFiles(site.paths.revisions) : [];
     if (stray.length) {
-      ds.push(warning("state-damaged", `${engine!.paths.revisions} holds files that are not revisions (not used): ${stray.join(", ")}`, undefined, { hint: "lvsh did not write them under these names: look at them, then move them away" }));
+      ds.push(warning("state-damaged", `${site!.paths.revisions} holds files that are not revisions (not used): ${stray.join(", ")}`, undefined, { hint: "lvsh did not write them under these names: look at them, then move them away" }));
     }
-    const temps = engine ? leftoverTemps(engine.paths.revisions) : [];
+    const temps = site ? leftoverTemps(site.paths.revisions) : [];
     if (temps.length) {
-      ds.push(warning("state-damaged", `${engine!.paths.revisions} holds ${temps.length} temporary file${temps.length === 1 ? "" : "s"} of a write that was cut short (not used): ${temps.join(", ")}`, undefined, { hint: "`lvsh recover` removes them" }));
+      ds.push(warning("state-damaged", `${site!.paths.revisions} holds ${temps.length} temporary file${temps.length === 1 ? "" : "s"} of a write that was cut short (not used): ${temps.join(", ")}`, undefined, { hint: "`lvsh recover` removes them" }));
     }
     if (!ns.length) {
       session.io.write("nothing committed yet\n");
@@ -109,16 +109,16 @@ export const showTopics: Record<string, Shower> = {
     }
     const rows = ns.map((n) => {
       try {
-        const r = engine!.revision(n)!;
+        const r = site!.revision(n)!;
         // each follows the one before it (a revision planted from another state directory does not)
         if (ns.includes(n - 1)) {
           let before;
           try {
-            before = engine!.revision(n - 1);
+            before = site!.revision(n - 1);
           } catch {
             before = undefined; // damaged: its own row says so
           }
-          checkChain(r, before, engine!.revisionPath(n));
+          checkChain(r, before, site!.revisionPath(n));
         }
         return [String(n), r.time.replace("T", " ").slice(0, 19), `${r.user}@${r.host}`, r.comment ?? ""];
       } catch (e) {
@@ -134,10 +134,10 @@ export const showTopics: Record<string, Shower> = {
   hosts: async (_s, session) => {
     const ds = await session.refresh();
     const d = compile(session.candidate);
-    const transports = session.engine?.hosts([d]).transports ?? d.hosts;
+    const transports = session.site?.hosts([d]).transports ?? d.hosts;
     const rows = [...transports].map(([h, t]) => {
       const why = session.unreadable[h];
-      const how = session.engine?.executor(h).describe === "simulated" ? `simulated (${describeTransport(t)})` : describeTransport(t);
+      const how = session.site?.executor(h).describe === "simulated" ? `simulated (${describeTransport(t)})` : describeTransport(t);
       return [h, h === "director" ? "director" : "real server", how, why ? `unreachable: ${why}` : "ok"];
     });
     session.io.write(renderTable(["host", "role", "reached by", "state"], rows, session.io));

@@ -12,7 +12,7 @@ import { compile, liftState, printConfig, type Config, type Desired, type State 
 import { diff, makePlan, renderPlanText, type Change, type Plan } from "../plan/index.js";
 import type { StateRead } from "../state/index.js";
 import { removeFile, writeFileAtomic } from "../util/index.js";
-import type { Engine } from "./engine.js";
+import type { Site } from "./site.js";
 import { JournalFile, newJournalId } from "./journal.js";
 import { acquireLock, currentUser, describeHolder } from "./lock.js";
 import { writeRevision, type Revision } from "./revisions.js";
@@ -124,22 +124,22 @@ export function revisionName(r: Revision): string {
   return `revision ${r.number} (${r.user}@${r.host}, ${r.time}${r.comment ? `, "${r.comment}"` : ""})`;
 }
 
-export async function commit(engine: Engine, input: CommitInput, opts: CommitOptions = {}): Promise<CommitReport> {
-  const lock = await acquireLock(engine.paths.lock, opts.what ?? "commit", {
+export async function commit(site: Site, input: CommitInput, opts: CommitOptions = {}): Promise<CommitReport> {
+  const lock = await acquireLock(site.paths.lock, opts.what ?? "commit", {
     waitMs: opts.lockWaitMs ?? 30_000,
     onWait: (h) => opts.say?.(`waiting for the other lvsh to finish: ${describeHolder(h)}\n`),
   });
   if (!lock.ok) return { kind: "refused", reason: `another lvsh is committing: ${describeHolder(lock.holder)}` };
   try {
-    return await locked(engine, input, opts);
+    return await locked(site, input, opts);
   } finally {
     lock.release();
   }
 }
 
 /** Removes the pending confirmation (a plain commit confirms it); its revision, if there was one. */
-function removePending(engine: Engine): number | undefined {
-  const path = engine.paths.confirm;
+function removePending(site: Site): number | undefined {
+  const path = site.paths.confirm;
   let revision: number | undefined;
   try {
     revision = (JSON.parse(readFileSync(path, "utf8")) as { revision?: number }).revision;
@@ -162,12 +162,12 @@ function unwritable(dir: string): string | undefined {
   }
 }
 
-async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): Promise<CommitReport> {
+async function locked(site: Site, input: CommitInput, opts: CommitOptions): Promise<CommitReport> {
   const not = opts.precondition?.();
   if (not) return { kind: "refused", reason: not };
-  const journal = new JournalFile(engine.paths.journal);
+  const journal = new JournalFile(site.paths.journal);
   if (journal.read()) return { kind: "refused", reason: "a commit was interrupted: run `lvsh recover` first" };
-  const latest = engine.latest();
+  const latest = site.latest();
   let candidate = input.candidate;
   let rebased: RebaseNote | undefined;
   // optimistic concurrency: someone committed since the session read its base
@@ -175,7 +175,7 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
     if (!latest || latest.number < input.base.revision) {
       return { kind: "refused", reason: `revision ${input.base.revision}, which this session started from, is gone (the latest is ${latest?.number ?? "none"}): start again` };
     }
-    const onto: RebaseTarget = { kind: "revision", revision: latest, config: engine.revisionConfig(latest) };
+    const onto: RebaseTarget = { kind: "revision", revision: latest, config: site.revisionConfig(latest) };
     const r: Rebased = input.rebase ? input.rebase(onto) : { conflicts: [`${revisionName(latest)} was committed since this session started`] };
     if ("conflicts" in r) return { kind: "conflict", revision: latest, conflicts: r.conflicts };
     candidate = r.candidate;
@@ -185,15 +185,15 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
   for (let pass = 0; ; pass++) {
     const asked = compile(candidate);
     const desired = restrict(withRestores(asked, previous), opts.only);
-    const prevDesired = previous ? restrict(compile(engine.revisionConfig(previous)), opts.only) : undefined;
-    const all = engine.hosts(prevDesired ? [desired, prevDesired] : [desired], previous);
+    const prevDesired = previous ? restrict(compile(site.revisionConfig(previous)), opts.only) : undefined;
+    const all = site.hosts(prevDesired ? [desired, prevDesired] : [desired], previous);
     const scoped = opts.only === undefined ? all : { transports: all.transports, specs: all.specs.filter((v) => v.host === opts.only) };
     // the director's read also asks for the schedulers (one round trip)
     const modules = schedulerModules(desired);
     const view = { transports: scoped.transports, specs: scoped.specs.map((v) => (v.host === "director" && modules.length ? { ...v, modules } : v)) };
-    const read = await engine.read(view);
+    const read = await site.read(view);
     if (read.errors.length) {
-      return { kind: "precheck", problems: read.errors.map((e) => `${e.host} (${engine.executor(e.host).describe}): \`${e.command}\` failed: ${e.message}`) };
+      return { kind: "precheck", problems: read.errors.map((e) => `${e.host} (${site.executor(e.host).describe}): \`${e.command}\` failed: ${e.message}`) };
     }
     const running = read.state;
     // before any revision, the session started from what the director held, read through the
@@ -204,7 +204,7 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
         const r = input.rebase({ kind: "lifted", config: lifted });
         if ("conflicts" in r) return { kind: "conflict", conflicts: r.conflicts };
         candidate = r.candidate;
-        rebased = { what: `the director as ${engine.executor("director").describe} holds it now` };
+        rebased = { what: `the director as ${site.executor("director").describe} holds it now` };
         continue; // the candidate may name other hosts now: plan again from a new read
       }
     }
@@ -219,14 +219,14 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
     if (opts.check) return { kind: "checked", plan, drift, ...extra };
     const configText = printConfig(candidate);
     if (plan.steps.length === 0 && previous && previous.config === configText) return { kind: "nothing", revision: previous, ...extra };
-    const cannot = unwritable(engine.paths.revisions);
+    const cannot = unwritable(site.paths.revisions);
     if (cannot) return { kind: "precheck", problems: [cannot] };
 
     const question = await questions(plan, drift, previous, opts, rebased);
     if (question) return question;
     if (opts.ask && !opts.yes) {
       // the plan was shown and a person said yes: it must still be the plan
-      const again = await engine.read(view);
+      const again = await site.read(view);
       if (makePlan(again.state, desired, { vips, hosts: view.transports }).fingerprint !== plan.fingerprint) {
         return { kind: "refused", reason: "the running state changed while the plan was on screen; commit again to see the new plan" };
       }
@@ -239,8 +239,8 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
       desired,
       opts.what ?? "commit",
       {
-        executor: (h) => engine.executor(h),
-        read: async (hosts) => (await engine.read({ transports: view.transports, specs: view.specs.filter((s) => hosts.includes(s.host)) })).state,
+        executor: (h) => site.executor(h),
+        read: async (hosts) => (await site.read({ transports: view.transports, specs: view.specs.filter((s) => hosts.includes(s.host)) })).state,
         journal,
       },
       {
@@ -248,7 +248,7 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
         // the revision is written (durably) before the journal goes: no moment where the change is applied and unrecorded
         record: (after) => {
           const snapshot: State = { hosts: { ...running.hosts, ...after.hosts } };
-          revision = writeRevision(engine.paths.revisions, {
+          revision = writeRevision(site.paths.revisions, {
             time: new Date().toISOString(),
             user: currentUser(),
             host: hostname(),
@@ -265,8 +265,8 @@ async function locked(engine: Engine, input: CommitInput, opts: CommitOptions): 
       },
     );
     if (!txn.ok || !revision) return { kind: "failed", plan, txn };
-    engine.remember(revision, candidate);
-    const confirmed = opts.confirmsPending ? removePending(engine) : undefined;
+    site.remember(revision, candidate);
+    const confirmed = opts.confirmsPending ? removePending(site) : undefined;
     return {
       kind: "committed",
       plan,

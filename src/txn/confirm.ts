@@ -18,7 +18,7 @@ import { readJson, StateFileError, writeJsonAtomic } from "../util/index.js";
 import type { TransportSpec } from "../model/index.js";
 import { commit, type CommitReport } from "./commit.js";
 import { acquireLock, describeHolder } from "./lock.js";
-import { configOf, type Engine } from "./engine.js";
+import { configOf, type Site } from "./site.js";
 
 export interface PendingConfirm {
   readonly revision: number;
@@ -39,26 +39,26 @@ function pendingChecksum(p: PendingConfirm): string {
   return createHash("sha256").update(JSON.stringify(rest)).digest("hex");
 }
 
-export function readPending(engine: Engine): PendingConfirm | undefined {
-  const p = readJson<Partial<PendingConfirm>>(engine.paths.confirm);
+export function readPending(site: Site): PendingConfirm | undefined {
+  const p = readJson<Partial<PendingConfirm>>(site.paths.confirm);
   if (p === undefined) return undefined;
   const bad = (what: string) =>
-    new StateFileError(engine.paths.confirm, `is not a pending confirmation lvsh wrote: ${what}`, "a commit confirmed may be waiting: check `show history`, `confirm` or `rollback` by hand, then remove the file");
+    new StateFileError(site.paths.confirm, `is not a pending confirmation lvsh wrote: ${what}`, "a commit confirmed may be waiting: check `show history`, `confirm` or `rollback` by hand, then remove the file");
   if (typeof p.revision !== "number" || typeof p.deadline !== "string" || Number.isNaN(Date.parse(p.deadline)) || typeof p.previousConfig !== "string") throw bad("a part is missing");
   // what it goes back to is applied by the timer without a person: it must be what lvsh wrote
   if (p.checksum !== pendingChecksum(p as PendingConfirm)) throw bad("it does not match its checksum (it was changed after lvsh wrote it)");
   return p as PendingConfirm;
 }
 
-export function writePending(engine: Engine, p: PendingConfirm): void {
+export function writePending(site: Site, p: PendingConfirm): void {
   const { checksum: _, ...rest } = p;
-  writeJsonAtomic(engine.paths.confirm, { ...rest, checksum: pendingChecksum(rest) });
+  writeJsonAtomic(site.paths.confirm, { ...rest, checksum: pendingChecksum(rest) });
 }
 
-export function clearPending(engine: Engine): PendingConfirm | undefined {
-  const p = readPending(engine);
+export function clearPending(site: Site): PendingConfirm | undefined {
+  const p = readPending(site);
   try {
-    unlinkSync(engine.paths.confirm);
+    unlinkSync(site.paths.confirm);
   } catch {
     /* not pending */
   }
@@ -89,34 +89,34 @@ function systemdTimers(): boolean {
  * confirmed. If the timer dies anyway, the next lvsh of any kind reverts an
  * overdue commit before it does anything else (overdueConfirm).
  */
-export function startTimer(engine: Engine, p: PendingConfirm, lvsh: readonly string[], secs = Math.max(1, Math.ceil((Date.parse(p.deadline) - Date.now()) / 1000))): PendingConfirm {
+export function startTimer(site: Site, p: PendingConfirm, lvsh: readonly string[], secs = Math.max(1, Math.ceil((Date.parse(p.deadline) - Date.now()) / 1000))): PendingConfirm {
   if (alive(p.timerPid) || (p.timerUnit && systemdTimers())) {
     // the timer watches the pending file: the new deadline is enough
-    writePending(engine, p);
+    writePending(site, p);
     return p;
   }
-  const args = [...lvsh.slice(1), "__confirm-timer", engine.target === "sim" ? "--sim" : "--real"];
+  const args = [...lvsh.slice(1), "__confirm-timer", site.target === "sim" ? "--sim" : "--real"];
   if (systemdTimers()) {
     const unit = `lvsh-confirm-${randomBytes(4).toString("hex")}`;
     const r = spawnSync(
       "systemd-run",
-      ["--quiet", `--unit=${unit}`, "--collect", `--on-active=${secs}s`, "--timer-property=AccuracySec=1s", `--setenv=LVSH_STATE_DIR=${engine.opts.stateDir}`, "--", lvsh[0]!, ...args],
+      ["--quiet", `--unit=${unit}`, "--collect", `--on-active=${secs}s`, "--timer-property=AccuracySec=1s", `--setenv=LVSH_STATE_DIR=${site.opts.stateDir}`, "--", lvsh[0]!, ...args],
       { stdio: "ignore", timeout: 10_000 },
     );
     if (r.status === 0) {
       const withUnit = { ...p, timerUnit: unit };
-      writePending(engine, withUnit);
+      writePending(site, withUnit);
       return withUnit;
     }
   }
   const child = spawn(lvsh[0]!, args, {
     detached: true,
     stdio: "ignore",
-    env: { ...process.env, LVSH_STATE_DIR: engine.opts.stateDir },
+    env: { ...process.env, LVSH_STATE_DIR: site.opts.stateDir },
   });
   child.unref();
   const withPid = { ...p, timerPid: child.pid };
-  writePending(engine, withPid);
+  writePending(site, withPid);
   return withPid;
 }
 
@@ -130,31 +130,31 @@ export type RevertOutcome =
   | { readonly kind: "stale" };
 
 /** Goes back to the configuration before an unconfirmed commit; the pending file stays until that worked. */
-export async function revertPending(engine: Engine, p: PendingConfirm, lockWaitMs = 5000): Promise<RevertOutcome> {
+export async function revertPending(site: Site, p: PendingConfirm, lockWaitMs = 5000): Promise<RevertOutcome> {
   const report = await commit(
-    engine,
+    site,
     // based on the unconfirmed revision: a commit since then (which confirms it) is never reverted
-    { candidate: configOf(p.previousConfig, engine.paths.confirm, `before commit ${p.revision}`), base: { revision: p.revision } },
+    { candidate: configOf(p.previousConfig, site.paths.confirm, `before commit ${p.revision}`), base: { revision: p.revision } },
     {
       yes: true,
       force: true,
       lockWaitMs,
       // under the lock: still pending (a `confirm` takes the lock too) and still past its deadline
       precondition: () => {
-        const now = readPending(engine);
+        const now = readPending(site);
         return now?.revision === p.revision && Date.parse(now.deadline) <= Date.now() ? undefined : "confirmed meanwhile";
       },
       what: `automatic rollback: commit ${p.revision} was not confirmed`,
       comment: `automatic rollback: revision ${p.revision} was not confirmed in time`,
     },
   );
-  const now = readPending(engine);
+  const now = readPending(site);
   if (report.kind === "conflict" || (report.kind === "refused" && report.reason === "confirmed meanwhile") || !now || now.revision !== p.revision) {
-    if (now?.revision === p.revision) clearPending(engine);
+    if (now?.revision === p.revision) clearPending(site);
     return { kind: "stale" };
   }
   if (report.kind === "committed" || report.kind === "nothing") {
-    clearPending(engine);
+    clearPending(site);
     return { kind: "reverted", report, revision: p.revision };
   }
   const why =
@@ -163,17 +163,17 @@ export async function revertPending(engine: Engine, p: PendingConfirm, lockWaitM
 }
 
 /** The body of `lvsh __confirm-timer`: wait, and revert unless confirmed; retry while the revert cannot run. */
-export async function runTimer(engine: Engine, now: () => number = Date.now): Promise<"confirmed" | RevertOutcome> {
+export async function runTimer(site: Site, now: () => number = Date.now): Promise<"confirmed" | RevertOutcome> {
   process.on("SIGHUP", () => {});
   for (;;) {
-    const p = readPending(engine);
+    const p = readPending(site);
     if (!p) return "confirmed";
     const wait = Date.parse(p.deadline) - now();
     if (wait > 0) {
       await sleep(Math.min(wait, 500));
       continue;
     }
-    const r = await revertPending(engine, p);
+    const r = await revertPending(site, p);
     if (r.kind !== "later") return r;
     await sleep(2000);
   }
@@ -185,14 +185,14 @@ export const OVERDUE_GRACE_MS = 0;
 export type ConfirmOutcome = { readonly kind: "none" } | { readonly kind: "confirmed"; readonly pending: PendingConfirm } | { readonly kind: "late"; readonly pending: PendingConfirm };
 
 /** `confirm`: under the lock (the timer reverts under it too), before the deadline only. */
-export async function confirmPending(engine: Engine, now: () => number = Date.now): Promise<ConfirmOutcome> {
-  const lock = await acquireLock(engine.paths.lock, "confirm", { waitMs: 30_000 });
+export async function confirmPending(site: Site, now: () => number = Date.now): Promise<ConfirmOutcome> {
+  const lock = await acquireLock(site.paths.lock, "confirm", { waitMs: 30_000 });
   if (!lock.ok) throw new Error(`cannot confirm: another lvsh is committing: ${describeHolder(lock.holder)}`);
   try {
-    const p = readPending(engine);
+    const p = readPending(site);
     if (!p) return { kind: "none" };
     if (Date.parse(p.deadline) <= now()) return { kind: "late", pending: p };
-    clearPending(engine);
+    clearPending(site);
     return { kind: "confirmed", pending: p };
   } finally {
     lock.release();
@@ -203,11 +203,11 @@ export async function confirmPending(engine: Engine, now: () => number = Date.no
  * Run first by every lvsh: a commit confirmed whose deadline passed (its
  * timer was killed: the OOM killer, a logout) is reverted now, saying so.
  */
-export async function overdueConfirm(engine: Engine, say: (text: string) => void, now = Date.now()): Promise<RevertOutcome | undefined> {
-  const p = readPending(engine);
+export async function overdueConfirm(site: Site, say: (text: string) => void, now = Date.now()): Promise<RevertOutcome | undefined> {
+  const p = readPending(site);
   if (!p || Date.parse(p.deadline) + OVERDUE_GRACE_MS > now) return undefined;
   say(`lvsh: commit ${p.revision} was to be confirmed by ${p.deadline} and was not: reverting it now\n`);
-  const r = await revertPending(engine, p);
+  const r = await revertPending(site, p);
   if (r.kind === "reverted") {
     say(r.report.kind === "committed" ? `lvsh: reverted: revision ${r.report.revision.number} is the configuration from before commit ${p.revision}\n` : "lvsh: reverted: the hosts already held the configuration from before\n");
   } else if (r.kind === "later") {

@@ -4,7 +4,7 @@ export { JournalFile, type Journal } from "./journal.js";
 export { checkChain, latestRevision, readRevision, revisionFile, revisionNumbers, strayFiles, leftoverTemps, writeRevision, type Revision } from "./revisions.js";
 export { applySteps, batches, roundTrips, changeHolds, undoSteps, type ApplyEnv, type ApplyOutcome, type Failure } from "./apply.js";
 export { runTransaction, rollBack, type TxnEnv, type TxnResult, type Rollback } from "./transaction.js";
-export { Engine, configOf, type EngineOptions, type HostsView } from "./engine.js";
+export { Site, configOf, type SiteOptions, type HostsView } from "./site.js";
 export { commit, managed, revisionName, type CommitOptions, type CommitReport, type CommitInput, type CommitBase, type RebaseTarget, type Rebased, type RebaseNote } from "./commit.js";
 export { recover, type RecoverReport } from "./recover.js";
 export { withRestores, nextRestores, type Restores, type HostRestore } from "./restore.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { newSimHost } from "../../src/sim/index.js";
 import { Session } from "../../src/session/index.js";
-import { Engine } from "../../src/txn/index.js";
+import { Site } from "../../src/txn/index.js";
 
 export function freshStateDir(): string {
   return mkdtempSync(join(tmpdir(), "lvsh-state-"));
@@ -18,16 +18,16 @@ export interface SimOptions {
 }
 
 export async function simSession(stateDir: string, opts: SimOptions = {}) {
-  const engine = new Engine({ target: "sim", stateDir, ...(opts.inject ? { inject: opts.inject } : {}) });
+  const site = new Site({ target: "sim", stateDir, ...(opts.inject ? { inject: opts.inject } : {}) });
   const out: string[] = [];
   const session = new Session({
     io: { write: (t) => void out.push(t) },
-    engine,
+    site,
     yes: opts.yes ?? true,
     lockWaitMs: opts.lockWaitMs ?? 2000,
   });
   const opened = await session.open();
-  return { session, engine, out, opened };
+  return { session, site, out, opened };
 }
 
 /** Runs statements in a new session (as a new lvsh process would); throws with the rendered errors. */

@@ -13,7 +13,7 @@ import { parse, type ConfigStatement } from "../../src/lang/index.js";
 import { compile, destKeyOf, emptyConfig, emptyContext, evaluate, serviceKeyOf, type Desired, type State } from "../../src/model/index.js";
 import { makePlan } from "../../src/plan/index.js";
 import { parseIpvsadmList, parseIpvsadmRate, parseIpvsadmSave, parseIpvsadmStats, readState } from "../../src/state/index.js";
-import { Engine } from "../../src/txn/index.js";
+import { Site } from "../../src/txn/index.js";
 
 /** The files the guest writes; every one is a golden fixture. */
 export const CAPTURE_FILES = [
@@ -94,14 +94,14 @@ class CaptureExecutor implements Executor {
 
 /**
  * The running state in a capture folder, read the way a commit reads it:
- * the hosts and what to read on each from lvsh's engine for this desired
+ * the hosts and what to read on each from lvsh's site for this desired
  * state, the commands through lvsh's reader, with the arptables saves of one
  * build.
  */
 export async function readCapture(dir: string, desired: Desired, build: "nft" | "legacy"): Promise<CaptureRead> {
   const stateDir = mkdtempSync(join(tmpdir(), "lvsh-capture-"));
   try {
-    const view = new Engine({ target: "sim", stateDir }).hosts([desired], undefined);
+    const view = new Site({ target: "sim", stateDir }).hosts([desired], undefined);
     const executors = new Map(view.specs.map((s) => [s.host, new CaptureExecutor(s.host, dir, build)]));
     const read = await readState((h) => executors.get(h)!, view.specs);
     return {

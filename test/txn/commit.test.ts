@@ -132,8 +132,8 @@ describe("what a commit refuses", () => {
     const dir = freshStateDir();
     await lvsh(dir, `${SEED}; commit`);
     // someone runs ipvsadm by hand on the director
-    const { engine } = await simSession(dir);
-    await engine.executor("director").run(["ipvsadm", "-e", "-t", "172.25.254.10:80", "-r", "172.25.254.2:80", "-g", "-w", "9"]);
+    const { site } = await simSession(dir);
+    await site.executor("director").run(["ipvsadm", "-e", "-t", "172.25.254.10:80", "-r", "172.25.254.2:80", "-g", "-w", "9"]);
     const opened = await simSession(dir);
     expect(opened.opened.map((d) => d.code)).toContain("running-drift");
     const refused = await lvsh(dir, "use service 172.25.254.10:80; set rs .3 weight 2; commit", { yes: false });
@@ -156,8 +156,8 @@ describe("what a commit refuses", () => {
 
   it("a tun real server without tunl0 (no ipip module), before any step", async () => {
     const dir = freshStateDir();
-    const { engine } = await simSession(dir);
-    expect((await engine.executor("192.0.2.41").run(["ip", "link", "del", "tunl0"])).exitCode).toBe(0);
+    const { site } = await simSession(dir);
+    expect((await site.executor("192.0.2.41").run(["ip", "link", "del", "tunl0"])).exitCode).toBe(0);
     const r = await lvsh(dir, "vip 203.0.113.5 on eth0; service :80 rr; add rs 192.0.2.41 tun; arp hide on rs; commit");
     const d = r.diagnostics.find((x) => x.code === "precheck-failed")!;
     expect(d.message).toContain("tunl0 does not exist (load the ipip module: modprobe ipip)");
@@ -179,8 +179,8 @@ describe("what a commit refuses", () => {
   it("a host that cannot be read, before any step", async () => {
     const dir = freshStateDir();
     // a simulated host file that is not a host: reading it fails
-    const { engine } = await simSession(dir);
-    writeFileSync(join(engine.paths.simHosts, "172.25.254.3.json"), "{ not json");
+    const { site } = await simSession(dir);
+    writeFileSync(join(site.paths.simHosts, "172.25.254.3.json"), "{ not json");
     const r = await lvsh(dir, `${SEED}; commit`);
     expect(r.ok).toBe(false);
     expect(r.diagnostics.map((d) => d.code)).toContain("precheck-failed");
@@ -191,8 +191,8 @@ describe("session outcomes", () => {
   it("says when a host cannot be read", async () => {
     const dir = freshStateDir();
     await lvsh(dir, `${SEED}; commit`);
-    const { engine } = await simSession(dir);
-    writeFileSync(join(engine.paths.simHosts, "172.25.254.2.json"), "{ not json");
+    const { site } = await simSession(dir);
+    writeFileSync(join(site.paths.simHosts, "172.25.254.2.json"), "{ not json");
     const s = await simSession(dir);
     expect(s.opened.map((d) => [d.code, d.severity])).toContainEqual(["host-unreadable", "warning"]);
   });
@@ -278,11 +278,11 @@ describe("a session that stays open while another lvsh commits", () => {
     const dir = freshStateDir();
     const a = await simSession(dir);
     await a.session.run(`${SEED}; commit`, "<a>");
-    expect(a.engine.latest()?.number).toBe(1);
+    expect(a.site.latest()?.number).toBe(1);
     const b = await lvsh(dir, "use service 172.25.254.10:80; set rs .2 weight 3; commit");
     expect(b.ok, b.rendered).toBe(true);
-    expect(a.engine.latest()?.number).toBe(2);
-    expect(a.engine.runningConfig({ hosts: {} }).services.get("tcp 172.25.254.10:80")?.reals.get("172.25.254.2:80")?.weight).toBe(3);
+    expect(a.site.latest()?.number).toBe(2);
+    expect(a.site.runningConfig({ hosts: {} }).services.get("tcp 172.25.254.10:80")?.reals.get("172.25.254.2:80")?.weight).toBe(3);
     await a.session.close();
   });
 

@@ -1,8 +1,9 @@
 /**
- * The target a session works on: its state directory, its executors, its
- * revisions, and reading the running state of every host that matters —
- * the candidate's hosts and those of the last revision (so that what a new
- * configuration drops is still seen, and removed).
+ * The site a session works on (what was called the engine): the balancer's
+ * hosts on one target (simulated or real), its state directory, its
+ * executors, its revisions, and reading the running state of every host
+ * that matters -- the candidate's hosts and those of the last revision (so
+ * that what a new configuration drops is still seen, and removed).
  */
 import { isSessionStatement, parse, type ConfigStatement } from "../lang/index.js";
 import {
@@ -24,7 +25,7 @@ import { ensureDirs, statePaths, type StatePaths } from "./statedir.js";
 import { checkChain, readRevision, revisionFile, revisionNumbers, type Revision } from "./revisions.js";
 import { JournalFile, type Journal } from "./journal.js";
 
-export interface EngineOptions {
+export interface SiteOptions {
   readonly target: Target;
   readonly stateDir: string;
   /** A test's fault, injected around the executors (target/inject.ts). */
@@ -59,7 +60,7 @@ export interface HostsView {
   readonly specs: HostReadSpec[];
 }
 
-export class Engine {
+export class Site {
   readonly paths: StatePaths;
   private pool: ExecutorPool;
   private transports = new Map<string, TransportSpec>();
@@ -69,7 +70,7 @@ export class Engine {
   /** Revisions whose place in the chain was checked. */
   private readonly chained = new Set<number>();
 
-  constructor(readonly opts: EngineOptions) {
+  constructor(readonly opts: SiteOptions) {
     this.paths = statePaths(opts.stateDir, opts.target);
     ensureDirs(this.paths);
     this.pool = new ExecutorPool((h) => this.transportOf(h), {
