@@ -207,6 +207,13 @@ class Evaluator {
     });
   }
 
+  /** A real server a statement names that must exist (`set rs`, `check ... rs`): said when it does not. */
+  existingReal(reals: ReadonlyMap<string, RealDef>, key: string, svc: ServiceDef, t: RsTarget): RealDef | undefined {
+    const prior = reals.get(key);
+    if (!prior) this.err("unknown-rs", `${key} is not a real server of ${svc.key}`, t.span, `add it first with \`add rs ${printAddr(t.addr)}\``);
+    return prior;
+  }
+
   setRs(s: ConfigStatement & { kind: "set-rs" }): void {
     const svc = this.currentService(s.span);
     if (!svc) return;
@@ -214,11 +221,8 @@ class Evaluator {
       for (const t of s.targets) {
         const r = this.target(t, svc);
         if (!r) continue;
-        const prior = reals.get(r.key);
-        if (!prior) {
-          this.err("unknown-rs", `${r.key} is not a real server of ${svc.key}`, t.span, `add it with \`add rs ${printAddr(t.addr)}\``);
-          continue;
-        }
+        const prior = this.existingReal(reals, r.key, svc, t);
+        if (!prior) continue;
         const d = this.buildDest(t, prior, s.opts, svc, s.span);
         if (d) reals.set(d.key, d);
       }

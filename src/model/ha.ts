@@ -5,7 +5,7 @@
  * (declaratively, like the other statements). Pure.
  */
 import { unusableAddress } from "./checks.js";
-import { error, limits, printAddr, type AddrLit, type CheckStmt, type ConfigStatement, type Diagnostic, type DiagnosticCode, type DirectorPairStmt, type Family, type RsTarget, type Span } from "../lang/index.js";
+import { error, limits, type AddrLit, type CheckStmt, type ConfigStatement, type Diagnostic, type DiagnosticCode, type DirectorPairStmt, type Family, type RsTarget, type Span } from "../lang/index.js";
 import type { DirectorPair, HealthCheck, RealDef, ServiceDef, VipDef } from "./types.js";
 
 /** What of the evaluator these statements use. */
@@ -18,6 +18,7 @@ export interface Evaluating {
   currentService(span: Span): ServiceDef | undefined;
   target(t: RsTarget, svc: ServiceDef): { addr: string; family: Family; port: number; key: string } | undefined;
   withReals(svc: ServiceDef, f: (reals: Map<string, RealDef>) => void): void;
+  existingReal(reals: ReadonlyMap<string, RealDef>, key: string, svc: ServiceDef, t: RsTarget): RealDef | undefined;
 }
 
 type Kw = Extract<ConfigStatement, { kind: "check" | "sorry" | "quorum" | "inhibit" | "director-pair" }>;
@@ -90,11 +91,8 @@ function check(ev: Evaluating, s: CheckStmt): void {
     for (const t of s.targets) {
       const r = ev.target(t, svc);
       if (!r) continue;
-      const prior = reals.get(r.key);
-      if (!prior) {
-        ev.err("unknown-rs", `${r.key} is not a real server of ${svc.key}`, t.span, `add it first with \`add rs ${printAddr(t.addr)}\``);
-        continue;
-      }
+      const prior = ev.existingReal(reals, r.key, svc, t);
+      if (!prior) continue;
       const p = checkPortProblem(hc, prior.port, t.span, `real server ${prior.key}`);
       if (p) ev.diags.push(p);
       else reals.set(r.key, { ...prior, check: hc });

@@ -35,7 +35,13 @@ function serviceLine(s: ServiceDef, currentVip: string | null): string {
     if (s.addr === currentVip) parts.push(`:${s.port}`);
     else parts.push(s.family === 6 ? `[${s.addr}]:${s.port}` : `${s.addr}:${s.port}`);
   }
-  parts.push(s.scheduler);
+  parts.push(serviceOptions(s));
+  return parts.join(" ");
+}
+
+/** A service's options as the language writes them (`rr persistent 60 netmask 255.255.255.0 ...`): printed configurations and plans say them alike. */
+export function serviceOptions(s: Pick<ServiceDef, "scheduler" | "persistence" | "netmask" | "family" | "flags" | "onePacket" | "pe">): string {
+  const parts = [s.scheduler];
   if (s.persistence !== null) parts.push(`persistent ${s.persistence}`);
   if (s.netmask !== maxPrefix(s.family)) parts.push(`netmask ${printNetmask(s.netmask, s.family)}`);
   if (s.flags.length) parts.push(`flags ${s.flags.join(",")}`);

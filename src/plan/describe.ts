@@ -1,5 +1,5 @@
 /** Changes in the user's words (display only). */
-import { destKeyOf, serviceKeyOf, type Dest } from "../model/index.js";
+import { destKeyOf, serviceKeyOf, serviceOptions, type Dest } from "../model/index.js";
 import type { Action, Element } from "./types.js";
 
 type Svc = Extract<Element, { kind: "service" }>["value"];
@@ -15,15 +15,6 @@ function svcKey(s: Svc): string {
   return k;
 }
 
-export function serviceOptions(s: Svc): string {
-  const parts = [s.scheduler];
-  if (s.persistence !== null) parts.push(`persistent ${s.persistence}`);
-  if (s.persistence !== null && s.netmask !== (s.family === 4 ? 32 : 128)) parts.push(`netmask /${s.netmask}`);
-  if (s.flags.length) parts.push(`flags ${s.flags.join(",")}`);
-  if (s.onePacket) parts.push("one-packet");
-  if (s.pe) parts.push(`pe ${s.pe}`);
-  return parts.join(" ");
-}
 
 export function destOptions(d: Dest): string {
   const parts: string[] = [d.method];

@@ -1,5 +1,5 @@
 /** Test helpers: source -> configuration, desired state, plan. */
-import { parse, type ConfigStatement, type Diagnostic } from "../../src/lang/index.js";
+import { isSessionStatement, parse, type ConfigStatement, type Diagnostic } from "../../src/lang/index.js";
 import { compile, emptyConfig, emptyContext, evaluate, printConfig, validate, type Config, type State } from "../../src/model/index.js";
 import { makePlan, type Plan } from "../../src/plan/index.js";
 import { expect } from "vitest";
@@ -13,7 +13,7 @@ export interface Loaded {
 
 export function load(src: string, base: Config = emptyConfig()): Loaded {
   const p = parse(src, "t.lvsh");
-  const statements = p.statements.filter((s): s is ConfigStatement => !["show", "commit", "confirm", "rollback", "abort", "save", "load", "help"].includes(s.kind));
+  const statements = p.statements.filter((s): s is ConfigStatement => !isSessionStatement(s));
   const e = evaluate(statements, base, emptyContext);
   const diagnostics = [...p.diagnostics, ...e.diagnostics, ...validate(e.config)];
   return {
