@@ -64,7 +64,7 @@ export async function importCmd(inv: Of<"import">, io: FrontIO): Promise<number>
     const view = site.hosts([extra]);
     const read = await site.read(view);
     const failed = read.errors.map((e): Note => ({ source: e.host, kind: "lost", text: `cannot read it (${site.executor(e.host).describe}): \`${e.command}\`: ${e.message}` }));
-    const notes = [...failed, ...read.notes.map((n): Note => ({ source: "read", kind: "lost", text: n }))];
+    const notes = [...failed, ...read.notes.map((n): Note => ({ source: n.host ?? "read", kind: "lost", text: n.message }))];
     warnNotes(io, "import", notes);
     if (read.errors.some((e) => e.host === "director")) return 1;
     const r = importState(read.state, hostDefsOf(Object.fromEntries(view.transports)), notes);

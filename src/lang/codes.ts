@@ -83,6 +83,7 @@ export const diagnosticCodes = {
   // session and commit
   "not-available": "a statement this version cannot carry out yet",
   "host-unreadable": "a host whose running state could not be read (unreachable, tool missing, not allowed)",
+  "state-unparsed": "a line of a tool's output (ipvsadm -Sn, arptables-save) that lvsh could not read: reported, never dropped",
   "running-drift": "the running state differs from the last committed revision",
   "commit-refused": "a commit that did not start (lock held, drift, no terminal to ask, stale plan)",
   "commit-conflict": "a commit refused because someone committed since the session started and its edits no longer apply as staged",

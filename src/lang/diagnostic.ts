@@ -30,6 +30,8 @@ export interface Diagnostic {
   readonly code: DiagnosticCode;
   readonly message: string;
   readonly span?: Span;
+  /** Where it is when it is not in a source: a host (`director`, `172.25.254.2 (ssh root@172.25.254.2)`). */
+  readonly host?: string;
   readonly related?: readonly Related[];
   /** e.g. "did you mean wrr?" */
   readonly hint?: string;

@@ -30,7 +30,7 @@ function underline(text: string, span: Span, ch: string): string {
 }
 
 export function renderDiagnostic(d: Diagnostic, sources: SourceLookup): string {
-  const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.col}: ` : "";
+  const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.col}: ` : d.host ? `${d.host}: ` : "";
   const out = [`${where}${d.severity}: ${d.message}`];
   const src = d.span ? sources(d.span.file) : undefined;
   if (d.span && src !== undefined) {

@@ -55,7 +55,7 @@ export function report(s: CommitStmt, r: CommitReport, session: Pick<Session, "i
         ),
       ];
     case "precheck":
-      return [error("precheck-failed", `commit stopped before its first step:\n  ${r.problems.join("\n  ")}`, s.span)];
+      return [error("precheck-failed", "commit stopped before its first step; nothing was applied", s.span), ...r.problems];
     case "nothing":
       session.io.write("No changes: the running state already matches the candidate; nothing to commit.\n");
       return [];

@@ -20,7 +20,7 @@ import {
 import { compile, emptyConfig, emptyContext, evaluate, liftState, mergeConflicts, printConfig, validate, type Config, type Context, type Desired, type State } from "../model/index.js";
 import { makePlan, type Plan } from "../plan/index.js";
 import { revisionName, withRestores, type CommitBase, type Site, type RebaseTarget, type Rebased, type Revision } from "../txn/index.js";
-import type { IpLink } from "../state/index.js";
+import { unreadable, type IpLink } from "../state/index.js";
 import { sessionCommands, type SessionIO } from "./commands.js";
 import { StateFileError } from "../util/index.js";
 import { hostname } from "node:os";
@@ -203,12 +203,8 @@ export class Session implements SessionState {
     this.links = read.links;
     this.unreadable = Object.fromEntries(read.errors.map((e) => [e.host, `${e.command}: ${e.message}`]));
     return [
-      ...read.errors.map((e) =>
-        warning("host-unreadable", `cannot read ${e.host} (${this.site!.executor(e.host).describe}): \`${e.command}\`: ${e.message}`, undefined, {
-          hint: "plans assume it holds nothing lvsh manages; a commit will stop before its first step",
-        }),
-      ),
-      ...read.notes.map((n) => warning("host-unreadable", n)),
+      ...read.errors.map((e) => unreadable(e, this.site!.executor(e.host).describe, "warning")),
+      ...read.notes,
       ...this.journalWarning(),
     ];
   }

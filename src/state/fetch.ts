@@ -5,6 +5,7 @@
  * lvsh read them: a commit reads every host before its first step.
  */
 import type { Executor, ExecResult } from "../exec/index.js";
+import { error, warning, type Diagnostic } from "../lang/index.js";
 import { emptyHost, type HostState, type State } from "../model/index.js";
 import { parseArptablesSave } from "./arptables.js";
 import { parseIpAddrJson, parseIpLinkJson, type IpLink } from "./ip.js";
@@ -27,7 +28,7 @@ export interface HostRead {
   readonly state: HostState;
   readonly links: readonly IpLink[];
   /** Lines the parsers could not read (reported, never dropped silently). */
-  readonly notes: readonly string[];
+  readonly notes: readonly Diagnostic[];
   /** The modules asked for that the host's kernel lacks. */
   readonly missingModules: readonly string[];
 }
@@ -38,10 +39,19 @@ export interface ReadError {
   readonly message: string;
 }
 
+/** A host that could not be read, as a diagnostic (an error where a commit stops; a warning where a session only looks). */
+export function unreadable(e: ReadError, via: string, severity: "error" | "warning"): Diagnostic {
+  const d = (severity === "error" ? error : warning)("host-unreadable", `cannot read it: \`${e.command}\` failed: ${e.message}`, undefined, {
+    host: `${e.host} (${via})`,
+    ...(severity === "warning" ? { hint: "plans assume it holds nothing lvsh manages; a commit will stop before its first step" } : {}),
+  });
+  return d;
+}
+
 export interface StateRead {
   readonly state: State;
   readonly links: Readonly<Record<string, readonly IpLink[]>>;
-  readonly notes: readonly string[];
+  readonly notes: readonly Diagnostic[];
   readonly errors: readonly ReadError[];
   /** By host, the modules asked for that its kernel lacks. */
   readonly missingModules: Readonly<Record<string, readonly string[]>>;
@@ -70,7 +80,9 @@ export async function readHost(exec: Executor, spec: HostReadSpec): Promise<Host
   const fail = cmds.findIndex((c, i) => results[i]!.exitCode !== 0 && c[0] !== "modprobe" && !(c[0] === "sysctl" && results[i]!.exitCode === 255));
   if (fail >= 0) return { host: spec.host, command: cmds[fail]!.join(" "), message: why(results[fail]!) };
   const out = (name: string, ...more: string[]) => results[cmds.findIndex((c) => c[0] === name && more.every((m) => c.includes(m)))]?.stdout ?? "";
-  const notes: string[] = [];
+  const notes: Diagnostic[] = [];
+  const note = (tool: string, p: { line: number; message: string; text: string }) =>
+    warning("state-unparsed", `${tool} line ${p.line}: ${p.message}: ${p.text.trim()}`, undefined, { host: spec.host, hint: "lvsh leaves what it cannot read alone" });
   try {
     const addrs = parseIpAddrJson(out("ip", "addr"));
     const links = parseIpLinkJson(out("ip", "addr"), "ip -j addr show");
@@ -78,13 +90,13 @@ export async function readHost(exec: Executor, spec: HostReadSpec): Promise<Host
     if (spec.ipvs) {
       const save = parseIpvsadmSave(out("ipvsadm", "-Sn"));
       ipvs = withThresholds(save.services, parseIpvsadmThresholds(out("ipvsadm", "--thresholds")));
-      notes.push(...save.problems.map((p) => `${spec.host}: ipvsadm -Sn line ${p.line}: ${p.message}: ${p.text.trim()}`));
+      notes.push(...save.problems.map((p) => note("ipvsadm -Sn", p)));
     }
     let arp: HostState["arp"] = [];
     if (spec.arp) {
       const save = parseArptablesSave(out("arptables-save"));
       arp = save.rules;
-      notes.push(...save.problems.map((p) => `${spec.host}: arptables-save line ${p.line}: ${p.message}: ${p.text.trim()}`));
+      notes.push(...save.problems.map((p) => note("arptables-save", p)));
     }
     const sysctls = spec.sysctlKeys.length ? parseSysctl(out("sysctl")) : {};
     const up = Object.fromEntries(links.map((l) => [l.name, l.up]));
@@ -99,7 +111,7 @@ export async function readState(executor: (host: string) => Executor, specs: rea
   const reads = await Promise.all(specs.map((s) => readHost(executor(s.host), s)));
   const hosts: Record<string, HostState> = {};
   const links: Record<string, readonly IpLink[]> = {};
-  const notes: string[] = [];
+  const notes: Diagnostic[] = [];
   const errors: ReadError[] = [];
   const missingModules: Record<string, readonly string[]> = {};
   reads.forEach((r, i) => {

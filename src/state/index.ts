@@ -30,4 +30,4 @@ export { parseIpAddrJson, parseIpLinkJson, formatIpAddrJson, formatIpLinkJson, f
 export { parseSysctl, formatSysctl } from "./sysctl.js";
 /* Written alongside by the simulator/transaction work, exported here because their users import the index. */
 export { formatIpvsadmList, type ListMode } from "./ipvsadm-list-format.js";
-export { readHost, readState, type HostReadSpec, type HostRead, type ReadError, type StateRead } from "./fetch.js";
+export { readHost, readState, unreadable, type HostReadSpec, type HostRead, type ReadError, type StateRead } from "./fetch.js";

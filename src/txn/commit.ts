@@ -7,10 +7,10 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { Span } from "../lang/index.js";
+import { error, type Diagnostic, type Span } from "../lang/index.js";
 import { compile, liftState, printConfig, type Config, type Desired, type State } from "../model/index.js";
 import { diff, makePlan, renderPlanText, type Change, type Plan } from "../plan/index.js";
-import type { StateRead } from "../state/index.js";
+import { unreadable, type StateRead } from "../state/index.js";
 import { removeFile, writeFileAtomic } from "../util/index.js";
 import type { Site } from "./site.js";
 import { JournalFile, newJournalId } from "./journal.js";
@@ -65,7 +65,7 @@ export interface RebaseNote {
 export type CommitReport =
   | { readonly kind: "refused"; readonly reason: string; readonly detail?: string; readonly span?: Span }
   | { readonly kind: "conflict"; readonly revision?: Revision; readonly conflicts: readonly string[] }
-  | { readonly kind: "precheck"; readonly problems: readonly string[] }
+  | { readonly kind: "precheck"; readonly problems: readonly Diagnostic[] }
   | { readonly kind: "nothing"; readonly revision?: Revision; readonly candidate: Config; readonly rebased?: RebaseNote }
   | { readonly kind: "checked"; readonly plan: Plan; readonly drift: readonly Change[]; readonly candidate: Config; readonly rebased?: RebaseNote }
   | {
@@ -87,14 +87,16 @@ function schedulerModules(d: Desired): string[] {
   return [...new Set((d.state.hosts.director?.ipvs ?? []).map((s) => `ip_vs_${s.scheduler}`))].sort();
 }
 
-/** The schedulers the plan needs that the director lacks (e.g. `twos` before Linux 5.10): the commit's read asked. */
-function missingSchedulers(read: StateRead, plan: Plan): string[] {
+/** The schedulers the plan needs that the director lacks (e.g. `twos` before Linux 5.10): the commit's read asked. Located at the statement that asks for each. */
+function missingSchedulers(read: StateRead, plan: Plan): Diagnostic[] {
   const missing = new Set(read.missingModules.director ?? []);
-  const wanted = new Set<string>();
+  const wanted = new Map<string, Span | undefined>();
   for (const c of plan.changes) {
-    if (c.after?.kind === "service" && c.host === "director" && missing.has(`ip_vs_${c.after.value.scheduler}`)) wanted.add(c.after.value.scheduler);
+    if (c.after?.kind === "service" && c.host === "director" && missing.has(`ip_vs_${c.after.value.scheduler}`) && !wanted.has(c.after.value.scheduler)) wanted.set(c.after.value.scheduler, c.span);
   }
-  return [...wanted].map((s) => `the director's kernel has no \`${s}\` scheduler (modprobe ip_vs_${s} fails)`);
+  return [...wanted].map(([s, span]) =>
+    error("precheck-failed", `the director's kernel has no \`${s}\` scheduler (modprobe ip_vs_${s} fails)`, span, { host: "director", hint: "choose another scheduler, or load its module on the director" }),
+  );
 }
 
 
@@ -193,7 +195,7 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
     const view = { transports: scoped.transports, specs: scoped.specs.map((v) => (v.host === "director" && modules.length ? { ...v, modules } : v)) };
     const read = await site.read(view);
     if (read.errors.length) {
-      return { kind: "precheck", problems: read.errors.map((e) => `${e.host} (${site.executor(e.host).describe}): \`${e.command}\` failed: ${e.message}`) };
+      return { kind: "precheck", problems: read.errors.map((e) => unreadable(e, site.executor(e.host).describe, "error")) };
     }
     const running = read.state;
     // before any revision, the session started from what the director held, read through the
@@ -214,13 +216,13 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
     const missing = missingSchedulers(read, plan);
     if (missing.length) return { kind: "precheck", problems: missing };
     const noUndo = plan.steps.filter((s) => !s.undo);
-    if (noUndo.length) return { kind: "precheck", problems: noUndo.map((s) => `step ${s.id} on ${s.host} cannot be undone: ${s.undoReason ?? "no undo"}`) };
+    if (noUndo.length) return { kind: "precheck", problems: noUndo.map((s) => error("precheck-failed", `step ${s.id} cannot be undone: ${s.undoReason ?? "no undo"}`, s.span, { host: s.host })) };
     const extra = { candidate, ...(rebased ? { rebased } : {}) };
     if (opts.check) return { kind: "checked", plan, drift, ...extra };
     const configText = printConfig(candidate);
     if (plan.steps.length === 0 && previous && previous.config === configText) return { kind: "nothing", revision: previous, ...extra };
     const cannot = unwritable(site.paths.revisions);
-    if (cannot) return { kind: "precheck", problems: [cannot] };
+    if (cannot) return { kind: "precheck", problems: [error("precheck-failed", cannot, undefined, { hint: "lvsh records every commit: make the state directory writable first" })] };
 
     const question = await questions(plan, drift, previous, opts, rebased);
     if (question) return question;

@@ -158,7 +158,7 @@ export async function revertPending(site: Site, p: PendingConfirm, lockWaitMs = 
     return { kind: "reverted", report, revision: p.revision };
   }
   const why =
-    report.kind === "refused" ? report.reason : report.kind === "precheck" ? report.problems.join("; ") : report.kind === "failed" ? "the revert failed and was undone" : report.kind;
+    report.kind === "refused" ? report.reason : report.kind === "precheck" ? report.problems.map((d) => `${d.host ? `${d.host}: ` : ""}${d.message}`).join("; ") : report.kind === "failed" ? "the revert failed and was undone" : report.kind;
   return { kind: "later", why };
 }
 

@@ -106,7 +106,7 @@ export async function readCapture(dir: string, desired: Desired, build: "nft" | 
     const read = await readState((h) => executors.get(h)!, view.specs);
     return {
       state: read.state,
-      problems: [...read.errors.map((e) => `${e.host}: \`${e.command}\`: ${e.message}`), ...read.notes, ...[...executors.values()].flatMap((e) => e.asked)],
+      problems: [...read.errors.map((e) => `${e.host}: \`${e.command}\`: ${e.message}`), ...read.notes.map((n) => `${n.host}: ${n.message}`), ...[...executors.values()].flatMap((e) => e.asked)],
     };
   } finally {
     rmSync(stateDir, { recursive: true, force: true });

@@ -149,8 +149,10 @@ describe("what a commit refuses", () => {
   it("a scheduler the director's kernel lacks (twos on 6.1), before any step", async () => {
     const dir = freshStateDir();
     const r = await lvsh(dir, "vip 192.0.2.10 on eth0; service :80 twos; add rs .2 nat; commit");
-    const d = r.diagnostics.find((x) => x.code === "precheck-failed")!;
-    expect(d.message).toContain("the director's kernel has no `twos` scheduler");
+    const ds = r.diagnostics.filter((x) => x.code === "precheck-failed");
+    expect(ds[0]!.message).toBe("commit stopped before its first step; nothing was applied");
+    // located at the statement that asks for it, on the director
+    expect(ds[1]).toMatchObject({ message: expect.stringContaining("the director's kernel has no `twos` scheduler"), host: "director", span: { line: 1, col: 25 } });
     expect(simKernel(dir)).toEqual({});
   });
 
@@ -159,8 +161,9 @@ describe("what a commit refuses", () => {
     const { site } = await simSession(dir);
     expect((await site.executor("192.0.2.41").run(["ip", "link", "del", "tunl0"])).exitCode).toBe(0);
     const r = await lvsh(dir, "vip 203.0.113.5 on eth0; service :80 rr; add rs 192.0.2.41 tun; arp hide on rs; commit");
-    const d = r.diagnostics.find((x) => x.code === "precheck-failed")!;
+    const d = r.diagnostics.filter((x) => x.code === "precheck-failed")[1]!;
     expect(d.message).toContain("tunl0 does not exist (load the ipip module: modprobe ipip)");
+    expect(d.host).toBe("192.0.2.41");
   });
 
   it("commits a tun real server: tunl0 up, the VIP on it, rp_filter off", async () => {
