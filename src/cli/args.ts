@@ -1,4 +1,5 @@
 /** argv -> what to do. Pure: no I/O, no process.exit; tested on its own. */
+import { exportFormats, names, saveFormats } from "../interop/formats.js";
 import { parseArgs } from "node:util";
 import { commands, options } from "./spec.js";
 
@@ -75,13 +76,13 @@ export function parseCli(argv: readonly string[]): Invocation {
       return { kind: "import", from: (v.from as string[] | undefined) ?? [], rs: (v.rs as string[] | undefined) ?? [], ...common };
     case "export": {
       const format = str("format") ?? "ipvsadm";
-      if (!["ipvsadm", "arptables", "sh", "keepalived", "json"].includes(format)) return { kind: "usage-error", message: `export formats are ipvsadm, arptables, sh, keepalived, json; not ${JSON.stringify(format)}` };
+      if (!names(exportFormats).includes(format)) return { kind: "usage-error", message: `export formats are ${names(exportFormats).join(", ")}; not ${JSON.stringify(format)}` };
       if (pos.length > 2) return { kind: "usage-error", message: `export takes one FILE.lvsh; unexpected ${JSON.stringify(pos[2])}` };
       return { kind: "export", format, ...(pos[1] ? { file: pos[1] } : {}), ...(str("to") ? { to: str("to")! } : {}), ...common };
     }
     case "save": {
       const format = str("format") ?? "lvsh";
-      if (!["lvsh", "ipvsadm"].includes(format)) return { kind: "usage-error", message: `save formats are lvsh, ipvsadm; not ${JSON.stringify(format)}` };
+      if (!names(saveFormats).includes(format)) return { kind: "usage-error", message: `save formats are ${names(saveFormats).join(", ")}; not ${JSON.stringify(format)}` };
       if (pos.length > 1) return { kind: "usage-error", message: `save takes options only; unexpected ${JSON.stringify(pos[1])}` };
       return { kind: "save", format, ...(str("to") ? { to: str("to")! } : {}), ...common };
     }

@@ -1,4 +1,5 @@
 /** `lvsh import`, `lvsh export`, `lvsh save`: the interop and persistence commands. */
+import type { SaveFormat } from "../interop/formats.js";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { emptyHost, type Config, type Desired } from "../model/index.js";
@@ -147,7 +148,7 @@ export async function saveCmd(inv: Of<"save">, io: FrontIO): Promise<number> {
   const { session } = await openSession(io, { target: inv.target, yes: inv.yes, write: io.stderr, lvshCommand: selfCommand() });
   try {
     const ds = await saveCommitted(session.site!, {
-      format: inv.format as "lvsh" | "ipvsadm",
+      format: inv.format as SaveFormat,
       ...(inv.to ? { to: resolve(inv.to) } : {}),
       lvsh: session.opts.lvshCommand ?? selfCommand(),
       say: io.stdout,

@@ -2,6 +2,7 @@
  * The command line, declared once: `--help`, argument parsing and the
  * shell completion scripts are all generated from these tables.
  */
+import { exportFormats, formats, names, saveFormats } from "../interop/formats.js";
 
 export interface OptionSpec {
   readonly long: string;
@@ -34,7 +35,13 @@ export const options: readonly OptionSpec[] = [
   { long: "target", type: "string", value: "TARGET", summary: "sim or local (real hosts); default: local as root with IPVS, else sim", choices: ["sim", "local"] },
   { long: "from", type: "string", value: "FILE", summary: "import: read an ipvsadm -S file, an arptables-save file or a keepalived.conf instead of the hosts (repeatable)" },
   { long: "rs", type: "string", value: "ADDR", summary: "import: also read this real server (repeatable)" },
-  { long: "format", type: "string", value: "FORMAT", summary: "export/save: ipvsadm, arptables, sh, keepalived, json (export); lvsh, ipvsadm (save)", choices: ["ipvsadm", "arptables", "sh", "keepalived", "json", "lvsh"] },
+  {
+    long: "format",
+    type: "string",
+    value: "FORMAT",
+    summary: `export/save: ${names(exportFormats).join(", ")} (export); ${names(saveFormats).join(", ")} (save)`,
+    choices: names(formats),
+  },
   { long: "to", type: "string", value: "PATH", summary: "save/export: where to write (a file or a directory)" },
   { long: "help", short: "h", type: "boolean", summary: "show this help" },
   { long: "version", short: "V", type: "boolean", summary: "show the version" },
@@ -45,7 +52,7 @@ export const commands: readonly CommandSpec[] = [
   { name: "show", args: "TOPIC", summary: "show running, history, diff, plan, candidate or hosts (--json for running)", choices: ["running", "history", "diff", "plan", "candidate", "hosts", "services", "rs"] },
   { name: "recover", args: "", summary: "after lvsh died mid-commit: bring every host back to the state before it" },
   { name: "import", args: "[--from FILE]... | [--rs ADDR]...", summary: "print the running balancer (or files') as an lvsh script" },
-  { name: "export", args: "[--format FORMAT] [--to PATH] [FILE.lvsh]", summary: "the committed configuration (or a script's) as ipvsadm, arptables, sh, keepalived or json" },
+  { name: "export", args: "[--format FORMAT] [--to PATH] [FILE.lvsh]", summary: `the committed configuration (or a script's) as ${names(exportFormats).join(", ")}` },
   { name: "save", args: "[--to PATH] [--format lvsh|ipvsadm]", summary: "make the committed configuration survive a reboot" },
   { name: "completion", args: "SHELL", summary: "print the bash or zsh completion script", choices: ["bash", "zsh"] },
   { name: "__complete", args: "", summary: "completion protocol for the shell scripts", hidden: true },

@@ -5,7 +5,8 @@
  * word before it.
  */
 import type { IToken } from "chevrotain";
-import { formatAddrPort } from "../lang/index.js";
+import { formatAddrPort, slotAfter, slotOfRule } from "../lang/index.js";
+import { saveFormats } from "../interop/formats.js";
 import type { Config, Context, ServiceDef } from "../model/index.js";
 import type { Item } from "./complete.js";
 
@@ -77,37 +78,43 @@ function paths(ctx: Ctx, partial: string): Item[] {
     .map((e) => v(`${dir}${e.name}${e.dir ? "/" : ""}`));
 }
 
+/**
+ * What Tab offers at a value position: the slot there (lang/slots.ts: by
+ * the rule reading it, or the keyword before it) says how it completes;
+ * the statement it is in refines it (a VIP's own interfaces are the
+ * director's, a new service's address is not one that exists).
+ */
 export function valueItems(ruleStack: readonly string[], preceding: readonly IToken[], partial: string, ctx: Ctx): Item[] {
   const rule = ruleStack[ruleStack.length - 1] ?? "";
   const top = ruleStack[1] ?? "";
   const prev = preceding[preceding.length - 1]?.image ?? "";
-  const vips = () => [...ctx.config.vips.keys()].map((a) => v(a, "VIP"));
-  switch (rule) {
-    case "iface":
-      return interfaces(ctx, top === "vipStatement" ? "director" : "real servers");
-    case "realServer":
+  if (rule === "showStatement" && prev === "running") return [v("json")];
+  // a number after a revision (`show diff 3 <Tab>`) is another revision
+  const slot = slotOfRule(rule) ?? slotAfter(prev) ?? (rule === "showStatement" && /^\d+$/.test(prev) ? slotAfter("rollback") : undefined);
+  switch (slot?.complete) {
+    case "interfaces-director":
+    case "interfaces-real-servers":
+      return interfaces(ctx, top === "vipStatement" || top === "directorStatement" ? "director" : "real servers");
+    case "real-servers":
       return realServers(ctx, top === "addStatement" ? "others" : "current");
-    case "address":
-      return top === "vipStatement" ? [] : vips();
-    case "serviceSpec":
+    case "vips":
+      return top === "vipStatement" ? [] : [...ctx.config.vips.keys()].map((a) => v(a, "VIP"));
+    case "services":
       return top === "serviceStatement" ? [] : services(ctx);
-    case "transport":
-      if (prev === "netns") return (ctx.netns?.() ?? []).map((n) => v(n, "network namespace"));
-      if (prev === "ssh") return realServerAddrs(ctx, "all").map((r) => v(`root@${r.addr}`, r.doc));
-      return [];
-    case "hostStatement":
+    case "netns":
+      return (ctx.netns?.() ?? []).map((n) => v(n, "network namespace"));
+    case "ssh-targets":
+      return realServerAddrs(ctx, "all").map((r) => v(`root@${r.addr}`, r.doc));
+    case "hosts":
       return [v("director", "the load balancer"), ...realServers(ctx, "all")];
-    case "rollbackStatement":
+    case "revisions":
       return (ctx.revisions ?? []).map((n) => v(String(n), "revision"));
-    case "showStatement":
-      if (prev === "diff" || /^\d+$/.test(prev)) return (ctx.revisions ?? []).map((n) => v(String(n), "revision"));
-      if (prev === "running") return [v("json")];
-      return [];
-    case "loadStatement":
-    case "saveStatement":
-      return prev === "format" ? [v("lvsh"), v("ipvsadm")] : paths(ctx, partial);
-    case "commitStatement":
-      return prev === "confirmed" ? ["1m", "5m", "10m"].map((d) => v(d, "confirmation window")) : [];
+    case "save-formats":
+      return saveFormats.map((f) => v(f.name, f.summary));
+    case "files":
+      return paths(ctx, partial);
+    case "durations":
+      return ["1m", "5m", "10m"].map((d) => v(d, "confirmation window"));
     default:
       return [];
   }

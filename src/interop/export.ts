@@ -7,8 +7,8 @@ import { configJson } from "./json.js";
 import { keepalivedDocs } from "./keepalived-export.js";
 import { shellDocs } from "./shell.js";
 
-export const exportFormats = ["ipvsadm", "arptables", "sh", "keepalived", "json"] as const;
-export type ExportFormat = (typeof exportFormats)[number];
+import type { ExportFormat } from "./formats.js";
+export type { ExportFormat } from "./formats.js";
 
 export interface Exported {
   readonly docs: readonly Document[];

@@ -7,7 +7,8 @@
 export { detectFormat, type FileFormat } from "./detect.js";
 export { importFiles, importState, importScript, hostDefsOf, type ImportResult, type SourceFile } from "./import.js";
 export { describeNote, noteComment, type Note } from "./gather.js";
-export { exportConfig, exportFormats, type ExportFormat, type Exported } from "./export.js";
+export { exportConfig, type ExportFormat, type Exported } from "./export.js";
+export { formats, exportFormats, saveFormats, type Format, type SaveFormat } from "./formats.js";
 export { concatDocuments, type Document } from "./document.js";
 export { ipvsadmRules, ipvsadmRuleLines } from "./ipvsadm.js";
 export { keepalivedDocs } from "./keepalived-export.js";

@@ -7,6 +7,7 @@
  * With `to`, the director's files go into that directory (or file) on this
  * machine, for review; without, to /etc on the director.
  */
+import type { SaveFormat } from "./formats.js";
 import { join } from "node:path/posix";
 import { compile, printConfig, type Config } from "../model/index.js";
 import { arptablesRestoreText } from "./arptables.js";
@@ -30,7 +31,7 @@ export interface SavePlan {
 }
 
 export interface SaveOptions {
-  readonly format: "lvsh" | "ipvsadm";
+  readonly format: SaveFormat;
   /** Absolute: a directory (lvsh) or a file (ipvsadm) on this machine. */
   readonly to?: string;
   readonly revision: number;

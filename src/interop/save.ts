@@ -6,6 +6,7 @@
  * target like every other command. Each file is listed (host, path, what)
  * before any is written.
  */
+import type { SaveFormat } from "./formats.js";
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { error, type Diagnostic, type Span } from "../lang/index.js";
@@ -15,7 +16,7 @@ import type { Site } from "../txn/index.js";
 import { savePlan, type SaveFile, type SavePlan } from "./persist.js";
 
 export interface SaveRequest {
-  readonly format: "lvsh" | "ipvsadm";
+  readonly format: SaveFormat;
   /** Absolute. */
   readonly to?: string;
   readonly lvsh: readonly string[];

@@ -20,14 +20,10 @@ import { statementKeywords } from "./grammar-info.js";
 import { statementHelp, valueHelp } from "./help-text.js";
 import { getParser } from "./parser.js";
 import * as T from "./tokens.js";
+import { slots } from "./slots.js";
 
-/** Rules shown as a placeholder word rather than expanded. */
-const placeholders: Record<string, string> = {
-  address: "ADDR",
-  iface: "IFACE",
-  realServer: "RS",
-  scheduler: "SCHEDULER",
-};
+/** Rules shown as a placeholder word rather than expanded: the slots that have a rule of their own. */
+const placeholders: Record<string, string> = Object.fromEntries(slots.filter((s) => s.rule && !s.expand).map((s) => [s.rule!, s.placeholder]));
 
 const categoryPlaceholders = new Map([
   [T.Scheduler, "SCHEDULER"],

@@ -3,6 +3,7 @@
  * written here: help and grammar/README.md generate it from the parser.
  * A test checks that every statement has an entry and every example parses.
  */
+import { slots } from "./slots.js";
 
 export interface StatementHelp {
   readonly summary: string;
@@ -102,26 +103,5 @@ export const statementHelp: Readonly<Record<string, StatementHelp>> = {
   help: { summary: "Explain a statement, or list them all.", examples: ["help", "help service"] },
 };
 
-export const valueHelp: Readonly<Record<string, string>> = {
-  ADDR: "an IPv4 or IPv6 address, or `.N`/`.N.N`: the current VIP with its last one or two octets replaced (`vip` also takes ADDR/PREFIX)",
-  IFACE: "an interface name: 1 to 15 letters, digits or `_ . : @ -`",
-  RS: "a real server: ADDR, ADDR:PORT, [IPV6]:PORT or .N[:PORT]; the port defaults to the service's",
-  ENDPOINT: "a service address: `:PORT` (on the current VIP), ADDR:PORT or [IPV6]:PORT",
-  MARK: "a firewall mark, 1 to 4294967295",
-  SCHEDULER: "rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos (kernel 5.10+)",
-  TIMEOUT: "persistence in seconds, 1 to 2678400 (31 days)",
-  MASK: "a persistence netmask: 255.255.255.0 or a prefix length (IPv6: 1 to 128)",
-  FLAG_LIST: "comma-separated scheduler flags: sh-fallback, sh-port, mh-fallback, mh-port",
-  WEIGHT: "0 to 65535; 0 takes a server out of new connections",
-  "MIN, MAX": "connection thresholds, 0 (none) to 2147483647; min needs a max at least as high",
-  SSH_TARGET: "[USER@]HOST[:PORT], a plain name or address",
-  NETNS_NAME: "a network namespace name: letters, digits, `_ . -`",
-  DURATION: "90s, 5m, 1h (seconds when no unit)",
-  PATH: "a URL path for an http/https check, e.g. / or /health (quote it if it has blanks or #)",
-  CODE: "HTTP status codes: 200, 200-299, or a list: 200,301-302",
-  "INTERVAL, SECONDS": "seconds: 10, 10s, 1m",
-  COUNT: "how many more times a failed check is tried before the server counts as down, 0 to 100",
-  MIN_WEIGHT: "a total weight, 1 to 4294967295",
-  PRIORITY: "a VRRP priority, 1 to 254; the higher is MASTER",
-  VRID: "a VRRP virtual router id, 1 to 255",
-};
+/** `help VALUE`, and the value list of grammar/README.md: from the slots table. */
+export const valueHelp: Readonly<Record<string, string>> = Object.fromEntries(slots.map((s) => [s.placeholder, s.help]));

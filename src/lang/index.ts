@@ -14,3 +14,4 @@ export { helpIndex, helpTopic } from "./help.js";
 export { grammarMarkdown, diagramsHtml, cstDts, statementSyntax } from "./grammar-docs.js";
 export { statementHelp, valueHelp } from "./help-text.js";
 export { diagnosticCodes, type DiagnosticCode } from "./codes.js";
+export { slots, slotAfter, slotOfRule, slotNamed, type Slot, type CompletionKind } from "./slots.js";

@@ -4,6 +4,7 @@
  */
 import { EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
+import { slotAfter, slotOfRule } from "./slots.js";
 
 const categoryWords: [TokenType, string][] = [
   [T.Scheduler, "a scheduler"],
@@ -14,50 +15,6 @@ const categoryWords: [TokenType, string][] = [
   [T.CsumMode, "a checksum mode"],
   [T.CheckType, "a check type"],
 ];
-
-/** What a value after this keyword is, in the user's words. */
-const valueAfterKeyword: Record<string, string> = {
-  vip: "an address",
-  weight: "a weight (0..65535)",
-  min: "a number of connections",
-  max: "a number of connections",
-  port: "a port (1..65535)",
-  netmask: "a netmask",
-  flags: "scheduler flags (sh-fallback, sh-port, mh-fallback, mh-port)",
-  fwmark: "a firewall mark (a number above 0)",
-  ssh: "an ssh target [USER@]HOST[:PORT]",
-  netns: "a network namespace name",
-  on: "an interface name",
-  dev: "an interface name",
-  comment: "a comment",
-  confirmed: "a duration, e.g. 5m",
-  to: "a path",
-  load: "a file name",
-  format: "a format",
-  help: "a topic",
-  persistent: "a number of seconds",
-  rollback: "a revision number",
-  http: "a URL path, e.g. /health",
-  https: "a URL path, e.g. /health",
-  expect: "HTTP status codes, e.g. 200 or 200-299",
-  every: "a number of seconds",
-  timeout: "a number of seconds",
-  retry: "a number of retries",
-  server: "a sorry server ADDR[:PORT]",
-  quorum: "a total weight",
-  priority: "a VRRP priority (1..254)",
-  vrid: "a VRRP router id (1..255)",
-  interface: "an interface name",
-  pair: "the address of a director",
-};
-
-const valueInRule: Record<string, string> = {
-  address: "an address",
-  iface: "an interface name",
-  realServer: "a real server address ADDR[:PORT]",
-  serviceSpec: "a service address, e.g. :80, tcp 192.0.2.10:80 or fwmark 7",
-  hostStatement: "`director`, a real server's address or a host name",
-};
 
 function list(words: string[], max = 6): string {
   const shown = words.slice(0, max).join(", ");
@@ -71,13 +28,10 @@ export function describeToken(t: TokenType, ruleName: string, previous?: IToken)
   const kw = T.keywords.find((k) => k.token === t);
   if (kw) return `\`${kw.word}\``;
   if (t === T.Newline || t === T.Semicolon || t === EOF) return "the end of the statement";
-  if (t === T.NumberLiteral) {
-    const prev = previous?.image;
-    return (prev && valueAfterKeyword[prev]) || "a number";
-  }
-  const prev = previous?.image;
-  if (prev && valueAfterKeyword[prev] && ruleName !== "serviceSpec") return valueAfterKeyword[prev]!;
-  return valueInRule[ruleName] ?? "a value";
+  const after = previous ? slotAfter(previous.image) : undefined;
+  if (t === T.NumberLiteral) return after?.what ?? "a number";
+  if (after && ruleName !== "serviceSpec") return after.what;
+  return slotOfRule(ruleName)?.what ?? "a value";
 }
 
 /** A readable "a, b or c" of what could come next, without duplicates. */
@@ -112,7 +66,7 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
   buildEarlyExitMessage({ expectedIterationPaths, actual, previous, ruleName }) {
     const firsts = expectedIterationPaths.map((p) => p[0]!).filter(Boolean);
     const inner = ["addStatement", "setStatement", "delStatement", "checkStatement"].includes(ruleName);
-    const what = inner && firsts.every((t) => t === T.Value) ? valueInRule.realServer! : alternatives(firsts, ruleName, previous);
+    const what = inner && firsts.every((t) => t === T.Value) ? slotOfRule("realServer")!.what : alternatives(firsts, ruleName, previous);
     return `expected ${what}, found ${found(actual[0]!)}`;
   },
 };

@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { error, isSessionStatement, parse, type ConfigStatement, type Diagnostic, type LoadStmt, type SaveStmt } from "../lang/index.js";
 import { emptyConfig, emptyContext, evaluate, type Config } from "../model/index.js";
 import { saveCommitted } from "../interop/index.js";
+import { names, saveFormats, type SaveFormat } from "../interop/formats.js";
 import type { Session, SessionState } from "./session.js";
 
 interface Loaded {
@@ -55,11 +56,10 @@ export async function loadRun(s: LoadStmt, session: Session): Promise<Diagnostic
   return [];
 }
 
-const formats = ["lvsh", "ipvsadm"];
 
 export function saveCheck(s: SaveStmt): Diagnostic[] {
-  if (s.format && !formats.includes(s.format.value)) {
-    return [error("unknown-format", `\`${s.format.value}\` is not a save format`, s.format.span, { hint: `formats: ${formats.join(", ")}` })];
+  if (s.format && !names(saveFormats).includes(s.format.value)) {
+    return [error("unknown-format", `\`${s.format.value}\` is not a save format`, s.format.span, { hint: `formats: ${names(saveFormats).join(", ")}` })];
   }
   return [];
 }
@@ -68,7 +68,7 @@ export async function saveRun(s: SaveStmt, session: Session): Promise<Diagnostic
   // `lvsh check` has no target: it checks the statement, and only running it needs one
   if (!session.site) return [error("not-available", "`save` needs a target", s.span)];
   return saveCommitted(session.site, {
-    format: (s.format?.value ?? "lvsh") as "lvsh" | "ipvsadm",
+    format: (s.format?.value ?? "lvsh") as SaveFormat,
     ...(s.to ? { to: resolve(s.to.value) } : {}),
     lvsh: session.opts.lvshCommand ?? [process.execPath, process.argv[1]!],
     say: (t) => session.io.write(t),

@@ -22,6 +22,7 @@ import { makePlan, type Plan } from "../plan/index.js";
 import { revisionName, withRestores, type CommitBase, type Site, type RebaseTarget, type Rebased, type Revision } from "../txn/index.js";
 import { unreadable, type IpLink } from "../state/index.js";
 import { sessionCommands, type SessionIO } from "./commands.js";
+import { stateDamaged } from "./damaged.js";
 import { StateFileError } from "../util/index.js";
 import { hostname } from "node:os";
 
@@ -428,10 +429,6 @@ function alive(pid: number): boolean {
   }
 }
 
-/** A file of the state directory that cannot be used, as the error every front end shows. */
-export function stateDamaged(e: StateFileError): Diagnostic {
-  return error("state-damaged", e.message, undefined, { hint: `${e.hint ? `${e.hint}; ` : ""}nothing was planned from it` });
-}
 
 interface Segment {
   readonly config: ConfigStatement[];

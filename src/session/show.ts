@@ -5,7 +5,8 @@ import { compile, describeTransport, printConfig, serviceKeyOf, type State } fro
 import { renderPlanText } from "../plan/index.js";
 import { formatAddrLine, formatArpRuleLine, formatIpvsadmSaveLines } from "../state/index.js";
 import { checkChain, leftoverTemps, managed, strayFiles } from "../txn/index.js";
-import { stateDamaged, type Session } from "./session.js";
+import type { Session } from "./session.js";
+import { stateDamaged } from "./damaged.js";
 import { showRealServers } from "./show-rs.js";
 import { renderTable } from "./table.js";
 import { plainStyle, unifiedDiff, type DiffStyle } from "./textdiff.js";
