@@ -39,14 +39,22 @@ export class Tmux {
     return spawnSync("tmux", ["-L", this.socket, "has-session", "-t", "t"]).status === 0;
   }
 
-  /** Waits until the screen matches (or the session ends); returns the screen. */
+  /** Waits until the screen matches, and returns it; a wait that never matches fails the test, with the screen. */
   async waitFor(re: RegExp, ms = 10000): Promise<string> {
     const end = Date.now() + ms;
     for (;;) {
       const s = this.screen();
-      if (re.test(s) || Date.now() > end || !this.alive()) return s;
-      await new Promise((r) => setTimeout(r, 100));
+      if (re.test(s)) return s;
+      if (Date.now() > end || !this.alive()) throw new Error(`the screen never showed ${re}${this.alive() ? "" : " (the program ended)"}; it shows:\n${s.trimEnd()}`);
+      await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** Waits until the program has left (its terminal closes with it); whether it did within ms. */
+  async gone(ms = 10000): Promise<boolean> {
+    const end = Date.now() + ms;
+    while (this.alive() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    return !this.alive();
   }
 
   kill(): void {

@@ -566,6 +566,8 @@ describe("5. commit confirmed fails safe", () => {
     const r = await shell.session.run("confirm", "<shell>");
     expect(r.diagnostics.map((d) => d.code)).toEqual(["confirm-late"]);
     expect(simKernel(dir)).toEqual(before);
+    // and now there is nothing to confirm
+    expect((await shell.session.run("confirm", "<shell>")).diagnostics.map((d) => d.code)).toEqual(["nothing-pending"]);
     held++;
   }, 20_000);
 
