@@ -13,12 +13,12 @@ export interface StatementHelp {
 
 export const statementHelp: Readonly<Record<string, StatementHelp>> = {
   vip: {
-    summary: "Declare a virtual IP and make it the current VIP. With `on IFACE`, lvsh binds it on the director (as /32 or /128 unless a prefix is given).",
+    summary: "Declare a virtual IP and make it the current VIP. With `on IFACE`, lvsh binds it on the director (as /32 or /128 unless a prefix is given). A VIP declared before keeps its interface and prefix (`vip ADDR` alone selects it).",
     examples: ["vip 172.25.254.10 on eth0", "vip 2001:db8::10 on eth0", "vip 192.0.2.10/24 on eth1"],
   },
   service: {
     summary:
-      "Declare a virtual service and make it the current service. The address defaults to the current VIP; the scheduler to wlc; `persistent` alone means 360 s. Options not given take ipvsadm's defaults.",
+      "Declare a virtual service and make it the current service. The address defaults to the current VIP; the scheduler to wlc; `persistent` alone means 360 s, `persistent 0` none. A new service takes ipvsadm's defaults for what is not given; an existing one keeps its options (`service :80` alone selects it).",
     details:
       "Scheduler flags: sh-fallback and sh-port (sh), mh-fallback and mh-port (mh). `one-packet` is for UDP. `pe sip` needs `persistent`.",
     examples: ["service :80 rr", "service udp :53 sh flags sh-fallback,sh-port", "service :443 wlc persistent 600 netmask 255.255.255.0", "service fwmark 7 wrr"],

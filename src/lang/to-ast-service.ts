@@ -39,7 +39,8 @@ export function serviceOption(cx: AstContext, c: C.ServiceOptionCstChildren, opt
     const kw = c.Kw_persistent[0]!;
     const t = first(c.timeout);
     const p = limits.persistence;
-    const secs = t ? cx.take(val.parseInteger(t.image, cx.span(t), "persistence", p.min, p.max, "invalid-persistence")) : null;
+    // `persistent 0`: not persistent (as keepalived's persistence_timeout 0), for a service that was
+    const secs = t ? (t.image === "0" ? 0 : cx.take(val.parseInteger(t.image, cx.span(t), "persistence", p.min, p.max, "invalid-persistence"))) : null;
     if (secs === undefined) return;
     return cx.once(opts, "persistent", "`persistent`", kw, { value: secs, span: t ? cx.span(t) : cx.span(kw) });
   }

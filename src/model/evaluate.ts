@@ -98,16 +98,16 @@ class Evaluator {
     if (!r) return;
     const bad = unusableAddress(r.addr, "a VIP", s.addr.span);
     if (bad) return void this.diags.push(bad);
-    const prefix = s.prefix?.value ?? maxPrefix(r.family);
     if (s.prefix && s.prefix.value > maxPrefix(r.family)) {
       return this.err("invalid-prefix", `an IPv${r.family} prefix is at most ${maxPrefix(r.family)}`, s.prefix.span);
     }
+    // an existing VIP keeps what the statement does not say (`vip ADDR` alone selects it)
     const prior = this.work.vips.get(r.addr);
     this.work.vips.set(r.addr, {
       addr: r.addr,
       family: r.family,
-      prefix,
-      iface: s.iface?.value ?? null,
+      prefix: s.prefix?.value ?? prior?.prefix ?? maxPrefix(r.family),
+      iface: s.iface?.value ?? prior?.iface ?? null,
       arpHide: prior?.arpHide ?? null,
       ...(prior?.pair ? { pair: prior.pair } : {}),
       span: s.span,
@@ -120,7 +120,10 @@ class Evaluator {
     const k = this.specKey(s.spec);
     if (!k) return;
     const o = s.opts;
-    const persistence = o.persistent ? (o.persistent.value ?? DEFAULT_PERSISTENCE) : null;
+    // an existing service keeps what the statement does not say (`service :80` alone selects it);
+    // a new one gets ipvsadm's defaults; `persistent 0` ends persistence
+    const prior = this.work.services.get(k.key);
+    const persistence = o.persistent ? (o.persistent.value === 0 ? null : (o.persistent.value ?? DEFAULT_PERSISTENCE)) : (prior?.persistence ?? null);
     const def: ServiceDef = {
       key: k.key,
       proto: k.proto,
@@ -128,12 +131,12 @@ class Evaluator {
       port: k.port,
       fwmark: k.fwmark,
       family: k.family,
-      scheduler: o.scheduler?.value ?? DEFAULT_SCHEDULER,
+      scheduler: o.scheduler?.value ?? prior?.scheduler ?? DEFAULT_SCHEDULER,
       persistence,
-      netmask: o.netmask?.value ?? maxPrefix(k.family),
-      flags: o.flags?.value ?? [],
-      onePacket: !!o.onePacket,
-      pe: o.pe?.value ?? null,
+      netmask: o.netmask?.value ?? prior?.netmask ?? maxPrefix(k.family),
+      flags: o.flags?.value ?? prior?.flags ?? [],
+      onePacket: o.onePacket ? true : (prior?.onePacket ?? false),
+      pe: o.pe?.value ?? prior?.pe ?? null,
       vip: k.addr ?? this.ctx.vip,
       reals: this.work.services.get(k.key)?.reals ?? new Map(),
       ...keepalivedFields(this.work.services.get(k.key)),
@@ -199,7 +202,9 @@ class Evaluator {
     if (!svc) return;
     this.withReals(svc, (reals) => {
       for (const t of s.targets) {
-        const d = this.buildDest(t, undefined, s.opts, svc, s.span);
+        // an existing real server keeps what the statement does not say
+        const known = this.target(t, svc);
+        const d = this.buildDest(t, known ? reals.get(known.key) : undefined, s.opts, svc, s.span);
         // its check is set by `check ... rs`, not by `add rs`: re-adding keeps it
         const check = d && reals.get(d.key)?.check;
         if (d) reals.set(d.key, check ? { ...d, check } : d);

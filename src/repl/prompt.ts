@@ -1,12 +1,12 @@
 /**
- * Inquirer prompts inside node:repl. Both would read the terminal at once,
- * so while a prompt runs the REPL's keypress listeners are detached, and
- * afterwards re-attached with the terminal back in raw mode (inquirer
- * leaves it cooked, which would echo every key twice).
+ * Inquirer prompts inside the shell's readline. Both would read the
+ * terminal at once, so while a prompt runs the shell's keypress listeners
+ * are detached, and afterwards re-attached with the terminal back in raw
+ * mode (inquirer leaves it cooked, which would echo every key twice).
  */
-import type { REPLServer } from "node:repl";
+import type { Interface } from "node:readline";
 
-export async function withPrompt<T>(server: REPLServer | undefined, ask: () => Promise<T>): Promise<T> {
+export async function withPrompt<T>(server: Interface | undefined, ask: () => Promise<T>): Promise<T> {
   if (!server) return ask();
   const mine = process.stdin.listeners("keypress") as ((...a: unknown[]) => void)[];
   for (const l of mine) process.stdin.removeListener("keypress", l);
@@ -24,7 +24,7 @@ export async function withPrompt<T>(server: REPLServer | undefined, ask: () => P
 }
 
 /** Ctrl-C (SIGINT) at the prompt rejects inquirer's promise: that is a no. */
-export async function confirmPrompt(server: REPLServer | undefined, message: string, dflt = false): Promise<boolean> {
+export async function confirmPrompt(server: Interface | undefined, message: string, dflt = false): Promise<boolean> {
   const { confirm } = await import("@inquirer/prompts");
   try {
     return await withPrompt(server, () => confirm({ message, default: dflt }));

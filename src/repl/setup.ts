@@ -3,7 +3,7 @@
  * port, protocol, scheduler, real servers, method and ARP hiding, then
  * prints the lvsh statements it stages, so the user learns the language.
  */
-import type { REPLServer } from "node:repl";
+import type { Interface } from "node:readline";
 import { keywordsInOrder, parse, parseIp, tokens as T } from "../lang/index.js";
 import type { Session } from "../session/index.js";
 import { withPrompt } from "./prompt.js";
@@ -24,7 +24,7 @@ function validServers(text: string): true | string {
 }
 
 /** Asks the questions and returns the statements (not yet run), or undefined when cancelled. */
-export async function askSetup(server: REPLServer | undefined, session: Session): Promise<string | undefined> {
+export async function askSetup(server: Interface | undefined, session: Session, io: { stdout(t: string): void }): Promise<string | undefined> {
   const { input, select, number } = await import("@inquirer/prompts");
   const schedulers = keywordsInOrder.filter((k) => k.categories.includes(T.Scheduler));
   const links = (session.links.director ?? []).map((l) => l.name).filter((n) => n !== "lo");
@@ -66,6 +66,8 @@ export async function askSetup(server: REPLServer | undefined, session: Session)
       ].join("\n");
     });
   } catch {
-    return undefined; // Ctrl-C in a question
+    // Ctrl-C in a question: nothing staged, said on a line of its own
+    io.stdout("\nsetup cancelled: nothing staged.\n");
+    return undefined;
   }
 }

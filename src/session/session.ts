@@ -129,6 +129,21 @@ export class Session implements SessionState {
     this.staged = [];
   }
 
+  /**
+   * The steps a commit would run now, planned as \`show plan\` does but from
+   * the state read last (no host is read): the prompt's count. With
+   * \`emptied\`, those of a candidate with nothing (what \`clear\` stages).
+   */
+  pendingSteps(emptied = false): number {
+    try {
+      const rev = this.revision();
+      const desired = withRestores(compile(emptied ? emptyConfig() : this.candidate), rev);
+      return makePlan(this.running, desired, { vips: rev?.vips ?? [], hosts: this.site?.hosts([desired]).transports ?? new Map() }).steps.length;
+    } catch {
+      return 0;
+    }
+  }
+
   /** Whether anything is staged since the base (the candidate may still equal the running configuration). */
   get hasStaged(): boolean {
     return this.staged.length > 0;

@@ -24,12 +24,22 @@ describe("evaluation", () => {
     expect(plain(twice.config)).toEqual(plain(once.config));
   });
 
-  it("is declarative: a statement gives its object exactly the options named, ipvsadm's defaults for the rest", () => {
-    const { config } = load("vip 192.0.2.10 on eth0; service :80 rr persistent 60; add rs .2 weight 5 max 10; service :80; add rs .2");
+  it("keeps what a statement does not say of an existing object: `service :80` alone selects it (issue 11 #3)", () => {
+    const { config } = load("vip 192.0.2.10 on eth0; service :80 rr persistent 60; add rs .2 weight 5 max 10; service :80; add rs .2; vip 192.0.2.10");
     const svc = config.services.get("tcp 192.0.2.10:80")!;
-    expect(svc.scheduler).toBe("wlc");
-    expect(svc.persistence).toBeNull();
+    expect(svc.scheduler).toBe("rr");
+    expect(svc.persistence).toBe(60);
+    expect(svc.reals.get("192.0.2.2:80")).toMatchObject({ weight: 5, uThreshold: 10 });
+    expect(config.vips.get("192.0.2.10")!.iface).toBe("eth0");
+  });
+
+  it("gives a new object ipvsadm's defaults; after `clear`, everything is new; `persistent 0` ends persistence", () => {
+    const { config } = load("vip 192.0.2.10 on eth0; service :80 rr persistent 60; add rs .2 weight 5; clear; vip 192.0.2.10; service :80; add rs .2");
+    const svc = config.services.get("tcp 192.0.2.10:80")!;
+    expect(svc).toMatchObject({ scheduler: "wlc", persistence: null });
     expect(svc.reals.get("192.0.2.2:80")).toMatchObject({ weight: 1, uThreshold: 0 });
+    expect(config.vips.get("192.0.2.10")!.iface).toBeNull();
+    expect(load("vip 192.0.2.10; service :80 rr persistent 60; service :80 persistent 0").config.services.get("tcp 192.0.2.10:80")!.persistence).toBeNull();
   });
 
   it("keeps the real servers of a service that is declared again", () => {
