@@ -8,7 +8,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { SimExecutor } from "../../src/sim/index.js";
 import { configOf } from "../../src/txn/index.js";
 import { freshStateDir, simKernel } from "../helpers/sim.js";
@@ -543,7 +543,9 @@ describe("5. commit confirmed fails safe", () => {
     expect(weightOf(config, "172.25.254.3")).toBe(2);
     // and `confirm` after a deadline is refused, the commit rolled back
     expect(lvsh(dir, ["-y", "-c", `${SVC}; add rs .41; commit confirmed 1s`]).code).toBe(0);
-    process.kill(pending(dir).timerPid, "SIGSTOP");
+    const stopped = pending(dir).timerPid;
+    process.kill(stopped, "SIGSTOP");
+    onTestFinished(() => void process.kill(stopped, "SIGKILL"));
     await sleep(1500);
     const late = lvsh(dir, ["-y", "-c", "confirm"]);
     expect(late.code).toBe(1);
