@@ -75,7 +75,10 @@ export async function openSession(io: FrontIO, opts: OpenOptions = {}): Promise<
     io: {
       write: opts.write ?? io.stdout,
       color: io.tty && !process.env.NO_COLOR,
-      ...(io.tty && io.columns ? { columns: io.columns } : {}),
+      // read at each draw: the window may have been resized since
+      get columns() {
+        return io.tty ? io.columns : undefined;
+      },
     },
     site,
     yes: !!opts.yes,
