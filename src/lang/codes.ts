@@ -94,6 +94,7 @@ export const diagnosticCodes = {
   "commit-failed": "a step failed; what ran was undone",
   "rollback-incomplete": "after a failure, the hosts could not be brought back exactly",
   "unknown-revision": "a revision that does not exist",
+  "show-argument": "a word after a `show` topic that the topic does not take",
   "nothing-pending": "`confirm` with no commit waiting for confirmation",
   "confirm-late": "`confirm` after the deadline of a commit confirmed: it is rolled back",
   "dry-run": "a commit in a dry run: nothing was applied",

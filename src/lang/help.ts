@@ -3,6 +3,7 @@ import { statementKeywords } from "./grammar-info.js";
 import { statementSyntax } from "./grammar-docs.js";
 import { statementHelp, valueHelp } from "./help-text.js";
 import { didYouMean } from "./suggest.js";
+import { showTopicsHelp } from "./show-topics.js";
 import { keywordByWord } from "./tokens.js";
 
 export function helpIndex(): string {
@@ -22,6 +23,7 @@ export function helpTopic(topic: string): { text?: string; hint?: string } {
     const lines = [statementSyntax(rule).replace(/^/gm, "  ").replace(/^  /, `${topic} syntax:\n  `)];
     if (h) lines.push("", h.summary);
     if (h?.details) lines.push("", h.details);
+    if (topic === "show") lines.push("", showTopicsHelp());
     if (h?.examples.length) lines.push("", "Examples:", ...h.examples.map((e) => `  ${e}`));
     return { text: lines.join("\n") };
   }

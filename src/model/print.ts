@@ -5,6 +5,7 @@
  */
 import { limits, maxPrefix, printName, printNetmask, printWord } from "../lang/index.js";
 import { describeTransport, transportSpec } from "./hosts.js";
+import { serviceKeyOf } from "./keys.js";
 import type { Config, HealthCheck, HostDef, RealDef, ServiceDef, VipDef } from "./types.js";
 
 function hostLine(h: HostDef): string {
@@ -137,6 +138,24 @@ function pairLine(v: VipDef): string | undefined {
   if (p.vrid !== limits.vrid.default) parts.push(`vrid ${p.vrid}`);
   if (p.iface !== null) parts.push(`interface ${p.iface}`);
   return parts.join(" ");
+}
+
+/**
+ * What of a configuration only keepalived acts on (checks, sorry servers,
+ * quorum, inhibit, director pairs), as statements, per service and VIP:
+ * lvsh records it in revisions and exports it, but applies none of it.
+ */
+export function keepalivedParts(config: Config): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of config.services.values()) {
+    const lines = keepalivedLines(s, s.vip);
+    if (lines.length) out.set(serviceKeyOf(s), lines);
+  }
+  for (const v of config.vips.values()) {
+    const line = pairLine(v);
+    if (line) out.set(`vip ${v.addr}`, [line]);
+  }
+  return out;
 }
 
 export function printConfig(config: Config): string {

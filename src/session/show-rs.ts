@@ -1,49 +1,123 @@
 /**
- * `show rs`: per service, each real server's method, weight, thresholds and
- * live connections, read from the director (`ipvsadm -Ln` and `--rate`).
+ * `show rs`: per service, each real server as the director runs it now
+ * (`ipvsadm -Sn`: method, weight, thresholds) with its live connections
+ * (`-Ln`, `--rate`), all read in one round trip; what the candidate would
+ * change is marked on the running value (`1 -> 0`), and real servers it
+ * adds or removes are marked `+` / `-`, as in a plan.
  */
-import type { Diagnostic } from "../lang/index.js";
-import { destKeyOf, serviceKeyOf } from "../model/index.js";
-import { listingKey, parseIpvsadmList, parseIpvsadmRate, type DestCounters, type IpvsRate } from "../state/index.js";
+import type { Diagnostic, RsPattern } from "../lang/index.js";
+import { destKeyOf, serviceKeyOf, type Dest } from "../model/index.js";
+import { listingKey, parseIpvsadmList, parseIpvsadmRate, parseIpvsadmSave, type DestCounters, type IpvsRate } from "../state/index.js";
 import type { Session } from "./session.js";
 import { renderTable } from "./table.js";
 
-async function liveCounters(session: Session): Promise<{ list: Map<string, DestCounters>; rate: Map<string, IpvsRate>; why?: string }> {
-  const empty = { list: new Map<string, DestCounters>(), rate: new Map<string, IpvsRate>() };
+/** A real server filter of `show rs`. */
+export type RsFilter = (addr: string, port: number) => boolean;
+
+export function rsFilter(p: RsPattern): RsFilter {
+  return (a, port) => (p.suffix ? a.endsWith(p.suffix) : a.toLowerCase() === p.addr) && (p.port === undefined || port === p.port);
+}
+
+interface Live {
+  /** The director's real servers as it runs them, by listingKey. */
+  readonly running: Map<string, Dest>;
+  readonly list: Map<string, DestCounters>;
+  readonly rate: Map<string, IpvsRate>;
+  readonly at: Date;
+  readonly why?: string;
+}
+
+async function readLive(session: Session): Promise<Live> {
+  const at = new Date();
+  const empty: Live = { running: new Map(), list: new Map(), rate: new Map(), at };
   if (!session.site) return { ...empty, why: "no target" };
-  const [l, r] = await session.site.executor("director").runMany([
+  const [save, list, rate] = await session.site.executor("director").runMany([
+    ["ipvsadm", "-Sn"],
     ["ipvsadm", "-Ln"],
     ["ipvsadm", "-Ln", "--rate"],
   ]);
-  if (l!.exitCode !== 0) return { ...empty, why: (l!.stderr || l!.stdout).trim() };
-  return { list: parseIpvsadmList(l!.stdout).dests, rate: r!.exitCode === 0 ? parseIpvsadmRate(r!.stdout).dests : new Map(), };
+  if (save!.exitCode !== 0 || list!.exitCode !== 0) return { ...empty, why: (save!.stderr || list!.stderr || list!.stdout).trim() };
+  const running = new Map<string, Dest>();
+  for (const s of parseIpvsadmSave(save!.stdout).services) {
+    for (const d of s.dests) running.set(listingKey(s, d), d);
+  }
+  return { running, list: parseIpvsadmList(list!.stdout).dests, rate: rate!.exitCode === 0 ? parseIpvsadmRate(rate!.stdout).dests : new Map(), at };
 }
 
-export async function showRealServers(session: Session): Promise<Diagnostic[]> {
-  const live = await liveCounters(session);
-  const rows: string[][] = [];
+const method = (d: Dest) => d.method + (d.method === "tun" ? ` ${d.tunType ?? "ipip"}` : "");
+const thresholds = (d: Dest) => (d.lThreshold || d.uThreshold ? `${d.lThreshold}..${d.uThreshold || "-"}` : "-");
+
+/** A running value, and the candidate's when it differs: `1 -> 0`. */
+function changed(running: string | undefined, candidate: string | undefined): string {
+  if (running === undefined) return candidate ?? "-";
+  if (candidate === undefined || candidate === running) return running;
+  return `${running} -> ${candidate}`;
+}
+
+const HEAD = ["service", "real server", "method", "weight", "min..max", "active", "inactive", "conn/s"];
+
+export async function showRealServers(session: Session, filters: readonly RsFilter[] = [], asJson = false): Promise<Diagnostic[]> {
+  const live = await readLive(session);
+  // the candidate's real servers, then those only the director runs (the candidate removes them)
+  const rows: { service: string; key: string; dest: Dest; running?: Dest; candidate?: Dest }[] = [];
+  const seen = new Set<string>();
   for (const s of session.candidate.services.values()) {
     for (const r of s.reals.values()) {
       const key = listingKey(s, r);
-      const c = live.list.get(key);
-      const rate = live.rate.get(key);
-      rows.push([
-        serviceKeyOf(s),
-        destKeyOf(r),
-        r.method + (r.method === "tun" ? ` ${r.tunType ?? "ipip"}` : ""),
-        String(r.weight),
-        r.lThreshold || r.uThreshold ? `${r.lThreshold}..${r.uThreshold || "-"}` : "-",
-        c ? String(c.activeConns) : "-",
-        c ? String(c.inactConns) : "-",
-        rate ? String(rate.cps) : "-",
-      ]);
+      seen.add(key);
+      rows.push({ service: serviceKeyOf(s), key, dest: r, candidate: r, ...(live.running.has(key) ? { running: live.running.get(key)! } : {}) });
     }
   }
-  if (!rows.length) {
-    session.io.write("no real servers\n");
+  for (const [key, d] of live.running) {
+    if (seen.has(key)) continue;
+    const service = key.slice(0, key.length - destKeyOf(d).length - 1);
+    rows.push({ service, key, dest: d, running: d });
+  }
+  const shown = rows.filter((r) => !filters.length || filters.some((f) => f(r.dest.addr, r.dest.port)));
+  if (!shown.length && !asJson) {
+    session.io.write(filters.length ? "no real server matches\n" : "no real servers\n");
     return [];
   }
-  session.io.write(renderTable(["service", "real server", "method", "weight", "min..max", "active", "inactive", "conn/s"], rows, session.io));
-  if (live.why) session.io.write(`(no live counters: ${live.why})\n`);
+  let marked = false;
+  const cells = shown.map((r) => {
+    const c = live.list.get(r.key);
+    const rate = live.rate.get(r.key);
+    const mark = !r.running && !live.why ? "+ " : !r.candidate ? "- " : "";
+    const m = changed(r.running && method(r.running), r.candidate && method(r.candidate));
+    const w = changed(r.running && String(r.running.weight), r.candidate && String(r.candidate.weight));
+    const t = changed(r.running && thresholds(r.running), r.candidate && thresholds(r.candidate));
+    if (mark || [m, w, t].some((x) => x.includes(" -> "))) marked = true;
+    return [r.service, `${mark}${destKeyOf(r.dest)}`, r.running || live.why ? m : r.candidate ? method(r.candidate) : "-", w, t, c ? String(c.activeConns) : "-", c ? String(c.inactConns) : "-", rate ? String(rate.cps) : "-"];
+  });
+  if (asJson) {
+    const values = (d: Dest | undefined) => d && { method: d.method, ...(d.method === "tun" ? { tunType: d.tunType ?? "ipip" } : {}), weight: d.weight, min: d.lThreshold, max: d.uThreshold };
+    const records = shown.map((r) => {
+      const c = live.list.get(r.key);
+      const rate = live.rate.get(r.key);
+      return {
+        service: r.service,
+        realServer: destKeyOf(r.dest),
+        change: !r.running && !live.why ? "add" : !r.candidate ? "remove" : null,
+        running: live.why ? null : (values(r.running) ?? null),
+        candidate: values(r.candidate) ?? null,
+        active: c?.activeConns ?? null,
+        inactive: c?.inactConns ?? null,
+        cps: rate?.cps ?? null,
+      };
+    });
+    session.io.write(JSON.stringify({ readAt: live.at.toISOString(), revision: session.revision()?.number ?? null, ...(live.why ? { unread: live.why } : {}), realServers: records }, null, 2) + "\n");
+    return [];
+  }
+  // one service's rows together: its name once
+  const grouped = cells.map((row, i) => (i > 0 && cells[i - 1]![0] === row[0] ? ["", ...row.slice(1)] : row));
+  session.io.write(renderTable(HEAD, grouped, session.io));
+  const rev = session.revision();
+  if (live.why) {
+    session.io.write(`(the candidate's values; no running values or counters: ${live.why})\n`);
+  } else {
+    const time = live.at.toISOString().slice(11, 19);
+    session.io.write(`running values and counters read from the director at ${time} UTC${rev ? `; the last commit is revision ${rev.number}` : "; nothing committed yet"}\n`);
+  }
+  if (marked && !live.why) session.io.write("staged in the candidate, not committed: `running -> candidate`; + to add, - to remove\n");
   return [];
 }

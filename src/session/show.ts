@@ -1,13 +1,13 @@
 /** `show TOPIC`: the plan, the candidate, the running state, diffs, history, hosts. */
-import { error, warning, type Diagnostic, type ShowStmt } from "../lang/index.js";
-import { StateFileError } from "../util/index.js";
-import { compile, describeTransport, printConfig, serviceKeyOf, type State } from "../model/index.js";
-import { renderPlanText } from "../plan/index.js";
+import { error, rsPattern, showArgs, warning, type Diagnostic, type ShowArgs, type ShowStmt } from "../lang/index.js";
+import { counted, StateFileError } from "../util/index.js";
+import { compile, describeTransport, keepalivedParts, printConfig, serviceKeyOf, type State } from "../model/index.js";
+import { planToJson } from "../plan/index.js";
 import { formatAddrLine, formatArpRuleLine, formatIpvsadmSaveLines } from "../state/index.js";
 import { checkChain, leftoverTemps, managed, strayFiles } from "../txn/index.js";
 import type { Session } from "./session.js";
 import { stateDamaged } from "./damaged.js";
-import { showRealServers } from "./show-rs.js";
+import { rsFilter, showRealServers } from "./show-rs.js";
 import { renderTable } from "./table.js";
 import { plainStyle, unifiedDiff, type DiffStyle } from "./textdiff.js";
 
@@ -56,34 +56,70 @@ function revisionText(session: Session, n: number): string | undefined {
   return session.site?.revision(n)?.config;
 }
 
-type Shower = (s: ShowStmt, session: Session) => Promise<Diagnostic[]>;
+type Runner = (s: ShowStmt, session: Session, args: ShowArgs) => Promise<Diagnostic[]>;
 
-export const showTopics: Record<string, Shower> = {
-  plan: async (_s, session) => {
+const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
+
+/** A column name as a JSON key: `real servers` -> `realServers`. */
+const jsonKey = (h: string) => h.replace(/[^a-zA-Z0-9]+(.)/g, (_m, c: string) => c.toUpperCase());
+
+/** A cell as a JSON value: counts are numbers, `-` (nothing) is null. */
+const jsonValue = (v: string | undefined) => (v === undefined || v === "-" || v === "" ? null : /^\d+$/.test(v) ? Number(v) : v);
+
+/** The rows of a table as JSON objects, keyed by its column names. */
+function records(head: readonly string[], rows: readonly (readonly string[])[]): Record<string, string | number | null>[] {
+  return rows.map((r) => Object.fromEntries(head.map((h, i) => [jsonKey(h), jsonValue(r[i])])));
+}
+
+function table(session: Session, args: ShowArgs, head: readonly string[], rows: readonly (readonly string[])[], empty?: string): void {
+  if (args.words.has("json")) session.io.write(json(records(head, rows)));
+  else session.io.write(rows.length || !empty ? renderTable(head, rows, session.io) : `${empty}\n`);
+}
+
+/** What the candidate changes that lvsh does not apply (keepalived does): said in the plan, so nobody waits for it. */
+export function keepalivedNote(session: Session): string {
+  const before = keepalivedParts(session.runningConfig);
+  const after = keepalivedParts(session.candidate);
+  const lines: string[] = [];
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    const b = before.get(key) ?? [];
+    const a = after.get(key) ?? [];
+    for (const l of a) if (!b.includes(l)) lines.push(`  + ${key}: ${l}`);
+    for (const l of b) if (!a.includes(l)) lines.push(`  - ${key}: ${l}`);
+  }
+  if (!lines.length) return "";
+  return `\nStaged, recorded by commit, but not applied by lvsh: keepalived acts on these (\`lvsh export keepalived\` writes its configuration):\n${lines.join("\n")}\n`;
+}
+
+/** How each topic of the table (lang/show-topics.ts) is shown. */
+export const showTopics: Record<string, Runner> = {
+  plan: async (_s, session, args) => {
     const { plan, diagnostics } = await session.plan();
-    if (plan) session.io.write(renderPlanText(plan) + "\n");
+    if (!plan) return diagnostics;
+    if (args.words.has("json")) session.io.write(json(planToJson(plan)));
+    else session.io.write(session.planText(plan, { commands: args.words.has("commands") }) + "\n" + keepalivedNote(session));
     return diagnostics;
   },
   candidate: async (_s, session) => {
     session.io.write(printConfig(session.candidate) || "# the candidate is empty\n");
     return [];
   },
-  running: async (s, session) => {
+  running: async (_s, session, args) => {
     const ds = await session.refresh();
     const j = runningJson(session.running, vipsInView(session));
-    session.io.write(s.args.some((a) => a.value === "json" || a.value === "--json") ? JSON.stringify(j, null, 2) + "\n" : runningText(j));
+    session.io.write(args.words.has("json") ? json(j) : runningText(j));
     return ds;
   },
-  diff: async (s, session) => {
-    const [a, b] = s.args.map((x) => Number(x.value));
+  diff: async (_s, session, args) => {
+    const [a, b] = args.values.map((x) => Number(x.value));
     const rev = session.revision();
     let oldText = printConfig(session.runningConfig);
     let newText = printConfig(session.candidate);
     let names = [rev ? `running (revision ${rev.number})` : "running", "candidate"];
     for (const [i, n] of [a, b].entries()) {
-      if (n === undefined || Number.isNaN(n)) continue;
+      if (n === undefined) continue;
       const text = revisionText(session, n);
-      if (text === undefined) return [error("unknown-revision", `there is no revision ${n}`, s.args[i]!.span)];
+      if (text === undefined) return [error("unknown-revision", `there is no revision ${n}`, args.values[i]!.span, { hint: "`show history` lists them" })];
       if (i === 0) [oldText, names[0]] = [text, `revision ${n}`];
       else [newText, names[1]] = [text, `revision ${n}`];
     }
@@ -92,7 +128,7 @@ export const showTopics: Record<string, Shower> = {
     session.io.write(unifiedDiff(oldText, newText, names[0]!, names[1]!, 3, style) || `no differences between ${names[0]} and ${names[1]}\n`);
     return [];
   },
-  history: async (_s, session) => {
+  history: async (_s, session, args) => {
     const site = session.site;
     const ns = site?.revisionNumbers() ?? [];
     const ds: Diagnostic[] = [];
@@ -102,11 +138,7 @@ export const showTopics: Record<string, Shower> = {
     }
     const temps = site ? leftoverTemps(site.paths.revisions) : [];
     if (temps.length) {
-      ds.push(warning("state-damaged", `${site!.paths.revisions} holds ${temps.length} temporary file${temps.length === 1 ? "" : "s"} of a write that was cut short (not used): ${temps.join(", ")}`, undefined, { hint: "`lvsh recover` removes them" }));
-    }
-    if (!ns.length) {
-      session.io.write("nothing committed yet\n");
-      return ds;
+      ds.push(warning("state-damaged", `${site!.paths.revisions} holds ${counted(temps.length, "temporary file")} of a write that was cut short (not used): ${temps.join(", ")}`, undefined, { hint: "`lvsh recover` removes them" }));
     }
     const rows = ns.map((n) => {
       try {
@@ -129,10 +161,10 @@ export const showTopics: Record<string, Shower> = {
         return [String(n), "?", "?", "DAMAGED (see below)"];
       }
     });
-    session.io.write(renderTable(["revision", "time (UTC)", "by", "comment"], rows, session.io));
+    table(session, args, ["revision", "time (UTC)", "by", "comment"], rows, "nothing committed yet");
     return ds;
   },
-  hosts: async (_s, session) => {
+  hosts: async (_s, session, args) => {
     const ds = await session.refresh();
     const d = compile(session.candidate);
     const transports = session.site?.hosts([d]).transports ?? d.hosts;
@@ -141,10 +173,10 @@ export const showTopics: Record<string, Shower> = {
       const how = session.site?.executor(h).describe === "simulated" ? `simulated (${describeTransport(t)})` : describeTransport(t);
       return [h, h === "director" ? "director" : "real server", how, why ? `unreachable: ${why}` : "ok"];
     });
-    session.io.write(renderTable(["host", "role", "reached by", "state"], rows, session.io));
+    table(session, args, ["host", "role", "reached by", "state"], rows);
     return ds;
   },
-  services: async (_s, session) => {
+  services: async (_s, session, args) => {
     const rows = [...session.candidate.services.values()].map((s) => [
       serviceKeyOf(s),
       s.scheduler,
@@ -152,12 +184,14 @@ export const showTopics: Record<string, Shower> = {
       [...s.flags, ...(s.onePacket ? ["one-packet"] : []), ...(s.pe ? [`pe ${s.pe}`] : [])].join(", ") || "-",
       String(s.reals.size),
     ]);
-    session.io.write(rows.length ? renderTable(["service", "scheduler", "persistence", "flags", "real servers"], rows, session.io) : "no services\n");
+    table(session, args, ["service", "scheduler", "persistence", "flags", "real servers"], rows, "no services");
     return [];
   },
-  rs: async (_s, session) => showRealServers(session),
+  rs: (_s, session, args) => showRealServers(session, args.values.map((v) => rsFilter(rsPattern(v.value)!)), args.words.has("json")),
 };
 
 export async function showTopic(s: ShowStmt, session: Session): Promise<Diagnostic[]> {
-  return showTopics[s.topic?.value ?? "candidate"]!(s, session);
+  const args = showArgs(s);
+  if ("severity" in args) return [args];
+  return showTopics[s.topic?.value ?? "candidate"]!(s, session, args);
 }
