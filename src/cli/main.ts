@@ -32,7 +32,7 @@ async function ask(question: string, detail: string): Promise<boolean> {
   process.stdout.write(`${detail}\n`);
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    return /^y(es)?$/i.test((await rl.question(`? ${question} (y/N) `)).trim());
   } finally {
     rl.close();
   }
@@ -65,6 +65,7 @@ async function run(inv: Extract<Invocation, { kind: "run" }>, io: FrontIO): Prom
       io.stderr(`lvsh: ${countLine(errors, all.filter((d) => d.severity === "warning").length)} in ${name}; ${outcome.diagnostics.some((d) => d.code === "commit-failed" || d.code === "rollback-incomplete") ? "the commit failed" : "nothing was applied"}\n`);
       return 1;
     }
+    if (session.declined) return 1;
     if (!inv.dryRun && session.commits > 0) return 0;
     const { plan, diagnostics } = await session.plan();
     if (!plan) return 1;
@@ -75,6 +76,7 @@ async function run(inv: Extract<Invocation, { kind: "run" }>, io: FrontIO): Prom
       io.stdout(inv.json ? JSON.stringify(planToJson(plan), null, 2) + "\n" : renderPlanShell(plan) + "\n");
       return 0;
     }
+    if (!session.hasStaged) return 0;
     io.stderr(`lvsh: staged ${name}: ${summaryLine(plan).replace(/^Plan: /, "")} Nothing was applied: the script does not commit.\n` + `See the plan with: lvsh --dry-run ${"file" in inv.source ? inv.source.file : "-c '...'"}; apply it with \`commit\` at its end.\n`);
     return 0;
   } finally {

@@ -3,7 +3,7 @@ export * from "./diagnostic.js";
 export * from "./ip.js";
 export { parse, splitStatements, type ParseResult } from "./parse.js";
 export { printStatement, printStatements, printAddr, printWord, printName, printDuration, printNetmask, printServiceSpec } from "./print.js";
-export { renderDiagnostic, renderDiagnostics, type SourceLookup } from "./render.js";
+export { renderDiagnostic, renderDiagnostics, revisionSource, shellSource, spanText, spanWhere, type SourceLookup } from "./render.js";
 export { closest, didYouMean, editDistance } from "./suggest.js";
 export { limits, schedulerFlags, parseStatusCodes } from "./values.js";
 export { keywords, keywordsInOrder, keywordByWord, wordsOf, getLexer } from "./tokens.js";
@@ -15,3 +15,4 @@ export { grammarMarkdown, diagramsHtml, cstDts, statementSyntax } from "./gramma
 export { statementHelp, valueHelp } from "./help-text.js";
 export { diagnosticCodes, type DiagnosticCode } from "./codes.js";
 export { slots, slotAfter, slotOfRule, slotNamed, type Slot, type CompletionKind } from "./slots.js";
+export { rsPattern, showArgs, showTopicByName, showTopicSpecs, showTopicsHelp, type RsPattern, type ShowArgs, type ShowTopicSpec } from "./show-topics.js";

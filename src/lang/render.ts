@@ -29,8 +29,38 @@ function underline(text: string, span: Span, ch: string): string {
   return pad + ch.repeat(Math.max(1, to - from));
 }
 
+/** The shell's input N (its lines are numbered as typed: a statement of several lines takes several numbers). */
+export function shellSource(n: number): string {
+  return `line ${n}`;
+}
+
+/** The configuration of revision N. */
+export function revisionSource(n: number): string {
+  return `revision ${n}`;
+}
+
+/**
+ * Where a span is, in its source's words: `FILE:LINE:COL` in a file (what
+ * editors jump to), `line 12` in the shell, `revision 3, line 4` in a
+ * revision. Without `col`, the column is left out.
+ */
+export function spanWhere(span: Pick<Span, "file" | "line" | "col">, col = true): string {
+  const shell = /^line (\d+)$/.exec(span.file);
+  if (shell) return `line ${Number(shell[1]) + span.line - 1}`;
+  if (/^revision \d+$/.test(span.file)) return `${span.file}, line ${span.line}`;
+  return col ? `${span.file}:${span.line}:${span.col}` : `${span.file}:${span.line}`;
+}
+
+/** The text a span covers (a statement), on one line, cut at `max` characters. */
+export function spanText(span: Span, sources: SourceLookup, max = 48): string | undefined {
+  const src = sources(span.file);
+  if (src === undefined) return undefined;
+  const text = src.slice(span.start, span.end).replace(/\s+/g, " ").trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 export function renderDiagnostic(d: Diagnostic, sources: SourceLookup): string {
-  const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.col}: ` : d.host ? `${d.host}: ` : "";
+  const where = d.span ? `${spanWhere(d.span)}: ` : d.host ? `${d.host}: ` : "";
   const out = [`${where}${d.severity}: ${d.message}`];
   const src = d.span ? sources(d.span.file) : undefined;
   if (d.span && src !== undefined) {
@@ -40,12 +70,12 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceLookup): string {
   for (const r of d.related ?? []) {
     const rsrc = sources(r.span.file);
     if (rsrc === undefined) {
-      out.push(`  ${r.span.file}:${r.span.line}:${r.span.col}: ${r.label}`);
+      out.push(`  ${spanWhere(r.span)}: ${r.label}`);
       continue;
     }
     const text = lineText(rsrc, r.span);
     const sameLine = d.span && r.span.file === d.span.file && r.span.line === d.span.line;
-    if (!sameLine) out.push(`${r.span.file}:${r.span.line}:${r.span.col}: note: ${r.label}`, text);
+    if (!sameLine) out.push(`${spanWhere(r.span)}: note: ${r.label}`, text);
     out.push(`${underline(text, r.span, "~")} ${r.label}`);
   }
   if (d.hint) out.push(`hint: ${d.hint}`);

@@ -3,6 +3,6 @@ export { makePlan, type PlanOptions } from "./plan.js";
 export { diff, sameDest, sameService, type DiffScope } from "./diff.js";
 export { PHASES, phaseOf, type Phase } from "./phases.js";
 export { commandsFor, serviceSpecArgs, destSpecArgs } from "./commands.js";
-export { renderPlanText, renderPlanShell, planToJson, summaryLine, type PlanJson } from "./render.js";
+export { renderPlanText, renderPlanShell, planToJson, stepsLine, summaryLine, type PlanJson, type PlanTextOptions } from "./render.js";
 export { fingerprint } from "./fingerprint.js";
 export { describeElement, elementText } from "./describe.js";

@@ -1,11 +1,13 @@
 /**
- * Plans as text, shell or JSON. Text is Terraform's: one line per change
- * with `+ ~ - -/+` and a summary line. Shell is the steps, grouped by host
- * in the order they run, each line pasteable into a shell on that host.
+ * Plans as text, shell or JSON. Text is the steps in the order they run,
+ * numbered, each marked as Terraform marks changes (`+ ~ - -/+`), with a
+ * summary line. Shell is the same steps as commands, each line pasteable
+ * into a shell on its host.
  */
 import { describeTransport, type TransportSpec } from "../model/index.js";
-import { shellJoin } from "../util/index.js";
-import type { Change, Plan, Step } from "./types.js";
+import { counted, shellJoin } from "../util/index.js";
+import type { Span } from "../lang/index.js";
+import type { Change, Plan } from "./types.js";
 
 const marks: Record<Change["action"], string> = { create: "+", update: "~", delete: "-", replace: "-/+" };
 
@@ -18,32 +20,51 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`;
 }
 
-function where(s: { span?: Step["span"] }): string {
-  return s.span ? `${s.span.file}:${s.span.line}` : "";
+/** `9 steps on 3 hosts`. */
+export function stepsLine(plan: Plan): string {
+  return `${counted(plan.steps.length, "step")} on ${counted(new Set(plan.steps.map((s) => s.host)).size, "host")}`;
 }
 
-/** `show plan`: the changes per host. */
-export function renderPlanText(plan: Plan): string {
-  if (plan.changes.length === 0) return "No changes. The running state matches the candidate.";
-  const byHost = new Map<string, Change[]>();
-  for (const c of plan.changes) byHost.set(c.host, [...(byHost.get(c.host) ?? []), c]);
+export interface PlanTextOptions {
+  /** Each step's command (and its undo) instead of what it does: `show plan commands`. */
+  readonly commands?: boolean;
+  /** Where a statement is, and its text when known (`line 3: add rs .4`). */
+  readonly origin?: (span: Span) => string;
+}
+
+/**
+ * `show plan` and the commit's preview: the steps in the order they run,
+ * numbered as the journal, `--dry-run` and a failure report number them,
+ * under the host they run on (a new heading each time the host changes),
+ * each with the statement it comes from.
+ */
+export function renderPlanText(plan: Plan, opts: PlanTextOptions = {}): string {
+  if (plan.steps.length === 0) return "No changes. The running state matches the candidate.";
+  const action = new Map(plan.changes.map((c) => [`${c.host}\0${c.key}`, c.action]));
+  const width = String(plan.steps.at(-1)!.id).length;
   const lines: string[] = [];
-  const ordered = [...new Set(plan.steps.map((s) => s.host))];
-  for (const host of ordered) {
-    lines.push(hostTitle(host, plan.hosts[host]));
-    for (const c of byHost.get(host) ?? []) {
-      const at = where(c);
-      lines.push(`  ${marks[c.action].padEnd(3)} ${c.reason}${at ? `  [${at}]` : ""}`);
+  let current: string | undefined;
+  for (const s of plan.steps) {
+    if (s.host !== current) {
+      current = s.host;
+      lines.push(hostTitle(s.host, plan.hosts[s.host]));
     }
+    const n = String(s.id).padStart(width + 2);
+    if (opts.commands) {
+      lines.push(`${n}  ${shellJoin(s.argv)}`, `${" ".repeat(width + 4)}undo: ${s.undo ? shellJoin(s.undo) : `none (${s.undoReason ?? "cannot be undone"})`}`);
+      continue;
+    }
+    const mark = marks[action.get(`${s.host}\0${s.change}`) ?? "update"];
+    const from = s.span && opts.origin ? `  [${opts.origin(s.span)}]` : "";
+    lines.push(`${n}  ${mark.padEnd(3)} ${s.reason}${from}`);
   }
-  lines.push("", summaryLine(plan), `${plan.steps.length} steps on ${ordered.length} host${ordered.length === 1 ? "" : "s"}.`);
+  lines.push("", `${summaryLine(plan)} ${stepsLine(plan)}.`);
   return lines.join("\n");
 }
 
 /** `--dry-run`: the commands, grouped by host in execution order, pasteable. */
 export function renderPlanShell(plan: Plan): string {
-  const hosts = new Set(plan.steps.map((s) => s.host));
-  const lines = [`# lvsh plan: ${plan.steps.length} steps on ${hosts.size} host${hosts.size === 1 ? "" : "s"}; nothing has been applied.`];
+  const lines = [`# lvsh plan: ${stepsLine(plan)}; nothing has been applied.`];
   if (plan.steps.length === 0) lines.push("# no changes: the running state matches the candidate");
   let current: string | undefined;
   for (const s of plan.steps) {

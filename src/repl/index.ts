@@ -18,7 +18,7 @@ import { selfCommand } from "../util/self.js";
 import { VERSION } from "../util/version.js";
 import { complete, type CompletionContext } from "../complete/index.js";
 import { serviceKeyOf } from "../model/index.js";
-import { parse } from "../lang/index.js";
+import { parse, shellSource } from "../lang/index.js";
 import { overdueConfirm, readPending } from "../txn/index.js";
 import { confirmPrompt } from "./prompt.js";
 import { askSetup } from "./setup.js";
@@ -177,7 +177,9 @@ export async function startRepl(common: ShellOptions, io: FrontIO): Promise<numb
       io.stdout("not staged.\n");
       return;
     }
-    const file = `line ${++n}`;
+    // the shell's lines are numbered as typed: setup's statements take one number each
+    const file = shellSource(n + 1);
+    n += text.split("\n").length;
     const outcome = await session.run(text, file);
     if (outcome.diagnostics.length) io.stderr(session.render(outcome.diagnostics) + "\n");
   };

@@ -2,13 +2,14 @@
  * Session statements (`show`, `commit`, `rollback`, `help` ...): each has
  * a check, run on the shadow session before anything happens, and a run.
  */
-import { error, helpIndex, helpTopic, type Diagnostic, type SessionStatement, type Span } from "../lang/index.js";
+import { error, helpIndex, helpTopic, revisionSource, showArgs, type Diagnostic, type SessionStatement } from "../lang/index.js";
 import { emptyContext } from "../model/index.js";
 import { loadCheck, loadRun, saveCheck, saveRun } from "./load-save.js";
 import { configOf, confirmPending, overdueConfirm } from "../txn/index.js";
 import { runCommit } from "./commit.js";
+import { wrapText } from "../util/index.js";
 import type { Session, SessionState } from "./session.js";
-import { showTopic, showTopics } from "./show.js";
+import { showTopic } from "./show.js";
 
 export interface SessionIO {
   /** Output the user asked for (show, help, commit reports). */
@@ -29,10 +30,6 @@ export interface SessionCommand<K extends Kind> {
   run(s: Of<K>, session: Session): Promise<Diagnostic[]>;
 }
 
-function notAvailable(what: string, span: Span): Diagnostic {
-  return error("not-available", `\`${what}\` is not available yet in this version of lvsh`, span);
-}
-
 /** The revision `rollback [N]` means: N, or the one before the last. */
 function rollbackTarget(s: Of<"rollback">, session: Session): { number: number; config: string } | Diagnostic {
   const site = session.site;
@@ -51,9 +48,8 @@ function rollbackTarget(s: Of<"rollback">, session: Session): { number: number; 
 export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
   show: {
     check: (s) => {
-      const topic = s.topic?.value ?? "candidate";
-      if (showTopics[topic]) return [];
-      return [notAvailable(`show ${topic}`, s.topic?.span ?? s.span)];
+      const args = showArgs(s);
+      return "severity" in args ? [args] : [];
     },
     run: (s, session) => showTopic(s, session),
   },
@@ -64,7 +60,8 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
       return h.text ? [] : [error("unknown-topic", `no help on \`${s.topic.value}\``, s.topic.span, h.hint ? { hint: h.hint } : {})];
     },
     run: async (s, session) => {
-      session.io.write((s.topic ? helpTopic(s.topic.value).text! : helpIndex()) + "\n");
+      // wrapped to the terminal as it is now, between words
+      session.io.write(wrapText(s.topic ? helpTopic(s.topic.value).text! : helpIndex(), session.io.columns) + "\n");
       return [];
     },
   },
@@ -95,14 +92,14 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
     check: (s, shadow, session) => {
       const t = rollbackTarget(s, session);
       if ("severity" in t) return [t];
-      shadow.candidate = configOf(t.config, session.site!.revisionPath(t.number), `revision ${t.number}`);
+      shadow.candidate = configOf(t.config, session.site!.revisionPath(t.number), revisionSource(t.number));
       shadow.context = emptyContext;
       return [];
     },
     run: async (s, session) => {
       const t = rollbackTarget(s, session);
       if ("severity" in t) return [t];
-      session.replaceCandidate(configOf(t.config, session.site!.revisionPath(t.number), `revision ${t.number}`));
+      session.replaceCandidate(configOf(t.config, session.site!.revisionPath(t.number), revisionSource(t.number)));
       session.io.write(`revision ${t.number} is now the candidate; \`commit\` applies it as a new revision.\n`);
       return [];
     },

@@ -1,12 +1,9 @@
 /** `commit` in a session: the transaction, and its outcome in the user's words. */
 import { error, hasErrors, printDuration, type CommitStmt, type Diagnostic } from "../lang/index.js";
-import { renderPlanText, summaryLine, type Plan } from "../plan/index.js";
+import { stepsLine, summaryLine } from "../plan/index.js";
 import { commit, confirmPending, overdueConfirm, readPending, revisionName, startTimer, type CommitReport, type TxnResult } from "../txn/index.js";
 import type { Session } from "./session.js";
-
-function hostsOf(plan: Plan): number {
-  return new Set(plan.steps.map((s) => s.host)).size;
-}
+import { counted } from "../util/index.js";
 
 function failure(s: CommitStmt, txn: TxnResult): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -30,7 +27,7 @@ function failure(s: CommitStmt, txn: TxnResult): Diagnostic[] {
     out.push({
       severity: "info",
       code: "commit-failed",
-      message: `rolled back: ${rb.undone} step${rb.undone === 1 ? "" : "s"} undone; every host holds what it held before the commit (re-read and compared)`,
+      message: `rolled back: ${counted(rb.undone, "step")} undone; every host holds what it held before the commit (re-read and compared)`,
     });
   } else if (rb) {
     const why = [...rb.undoFailures.map((u) => `undo of step ${u.step.id} on ${u.step.host} failed: ${u.result.stderr.trim()}`), ...rb.mismatches.map((m) => `still differs: ${m}`)];
@@ -40,10 +37,16 @@ function failure(s: CommitStmt, txn: TxnResult): Diagnostic[] {
 }
 
 /** A commit's outcome as diagnostics and output (exported for tests). */
-export function report(s: CommitStmt, r: CommitReport, session: Pick<Session, "io">): Diagnostic[] {
+export function report(s: CommitStmt, r: CommitReport, session: Pick<Session, "io" | "planText"> & { declined?: boolean }): Diagnostic[] {
   switch (r.kind) {
     case "refused":
       if (r.detail) session.io.write(r.detail + "\n");
+      if (r.declined) {
+        session.declined = true;
+        // the person said no: not a failure, nothing to point at
+        session.io.write(`${r.reason}.\n`);
+        return [];
+      }
       return [error("commit-refused", r.reason, s.span)];
     case "conflict":
       return [
@@ -60,10 +63,10 @@ export function report(s: CommitStmt, r: CommitReport, session: Pick<Session, "i
       session.io.write("No changes: the running state already matches the candidate; nothing to commit.\n");
       return [];
     case "checked":
-      session.io.write(renderPlanText(r.plan) + "\ncommit check: every host is readable and the plan can run; nothing was applied.\n");
+      session.io.write(session.planText(r.plan) + "\ncommit check: every host is readable and the plan can run; nothing was applied.\n");
       return [];
     case "committed":
-      session.io.write(`commit complete: revision ${r.revision.number}, ${r.plan.steps.length} step${r.plan.steps.length === 1 ? "" : "s"} on ${hostsOf(r.plan)} host${hostsOf(r.plan) === 1 ? "" : "s"} (${summaryLine(r.plan).replace(/^Plan: |\.$/g, "")}).\n`);
+      session.io.write(`commit complete: revision ${r.revision.number}, ${stepsLine(r.plan)} (${summaryLine(r.plan).replace(/^Plan: |\.$/g, "")}).\n`);
       return [];
     case "failed":
       return failure(s, r.txn);
@@ -92,7 +95,7 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
       force: !!s.force,
       check: !!s.check,
       yes: !!session.opts.yes,
-      ...(session.opts.ask ? { ask: session.opts.ask } : {}),
+      ...(session.opts.ask ? { ask: session.opts.ask, preview: (plan) => session.planText(plan) } : {}),
       ...(s.directorOnly ? { only: "director" } : {}),
       ...(s.confirmed ? {} : { confirmsPending: true }),
     },

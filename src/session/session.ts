@@ -11,6 +11,8 @@ import {
   isSessionStatement,
   parse,
   renderDiagnostics,
+  spanText,
+  spanWhere,
   warning,
   type ConfigStatement,
   type Diagnostic,
@@ -18,7 +20,7 @@ import {
   type Statement,
 } from "../lang/index.js";
 import { compile, emptyConfig, emptyContext, evaluate, liftState, mergeConflicts, printConfig, validate, type Config, type Context, type Desired, type State } from "../model/index.js";
-import { makePlan, type Plan } from "../plan/index.js";
+import { makePlan, renderPlanText, type Plan, type PlanTextOptions } from "../plan/index.js";
 import { revisionName, withRestores, type CommitBase, type Site, type RebaseTarget, type Rebased, type Revision } from "../txn/index.js";
 import { unreadable, type IpLink } from "../state/index.js";
 import { sessionCommands, type SessionIO } from "./commands.js";
@@ -82,6 +84,8 @@ export class Session implements SessionState {
   readonly sources = new Map<string, string>();
   /** How many `commit` statements have run (not counting dry runs). */
   commits = 0;
+  /** A person answered no to a commit's question: the command line's exit status says it. */
+  declined = false;
   /** A commit confirmed that was overdue when the session opened, and was reverted then (`confirm` is too late for it). */
   revertedOverdue: number | undefined;
   /** What the candidate was made from (the revision; before any, the director's configuration as lifted). */
@@ -186,7 +190,7 @@ export class Session implements SessionState {
       }
       const r = evaluate(op.statements, c, op.context);
       const errs = r.diagnostics.filter((d) => d.severity === "error");
-      if (errs.length) return { conflicts: errs.map((d) => `${d.span ? `${this.where(d.span)}: ` : ""}${d.message}, on ${name}`) };
+      if (errs.length) return { conflicts: errs.map((d) => `${d.span ? `${spanWhere(d.span, false)}: ` : ""}${d.message}, on ${name}`) };
       c = r.config;
     }
     const invalid = validate(c).filter((d) => d.severity === "error");
@@ -198,10 +202,6 @@ export class Session implements SessionState {
     return { candidate: c };
   }
 
-  /** `line 3` of a statement typed in the shell, FILE:LINE of a script. */
-  private where(span: { file: string; line: number }): string {
-    return span.file.startsWith("<") ? `line ${span.line}` : `${span.file}:${span.line}`;
-  }
 
   /** The desired state of the last revision, if any. */
   previousDesired(): Desired | undefined {
@@ -426,8 +426,31 @@ export class Session implements SessionState {
     return [{ severity: "info", code: "commit-rebased", message: `your edits were re-based on what the director (${via}) holds` }];
   }
 
+  /** The plan as a person reads it: in the order it runs, each step with the statement it comes from. */
+  planText(plan: Plan, opts: Omit<PlanTextOptions, "origin"> = {}): string {
+    return renderPlanText(plan, {
+      ...opts,
+      origin: (span) => {
+        const text = spanText(span, this.source);
+        return `${spanWhere(span, false)}${text ? `: ${text}` : ""}`;
+      },
+    });
+  }
+
+  /** The text of a source by its name: what the session ran, or a revision's configuration. */
+  readonly source = (file: string): string | undefined => {
+    const known = this.sources.get(file);
+    if (known !== undefined) return known;
+    const rev = /^revision (\d+)$/.exec(file);
+    try {
+      return rev ? this.site?.revision(Number(rev[1]))?.config : undefined;
+    } catch {
+      return undefined; // a damaged revision is said where it is read
+    }
+  };
+
   render(ds: readonly Diagnostic[]): string {
-    return renderDiagnostics(ds, (f) => this.sources.get(f));
+    return renderDiagnostics(ds, this.source);
   }
 
   async close(): Promise<void> {

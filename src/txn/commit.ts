@@ -9,7 +9,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { error, type Diagnostic, type Span } from "../lang/index.js";
 import { compile, liftState, printConfig, type Config, type Desired, type State } from "../model/index.js";
-import { diff, makePlan, renderPlanText, type Change, type Plan } from "../plan/index.js";
+import { diff, makePlan, renderPlanText, stepsLine, type Change, type Plan } from "../plan/index.js";
 import { unreadable, type StateRead } from "../state/index.js";
 import { removeFile, writeFileAtomic } from "../util/index.js";
 import type { Site } from "./site.js";
@@ -46,6 +46,8 @@ export interface CommitOptions {
   readonly precondition?: () => string | undefined;
   /** A plain commit confirms a pending `commit confirmed`: its file is removed under the lock, after the revision. */
   readonly confirmsPending?: boolean;
+  /** The plan as the person is shown it before the question (default: renderPlanText). */
+  readonly preview?: (plan: Plan) => string;
   /** Progress for the person or script waiting (the lock). */
   readonly say?: (text: string) => void;
 }
@@ -63,7 +65,8 @@ export interface RebaseNote {
 }
 
 export type CommitReport =
-  | { readonly kind: "refused"; readonly reason: string; readonly detail?: string; readonly span?: Span }
+  /** `declined`: the person answered no (not a failure). */
+  | { readonly kind: "refused"; readonly reason: string; readonly detail?: string; readonly span?: Span; readonly declined?: boolean }
   | { readonly kind: "conflict"; readonly revision?: Revision; readonly conflicts: readonly string[] }
   | { readonly kind: "precheck"; readonly problems: readonly Diagnostic[] }
   | { readonly kind: "nothing"; readonly revision?: Revision; readonly candidate: Config; readonly rebased?: RebaseNote }
@@ -298,12 +301,12 @@ async function questions(plan: Plan, drift: readonly Change[], previous: Revisio
     const detail = drift.map((c) => `  ${c.host}: ${c.reason}`).join("\n");
     const what = `the running state differs from revision ${previous!.number} (someone changed it outside lvsh)`;
     if (!opts.ask) return { kind: "refused", reason: `${what}; commit over it with \`commit force\` (or --yes)`, detail };
-    if (!(await opts.ask(`${what}. Commit over it?`, detail))) return { kind: "refused", reason: "not committed: drift not accepted" };
+    if (!(await opts.ask(`${what}. Commit over it?`, detail))) return { kind: "refused", reason: "not committed: drift not accepted", declined: true };
   }
   if (plan.steps.length && !opts.yes) {
-    const q = `apply ${plan.steps.length} step${plan.steps.length === 1 ? "" : "s"} on ${hosts} host${hosts === 1 ? "" : "s"}?`;
+    const q = `apply ${stepsLine(plan)}?`;
     if (opts.ask) {
-      if (!(await opts.ask(q, note + renderPlanText(plan)))) return { kind: "refused", reason: "not committed" };
+      if (!(await opts.ask(q, note + (opts.preview ?? renderPlanText)(plan)))) return { kind: "refused", reason: "not committed", declined: true };
     } else if (hosts > 1) {
       return { kind: "refused", reason: `this commit changes ${hosts} hosts and there is no terminal to ask: pass --yes to commit it` };
     }

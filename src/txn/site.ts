@@ -5,7 +5,7 @@
  * that matters -- the candidate's hosts and those of the last revision (so
  * that what a new configuration drops is still seen, and removed).
  */
-import { isSessionStatement, parse, type ConfigStatement } from "../lang/index.js";
+import { isSessionStatement, parse, revisionSource, type ConfigStatement } from "../lang/index.js";
 import {
   directorHost,
   emptyConfig,
@@ -42,7 +42,7 @@ const RS_KEYS = ["all", "lo"].flatMap((d) => [`net.ipv4.conf.${d}.arp_ignore`, `
  * it in the error).
  */
 export function configOf(text: string, file = "<revision>", label = file): Config {
-  // diagnostics about it later (a plan, a validation) point into the configuration (`revision 3:4:1`), not the file's JSON
+  // diagnostics about it later (a plan, a validation) point into the configuration (`revision 3, line 4`), not the file's JSON
   const p = parse(text, label);
   const session = p.statements.find(isSessionStatement);
   const r = evaluate(p.statements.filter((s): s is ConfigStatement => !isSessionStatement(s)), emptyConfig(), emptyContext);
@@ -177,7 +177,7 @@ export class Site {
   runningConfig(running: State, revision = this.latest()): Config {
     if (revision) {
       let c = this.configs.get(revision);
-      if (!c) this.configs.set(revision, (c = configOf(revision.config, this.revisionPath(revision.number), `revision ${revision.number}`)));
+      if (!c) this.configs.set(revision, (c = configOf(revision.config, this.revisionPath(revision.number), revisionSource(revision.number))));
       return c;
     }
     const dir = directorHost(emptyConfig());

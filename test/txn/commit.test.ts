@@ -237,7 +237,7 @@ describe("session outcomes", () => {
           rollback: { ok: false, undone: 2, undoFailures: [{ step: { ...step, id: 2 }, result: { exitCode: 2, stdout: "", stderr: "RTNETLINK answers: Operation not permitted\n", ms: 0 } }], impossible: [], mismatches: ["director: remove address 192.0.2.10/32 on eth0"] },
         },
       },
-      { io: { write: () => {} } },
+      { io: { write: () => {} }, planText: () => "" },
     );
     expect(ds.map((d) => [d.code, d.severity])).toEqual([
       ["commit-failed", "error"],
