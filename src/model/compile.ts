@@ -92,11 +92,18 @@ export function compile(config: Config): Desired {
     for (const svc of config.services.values()) {
       if (svc.vip !== vip.addr) continue;
       for (const r of svc.reals.values()) {
-        if (r.method === "nat" || r.family !== 4) continue;
+        if (r.method === "nat" || r.family !== vip.family) continue;
         // a real server in many services of this VIP is prepared once
         if (!once(`hide ${vip.addr} ${r.addr}`)) continue;
         const ref = realServerHost(config, r.addr);
         const h = host(ref.name, ref.transport);
+        if (vip.family === 6) {
+          // no ARP: neighbour discovery does not answer for an address on lo (tun over IPv6 is not lvsh's)
+          if (r.method !== "dr") continue;
+          const a = { addr: vip.addr, prefix: 128, dev: "lo", span: hide.span };
+          if (once(elementKey.addr(ref.name, a))) h.addrs.push(a);
+          continue;
+        }
         const setSysctl = (k: string, value: string) => {
           const key = elementKey.sysctl(ref.name, k);
           if (once(key)) {

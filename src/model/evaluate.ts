@@ -44,6 +44,13 @@ const DEFAULT_PERSISTENCE = 360;
 
 class Evaluator {
   readonly diags: Diagnostic[] = [];
+  /**
+   * The current VIP or service is not the one the script meant: a statement
+   * that would have chosen it failed. What depends on the context is then
+   * skipped without a word (its complaints would be consequences of that
+   * error), until a statement chooses the context again.
+   */
+  lost = false;
   /** Services whose reals map this evaluation has copied already (copy on first write). */
   private readonly ownReals = new Set<string>();
   constructor(
@@ -58,6 +65,7 @@ class Evaluator {
   /** `.2` against the current VIP; a full address as is. */
   resolve(a: AddrLit): { addr: string; family: Family } | undefined {
     if (a.kind === "ip") return a;
+    if (this.lost) return undefined;
     const vip = this.ctx.vip;
     if (!vip) {
       this.err("no-vip", `\`${printAddr(a)}\` is shorthand for an address in the current VIP's network, but there is no current VIP`, a.span, "declare one first: `vip ADDR`");
@@ -80,6 +88,7 @@ class Evaluator {
     }
     let addr: { addr: string; family: Family } | undefined;
     if (spec.addr) addr = this.resolve(spec.addr);
+    else if (this.lost) return undefined;
     else if (this.ctx.vip) addr = { addr: this.ctx.vip, family: this.ctx.vip.includes(":") ? 6 : 4 };
     else {
       this.err("no-vip", `\`${printServiceSpec(spec)}\` has no address and there is no current VIP`, spec.span, `declare one first (\`vip ADDR\`) or write ADDR:${spec.port}`);
@@ -95,10 +104,11 @@ class Evaluator {
 
   vip(s: ConfigStatement & { kind: "vip" }): void {
     const r = this.resolve(s.addr);
-    if (!r) return;
+    if (!r) return void (this.lost = true);
     const bad = unusableAddress(r.addr, "a VIP", s.addr.span);
-    if (bad) return void this.diags.push(bad);
+    if (bad) return void (this.diags.push(bad), (this.lost = true));
     if (s.prefix && s.prefix.value > maxPrefix(r.family)) {
+      this.lost = true;
       return this.err("invalid-prefix", `an IPv${r.family} prefix is at most ${maxPrefix(r.family)}`, s.prefix.span);
     }
     // an existing VIP keeps what the statement does not say (`vip ADDR` alone selects it)
@@ -114,11 +124,12 @@ class Evaluator {
     });
     if (this.ctx.vip !== r.addr) this.ctx.service = null;
     this.ctx.vip = r.addr;
+    this.lost = false;
   }
 
   service(s: ServiceStmt): void {
     const k = this.specKey(s.spec);
-    if (!k) return;
+    if (!k) return void (this.lost = true);
     const o = s.opts;
     // an existing service keeps what the statement does not say (`service :80` alone selects it);
     // a new one gets ipvsadm's defaults; `persistent 0` ends persistence
@@ -145,13 +156,16 @@ class Evaluator {
     if (!this.work.services.has(k.key)) this.ownReals.add(k.key);
     const problems = checkService(def, s);
     this.diags.push(...problems);
-    if (problems.some((d) => d.severity === "error")) return;
+    if (problems.some((d) => d.severity === "error")) return void (this.lost = true);
     this.work.services.set(k.key, def);
     this.ctx.service = k.key;
     if (k.addr) this.ctx.vip = k.addr;
+    // a fwmark service keeps the current VIP as it is, known or not
+    if (k.addr) this.lost = false;
   }
 
   currentService(span: Span): ServiceDef | undefined {
+    if (this.lost) return undefined;
     const key = this.ctx.service;
     const svc = key ? this.work.services.get(key) : undefined;
     if (!svc) this.err("no-service", "there is no current service for these real servers", span, "declare one first: `service :PORT SCHEDULER`, or `use service SPEC`");
@@ -269,29 +283,41 @@ class Evaluator {
 
   useService(s: ConfigStatement & { kind: "use-service" }): void {
     const k = this.specKey(s.spec);
-    if (!k) return;
+    if (!k) return void (this.lost = true);
     const svc = this.work.services.get(k.key);
-    if (!svc) return this.err("unknown-service", `there is no service ${k.key}`, s.spec.span, `declare it with \`service ${printServiceSpec(s.spec)}\``);
+    if (!svc) {
+      this.lost = true;
+      return this.err("unknown-service", `there is no service ${k.key}`, s.spec.span, `declare it with \`service ${printServiceSpec(s.spec)}\``);
+    }
     this.ctx.service = k.key;
     if (svc.vip) this.ctx.vip = svc.vip;
+    if (svc.vip || k.addr) this.lost = false;
   }
 
   useVip(s: ConfigStatement & { kind: "use-vip" }): void {
     const r = this.resolve(s.addr);
-    if (!r) return;
-    if (!this.work.vips.has(r.addr)) return this.err("unknown-vip", `there is no VIP ${r.addr}`, s.addr.span, `declare it with \`vip ${r.addr}\``);
+    if (!r) return void (this.lost = true);
+    if (!this.work.vips.has(r.addr)) {
+      this.lost = true;
+      return this.err("unknown-vip", `there is no VIP ${r.addr}`, s.addr.span, `declare it with \`vip ${r.addr}\``);
+    }
     this.ctx = { vip: r.addr, service: null };
+    this.lost = false;
   }
 
   arpHide(s: ConfigStatement & { kind: "arp-hide" }): void {
+    if (this.lost) return;
     const vip = this.ctx.vip ? this.work.vips.get(this.ctx.vip) : undefined;
     if (!vip) {
       return this.err("no-vip", this.ctx.vip ? `${this.ctx.vip} is not declared as a VIP` : "there is no current VIP to hide", s.span, "declare it first: `vip ADDR [on IFACE]`");
     }
-    if (vip.family === 6) {
-      return this.err("arp-hide-ipv6", `ARP is IPv4 only; ${vip.addr} is an IPv6 VIP`, s.span, "IPv6 real servers need the VIP on lo without ARP hiding");
+    // IPv6 has no ARP: neighbour discovery answers only for the interface that holds an address,
+    // so the VIP on the real servers' lo is hidden; `arp hide on rs` alone binds it there
+    if (vip.family === 6 && (s.via?.value === "arptables" || (s.dev && s.dev.value !== "lo"))) {
+      const what = s.via?.value === "arptables" ? s.via.span : s.dev!.span;
+      return this.err("arp-hide-ipv6", `${vip.addr} is an IPv6 VIP: there is no ARP to hide it from, only the interface it is on`, what, "write `arp hide on rs` alone: it binds the VIP on the real servers' lo, where neighbour discovery does not answer for it");
     }
-    const via = s.via?.value ?? "arptables";
+    const via = s.via?.value ?? (vip.family === 6 ? "sysctl" : "arptables");
     const dev = s.dev?.value ?? (via === "sysctl" ? "lo" : "eth0");
     this.work.vips.set(vip.addr, { ...vip, arpHide: { via, dev, ...(s.dev ? { devGiven: true } : {}), span: s.span } });
   }
@@ -339,6 +365,7 @@ class Evaluator {
       case "host":
         return this.host(s);
       case "clear":
+        this.lost = false;
         this.ownReals.clear();
         this.work = { vips: new Map(), services: new Map(), hosts: new Map() };
         this.ctx = { vip: null, service: null };
@@ -366,10 +393,17 @@ function tunFields(opts: RsOpts, base: Omit<RealDef, "key" | "span"> | undefined
   };
 }
 
-/** Applies statements to a configuration. The input is not changed. */
-export function evaluate(statements: readonly ConfigStatement[], config: Config, context: Context): EvalResult {
+/**
+ * Applies statements to a configuration. The input is not changed.
+ * `contextLost`: statements that follow one that failed to parse and would
+ * have chosen the context (parse's `contextLost`).
+ */
+export function evaluate(statements: readonly ConfigStatement[], config: Config, context: Context, contextLost?: ReadonlySet<unknown>): EvalResult {
   const work: Work = { vips: new Map(config.vips), services: new Map(config.services), hosts: new Map(config.hosts) };
   const ev = new Evaluator(work, { ...context });
-  for (const s of statements) ev.run(s);
+  for (const s of statements) {
+    if (contextLost?.has(s)) ev.lost = true;
+    ev.run(s);
+  }
   return { config: ev.work, context: { ...ev.ctx }, diagnostics: ev.diags };
 }

@@ -12,6 +12,8 @@ import type { DirectorPair, HealthCheck, RealDef, ServiceDef, VipDef } from "./t
 export interface Evaluating {
   readonly work: { readonly vips: Map<string, VipDef>; readonly services: Map<string, ServiceDef> };
   readonly ctx: { readonly vip: string | null };
+  /** The context is not the one the script meant (a statement that chose it failed): say nothing of it. */
+  readonly lost: boolean;
   readonly diags: Diagnostic[];
   err(code: DiagnosticCode, message: string, span: Span, hint?: string): void;
   resolve(a: AddrLit): { addr: string; family: Family } | undefined;
@@ -113,6 +115,7 @@ function sorry(ev: Evaluating, s: Extract<Kw, { kind: "sorry" }>): void {
 }
 
 function directorPair(ev: Evaluating, s: DirectorPairStmt): void {
+  if (ev.lost) return;
   const vip = ev.ctx.vip ? ev.work.vips.get(ev.ctx.vip) : undefined;
   if (!vip) return ev.err("no-vip", "`director pair` is for the current VIP, and there is none", s.span, "declare it first: `vip ADDR on IFACE`");
   const a = ev.resolve(s.addrs[0]);

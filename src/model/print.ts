@@ -24,6 +24,8 @@ function arpLine(v: VipDef): string | undefined {
   const h = v.arpHide;
   if (!h) return undefined;
   const defDev = h.via === "sysctl" ? "lo" : "eth0";
+  // an IPv6 VIP has one way: on lo
+  if (v.family === 6) return "arp hide on rs";
   return ["arp hide on rs", h.via === "sysctl" ? "via sysctl" : "", h.dev !== defDev ? `dev ${h.dev}` : ""].filter(Boolean).join(" ");
 }
 

@@ -18,7 +18,7 @@ export function validate(config: Config): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const vip of config.vips.values()) {
     const reals = realsOf(config, vip);
-    const hidden = reals.filter((r) => r.method !== "nat" && r.family === 4);
+    const hidden = reals.filter((r) => r.method !== "nat" && r.family === vip.family);
     if (vip.arpHide && hidden.length === 0) {
       out.push(
         // a warning: deleting a VIP's last real server (or service) must stay possible
@@ -48,15 +48,37 @@ export function validate(config: Config): Diagnostic[] {
     if (vip.prefix < maxPrefix(vip.family)) {
       const net = parseIp(vip.addr)!;
       for (const r of reals) {
-        if (r.method === "nat" && !inSubnet(parseIp(r.addr)!, net, vip.prefix)) {
+        if (r.family !== vip.family || inSubnet(parseIp(r.addr)!, net, vip.prefix)) continue;
+        if (r.method === "nat") {
           out.push(
             warning("nat-other-subnet", `NAT real server ${r.addr} is outside ${vip.addr}/${vip.prefix}: its replies must route back through the director`, r.span),
+          );
+        } else if (r.method === "dr") {
+          out.push(
+            warning("dr-other-subnet", `dr real server ${r.addr} is outside ${vip.addr}/${vip.prefix}, the director's network: direct routing rewrites only the MAC address, so the real server must be on the director's link`, r.span, {
+              hint: "use `tun` for a real server in another network, or check the VIP's prefix",
+            }),
           );
         }
       }
     }
+    if (vip.family === 6 && !vip.arpHide && reals.some((r) => r.method !== "nat")) {
+      out.push(
+        warning("ipv6-rs-without-vip", `the dr/tun real servers of ${vip.addr} must hold it themselves to accept its packets, and nothing here puts it on them`, vip.span, {
+          hint: "add `arp hide on rs`: for an IPv6 VIP it binds the VIP on the real servers' lo (neighbour discovery answers only for the interface that holds an address)",
+        }),
+      );
+    }
   }
   for (const svc of config.services.values()) {
+    if (svc.fwmark !== null) {
+      const vip = svc.vip ?? "VIP";
+      out.push(
+        warning("fwmark-needs-mark", `${svc.key} receives only packets the director marks with ${svc.fwmark}, and lvsh does not make that rule`, svc.span, {
+          hint: `on the director, e.g. \`iptables -t mangle -A PREROUTING -d ${vip} -p tcp -m multiport --dports 80,443 -j MARK --set-mark ${svc.fwmark}\`${svc.family === 6 ? " (ip6tables for IPv6)" : ""}, or nft's \`meta mark set ${svc.fwmark}\`; ignore this if it marks them already`,
+        }),
+      );
+    }
     if (svc.reals.size === 0) {
       out.push(warning("service-without-rs", `${svc.key} has no real servers: connections to it will be refused`, svc.span));
     }

@@ -66,7 +66,7 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
     },
   },
   commit: {
-    check: (_s, shadow, session) => session.validateCandidate(shadow.candidate).filter((d) => d.severity === "error"),
+    check: (_s, shadow, session) => (shadow.incomplete ? [] : session.validateCandidate(shadow.candidate).filter((d) => d.severity === "error")),
     run: (s, session) => runCommit(s, session),
   },
   confirm: {

@@ -32,7 +32,7 @@ function loadFile(s: LoadStmt, session: Session): Loaded {
   const misplaced = parsed.statements
     .filter(isSessionStatement)
     .map((x) => error("load-not-config", `\`${x.kind}\` in ${path}: a loaded file holds configuration only`, x.span, { hint: `run ${path} as a script instead: lvsh ${path}` }));
-  const r = evaluate(config, emptyConfig(), emptyContext);
+  const r = evaluate(config, emptyConfig(), emptyContext, parsed.contextLost);
   return { config: r.config, diagnostics: [...parsed.diagnostics, ...misplaced, ...r.diagnostics] };
 }
 

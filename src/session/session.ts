@@ -16,6 +16,7 @@ import {
   warning,
   type ConfigStatement,
   type Diagnostic,
+  type ParseResult,
   type SessionStatement,
   type Statement,
 } from "../lang/index.js";
@@ -68,6 +69,23 @@ export interface RunOutcome {
 export interface SessionState {
   candidate: Config;
   context: Context;
+  /**
+   * The check pass met an error before: the candidate lacks what failed, so
+   * checks of the whole candidate would only find consequences of it (a
+   * service whose `add rs` failed "has no real servers").
+   */
+  incomplete?: boolean;
+}
+
+/** A warning the check pass gave and a later plan gives again is said once. */
+function unique(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.code} ${d.span?.file ?? ""} ${d.span?.start ?? ""} ${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 export class Session implements SessionState {
@@ -275,7 +293,7 @@ export class Session implements SessionState {
   private async runChecked(source: string, file: string, opts: SourceOptions): Promise<RunOutcome> {
     this.sources.set(file, source);
     const parsed = parse(source, file);
-    const checked = this.check(parsed.statements, opts);
+    const checked = this.check(parsed.statements, opts, parsed);
     const diagnostics = [...parsed.diagnostics, ...checked];
     if (hasErrors(diagnostics)) return { ok: false, diagnostics, statements: parsed.statements.length };
     if (!parsed.statements.some(isSessionStatement) && this.checked) {
@@ -286,14 +304,14 @@ export class Session implements SessionState {
       return { ok: true, diagnostics, statements: parsed.statements.length };
     }
     const late = await this.execute(parsed.statements);
-    return { ok: !hasErrors(late), diagnostics: [...diagnostics, ...late], statements: parsed.statements.length };
+    return { ok: !hasErrors(late), diagnostics: unique([...diagnostics, ...late]), statements: parsed.statements.length };
   }
 
   /** Parses and checks source text without running any of it (`lvsh check`). */
   checkSource(source: string, file: string, opts: SourceOptions = {}): Diagnostic[] {
     this.sources.set(file, source);
     const parsed = parse(source, file);
-    return [...parsed.diagnostics, ...this.check(parsed.statements, opts)];
+    return [...parsed.diagnostics, ...this.check(parsed.statements, opts, parsed)];
   }
 
   /** The check pass of source text: its diagnostics and the candidate it makes (`lvsh export FILE`). */
@@ -302,22 +320,28 @@ export class Session implements SessionState {
     return { candidate: this.checked?.candidate ?? this.candidate, diagnostics };
   }
 
-  /** The check pass: runs everything on a shadow of this session, with no side effect. */
-  check(statements: readonly Statement[], opts: SourceOptions = {}): Diagnostic[] {
-    const shadow: SessionState = { candidate: this.candidate, context: this.context };
+  /**
+   * The check pass: runs everything on a shadow of this session, with no
+   * side effect. `parsed`: what parsing the statements said (its errors make
+   * the candidate incomplete; its contextLost, see ParseResult).
+   */
+  check(statements: readonly Statement[], opts: SourceOptions = {}, parsed?: Pick<ParseResult, "diagnostics" | "contextLost">): Diagnostic[] {
+    const shadow: SessionState = { candidate: this.candidate, context: this.context, incomplete: hasErrors(parsed?.diagnostics ?? []) };
     const out: Diagnostic[] = [];
     for (const seg of segments(statements)) {
       if (seg.config.length) {
         const from = { candidate: shadow.candidate, context: shadow.context };
-        const r = evaluate(seg.config, shadow.candidate, shadow.context);
+        const r = evaluate(seg.config, shadow.candidate, shadow.context, parsed?.contextLost);
         out.push(...r.diagnostics);
         shadow.candidate = r.config;
         shadow.context = r.context;
         this.evaluated.set(seg.config[0]!, { from, to: { candidate: r.config, context: r.context }, count: seg.config.length });
       }
       if (seg.session) out.push(...sessionCommands[seg.session.kind].check(seg.session as never, shadow, this));
+      if (hasErrors(out)) shadow.incomplete = true;
     }
-    if (opts.validate) out.push(...this.validateCandidate(shadow.candidate));
+    // the pipeline stops at errors: the candidate is not what the source describes
+    if (opts.validate && !shadow.incomplete) out.push(...this.validateCandidate(shadow.candidate));
     this.checked = shadow;
     return out;
   }

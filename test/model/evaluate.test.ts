@@ -160,7 +160,8 @@ describe("model diagnostics", () => {
     ["vip 192.0.2.10; service :80 netmask 255.255.255.0", "netmask-needs-persistent"],
     ["vip 192.0.2.10; service :80 persistent netmask 64", "invalid-netmask"],
     ["vip 192.0.2.10; service :0 rr", "invalid-port"],
-    ["vip 2001:db8::10; service :80; add rs 2001:db8::2; arp hide on rs", "arp-hide-ipv6"],
+    ["vip 2001:db8::10; service :80; add rs 2001:db8::2; arp hide on rs via arptables", "arp-hide-ipv6"],
+    ["vip 2001:db8::10; service :80; add rs 2001:db8::2; arp hide on rs dev eth0", "arp-hide-ipv6"],
   ])("%s -> %s", (src, code) => {
     expect(load(src).errors).toContain(code);
   });
@@ -168,6 +169,9 @@ describe("model diagnostics", () => {
   it.each([
     ["vip 192.0.2.10; service :80; add rs .2 dr", "dr-without-arp-hide"],
     ["vip 192.0.2.10/24; service :80; add rs 198.51.100.2 nat", "nat-other-subnet"],
+    ["vip 192.0.2.10/24; service :80; add rs 198.51.100.2 dr; arp hide on rs", "dr-other-subnet"],
+    ["vip 2001:db8::10/64; service :80; add rs 2001:db8::2 dr", "ipv6-rs-without-vip"],
+    ["vip 192.0.2.10; service fwmark 7 rr; add rs .2 dr; arp hide on rs", "fwmark-needs-mark"],
     ["vip 192.0.2.10; service :80", "service-without-rs"],
     ["vip 192.0.2.10; service udp :5060 pe sip; add rs .2 nat", "pe-without-persistence"],
     [`${"vip 192.0.2.10; service :80; add rs .2; arp hide on rs"}; host 192.0.2.99 via netns x`, "unused-host"],
@@ -176,6 +180,12 @@ describe("model diagnostics", () => {
     const l = load(src);
     expect(l.errors).toEqual([]);
     expect(l.codes).toContain(code);
+  });
+
+  it("does not warn of what is right: a dr real server on the VIP's network, an IPv6 VIP hidden on lo, tun elsewhere", () => {
+    expect(load("vip 192.0.2.10/24; service :80; add rs .2 dr; arp hide on rs").codes).toEqual([]);
+    expect(load("vip 192.0.2.10/24; service :80; add rs 198.51.100.2 tun; arp hide on rs").codes).toEqual([]);
+    expect(load("vip 2001:db8::10/64; service :80; add rs 2001:db8::2 dr; arp hide on rs").codes).toEqual([]);
   });
 
   it("warns about ARP hiding by sysctl only where the VIP may face the clients", () => {
