@@ -86,6 +86,7 @@ export const diagnosticCodes = {
   "quorum-unreachable": "a quorum above the total weight of the service's real servers",
   // session and commit
   "not-available": "a statement this version cannot carry out yet",
+  "unknown-interface": "an address on an interface its host does not have (checked against what the host reads, before any step)",
   "host-unreadable": "a host whose running state could not be read (unreachable, tool missing, not allowed)",
   "state-unparsed": "a line of a tool's output (ipvsadm -Sn, arptables-save) that lvsh could not read: reported, never dropped",
   "running-drift": "the running state differs from the last committed revision",

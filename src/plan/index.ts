@@ -5,4 +5,5 @@ export { PHASES, phaseOf, type Phase } from "./phases.js";
 export { commandsFor, serviceSpecArgs, destSpecArgs } from "./commands.js";
 export { renderPlanText, renderPlanShell, planToJson, stepsLine, summaryLine, type PlanJson, type PlanTextOptions } from "./render.js";
 export { fingerprint } from "./fingerprint.js";
+export { preflight } from "./preflight.js";
 export { describeElement, elementText } from "./describe.js";

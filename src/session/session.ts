@@ -21,7 +21,7 @@ import {
   type Statement,
 } from "../lang/index.js";
 import { compile, emptyConfig, emptyContext, evaluate, liftState, mergeConflicts, printConfig, validate, type Config, type Context, type Desired, type State } from "../model/index.js";
-import { makePlan, renderPlanText, type Plan, type PlanTextOptions } from "../plan/index.js";
+import { makePlan, preflight, renderPlanText, type Plan, type PlanTextOptions } from "../plan/index.js";
 import { revisionName, withRestores, type CommitBase, type Site, type RebaseTarget, type Rebased, type Revision } from "../txn/index.js";
 import { unreadable, type IpLink } from "../state/index.js";
 import { sessionCommands, type SessionIO } from "./commands.js";
@@ -394,6 +394,8 @@ export class Session implements SessionState {
       if (hasErrors(lifted)) return { diagnostics };
       desired = withRestores(compile(this.candidate), rev);
     }
+    const missing = preflight(this.running, desired);
+    if (missing.length) return { diagnostics: [...diagnostics, ...read, ...missing] };
     const plan = makePlan(this.running, desired, { vips: rev?.vips ?? [], hosts: this.site?.hosts([desired]).transports ?? new Map() });
     return { plan, diagnostics: [...diagnostics, ...read] };
   }

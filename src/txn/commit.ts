@@ -9,7 +9,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { error, type Diagnostic, type Span } from "../lang/index.js";
 import { compile, liftState, printConfig, type Config, type Desired, type State } from "../model/index.js";
-import { diff, makePlan, renderPlanText, stepsLine, type Change, type Plan } from "../plan/index.js";
+import { diff, makePlan, preflight, renderPlanText, stepsLine, type Change, type Plan } from "../plan/index.js";
 import { unreadable, type StateRead } from "../state/index.js";
 import { removeFile, writeFileAtomic } from "../util/index.js";
 import type { Site } from "./site.js";
@@ -215,6 +215,8 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
     }
     const vips = new Set([...(previous?.vips ?? [])]);
     const drift = prevDesired ? diff(running, prevDesired.state, { director: "director", vips: new Set([...vips, ...managed(prevDesired)]) }) : [];
+    const absent = preflight(running, desired);
+    if (absent.length) return { kind: "precheck", problems: absent };
     const plan = makePlan(running, desired, { vips, hosts: view.transports });
     const missing = missingSchedulers(read, plan);
     if (missing.length) return { kind: "precheck", problems: missing };
