@@ -1,10 +1,10 @@
 /**
  * `setup`: a guided set-up. It asks for a VIP, the director's interface,
- * port, protocol, scheduler, real servers, method and ARP hiding, then
+ * port, protocol, scheduler, method, real servers and ARP hiding, then
  * prints the lvsh statements it stages, so the user learns the language.
  */
 import type { Interface } from "node:readline";
-import { keywordsInOrder, parse, parseIp, tokens as T } from "../lang/index.js";
+import { keywordsInOrder, parseIp, tokens as T } from "../lang/index.js";
 import type { Session } from "../session/index.js";
 import { withPrompt } from "./prompt.js";
 
@@ -16,11 +16,19 @@ function validAddr(text: string): true | string {
   return true;
 }
 
-function validServers(text: string): true | string {
-  const words = text.trim().split(/\s+/).filter(Boolean);
-  if (!words.length) return "at least one real server";
-  const r = parse(`add rs ${words.join(" ")}`, "<setup>");
-  return r.diagnostics.length ? r.diagnostics[0]!.message : true;
+/**
+ * The real servers as the statements setup makes would take them: checked
+ * in the session's context with the VIP, port and method already asked
+ * (`.52:8080` with dr is refused here, not after the last question).
+ */
+function serversCheck(session: Session, before: readonly string[], method: string) {
+  return (text: string): true | string => {
+    const words = text.trim().split(/\s+/).filter(Boolean);
+    if (!words.length) return "at least one real server";
+    const src = [...before, `add rs ${words.join(" ")} ${method}`].join("\n");
+    const bad = session.checkSource(src, "<setup>").find((d) => d.severity === "error");
+    return bad ? `${bad.message}${bad.hint ? ` (${bad.hint})` : ""}` : true;
+  };
 }
 
 /** Asks the questions and returns the statements (not yet run), or undefined when cancelled. */
@@ -42,11 +50,14 @@ export async function askSetup(server: Interface | undefined, session: Session, 
         default: "wlc",
         choices: schedulers.map((k) => ({ value: k.word, name: k.word, description: k.doc })),
       });
-      const servers = (await input({ message: "Real servers (addresses, or .N for the VIP's network):", validate: validServers })).trim().split(/\s+/);
       const method = await select({
         message: "Forwarding method:",
         choices: ["dr", "nat", "tun"].map((m) => ({ value: m, name: m, description: keywordsInOrder.find((k) => k.word === m)!.doc })),
       });
+      const before = [`vip ${vip}${iface ? ` on ${iface}` : ""}`, `service ${proto === "tcp" ? "" : `${proto} `}:${port} ${sched}`];
+      const servers = (await input({ message: `Real servers (addresses, or .N for the VIP's network${method === "nat" ? "; ADDR:PORT for another port" : ""}):`, validate: serversCheck(session, before, method) }))
+        .trim()
+        .split(/\s+/);
       const hide =
         method === "nat"
           ? "none"
@@ -59,8 +70,7 @@ export async function askSetup(server: Interface | undefined, session: Session, 
               ],
             });
       return [
-        `vip ${vip}${iface ? ` on ${iface}` : ""}`,
-        `service ${proto === "tcp" ? "" : `${proto} `}:${port} ${sched}`,
+        ...before,
         `add rs ${servers.join(" ")} ${method}`,
         ...(hide === "none" ? [] : [`arp hide on rs${hide === "sysctl" ? " via sysctl" : ""}`]),
       ].join("\n");

@@ -141,10 +141,14 @@ describe.skipIf(why !== undefined)(`the shell in a terminal${why ? ` (skipped: $
     t.keys("Enter"); // tcp
     await t.waitFor(/Scheduler/);
     t.keys("Up", "Up", "Up", "Enter"); // from wlc up to rr
-    await t.waitFor(/Real servers/);
-    t.type(".2 .3", "Enter");
     await t.waitFor(/Forwarding method/);
     t.keys("Enter"); // dr
+    await t.waitFor(/Real servers/);
+    // a port dr cannot give is refused as it is typed, with why
+    t.type(".52:8080", "Enter");
+    expect(await t.waitFor(/receives the service.s own port 80; it cannot be sent to port 8080/)).toMatch(/\? Real servers.*: \.52:8080\n> a dr real server/);
+    t.keys("C-u");
+    t.type(".2 .3", "Enter");
     await t.waitFor(/Hide the VIP from ARP/);
     t.keys("Enter"); // arptables
     const s = await t.waitFor(/arp hide on rs\n/);
