@@ -5,7 +5,7 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
-  vitest: { configFile: "vitest.config.ts" },
+  vitest: { configFile: "vitest.stryker.config.ts" },
   mutate: ["src/lang/**/*.ts", "src/model/**/*.ts", "src/plan/**/*.ts", "src/txn/**/*.ts", "!src/**/*.d.ts", "!src/lang/cst.d.ts"],
   coverageAnalysis: "perTest",
   concurrency: 2,

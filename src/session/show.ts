@@ -61,7 +61,12 @@ type Runner = (s: ShowStmt, session: Session, args: ShowArgs) => Promise<Diagnos
 const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
 
 /** A column name as a JSON key: `real servers` -> `realServers`. */
-const jsonKey = (h: string) => h.replace(/[^a-zA-Z0-9]+(.)/g, (_m, c: string) => c.toUpperCase());
+const jsonKey = (h: string) =>
+  h
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((w, i) => (i ? w[0]!.toUpperCase() + w.slice(1).toLowerCase() : w.toLowerCase()))
+    .join("");
 
 /** A cell as a JSON value: counts are numbers, `-` (nothing) is null. */
 const jsonValue = (v: string | undefined) => (v === undefined || v === "-" || v === "" ? null : /^\d+$/.test(v) ? Number(v) : v);
