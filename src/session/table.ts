@@ -62,7 +62,10 @@ function vertical(head: readonly string[], rows: readonly (readonly string[])[],
   const blocks = rows.map((r, i) => {
     const lines = [`-[ ${i + 1} ]-`];
     head.forEach((h, j) => {
-      const [first = "", ...rest] = (r[j] ?? "").split("\n");
+      // the value wraps between words under its column, within the terminal
+      const cell = r[j] ?? "";
+      const room = style.columns === undefined ? Infinity : Math.max(style.columns - w - 1, longestWord(cell));
+      const [first = "", ...rest] = wrap(cell, room);
       lines.push(`${name(h)} ${first}`, ...rest.map((l) => `${" ".repeat(w + 1)}${l}`));
     });
     return lines.join("\n");

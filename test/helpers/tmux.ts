@@ -31,6 +31,17 @@ export class Tmux {
     this.type("", ...keys);
   }
 
+  /** The terminal resized, as a person drags the window (the program gets SIGWINCH). */
+  resize(cols: number, rows = 60): void {
+    this.tmux(["resize-window", "-t", "t", "-x", String(cols), "-y", String(rows)]);
+  }
+
+  /** Clears what was on the screen and its scrollback (tmux's, not the program's). */
+  clearHistory(): void {
+    this.tmux(["send-keys", "-t", "t", "-R"]);
+    this.tmux(["clear-history", "-t", "t"]);
+  }
+
   screen(): string {
     return this.tmux(["capture-pane", "-t", "t", "-p", "-S", "-200"]);
   }
