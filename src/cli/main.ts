@@ -8,15 +8,15 @@ import type { Config } from "../model/index.js";
 import { planToJson, renderPlanShell, summaryLine } from "../plan/index.js";
 import { openSite, openSession, processIO, Session, stateDamaged, type FrontIO, type Opened, type OpenOptions } from "../session/index.js";
 import { overdueConfirm, recover, runTimer } from "../txn/index.js";
-import { StateFileError } from "../util/index.js";
+import { counted, StateFileError } from "../util/index.js";
 import { parseCli, type Common, type Invocation } from "./args.js";
 import { cliHelp } from "./help.js";
 import { VERSION } from "../util/version.js";
 import { selfCommand } from "../util/self.js";
 
 function countLine(errors: number, warnings: number): string {
-  const e = `${errors} error${errors === 1 ? "" : "s"}`;
-  return warnings ? `${e}, ${warnings} warning${warnings === 1 ? "" : "s"}` : e;
+  const e = counted(errors, "error");
+  return warnings ? `${e}, ${counted(warnings, "warning")}` : e;
 }
 
 async function readSource(io: FrontIO, file: string): Promise<string | undefined> {
@@ -144,7 +144,7 @@ async function recoverCmd(inv: Extract<Invocation, { kind: "recover" }>, io: Fro
         return 0;
       case "recovered":
         if (r.txn.ok) {
-          io.stdout(`recovered the interrupted ${r.journal.what} (started ${r.journal.started}): ${r.steps} step${r.steps === 1 ? "" : "s"} brought every host back to the state before it\n`);
+          io.stdout(`recovered the interrupted ${r.journal.what} (started ${r.journal.started}): ${counted(r.steps, "step")} brought every host back to the state before it\n`);
           return 0;
         }
         io.stderr(`lvsh: recovery incomplete: ${[...(r.txn.rollback?.mismatches ?? []), r.txn.failed?.result.stderr.trim() ?? ""].filter(Boolean).join("; ")}\n`);

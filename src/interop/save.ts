@@ -14,6 +14,7 @@ import type { Executor } from "../exec/index.js";
 import { compile } from "../model/index.js";
 import type { Site } from "../txn/index.js";
 import { savePlan, type SaveFile, type SavePlan } from "./persist.js";
+import { counted } from "../util/words.js";
 
 export interface SaveRequest {
   readonly format: SaveFormat;
@@ -109,7 +110,7 @@ const where = (f: Pick<SaveFile, "host" | "path">) => (f.host === "local" ? f.pa
  * and disables what this save enabled.
  */
 export async function writeSavePlan(plan: SavePlan, executor: (host: string) => Executor, req: SaveRequest): Promise<Diagnostic[]> {
-  req.say(`lvsh save: ${plan.files.length} file${plan.files.length === 1 ? "" : "s"}:\n${plan.files.map((f) => `  ${where(f)}: ${f.what}\n`).join("")}`);
+  req.say(`lvsh save: ${counted(plan.files.length, "file")}:\n${plan.files.map((f) => `  ${where(f)}: ${f.what}\n`).join("")}`);
   if (req.dryRun) return [{ severity: "info", code: "dry-run", message: "dry run: nothing was saved", ...(req.span ? { span: req.span } : {}) }];
   const ops = plan.files.map((f) => ({ f, op: f.host === "local" ? localOps(f) : remoteOps(executor(f.host), f) }));
   const fail = (what: string) => [error("save-failed", `${what}; nothing was saved (every file is as it was)`, req.span)];

@@ -10,6 +10,7 @@
  * detection; the sources are looked up by file name.
  */
 import type { Diagnostic, Span } from "./diagnostic.js";
+import { counted } from "../util/words.js";
 
 export type SourceLookup = (file: string) => string | undefined;
 
@@ -97,7 +98,7 @@ export function renderDiagnostics(ds: readonly Diagnostic[], sources: SourceLook
   if (rest.length) {
     const e = rest.filter((d) => d.severity === "error").length;
     const w = rest.length - e;
-    shown.push(`lvsh: ${maxErrors} errors shown; ${e} more error${e === 1 ? "" : "s"}${w ? ` and ${w} warning${w === 1 ? "" : "s"}` : ""} not shown (fix these first)`);
+    shown.push(`lvsh: ${maxErrors} errors shown; ${counted(e, "more error")}${w ? ` and ${counted(w, "warning")}` : ""} not shown (fix these first)`);
   }
   return shown.join("\n\n");
 }

@@ -16,6 +16,7 @@ import type { Target } from "../exec/index.js";
 import { openSession, type FrontIO, type Session } from "../session/index.js";
 import { selfCommand } from "../util/self.js";
 import { VERSION } from "../util/version.js";
+import { counted } from "../util/words.js";
 import { complete, type CompletionContext } from "../complete/index.js";
 import { serviceKeyOf } from "../model/index.js";
 import { parse, shellSource } from "../lang/index.js";
@@ -167,7 +168,7 @@ export async function startRepl(common: ShellOptions, io: FrontIO): Promise<numb
     if (!parse(text, "<shell>").statements.some((s) => s.kind === "clear")) return true;
     if (session.candidate.vips.size === 0 && session.candidate.services.size === 0) return true;
     const destroy = session.pendingSteps(true);
-    io.stdout(`\`clear\` stages removing everything lvsh manages: ${destroy} step${destroy === 1 ? "" : "s"} to destroy, applied by \`commit\`. (Ctrl-L clears the screen.)\n`);
+    io.stdout(`\`clear\` stages removing everything lvsh manages: ${counted(destroy, "step")} to destroy, applied by \`commit\`. (Ctrl-L clears the screen.)\n`);
     return confirmPrompt(rl, "stage removing everything?");
   };
 
@@ -186,7 +187,7 @@ export async function startRepl(common: ShellOptions, io: FrontIO): Promise<numb
 
   const leave = async (): Promise<void> => {
     const pending = session.hasStaged ? session.pendingSteps() : 0;
-    if (pending && !(await confirmPrompt(rl, `discard ${pending} uncommitted change${pending === 1 ? "" : "s"}?`))) {
+    if (pending && !(await confirmPrompt(rl, `discard ${counted(pending, "uncommitted change")}?`))) {
       prompt();
       return;
     }

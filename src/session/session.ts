@@ -28,6 +28,7 @@ import { sessionCommands, type SessionIO } from "./commands.js";
 import { stateDamaged } from "./damaged.js";
 import { StateFileError } from "../util/index.js";
 import { hostname } from "node:os";
+import { counted } from "../util/words.js";
 
 export interface SessionOptions {
   readonly io: SessionIO;
@@ -274,7 +275,7 @@ export class Session implements SessionState {
     const plan = makePlan(this.running, prev, { vips: rev.vips });
     if (!plan.changes.length) return [];
     return [
-      warning("running-drift", `the running state differs from revision ${rev.number} in ${plan.changes.length} place${plan.changes.length === 1 ? "" : "s"} (changed outside lvsh)`, undefined, {
+      warning("running-drift", `the running state differs from revision ${rev.number} in ${counted(plan.changes.length, "place")} (changed outside lvsh)`, undefined, {
         hint: `to put revision ${rev.number} back: commit force; \`show diff\` and \`show running\` show what is there`,
       }),
     ];
