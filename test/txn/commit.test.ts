@@ -42,17 +42,19 @@ describe("commit (acceptance, simulated target)", () => {
     expect((await lvsh(dir, `${SEED}; commit`)).out).toContain("No changes");
   });
 
-  it("fails a commit whose director VIP names a missing interface, names the step, and leaves every host as it was", async () => {
+  it("refuses, before its first step, a commit whose director VIP names a missing interface, and names the one meant", async () => {
     const dir = freshStateDir();
     await lvsh(dir, `${SEED}; commit`);
     const before = await running(dir);
     const kernel = simKernel(dir);
     const r = await lvsh(dir, "vip 172.25.254.20 on eth9; service :80 rr; add rs .2 .4; arp hide on rs; commit");
     expect(r.ok).toBe(false);
-    const failed = r.diagnostics.find((d) => d.code === "commit-failed" && d.severity === "error")!;
-    expect(failed.message).toMatch(/^commit failed at step \d+ on director: `ip addr add 172\.25\.254\.20\/32 dev eth9`: Cannot find device "eth9"/);
-    expect(failed.related![0]!.span.col).toBe(1);
-    expect(r.rendered).toContain("rolled back:");
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["precheck-failed", "unknown-interface"]);
+    const missing = r.diagnostics.find((d) => d.code === "unknown-interface")!;
+    expect(missing.message).toBe("director has no interface eth9 (it has lo, eth0, tunl0): 172.25.254.20 cannot be bound there");
+    expect(missing.hint).toBe("did you mean eth0?");
+    expect(missing.span!.col).toBe(1);
+    expect(r.rendered).not.toContain("rolled back:");
     expect(await running(dir)).toEqual(before);
     expect(simKernel(dir)).toEqual(kernel);
     expect(existsSync(join(dir, "sim", "journal.json"))).toBe(false);
