@@ -2,11 +2,11 @@
  * `lvsh __complete LINE CUR`: what bash and zsh offer on Tab. LINE is the
  * command line up to the cursor, CUR the word the shell will replace.
  * Prints a directive (`plain`, `files`, `lvsh-files`) and one candidate per
- * line. Subcommands, options and their values come from the command-line
- * tables (this module loads nothing else, so it starts fast); statements
+ * line. Subcommands, options (each subcommand's own) and their values come
+ * from the command-line tables that the argument parser reads (this module loads nothing else, so it starts fast); statements
  * inside `-c '...'` come from the same engine as the interactive shell.
  */
-import { commands, options } from "./spec.js";
+import { commands, options, type OptionSpec } from "./spec.js";
 
 export type Directive = "plain" | "files" | "lvsh-files";
 
@@ -47,6 +47,11 @@ function visible() {
   return commands.filter((c) => !c.hidden);
 }
 
+/** The options that go with this subcommand ("" for none), from the table the parser reads. */
+function optionsFor(cmd: string): OptionSpec[] {
+  return options.filter((o) => !o.for || o.for.includes(cmd));
+}
+
 export type StatementCompleter = (text: string) => Promise<{ partial: string; values: string[] }>;
 
 export async function completeArgs(line: string, cur: string, statements?: StatementCompleter): Promise<ArgCompletion> {
@@ -68,11 +73,13 @@ export async function completeArgs(line: string, cur: string, statements?: State
     return { directive: "plain", candidates: r.values.map((v) => stem + v) };
   }
   if (opt) return opt.choices ? offer(opt.choices) : offer([], opt.long === "to" ? "files" : opt.long === "rs" ? "plain" : "files");
-  if (word.startsWith("-")) {
-    return offer(options.flatMap((o) => [`--${o.long}`]).concat(options.filter((o) => o.short).map((o) => `-${o.short}`)));
-  }
   const positionals = args.slice(0, -1).filter((a, i, all) => !a.startsWith("-") && !valueOptions.has(all[i - 1] ?? ""));
   const cmd = positionals.length ? visible().find((c) => c.name === positionals[0]) : undefined;
+  if (word.startsWith("-")) {
+    if (positionals.length && !cmd) return offer([]);
+    const opts = optionsFor(cmd?.name ?? "");
+    return offer(opts.map((o) => `--${o.long}`).concat(opts.filter((o) => o.short).map((o) => `-${o.short}`)));
+  }
   if (!positionals.length) return offer(visible().map((c) => c.name), "lvsh-files");
   if (!cmd) return offer([]);
   if (cmd.choices && positionals.length === 1) return offer(cmd.choices);

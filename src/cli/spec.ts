@@ -13,6 +13,12 @@ export interface OptionSpec {
   readonly summary: string;
   /** Values to complete, when they are a fixed list. */
   readonly choices?: readonly string[];
+  /**
+   * The subcommands it goes with ("" is a script, -c or the shell: no
+   * subcommand); none: it goes with every one. The parser refuses it
+   * elsewhere, completion offers it only there.
+   */
+  readonly for?: readonly string[];
 }
 
 export interface CommandSpec {
@@ -27,22 +33,23 @@ export interface CommandSpec {
 }
 
 export const options: readonly OptionSpec[] = [
-  { long: "command", short: "c", type: "string", value: "STATEMENTS", summary: "run these statements (separated by ; or newlines)" },
-  { long: "dry-run", short: "n", type: "boolean", summary: "plan against the running state, print the commands per host; apply nothing" },
-  { long: "json", type: "boolean", summary: "with --dry-run or show: JSON" },
+  { long: "command", short: "c", type: "string", value: "STATEMENTS", summary: "run these statements (separated by ; or newlines)", for: [""] },
+  { long: "dry-run", short: "n", type: "boolean", summary: "plan against the running state, print the commands per host; apply nothing", for: [""] },
+  { long: "json", type: "boolean", summary: "with --dry-run or show: JSON", for: ["", "show"] },
   { long: "yes", short: "y", type: "boolean", summary: "answer yes to questions (commit over many hosts, over drift)" },
   { long: "sim", type: "boolean", summary: "use the simulated target (kept in the state directory)" },
   { long: "target", type: "string", value: "TARGET", summary: "sim or local (real hosts); default: local as root with IPVS, else sim", choices: ["sim", "local"] },
-  { long: "from", type: "string", value: "FILE", summary: "import: read an ipvsadm -S file, an arptables-save file or a keepalived.conf instead of the hosts (repeatable)" },
-  { long: "rs", type: "string", value: "ADDR", summary: "import: also read this real server (repeatable)" },
+  { long: "from", type: "string", value: "FILE", summary: "import: read an ipvsadm -S file, an arptables-save file or a keepalived.conf instead of the hosts (repeatable)", for: ["import"] },
+  { long: "rs", type: "string", value: "ADDR", summary: "import: also read this real server (repeatable)", for: ["import"] },
   {
     long: "format",
     type: "string",
     value: "FORMAT",
     summary: `export/save: ${names(exportFormats).join(", ")} (export); ${names(saveFormats).join(", ")} (save)`,
     choices: names(formats),
+    for: ["export", "save"],
   },
-  { long: "to", type: "string", value: "PATH", summary: "save/export: where to write (a file or a directory)" },
+  { long: "to", type: "string", value: "PATH", summary: "save/export: where to write (a file or a directory)", for: ["export", "save"] },
   { long: "help", short: "h", type: "boolean", summary: "show this help" },
   { long: "version", short: "V", type: "boolean", summary: "show the version" },
 ];

@@ -1,7 +1,8 @@
 /** The `__complete` protocol, pure: the command line up to the cursor -> candidates. */
 import { describe, expect, it } from "vitest";
 import { completeArgs, formatCompletion, shellWords } from "../../src/cli/complete-args.js";
-import { commands } from "../../src/cli/spec.js";
+import { parseCli } from "../../src/cli/args.js";
+import { commands, options } from "../../src/cli/spec.js";
 import { showTopics } from "../../src/session/show.js";
 import { tokens, wordsOf } from "../../src/lang/index.js";
 
@@ -32,6 +33,22 @@ describe("__complete", () => {
     });
     expect(r.candidates).toEqual(["'vip 1.2.3.4; service :80 wrr", "'vip 1.2.3.4; service :80 wlc"]);
     expect(formatCompletion(r)).toBe("plain\n'vip 1.2.3.4; service :80 wrr\n'vip 1.2.3.4; service :80 wlc\n");
+  });
+
+  it("offers each subcommand's options, from the table the parser reads", async () => {
+    const global = (await completeArgs("lvsh -", "-")).candidates;
+    expect(global).toEqual(expect.arrayContaining(["--command", "--dry-run", "--json", "--sim", "--target", "--yes", "-c", "-n"]));
+    for (const o of ["--from", "--rs", "--format", "--to"]) expect(global).not.toContain(o);
+    const imp = (await completeArgs("lvsh import -", "-")).candidates;
+    expect(imp).toEqual(expect.arrayContaining(["--from", "--rs", "--sim", "--yes"]));
+    for (const o of ["--command", "--dry-run", "--format", "--to", "-c", "-n"]) expect(imp).not.toContain(o);
+    expect((await completeArgs("lvsh --sim export --f", "--f")).candidates).toEqual(["--format"]);
+    expect((await completeArgs("lvsh show running --", "--")).candidates).toContain("--json");
+    expect((await completeArgs("lvsh save --", "--")).candidates).not.toContain("--json");
+    for (const o of options.filter((x) => x.for)) {
+      const elsewhere = o.for!.includes("") ? "import" : "";
+      expect(parseCli([...(elsewhere ? [elsewhere] : []), `--${o.long}`, ...(o.type === "string" ? ["x"] : []), ...(elsewhere ? [] : ["x.lvsh"])])).toMatchObject({ kind: "usage-error" });
+    }
   });
 
   it("splits words as a shell does", () => {
