@@ -3,8 +3,9 @@
  * command line up to the cursor, CUR the word the shell will replace.
  * Prints a directive (`plain`, `files`, `lvsh-files`) and one candidate per
  * line. Subcommands, options (each subcommand's own) and their values come
- * from the command-line tables that the argument parser reads (this module loads nothing else, so it starts fast); statements
- * inside `-c '...'` come from the same engine as the interactive shell.
+ * from the command-line tables that the argument parser reads (this module
+ * loads nothing else, so it starts fast); statements inside `-c '...'` and
+ * what `show TOPIC` takes come from the same engine as the interactive shell.
  */
 import { commands, options, type OptionSpec } from "./spec.js";
 
@@ -52,7 +53,17 @@ function optionsFor(cmd: string): OptionSpec[] {
   return options.filter((o) => !o.for || o.for.includes(cmd));
 }
 
-export type StatementCompleter = (text: string) => Promise<{ partial: string; values: string[] }>;
+/** The target the command line names, if any (for the revisions of its state directory). */
+function targetOf(args: readonly string[]): "sim" | "local" | undefined {
+  let t: "sim" | "local" | undefined;
+  args.forEach((a, i) => {
+    if (a === "--sim") t = "sim";
+    else if (a === "--target" && (args[i + 1] === "sim" || args[i + 1] === "local")) t = args[i + 1] as "sim" | "local";
+  });
+  return t;
+}
+
+export type StatementCompleter = (text: string, opts: { readonly target?: "sim" | "local" }) => Promise<{ partial: string; values: string[] }>;
 
 export async function completeArgs(line: string, cur: string, statements?: StatementCompleter): Promise<ArgCompletion> {
   const { words, trailingSpace } = shellWords(line);
@@ -65,13 +76,16 @@ export async function completeArgs(line: string, cur: string, statements?: State
     directive,
     candidates: values.filter((v) => v.startsWith(word)).map((v) => keep + v),
   });
-  const opt = prev !== undefined ? valueOptions.get(prev) : undefined;
-  if (opt?.long === "command") {
+  /** Statements, or `show TOPIC ...`: the engine on TEXT; the candidates replace its partial word. */
+  const viaStatements = async (text: string): Promise<ArgCompletion> => {
     if (!statements) return { directive: "plain", candidates: [] };
-    const r = await statements(word);
+    const target = targetOf(args);
+    const r = await statements(text, target ? { target } : {});
     const stem = cur.slice(0, Math.max(0, cur.length - r.partial.length));
     return { directive: "plain", candidates: r.values.map((v) => stem + v) };
-  }
+  };
+  const opt = prev !== undefined ? valueOptions.get(prev) : undefined;
+  if (opt?.long === "command") return viaStatements(word);
   if (opt) return opt.choices ? offer(opt.choices) : offer([], opt.long === "to" ? "files" : opt.long === "rs" ? "plain" : "files");
   const positionals = args.slice(0, -1).filter((a, i, all) => !a.startsWith("-") && !valueOptions.has(all[i - 1] ?? ""));
   const cmd = positionals.length ? visible().find((c) => c.name === positionals[0]) : undefined;
@@ -83,6 +97,8 @@ export async function completeArgs(line: string, cur: string, statements?: State
   if (!positionals.length) return offer(visible().map((c) => c.name), "lvsh-files");
   if (!cmd) return offer([]);
   if (cmd.choices && positionals.length === 1) return offer(cmd.choices);
+  // what a show topic takes: the shell's own `show` statement
+  if (cmd.name === "show") return viaStatements(["show", ...positionals.slice(1), word].join(" "));
   if (cmd.name === "check" || cmd.name === "export") return offer([], "lvsh-files");
   return offer([]);
 }
@@ -90,4 +106,9 @@ export async function completeArgs(line: string, cur: string, statements?: State
 /** The protocol's output. */
 export function formatCompletion(c: ArgCompletion): string {
   return [c.directive, ...c.candidates].join("\n") + "\n";
+}
+
+/** `lvsh __complete LINE CUR`, its arguments after `__complete` -> what it prints (every entry point answers through this). */
+export async function answerComplete(args: readonly string[], statements?: StatementCompleter): Promise<string> {
+  return formatCompletion(await completeArgs(args[0] ?? "", args[1] ?? "", statements));
 }

@@ -3,6 +3,7 @@
  * shell completion scripts are all generated from these tables.
  */
 import { exportFormats, formats, names, saveFormats } from "../interop/formats.js";
+import { showTopicSpecs } from "../lang/show-topics.js";
 
 export interface OptionSpec {
   readonly long: string;
@@ -56,7 +57,7 @@ export const options: readonly OptionSpec[] = [
 
 export const commands: readonly CommandSpec[] = [
   { name: "check", args: "FILE...", summary: "validate scripts (from the last revision, read offline): report every error, apply nothing" },
-  { name: "show", args: "TOPIC", summary: "show running, history, diff, plan, candidate or hosts (--json for running)", choices: ["running", "history", "diff", "plan", "candidate", "hosts", "services", "rs"] },
+  { name: "show", args: "TOPIC", summary: "show running, history, diff, plan, candidate or hosts (--json for running)", choices: showTopicSpecs.map((t) => t.name) },
   { name: "recover", args: "", summary: "after lvsh died mid-commit: bring every host back to the state before it" },
   { name: "import", args: "[--from FILE]... | [--rs ADDR]...", summary: "print the running balancer (or files') as an lvsh script" },
   { name: "export", args: "[--format FORMAT] [--to PATH] [FILE.lvsh]", summary: `the committed configuration (or a script's) as ${names(exportFormats).join(", ")}` },

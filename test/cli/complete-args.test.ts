@@ -51,6 +51,16 @@ describe("__complete", () => {
     }
   });
 
+  it("completes what a show topic takes through the statement engine, on the target named", async () => {
+    const seen: unknown[] = [];
+    const r = await completeArgs("lvsh --sim show diff 1 ", "", async (text, opts) => {
+      seen.push([text, opts]);
+      return { partial: "", values: ["2"] };
+    });
+    expect(seen).toEqual([["show diff 1 ", { target: "sim" }]]);
+    expect(r.candidates).toEqual(["2"]);
+  });
+
   it("splits words as a shell does", () => {
     expect(shellWords(`lvsh -c 'a b' "c \\" d" e\\ f `)).toEqual({ words: ["lvsh", "-c", "a b", 'c " d', "e f"], open: null, trailingSpace: true });
     expect(shellWords("lvsh -c 'vip 1.2").open).toBe("'");
