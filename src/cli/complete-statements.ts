@@ -23,9 +23,9 @@ function revisionsDir(target?: "sim" | "local"): string | undefined {
   return latest[0]?.d;
 }
 
-export async function completeStatements(text: string, opts: { readonly target?: "sim" | "local" } = {}): Promise<{ partial: string; values: string[] }> {
+export async function completeStatements(text: string, opts: { readonly target?: "sim" | "local" } = {}): Promise<{ partial: string; items: { word: string; doc?: string }[] }> {
   const dir = revisionsDir(opts.target);
   const last = dir ? latestRevision(dir) : undefined;
   const c = complete(text, text.length, { config: last ? configOf(last.config) : emptyConfig(), context: emptyContext, revisions: dir ? revisionNumbers(dir) : [] });
-  return { partial: c.partial, values: c.items.map((i) => i.value) };
+  return { partial: c.partial, items: c.items.map((i) => ({ word: i.value, ...(i.doc ? { doc: i.doc } : {}) })) };
 }

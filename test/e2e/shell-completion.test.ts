@@ -75,6 +75,18 @@ describe.skipIf(noBash !== undefined)(`in bash${noBash ? ` (skipped: ${noBash})`
     expect(await t.waitFor(/persistent/)).toMatch(/service :80 rr persistent/);
   });
 
+  it("inside -c '...' completes a word with its space and the quote left open; a list shows the words alone", async () => {
+    const t = await bash();
+    t.type("lvsh -c 'vip 172.25.254.10 on eth", "Tab");
+    await t.waitFor(/on eth0/);
+    t.type("X");
+    expect(await t.waitFor(/\$ lvsh -c 'vip 172\.25\.254\.10 on eth0 X\s*$/m)).not.toMatch(/eth0'/);
+    t.keys("C-u");
+    t.type("lvsh -c 'vip 1.2.3.4; service :80 w", "Tab", "Tab");
+    const list = await t.waitFor(/^wlc\s+wrr\s*$/m);
+    expect(list).not.toMatch(/service :80 wlc/);
+  });
+
   it("completes show diff with the committed revisions, show rs with the real servers, each subcommand's options", async () => {
     const t = await bash(committed());
     t.type("lvsh --sim show diff ", "Tab", "Tab");
@@ -82,6 +94,9 @@ describe.skipIf(noBash !== undefined)(`in bash${noBash ? ` (skipped: ${noBash})`
     t.keys("C-u");
     t.type("lvsh --sim show rs ", "Tab", "Tab");
     expect(await t.waitFor(/^172\.25\.254\.2\s+172\.25\.254\.3\s+json\s*$/m)).toBeTruthy();
+    t.keys("C-u");
+    t.type("lvsh -c 'show diff ", "Tab", "Tab");
+    expect(await t.waitFor(/^1\s+2\s*$/m)).not.toMatch(/'show diff 1/);
     t.keys("C-u");
     t.type("lvsh import --", "Tab", "Tab");
     const imp = await t.waitFor(/--from/);
@@ -114,12 +129,23 @@ describe.skipIf(noZsh !== undefined)(`in zsh${noZsh ? ` (skipped: ${noZsh})` : "
   it("completes statements inside -c '...'", async () => {
     const t = await zsh();
     t.type("lvsh -c 'vip 1.2.3.4; service :80 w", "Tab");
-    expect(await t.waitFor(/wlc\s+wrr|wrr\s+wlc/)).toMatch(/wlc\s+wrr|wrr\s+wlc/);
+    expect(await t.waitFor(/^wlc\s+-- weighted least-connection/m)).toMatch(/^wrr\s+-- weighted round robin/m);
+    t.keys("C-u");
+    t.type("lvsh -c 'vip 172.25.254.10 on eth", "Tab");
+    await t.waitFor(/on eth0/);
+    t.type("X");
+    expect(await t.waitFor(/% lvsh -c 'vip 172\.25\.254\.10 on eth0 X\s*$/m)).not.toMatch(/eth0'/);
   });
 
-  it("completes show diff with the committed revisions", async () => {
+  it("shows each candidate with its description", async () => {
     const t = await zsh(committed());
+    t.type("lvsh ", "Tab");
+    expect(await t.waitFor(/completion\s+-- print the bash or zsh completion script/)).toMatch(/check\s+-- validate scripts/);
+    t.keys("C-u");
+    t.type("lvsh -c 'vip 172.25.254.10; service :80 ", "Tab");
+    expect(await t.waitFor(/persistent\s+-- /)).toMatch(/wrr\s+-- /);
+    t.keys("C-u");
     t.type("lvsh --sim show diff ", "Tab");
-    expect(await t.waitFor(/^(1\s+2|2\s+1)\s*$/m)).toBeTruthy();
+    expect(await t.waitFor(/^(1\s+2|2\s+1)\s+-- revision/m)).toBeTruthy();
   });
 });
