@@ -5,14 +5,14 @@
 _lvsh() {
     local cur="${COMP_WORDS[COMP_CWORD]}" line="${COMP_LINE:0:COMP_POINT}"
     local -a out
-    mapfile -t out < <(lvsh __complete "$line" "$cur" 2>/dev/null)
+    # COMP_TYPE: a second Tab lists (inside -c '...' the words alone, not the statements so far)
+    mapfile -t out < <(lvsh __complete "$line" "$cur" bash "${COMP_TYPE:-9}" 2>/dev/null)
     [ ${#out[@]} -gt 0 ] || return 0
     COMPREPLY=("${out[@]:1}")
     case "${out[0]}" in
         files) compopt -o filenames 2>/dev/null; COMPREPLY+=($(compgen -f -- "$cur")) ;;
         lvsh-files) compopt -o filenames 2>/dev/null; COMPREPLY+=($(compgen -f -X '!*.lvsh' -- "$cur") $(compgen -d -- "$cur")) ;;
     esac
-    [ ${#COMPREPLY[@]} -eq 1 ] && [[ "${COMPREPLY[0]}" == *" " ]] && compopt -o nospace 2>/dev/null
     return 0
 }
 complete -F _lvsh lvsh

@@ -52,13 +52,11 @@ export function parseCli(argv: readonly string[]): Invocation {
   const json = v.json === true;
   const cmd = pos[0] !== undefined ? commands.find((c) => c.name === pos[0]) : undefined;
   if (json && !dryRun && cmd?.name !== "show") return { kind: "usage-error", message: "--json goes with --dry-run or show" };
-  const only = (names: string[], opts: string[]) => (cmd && !names.includes(cmd.name) ? opts.find((o) => v[o] !== undefined) : undefined);
-  const stray = only(["import"], ["from", "rs"]) ?? only(["export", "save"], ["format", "to"]);
-  if (stray || (!cmd && ["from", "rs", "format", "to"].some((o) => v[o] !== undefined))) {
-    return { kind: "usage-error", message: `--${stray ?? ["from", "rs", "format", "to"].find((o) => v[o] !== undefined)} does not go with ${cmd ? cmd.name : "a script"}` };
-  }
-  const str = (k: string) => (typeof v[k] === "string" ? (v[k] as string) : undefined);
   if (cmd && typeof v.command === "string") return { kind: "usage-error", message: `${cmd.name} does not take -c` };
+  // each option goes with the subcommands of its row (spec.ts), "" being a script
+  const stray = options.find((o) => o.for && !o.for.includes(cmd?.name ?? "") && v[o.long] !== undefined);
+  if (stray) return { kind: "usage-error", message: `--${stray.long} does not go with ${cmd ? cmd.name : "a script"}` };
+  const str = (k: string) => (typeof v[k] === "string" ? (v[k] as string) : undefined);
   switch (cmd?.name) {
     case "check":
       return pos.length < 2 ? { kind: "usage-error", message: "check needs at least one FILE" } : { kind: "check", files: pos.slice(1), ...common };

@@ -1,8 +1,9 @@
 /**
  * `lvsh completion bash|zsh`: the shell completion scripts (also committed
  * in completions/, checked by a test). They hold no list of their own:
- * every Tab asks `lvsh __complete LINE WORD`, which answers from the
- * command-line tables and, inside `-c '...'`, from the statement site.
+ * every Tab asks `lvsh __complete LINE WORD SHELL`, which answers from the
+ * command-line tables and, inside `-c '...'` or after `show TOPIC`, from
+ * the statement engine.
  */
 import type { Invocation } from "./args.js";
 import type { FrontIO } from "../session/index.js";
@@ -16,14 +17,14 @@ export const bashScript = `# bash completion for lvsh                           
 _lvsh() {
     local cur="\${COMP_WORDS[COMP_CWORD]}" line="\${COMP_LINE:0:COMP_POINT}"
     local -a out
-    mapfile -t out < <(lvsh __complete "$line" "$cur" 2>/dev/null)
+    # COMP_TYPE: a second Tab lists (inside -c '...' the words alone, not the statements so far)
+    mapfile -t out < <(lvsh __complete "$line" "$cur" bash "\${COMP_TYPE:-9}" 2>/dev/null)
     [ \${#out[@]} -gt 0 ] || return 0
     COMPREPLY=("\${out[@]:1}")
     case "\${out[0]}" in
         files) compopt -o filenames 2>/dev/null; COMPREPLY+=($(compgen -f -- "$cur")) ;;
         lvsh-files) compopt -o filenames 2>/dev/null; COMPREPLY+=($(compgen -f -X '!*.lvsh' -- "$cur") $(compgen -d -- "$cur")) ;;
     esac
-    [ \${#COMPREPLY[@]} -eq 1 ] && [[ "\${COMPREPLY[0]}" == *" " ]] && compopt -o nospace 2>/dev/null
     return 0
 }
 complete -F _lvsh lvsh
@@ -34,19 +35,26 @@ export const zshScript = `#compdef lvsh
 #   source <(lvsh completion zsh)                                # this shell (after compinit)
 #   lvsh completion zsh > "\${fpath[1]}/_lvsh"                    # then restart zsh
 _lvsh() {
-    local -a out cands
-    # the words before the cursor, quoted again (zsh hands them over unquoted), then the current one
+    local -a out descs
+    # the words before the cursor, quoted again, then the current one
     local line="\${(j: :)\${(@q)words[1,CURRENT-1]}} \${(q)PREFIX}"
-    out=("\${(@f)$(lvsh __complete "$line" "$PREFIX" 2>/dev/null)}")
+    # the answer: a directive, the partial word the candidates replace, then WORD:DESCRIPTION per line
+    out=("\${(@f)$(lvsh __complete "$line" "$PREFIX" zsh 2>/dev/null)}")
     (( \${#out} )) || return 1
-    cands=("\${(@)out[2,-1]}")
-    # the menu shows the last word of each candidate (inside -c '...', the statement so far is long)
-    local -a disp; disp=("\${(@)cands##* }")
-    (( \${#cands} )) && compadd -Q -d disp -- "\${(@)cands}"
+    descs=("\${(@)out[3,-1]}")
+    if [[ -n $compstate[quote] ]]; then
+        # inside -c '...': complete the statement's last word, and leave the quote open
+        compset -q
+        (( $#PREFIX >= \${#out[2]} )) && compset -p $(( $#PREFIX - \${#out[2]} ))
+        (( \${#descs} )) && _describe -t values 'lvsh' descs -Q -q -S ' '
+    else
+        (( \${#descs} )) && _describe -t values 'lvsh' descs
+    fi
     case "\${out[1]}" in
         files) _files ;;
         lvsh-files) _files -g '*.lvsh' ;;
     esac
+    return 0
 }
 if [ "$funcstack[1]" = "_lvsh" ]; then
     _lvsh "$@"

@@ -6,9 +6,8 @@
 const argv = process.argv.slice(2);
 
 async function completion(): Promise<number> {
-  const { completeArgs, formatCompletion } = await import("./complete-args.js");
-  const r = await completeArgs(argv[1] ?? "", argv[2] ?? "", async (text) => (await import("./complete-statements.js")).completeStatements(text));
-  process.stdout.write(formatCompletion(r));
+  const { answerComplete } = await import("./complete-args.js");
+  process.stdout.write(await answerComplete(argv.slice(1), async (text, opts) => (await import("./complete-statements.js")).completeStatements(text, opts)));
   return 0;
 }
 

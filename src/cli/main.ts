@@ -202,9 +202,9 @@ async function dispatch(argv: readonly string[], io: FrontIO): Promise<number> {
       return (await import("./completion.js")).completionCmd(inv, io);
     case "complete": {
       // normally answered by entry.ts before the program loads
-      const { completeArgs, formatCompletion } = await import("./complete-args.js");
+      const { answerComplete } = await import("./complete-args.js");
       const { completeStatements } = await import("./complete-statements.js");
-      io.stdout(formatCompletion(await completeArgs(inv.words[0] ?? "", inv.words[1] ?? "", completeStatements)));
+      io.stdout(await answerComplete(inv.words, completeStatements));
       return 0;
     }
     case "repl": {

@@ -12,7 +12,7 @@ import { complete } from "../complete/index.js";
 import { compile, emptyConfig, emptyContext, evaluate, validate } from "../model/index.js";
 import { makePlan, planToJson, renderPlanShell, renderPlanText } from "../plan/index.js";
 import { parse, renderDiagnostics, type ConfigStatement } from "../lang/index.js";
-import { completeArgs, formatCompletion } from "./complete-args.js";
+import { answerComplete } from "./complete-args.js";
 import { completeStatements } from "./complete-statements.js";
 import { main } from "./main.js";
 import "./interop.js";
@@ -48,7 +48,7 @@ if (v8.startupSnapshot?.isBuildingSnapshot()) {
     // node took its own options and the `--` the launcher puts before lvsh's
     const argv = process.argv.slice(1);
     const done = argv[0] === "__complete"
-      ? completeArgs(argv[1] ?? "", argv[2] ?? "", completeStatements).then((r) => (process.stdout.write(formatCompletion(r)), 0))
+      ? answerComplete(argv.slice(1), completeStatements).then((out) => (process.stdout.write(out), 0))
       : main(argv);
     done.then(
       (code) => {

@@ -3,6 +3,7 @@
  * shell completion scripts are all generated from these tables.
  */
 import { exportFormats, formats, names, saveFormats } from "../interop/formats.js";
+import { showTopicSpecs } from "../lang/show-topics.js";
 
 export interface OptionSpec {
   readonly long: string;
@@ -13,6 +14,14 @@ export interface OptionSpec {
   readonly summary: string;
   /** Values to complete, when they are a fixed list. */
   readonly choices?: readonly string[];
+  /** What each choice is, for completion menus. */
+  readonly choiceDocs?: Readonly<Record<string, string>>;
+  /**
+   * The subcommands it goes with ("" is a script, -c or the shell: no
+   * subcommand); none: it goes with every one. The parser refuses it
+   * elsewhere, completion offers it only there.
+   */
+  readonly for?: readonly string[];
 }
 
 export interface CommandSpec {
@@ -22,34 +31,51 @@ export interface CommandSpec {
   readonly summary: string;
   /** Values of the first argument, when a fixed list. */
   readonly choices?: readonly string[];
+  /** What each choice is, for completion menus. */
+  readonly choiceDocs?: Readonly<Record<string, string>>;
   /** Not shown in help or completion (internal). */
   readonly hidden?: boolean;
 }
 
 export const options: readonly OptionSpec[] = [
-  { long: "command", short: "c", type: "string", value: "STATEMENTS", summary: "run these statements (separated by ; or newlines)" },
-  { long: "dry-run", short: "n", type: "boolean", summary: "plan against the running state, print the commands per host; apply nothing" },
-  { long: "json", type: "boolean", summary: "with --dry-run or show: JSON" },
+  { long: "command", short: "c", type: "string", value: "STATEMENTS", summary: "run these statements (separated by ; or newlines)", for: [""] },
+  { long: "dry-run", short: "n", type: "boolean", summary: "plan against the running state, print the commands per host; apply nothing", for: [""] },
+  { long: "json", type: "boolean", summary: "with --dry-run or show: JSON", for: ["", "show"] },
   { long: "yes", short: "y", type: "boolean", summary: "answer yes to questions (commit over many hosts, over drift)" },
   { long: "sim", type: "boolean", summary: "use the simulated target (kept in the state directory)" },
-  { long: "target", type: "string", value: "TARGET", summary: "sim or local (real hosts); default: local as root with IPVS, else sim", choices: ["sim", "local"] },
-  { long: "from", type: "string", value: "FILE", summary: "import: read an ipvsadm -S file, an arptables-save file or a keepalived.conf instead of the hosts (repeatable)" },
-  { long: "rs", type: "string", value: "ADDR", summary: "import: also read this real server (repeatable)" },
+  {
+    long: "target",
+    type: "string",
+    value: "TARGET",
+    summary: "sim or local (real hosts); default: local as root with IPVS, else sim",
+    choices: ["sim", "local"],
+    choiceDocs: { sim: "the simulated target (kept in the state directory)", local: "the real hosts" },
+  },
+  { long: "from", type: "string", value: "FILE", summary: "import: read an ipvsadm -S file, an arptables-save file or a keepalived.conf instead of the hosts (repeatable)", for: ["import"] },
+  { long: "rs", type: "string", value: "ADDR", summary: "import: also read this real server (repeatable)", for: ["import"] },
   {
     long: "format",
     type: "string",
     value: "FORMAT",
     summary: `export/save: ${names(exportFormats).join(", ")} (export); ${names(saveFormats).join(", ")} (save)`,
     choices: names(formats),
+    choiceDocs: Object.fromEntries(formats.map((f) => [f.name, f.summary])),
+    for: ["export", "save"],
   },
-  { long: "to", type: "string", value: "PATH", summary: "save/export: where to write (a file or a directory)" },
+  { long: "to", type: "string", value: "PATH", summary: "save/export: where to write (a file or a directory)", for: ["export", "save"] },
   { long: "help", short: "h", type: "boolean", summary: "show this help" },
   { long: "version", short: "V", type: "boolean", summary: "show the version" },
 ];
 
 export const commands: readonly CommandSpec[] = [
   { name: "check", args: "FILE...", summary: "validate scripts (from the last revision, read offline): report every error, apply nothing" },
-  { name: "show", args: "TOPIC", summary: "show running, history, diff, plan, candidate or hosts (--json for running)", choices: ["running", "history", "diff", "plan", "candidate", "hosts", "services", "rs"] },
+  {
+    name: "show",
+    args: "TOPIC",
+    summary: "show running, history, diff, plan, candidate or hosts (--json for running)",
+    choices: showTopicSpecs.map((t) => t.name),
+    choiceDocs: Object.fromEntries(showTopicSpecs.map((t) => [t.name, t.summary])),
+  },
   { name: "recover", args: "", summary: "after lvsh died mid-commit: bring every host back to the state before it" },
   { name: "import", args: "[--from FILE]... | [--rs ADDR]...", summary: "print the running balancer (or files') as an lvsh script" },
   { name: "export", args: "[--format FORMAT] [--to PATH] [FILE.lvsh]", summary: `the committed configuration (or a script's) as ${names(exportFormats).join(", ")}` },

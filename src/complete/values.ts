@@ -5,7 +5,7 @@
  * word before it.
  */
 import type { IToken } from "chevrotain";
-import { formatAddrPort, slotAfter, slotOfRule } from "../lang/index.js";
+import { formatAddrPort, helpTopics, showTopicByName, showWordDocs, slotAfter, slotOfRule } from "../lang/index.js";
 import { saveFormats } from "../interop/formats.js";
 import type { Config, Context, ServiceDef } from "../model/index.js";
 import type { Item } from "./complete.js";
@@ -79,6 +79,24 @@ function paths(ctx: Ctx, partial: string): Item[] {
 }
 
 /**
+ * After `show TOPIC`: what the topic takes (lang/show-topics.ts), less the
+ * words already given; its values (revisions, real servers) while it takes more.
+ */
+function showItems(preceding: readonly IToken[], ctx: Ctx): Item[] {
+  const spec = showTopicByName.get(preceding[1]?.image ?? "");
+  if (!spec) return [];
+  const given = preceding.slice(2).map((t) => t.image.replace(/^--/, ""));
+  const words = spec.words.filter((w) => !given.includes(w)).map((w) => v(w, showWordDocs[w]));
+  const values = given.filter((g) => !spec.words.includes(g));
+  if (!spec.values || values.length >= spec.values.max) return words;
+  const more =
+    spec.values.kind === "revision"
+      ? (ctx.revisions ?? []).map((n) => v(String(n), "revision"))
+      : realServerAddrs(ctx, "all").map((r) => v(r.addr, r.doc));
+  return [...more.filter((m) => !values.includes(m.value)), ...words];
+}
+
+/**
  * What Tab offers at a value position: the slot there (lang/slots.ts: by
  * the rule reading it, or the keyword before it) says how it completes;
  * the statement it is in refines it (a VIP's own interfaces are the
@@ -88,9 +106,8 @@ export function valueItems(ruleStack: readonly string[], preceding: readonly ITo
   const rule = ruleStack[ruleStack.length - 1] ?? "";
   const top = ruleStack[1] ?? "";
   const prev = preceding[preceding.length - 1]?.image ?? "";
-  if (rule === "showStatement" && prev === "running") return [v("json")];
-  // a number after a revision (`show diff 3 <Tab>`) is another revision
-  const slot = slotOfRule(rule) ?? slotAfter(prev) ?? (rule === "showStatement" && /^\d+$/.test(prev) ? slotAfter("rollback") : undefined);
+  if (rule === "showStatement") return showItems(preceding, ctx);
+  const slot = slotOfRule(rule) ?? slotAfter(prev);
   switch (slot?.complete) {
     case "interfaces-director":
     case "interfaces-real-servers":
@@ -113,6 +130,8 @@ export function valueItems(ruleStack: readonly string[], preceding: readonly ITo
       return saveFormats.map((f) => v(f.name, f.summary));
     case "files":
       return paths(ctx, partial);
+    case "help-topics":
+      return helpTopics().map((t) => v(t.topic, t.doc));
     case "durations":
       return ["1m", "5m", "10m"].map((d) => v(d, "confirmation window"));
     default:

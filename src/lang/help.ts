@@ -15,6 +15,13 @@ export function helpIndex(): string {
   return lines.join("\n");
 }
 
+/** What `help TOPIC` takes, for completion: the statements, then the value placeholders (IFACE ...). */
+export function helpTopics(): { topic: string; doc: string }[] {
+  const statements = [...statementKeywords().keys()].map((w) => ({ topic: w, doc: keywordByWord.get(w)?.doc ?? "statement" }));
+  const values = Object.keys(valueHelp).flatMap((p) => p.split(", ")).map((p) => ({ topic: p, doc: "value" }));
+  return [...statements, ...values];
+}
+
 /** Help on a statement, a value placeholder or a keyword; undefined with a hint when unknown. */
 export function helpTopic(topic: string): { text?: string; hint?: string } {
   const rule = statementKeywords().get(topic);

@@ -10,9 +10,9 @@ export { keywords, keywordsInOrder, keywordByWord, wordsOf, getLexer } from "./t
 export * as tokens from "./tokens.js";
 export { getParser, LvshParser } from "./parser.js";
 export { statementKeywords, keywordsInRule } from "./grammar-info.js";
-export { helpIndex, helpTopic } from "./help.js";
+export { helpIndex, helpTopic, helpTopics } from "./help.js";
 export { grammarMarkdown, diagramsHtml, cstDts, statementSyntax } from "./grammar-docs.js";
 export { statementHelp, valueHelp } from "./help-text.js";
 export { diagnosticCodes, type DiagnosticCode } from "./codes.js";
 export { slots, slotAfter, slotOfRule, slotNamed, type Slot, type CompletionKind } from "./slots.js";
-export { rsPattern, showArgs, showTopicByName, showTopicSpecs, showTopicsHelp, type RsPattern, type ShowArgs, type ShowTopicSpec } from "./show-topics.js";
+export { rsPattern, showArgs, showTopicByName, showTopicSpecs, showTopicsHelp, showWordDocs, type RsPattern, type ShowArgs, type ShowTopicSpec } from "./show-topics.js";

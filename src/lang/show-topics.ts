@@ -29,6 +29,9 @@ export const showTopicSpecs: readonly ShowTopicSpec[] = [
   { name: "history", summary: "the committed revisions", usage: "[json]", words: ["json"] },
 ];
 
+/** What each word a topic takes means (`help show`, completion). */
+export const showWordDocs: Readonly<Record<string, string>> = { json: "as JSON", commands: "each command and its undo" };
+
 export const showTopicByName: ReadonlyMap<string, ShowTopicSpec> = new Map(showTopicSpecs.map((t) => [t.name, t]));
 
 /** A real-server pattern of `show rs`: an address suffix (`.31`, `.1.31`) or a whole address, with a port or not. */

@@ -23,7 +23,8 @@ export type CompletionKind =
   | "revisions"
   | "files"
   | "save-formats"
-  | "durations";
+  | "durations"
+  | "help-topics";
 
 export interface Slot {
   /** As the grammar docs and `help VALUE` name it: `IFACE`. */
@@ -79,7 +80,7 @@ export const slots: readonly Slot[] = [
   { placeholder: "COMMENT", what: "a comment", help: "a word, or text in quotes", after: ["comment"] },
   { placeholder: "FILE", what: "a file name", help: "a file name, relative to the current directory", after: ["load", "to"], complete: "files" },
   { placeholder: "FORMAT", what: "a format", help: "`save`: lvsh or ipvsadm (`lvsh export --format`: also arptables, sh, keepalived, json)", after: ["format"], complete: "save-formats" },
-  { placeholder: "TOPIC", what: "a topic", help: "a statement, or a value such as IFACE", after: ["help"] },
+  { placeholder: "TOPIC", what: "a topic", help: "a statement, or a value such as IFACE", after: ["help"], complete: "help-topics" },
   { placeholder: "REVISION", what: "a revision number", help: "a revision number (`show history` lists them)", after: ["rollback"], complete: "revisions" },
   { placeholder: "PATH", what: "a URL path, e.g. /health", help: "a URL path for an http/https check, e.g. / or /health (quote it if it has blanks or #)", after: ["http", "https"] },
   { placeholder: "CODE", what: "HTTP status codes, e.g. 200 or 200-299", help: "HTTP status codes: 200, 200-299, or a list: 200,301-302", after: ["expect"] },

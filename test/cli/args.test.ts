@@ -46,6 +46,8 @@ describe("parseCli", () => {
     [["export", "--format", "yaml"], /export formats are/],
     [["save", "--format", "keepalived"], /save formats are lvsh, ipvsadm/],
     [["--from", "a.rules", "x.lvsh"], /--from does not go with a script/],
+    [["show", "running", "-n"], /--dry-run does not go with show/],
+    [["import", "--format", "json"], /--format does not go with import/],
   ])("%j is a usage error", (argv, msg) => {
     const r = parseCli(argv);
     expect(r.kind).toBe("usage-error");

@@ -1,11 +1,16 @@
 /** The `__complete` protocol, pure: the command line up to the cursor -> candidates. */
 import { describe, expect, it } from "vitest";
 import { completeArgs, formatCompletion, shellWords } from "../../src/cli/complete-args.js";
-import { commands } from "../../src/cli/spec.js";
+import { parseCli } from "../../src/cli/args.js";
+import { commands, options } from "../../src/cli/spec.js";
 import { showTopics } from "../../src/session/show.js";
 import { tokens, wordsOf } from "../../src/lang/index.js";
 
-const stmts = async (text: string) => ({ partial: text.split(/\s/).pop()!, values: ["wrr", "wlc"].filter((v) => v.startsWith(text.split(/\s/).pop()!)) });
+const stmts = async (text: string) => {
+  const partial = text.split(/\s/).pop()!;
+  return { partial, items: ["wrr", "wlc"].filter((v) => v.startsWith(partial)).map((word) => ({ word, doc: "scheduler" })) };
+};
+const words = (r: { candidates: readonly { word: string }[] }) => r.candidates.map((c) => c.word);
 
 describe("__complete", () => {
   it.each([
@@ -22,16 +27,60 @@ describe("__complete", () => {
   ])("%j", async (line, cur, directive, candidates) => {
     const r = await completeArgs(line, cur, stmts);
     expect(r.directive).toBe(directive);
-    expect(r.candidates).toEqual(candidates);
+    expect(words(r)).toEqual(candidates);
   });
 
-  it("completes statements inside -c, replacing the shell's current word", async () => {
+  it("completes statements inside -c: bash replaces the quoted text, lists the words alone, keeps the quote open", async () => {
     const r = await completeArgs("lvsh -c 'vip 1.2.3.4; service :80 w", "'vip 1.2.3.4; service :80 w", async (text) => {
       expect(text).toBe("vip 1.2.3.4; service :80 w");
       return stmts(text);
     });
-    expect(r.candidates).toEqual(["'vip 1.2.3.4; service :80 wrr", "'vip 1.2.3.4; service :80 wlc"]);
+    expect(words(r)).toEqual(["wrr", "wlc"]);
+    expect([r.stem, r.partial, r.quoted]).toEqual(["'vip 1.2.3.4; service :80 ", "w", true]);
+    // a Tab: what they share goes in; a second Tab (COMP_TYPE 63) lists the words, not the statement
     expect(formatCompletion(r)).toBe("plain\n'vip 1.2.3.4; service :80 wrr\n'vip 1.2.3.4; service :80 wlc\n");
+    expect(formatCompletion(r, "bash", 63)).toBe("plain\nwrr\nwlc\n");
+    expect(formatCompletion(r, "bash", 33)).toBe("plain\nwrr\nwlc\n");
+    // a single match: with its space, and a twin so that readline does not close the quote
+    const one = await completeArgs("lvsh -c 'service :80 wr", "'service :80 wr", stmts);
+    expect(formatCompletion(one)).toBe("plain\n'service :80 wrr \n'service :80 wrr  \n");
+    // outside quotes, one candidate is one candidate (the shell adds the space)
+    expect(formatCompletion(await completeArgs("lvsh completion z", "z"))).toBe("plain\nzsh\n");
+  });
+
+  it("gives zsh the partial word and each candidate with its description", async () => {
+    const r = await completeArgs("lvsh -c vip\\ 1.2.3.4\\;\\ service\\ :80\\ w", "vip 1.2.3.4; service :80 w", stmts);
+    expect(formatCompletion(r, "zsh")).toBe("plain\nw\nwrr:scheduler\nwlc:scheduler\n");
+    const cmds = formatCompletion(await completeArgs("lvsh comp", "comp"), "zsh");
+    expect(cmds).toBe(`lvsh-files\ncomp\ncompletion:${commands.find((c) => c.name === "completion")!.summary}\n`);
+    expect(formatCompletion(await completeArgs("lvsh --sim show r", "r"), "zsh")).toMatch(/^running:what every host runs now/m);
+    expect(formatCompletion({ directive: "plain", stem: "", partial: "", candidates: [{ word: "a:b", doc: "x" }], quoted: false }, "zsh")).toBe("plain\n\na\\:b:x\n");
+  });
+
+  it("offers each subcommand's options, from the table the parser reads", async () => {
+    const global = words(await completeArgs("lvsh -", "-"));
+    expect(global).toEqual(expect.arrayContaining(["--command", "--dry-run", "--json", "--sim", "--target", "--yes", "-c", "-n"]));
+    for (const o of ["--from", "--rs", "--format", "--to"]) expect(global).not.toContain(o);
+    const imp = words(await completeArgs("lvsh import -", "-"));
+    expect(imp).toEqual(expect.arrayContaining(["--from", "--rs", "--sim", "--yes"]));
+    for (const o of ["--command", "--dry-run", "--format", "--to", "-c", "-n"]) expect(imp).not.toContain(o);
+    expect(words(await completeArgs("lvsh --sim export --f", "--f"))).toEqual(["--format"]);
+    expect(words(await completeArgs("lvsh show running --", "--"))).toContain("--json");
+    expect(words(await completeArgs("lvsh save --", "--"))).not.toContain("--json");
+    for (const o of options.filter((x) => x.for)) {
+      const elsewhere = o.for!.includes("") ? "import" : "";
+      expect(parseCli([...(elsewhere ? [elsewhere] : []), `--${o.long}`, ...(o.type === "string" ? ["x"] : []), ...(elsewhere ? [] : ["x.lvsh"])])).toMatchObject({ kind: "usage-error" });
+    }
+  });
+
+  it("completes what a show topic takes through the statement engine, on the target named", async () => {
+    const seen: unknown[] = [];
+    const r = await completeArgs("lvsh --sim show diff 1 ", "", async (text, opts) => {
+      seen.push([text, opts]);
+      return { partial: "", items: [{ word: "2", doc: "revision" }] };
+    });
+    expect(seen).toEqual([["show diff 1 ", { target: "sim" }]]);
+    expect(formatCompletion(r)).toBe("plain\n2\n");
   });
 
   it("splits words as a shell does", () => {

@@ -59,7 +59,6 @@ describe("completion", () => {
     expect(at("use service <|>")).toEqual(expect.arrayContaining(["fwmark", "tcp", "udp", "sctp", ":80", "udp :53", "192.0.2.1:443"]));
     expect(at("del vip <|>")).toEqual(["172.25.254.10", "192.0.2.1"]);
     expect(at("rollback <|>")).toEqual(["1", "2", "3"]);
-    expect(at("show diff 1 <|>")).toEqual(["1", "2", "3"]);
     expect(at("show <|>")).toEqual(expect.arrayContaining(["rs", "plan", "diff", "candidate", "running", "history", "services", "hosts"]));
     expect(at("host <|>")).toEqual(expect.arrayContaining(["director", ".2", ".3", ".7"]));
     expect(at("host .2 via <|>")).toEqual(["ssh", "netns", "local"]);
@@ -67,6 +66,26 @@ describe("completion", () => {
     expect(at("host .2 via ssh <|>")).toEqual(["root@172.25.254.2", "root@172.25.254.3", "root@172.25.254.7"]);
     expect(at("load <|>")).toEqual(["seed.lvsh", "examples/"]);
     expect(at("load examples/<|>")).toEqual(["examples/a.lvsh"]);
+  });
+
+  it("offers what each show topic takes, from the table of topics", () => {
+    expect(at("show diff <|>")).toEqual(["1", "2", "3"]);
+    expect(at("show diff 1 <|>")).toEqual(["2", "3"]);
+    expect(at("show diff 1 2 <|>")).toEqual([]);
+    expect(at("show rs <|>")).toEqual(["172.25.254.2", "172.25.254.3", "172.25.254.7", "json"]);
+    expect(at("show rs 172.25.254.2 <|>")).toEqual(["172.25.254.3", "172.25.254.7", "json"]);
+    expect(at("show plan <|>")).toEqual(["commands", "json"]);
+    expect(at("show plan json <|>")).toEqual(["commands"]);
+    expect(at("show running <|>")).toEqual(["json"]);
+    expect(at("show candidate <|>")).toEqual([]);
+  });
+
+  it("offers help's topics: the statements, then the values", () => {
+    const items = at("help <|>");
+    expect(items.slice(0, 3)).toEqual(["vip", "service", "add"]);
+    expect(items).toEqual(expect.arrayContaining(["show", "commit", "IFACE", "SCHEDULER", "REVISION"]));
+    expect(at("help se<|>")).toEqual(["service", "set"]);
+    expect(complete("help ", 5, ctx).items.find((i) => i.value === "vip")?.doc).toMatch(/virtual IP/i);
   });
 
   it("offers nothing in a comment, and knows where the word starts", () => {

@@ -51,6 +51,26 @@ describe.skipIf(why !== undefined)(`the shell in a terminal${why ? ` (skipped: $
     t.keys("C-u");
     t.type("arp h", "Tab");
     expect(await t.waitFor(/arp hide\s*$/m)).toMatch(/arp hide\s*$/m);
+    t.keys("C-u");
+    t.type("help sh", "Tab");
+    expect(await t.waitFor(/> help show\s*$/m)).toMatch(/> help show\s*$/m);
+    t.keys("C-u");
+    t.type("help ", "Tab", "Tab");
+    expect(await t.waitFor(/vip\s+service\s+add\s+set/)).toMatch(/IFACE/);
+  });
+
+  it("completes show diff with the committed revisions, show plan with its words", async () => {
+    const t = await shell();
+    t.type("vip 172.25.254.10 on eth0; commit", "Enter");
+    await t.waitFor(/apply \d+ steps? on/);
+    t.type("y", "Enter");
+    await t.waitFor(/commit complete: revision 1/);
+    await t.waitFor(PROMPT);
+    t.type("show diff ", "Tab");
+    expect(await t.waitFor(/> show diff 1\s*$/m)).toMatch(/> show diff 1\s*$/m);
+    t.keys("C-u");
+    t.type("show plan ", "Tab", "Tab");
+    expect(await t.waitFor(/\ncommands\s+json\s*\n/)).toMatch(/commands\s+json/);
   });
 
   it("shows the context and the pending changes in the prompt, commits with a confirmation, draws tables", async () => {
