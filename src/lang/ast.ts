@@ -112,6 +112,18 @@ export interface DelRsStmt extends Base {
   readonly kind: "del-rs";
   readonly targets: readonly RsTarget[];
 }
+export interface DrainRsStmt extends Base {
+  readonly kind: "drain-rs";
+  readonly targets: readonly RsTarget[];
+  /** The service, when not the current one (`from SERVICE`). */
+  readonly from?: ServiceSpec;
+  /** Seconds to wait for the real servers to be idle (default 300). */
+  readonly timeout?: V<number>;
+  /** What then: delete (default) or keep at weight 0. */
+  readonly then?: V<"del" | "keep">;
+  /** At the timeout, delete anyway (cutting what is left). */
+  readonly force?: V<true>;
+}
 export interface DelServiceStmt extends Base {
   readonly kind: "del-service";
   readonly spec: ServiceSpec;
@@ -214,6 +226,7 @@ export type ConfigStatement =
   | AddRsStmt
   | SetRsStmt
   | DelRsStmt
+  | DrainRsStmt
   | DelServiceStmt
   | DelVipStmt
   | UseServiceStmt

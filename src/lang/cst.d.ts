@@ -11,6 +11,7 @@ export type StatementCstChildren = {
   addStatement?: AddStatementCstNode[];
   setStatement?: SetStatementCstNode[];
   delStatement?: DelStatementCstNode[];
+  drainStatement?: DrainStatementCstNode[];
   useStatement?: UseStatementCstNode[];
   arpStatement?: ArpStatementCstNode[];
   checkStatement?: CheckStatementCstNode[];
@@ -161,6 +162,25 @@ export type DelStatementCstChildren = {
   serviceSpec?: ServiceSpecCstNode[];
   Kw_vip?: IToken[];
   address?: AddressCstNode[];
+};
+
+export interface DrainStatementCstNode extends CstNode {
+  name: "drainStatement";
+  children: DrainStatementCstChildren;
+}
+
+export type DrainStatementCstChildren = {
+  Kw_drain: IToken[];
+  Kw_rs: IToken[];
+  realServer: RealServerCstNode[];
+  Kw_from?: IToken[];
+  serviceSpec?: ServiceSpecCstNode[];
+  Kw_timeout?: IToken[];
+  duration?: IToken[];
+  Kw_then?: IToken[];
+  Kw_del?: IToken[];
+  Kw_keep?: IToken[];
+  Kw_force?: IToken[];
 };
 
 export interface UseStatementCstNode extends CstNode {
@@ -430,6 +450,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   realServer(children: RealServerCstChildren, param?: IN): OUT;
   rsOption(children: RsOptionCstChildren, param?: IN): OUT;
   delStatement(children: DelStatementCstChildren, param?: IN): OUT;
+  drainStatement(children: DrainStatementCstChildren, param?: IN): OUT;
   useStatement(children: UseStatementCstChildren, param?: IN): OUT;
   arpStatement(children: ArpStatementCstChildren, param?: IN): OUT;
   checkStatement(children: CheckStatementCstChildren, param?: IN): OUT;

@@ -36,6 +36,11 @@ export const statementHelp: Readonly<Record<string, StatementHelp>> = {
     summary: "Remove real servers of the current service, a service, or a VIP (with its services).",
     examples: ["del rs .3", "del service :80", "del service udp 192.0.2.10:53", "del vip 172.25.254.10"],
   },
+  drain: {
+    summary:
+      "Take real servers out without cutting a connection: at commit, weight 0 at once (no new connections), then lvsh waits until each has no active connection (reading `ipvsadm -Ln` on the director about once a second, with progress), then deletes it (`then keep`: leaves it at weight 0). The rest of the plan runs first. At the `timeout` (default 5m) the commit fails and undoes (the weight goes back), unless `force`, which deletes anyway and says how many connections it cut. Ctrl-C or a lost session during the wait: `lvsh recover` puts the weight back. `from SERVICE` when it is not the current service.",
+    examples: ["drain rs .3", "drain rs .2 .3 timeout 10m", "drain rs .3 then keep", "drain rs .3 timeout 30s force", "drain rs 172.25.254.3 from 172.25.254.10:80"],
+  },
   use: {
     summary: "Make an existing service or VIP the current one.",
     examples: ["use service :443", "use vip 172.25.254.10"],

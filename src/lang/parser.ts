@@ -22,6 +22,7 @@ export class LvshParser extends CstParser {
       { ALT: () => this.SUBRULE(this.addStatement) },
       { ALT: () => this.SUBRULE(this.setStatement) },
       { ALT: () => this.SUBRULE(this.delStatement) },
+      { ALT: () => this.SUBRULE(this.drainStatement) },
       { ALT: () => this.SUBRULE(this.useStatement) },
       { ALT: () => this.SUBRULE(this.arpStatement) },
       { ALT: () => this.SUBRULE(this.checkStatement) },
@@ -194,6 +195,36 @@ export class LvshParser extends CstParser {
         },
       },
     ]);
+  });
+
+  /** drain rs ADDR ... [from SERVICE] [timeout DURATION] [then del|keep] [force] */
+  public drainStatement = this.RULE("drainStatement", () => {
+    this.CONSUME(T.Drain);
+    this.CONSUME(T.Rs);
+    this.AT_LEAST_ONE(() => this.SUBRULE(this.realServer));
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.From);
+            this.SUBRULE(this.serviceSpec);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Timeout);
+            this.CONSUME(T.AnyWord, { LABEL: "duration" });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Then);
+            this.OR1([{ ALT: () => this.CONSUME(T.Del) }, { ALT: () => this.CONSUME(T.Keep) }]);
+          },
+        },
+        { ALT: () => this.CONSUME(T.Force) },
+      ]);
+    });
   });
 
   /** use service SPEC | use vip ADDR */

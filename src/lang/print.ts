@@ -123,6 +123,15 @@ export function printStatement(s: A.Statement): string {
       return join("set rs", targets(s.targets), ...printRsOpts(s.opts));
     case "del-rs":
       return join("del rs", targets(s.targets));
+    case "drain-rs":
+      return join(
+        "drain rs",
+        targets(s.targets),
+        s.from && `from ${printServiceSpec(s.from)}`,
+        s.timeout && `timeout ${printDuration(s.timeout.value)}`,
+        s.then && `then ${s.then.value}`,
+        s.force && "force",
+      );
     case "del-service":
       return join("del service", printServiceSpec(s.spec));
     case "del-vip":

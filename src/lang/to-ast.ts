@@ -206,6 +206,32 @@ function makeBuilder(): AstBuilder {
       return addr && { kind: "del-vip", span, addr };
     }
 
+    drainStatement(c: C.DrainStatementCstChildren): A.DrainRsStmt | undefined {
+      const span = this.stmt;
+      for (const key of ["Kw_from", "Kw_timeout", "Kw_then", "Kw_force"] as const) {
+        const toks = c[key];
+        if (toks && toks.length > 1) this.duplicate(`\`${toks[0]!.image}\``, toks[1]!, toks[0]!);
+      }
+      const targets = this.targets(c.realServer, "drainStatement");
+      this.noDuplicateTargets(targets);
+      const stmt: { -readonly [K in keyof A.DrainRsStmt]: A.DrainRsStmt[K] } = { kind: "drain-rs", span, targets };
+      if (c.serviceSpec) {
+        const spec = this.serviceSpec(c.serviceSpec[0]!.children, c.serviceSpec[0]!);
+        if (!spec) return undefined;
+        stmt.from = spec;
+      }
+      const d = c.duration?.[0];
+      if (d) {
+        const secs = this.take(val.parseDuration(this.text(d), this.span(d)));
+        if (secs === undefined) return undefined;
+        stmt.timeout = this.v(d, secs);
+      }
+      const then = c.Kw_del?.[0] ?? c.Kw_keep?.[0];
+      if (then) stmt.then = this.v(then, then.image as "del" | "keep");
+      if (c.Kw_force) stmt.force = this.v(c.Kw_force[0]!, true);
+      return stmt;
+    }
+
     useStatement(c: C.UseStatementCstChildren): A.Statement | undefined {
       const span = this.stmt;
       if (c.serviceSpec) {

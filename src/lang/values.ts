@@ -259,7 +259,7 @@ export function parseDuration(text: string, span: Span): Result<number> {
   if (!m) return fail("invalid-duration", `\`${text}\` is not a duration`, span, "write e.g. 90s, 5m or 1h");
   const n = Number(m[1]) * (m[2] === "h" ? 3600 : m[2] === "m" ? 60 : 1);
   const { min, max } = limits.confirmed;
-  if (n < min || n > max) return fail("invalid-duration", `a confirmation window must be from 1s to 7 days`, span);
+  if (n < min || n > max) return fail("invalid-duration", `a duration must be from 1s to 7 days`, span);
   return ok(n);
 }
 

@@ -18,7 +18,7 @@
 import type { Span } from "../lang/index.js";
 import { confKey, elementKey } from "./keys.js";
 import { directorHost, realServerHost } from "./hosts.js";
-import type { AddrEntry, ArpRule, Config, HostState, IpvsService, State, TransportSpec } from "./types.js";
+import type { AddrEntry, ArpRule, Config, DrainDef, HostState, IpvsService, State, TransportSpec } from "./types.js";
 
 export interface Desired {
   /** Its elements carry the span of the statement that asks for them. */
@@ -27,6 +27,8 @@ export interface Desired {
   readonly origins: ReadonlyMap<string, Span>;
   /** Host name -> how it is reached, in the order hosts first appear. */
   readonly hosts: ReadonlyMap<string, TransportSpec>;
+  /** The real servers to drain, by the key of their change on the director (`elementKey.dest`), with the host each is. */
+  readonly drains?: ReadonlyMap<string, DrainDef & { readonly rsHost: string }>;
 }
 
 interface MutableHost {
@@ -136,5 +138,10 @@ export function compile(config: Config): Desired {
   const state: State = {
     hosts: Object.fromEntries([...hosts].map(([name, { links, ...h }]) => [name, (Object.keys(links).length ? { ...h, links } : h) as HostState])),
   };
-  return { state, origins, hosts: transports };
+  const drains = new Map<string, DrainDef & { readonly rsHost: string }>();
+  for (const d of config.drains?.values() ?? []) {
+    const addr = d.dest.startsWith("[") ? d.dest.slice(1, d.dest.indexOf("]")) : d.dest.slice(0, d.dest.lastIndexOf(":"));
+    drains.set(elementKey.dest(dir.name, d.service, d.dest), { ...d, rsHost: realServerHost(config, addr).name });
+  }
+  return { state, origins, hosts: transports, ...(drains.size ? { drains } : {}) };
 }

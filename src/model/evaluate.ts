@@ -25,12 +25,13 @@ import {
 import { checkDest, checkService, unusableAddress } from "./checks.js";
 import { evaluateKeepalived } from "./ha.js";
 import { destKeyOf, serviceKeyOf } from "./keys.js";
-import type { Config, Context, HostDef, RealDef, ServiceDef, VipDef } from "./types.js";
+import { drainKey, type Config, type Context, type DrainDef, type HostDef, type RealDef, type ServiceDef, type VipDef } from "./types.js";
 
 interface Work {
   vips: Map<string, VipDef>;
   services: Map<string, ServiceDef>;
   hosts: Map<string, HostDef>;
+  drains?: Map<string, DrainDef>;
 }
 
 export interface EvalResult {
@@ -261,6 +262,34 @@ class Evaluator {
     });
   }
 
+  /** `drain rs`: the real servers go (or stay at weight 0) once idle; the commit waits for that. */
+  drainRs(s: ConfigStatement & { kind: "drain-rs" }): void {
+    let svc: ServiceDef | undefined;
+    if (s.from) {
+      const k = this.specKey(s.from);
+      if (!k) return;
+      svc = this.work.services.get(k.key);
+      if (!svc) return this.err("unknown-service", `there is no service ${k.key}`, s.from.span, "`show services` lists them");
+    } else svc = this.currentService(s.span);
+    if (!svc) return;
+    const then = s.then?.value ?? "del";
+    const drains = (this.work.drains = new Map(this.work.drains ?? []));
+    this.withReals(svc, (reals) => {
+      for (const t of s.targets) {
+        const r = this.target(t, svc);
+        if (!r) continue;
+        const prior = this.existingReal(reals, r.key, svc, t);
+        if (!prior) continue;
+        const key = drainKey(svc.key, r.key);
+        // drained twice before a commit: the first weight is the one to restore
+        const weight = drains.get(key)?.weight ?? prior.weight;
+        drains.set(key, { service: svc.key, dest: r.key, timeout: s.timeout?.value ?? 300, then, force: !!s.force, weight, span: s.span });
+        if (then === "del") reals.delete(r.key);
+        else reals.set(r.key, { ...prior, weight: 0, span: s.span });
+      }
+    });
+  }
+
   delService(s: ConfigStatement & { kind: "del-service" }): void {
     const k = this.specKey(s.spec);
     if (!k) return;
@@ -346,6 +375,8 @@ class Evaluator {
         return this.setRs(s);
       case "del-rs":
         return this.delRs(s);
+      case "drain-rs":
+        return this.drainRs(s);
       case "del-service":
         return this.delService(s);
       case "del-vip":
@@ -367,7 +398,7 @@ class Evaluator {
       case "clear":
         this.lost = false;
         this.ownReals.clear();
-        this.work = { vips: new Map(), services: new Map(), hosts: new Map() };
+        this.work = { vips: new Map(), services: new Map(), hosts: new Map(), ...(this.work.drains ? { drains: this.work.drains } : {}) };
         this.ctx = { vip: null, service: null };
         return;
     }
@@ -399,7 +430,7 @@ function tunFields(opts: RsOpts, base: Omit<RealDef, "key" | "span"> | undefined
  * have chosen the context (parse's `contextLost`).
  */
 export function evaluate(statements: readonly ConfigStatement[], config: Config, context: Context, contextLost?: ReadonlySet<unknown>): EvalResult {
-  const work: Work = { vips: new Map(config.vips), services: new Map(config.services), hosts: new Map(config.hosts) };
+  const work: Work = { vips: new Map(config.vips), services: new Map(config.services), hosts: new Map(config.hosts), ...(config.drains ? { drains: new Map(config.drains) } : {}) };
   const ev = new Evaluator(work, { ...context });
   for (const s of statements) {
     if (contextLost?.has(s)) ev.lost = true;

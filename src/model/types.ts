@@ -181,7 +181,30 @@ export interface Config {
   readonly vips: ReadonlyMap<string, VipDef>;
   readonly services: ReadonlyMap<string, ServiceDef>;
   readonly hosts: ReadonlyMap<string, HostDef>;
+  /**
+   * Real servers the next commit drains (`drain rs`), by `SERVICE rs DEST`:
+   * how it takes them out. A commit's instruction, not state: not printed,
+   * not kept in a revision.
+   */
+  readonly drains?: ReadonlyMap<string, DrainDef>;
 }
+
+/** How a real server is drained: weight 0, wait until it has no active connection, then delete or keep. */
+export interface DrainDef {
+  readonly service: string;
+  readonly dest: string;
+  /** Seconds to wait for it to be idle. */
+  readonly timeout: number;
+  readonly then: "del" | "keep";
+  /** At the timeout: delete anyway, cutting what is left (else the commit fails and undoes). */
+  readonly force: boolean;
+  /** The weight it had before the drain (what an undo puts back). */
+  readonly weight: number;
+  readonly span: Span;
+}
+
+/** The key of a drain: the service and the real server. */
+export const drainKey = (service: string, dest: string) => `${service} rs ${dest}`;
 
 export function emptyConfig(): Config {
   return { vips: new Map(), services: new Map(), hosts: new Map() };

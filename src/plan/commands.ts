@@ -5,7 +5,7 @@
  */
 import { formatAddrPort, prefixToNetmask } from "../lang/index.js";
 import { arpRuleArgs, serviceArgs, type Dest } from "../model/index.js";
-import type { Change, Element } from "./types.js";
+import type { Change, DrainWait, Element } from "./types.js";
 
 type Svc = Extract<Element, { kind: "service" }>["value"];
 
@@ -96,6 +96,29 @@ export interface CommandPair {
   readonly undoReason?: string;
   /** True for the removing half of a change. */
   readonly removing: boolean;
+}
+
+const fmtDuration = (s: number) => (s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`);
+
+/**
+ * A drain of a real server (the change deletes it, or sets its weight to
+ * 0): weight 0 at once (undo: the weight it had), then the wait, then the
+ * change itself when it deletes.
+ */
+export function drainCommands(c: Change, weight: number, timeout: number, force: boolean): { weight0: CommandPair | undefined; wait: { argv: string[]; wait: DrainWait }; rest: CommandPair[] } {
+  const el = (c.before ?? c.after) as Extract<Element, { kind: "dest" }>;
+  const before = { ...el, value: { ...el.value, weight } };
+  const zero = { ...el, value: { ...el.value, weight: 0 } };
+  const dest = destAddrArg(el.value);
+  const service = svcArgs(el.service);
+  const wait: DrainWait = { service, dest, timeout, force };
+  // the same wait for a shell: ActiveConn is the fifth field of the real server's line of `ipvsadm -Ln`
+  const script = `t=${timeout}; while :; do a=$(ipvsadm -Ln ${service.join(" ")} | awk '$2 == "${dest}" { print $5 }'); [ "\${a:-0}" -eq 0 ] && exit 0; [ $t -le 0 ] && { echo "${dest} still has $a active connections after ${fmtDuration(timeout)}" >&2; exit ${force ? 0 : 1}; }; sleep 1; t=$((t - 1)); done`;
+  if (c.action === "delete") {
+    return { weight0: { argv: setCommand(zero, true), undo: setCommand(before, true), removing: false }, wait: { argv: ["sh", "-c", script], wait }, rest: commandsFor(c) };
+  }
+  // then keep: the update (to weight 0) is the change itself
+  return { weight0: undefined, wait: { argv: ["sh", "-c", script], wait }, rest: commandsFor(c) };
 }
 
 /** The commands of a change, in the order they run (a replace removes, then adds). */

@@ -1,10 +1,12 @@
 /** Running state + desired state -> a plan: ordered steps with undos (a value). */
 import type { Desired, State, TransportSpec } from "../model/index.js";
-import { commandsFor } from "./commands.js";
+import { commandsFor, drainCommands, type CommandPair } from "./commands.js";
 import { diff, type DiffScope } from "./diff.js";
 import { fingerprint } from "./fingerprint.js";
 import { phaseOf, stepAction } from "./phases.js";
-import type { Plan, Step } from "./types.js";
+import type { Change, Element, Plan, Step } from "./types.js";
+
+const duration = (s: number) => (s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`);
 
 export interface PlanOptions {
   /** The director's host name (default `director`). */
@@ -36,22 +38,47 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
   const drafts: Draft[] = [];
   // sort keys packed in one number: block (2 bits), host (20), phase (5), order of appearance (24)
   const keys: number[] = [];
+  // a drain's wait and what follows it go last, so that the rest of the plan runs around it:
+  // the waits, then the drained real servers' deletes, then what those real servers' hosts tear down
+  const late: { wait: Draft[]; after: Draft[] } = { wait: [], after: [] };
+  const drainedHosts = new Set<string>();
+  const draft = (c: Change, pair: CommandPair, kind: Element["kind"], extra: Partial<Draft> = {}): Draft => {
+    const phase = phaseOf(kind, stepAction(c.action, pair.removing), c.host === scope.director);
+    const d: Draft = { id: 0, host: c.host, argv: pair.argv, undo: pair.undo, reason: c.reason, change: c.key, phase: phase.id, ...extra };
+    if (pair.undoReason) d.undoReason = pair.undoReason;
+    if (c.span) d.span = c.span;
+    return d;
+  };
+  const place = (d: Draft, kind: Element["kind"], action: "remove" | "set", host: string) => {
+    const phase = phaseOf(kind, action, host === scope.director);
+    keys.push(((phase.block * 2 ** 20 + hostOrder.get(host)!) * 32 + phase.id) * 2 ** 24 + drafts.length);
+    drafts.push(d);
+  };
   for (const c of changes) {
     const kind = (c.after ?? c.before)!.kind;
-    const hostIdx = hostOrder.get(c.host)!;
-    for (const pair of commandsFor(c)) {
-      const phase = phaseOf(kind, stepAction(c.action, pair.removing), c.host === scope.director);
-      keys.push(((phase.block * 2 ** 20 + hostIdx) * 32 + phase.id) * 2 ** 24 + drafts.length);
-      const d: Draft = { id: 0, host: c.host, argv: pair.argv, undo: pair.undo, reason: c.reason, change: c.key, phase: phase.id };
-      if (pair.undoReason) d.undoReason = pair.undoReason;
-      if (c.span) d.span = c.span;
-      drafts.push(d);
+    const drain = kind === "dest" ? desired.drains?.get(c.key) : undefined;
+    const drains = drain && (c.action === "delete" || (c.action === "update" && c.after?.kind === "dest" && c.after.value.weight === 0));
+    if (drain && drains) {
+      const d = drainCommands(c, drain.weight, drain.timeout, drain.force);
+      if (d.weight0) place(draft(c, d.weight0, kind, { reason: `${c.reason}: weight 0 first (drain)` }), kind, "remove", c.host);
+      else for (const pair of d.rest) place(draft(c, pair, kind), kind, "set", c.host);
+      const shown = `${drain.dest} of ${drain.service}`;
+      late.wait.push(draft(c, { argv: d.wait.argv, undo: [], removing: false }, kind, { reason: `wait until ${shown} has no active connection (at most ${duration(drain.timeout)}${drain.force ? ", then delete anyway" : ""})`, wait: d.wait.wait }));
+      if (d.weight0) {
+        for (const pair of d.rest) late.after.push(draft(c, pair, kind));
+        drainedHosts.add(drain.rsHost);
+      }
+      continue;
     }
+    for (const pair of commandsFor(c)) place(draft(c, pair, kind), kind, stepAction(c.action, pair.removing), c.host);
   }
   // (block, host, phase, order of appearance): a stable sort within a phase
   keys.sort((a, b) => a - b);
-  const steps: Step[] = keys.map((k, i) => {
-    const d = drafts[k % 2 ** 24]!;
+  const sorted = keys.map((k) => drafts[k % 2 ** 24]!);
+  // a drained real server's host unbinds the VIP and its ARP hiding only after the director deleted it
+  const teardown = sorted.filter((d) => drainedHosts.has(d.host) && d.phase >= 4 && d.phase <= 5);
+  const ordered = [...sorted.filter((d) => !teardown.includes(d)), ...late.wait, ...late.after, ...teardown];
+  const steps: Step[] = ordered.map((d, i) => {
     d.id = i + 1;
     return d;
   });

@@ -51,7 +51,7 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions = {}): string {
     }
     const n = String(s.id).padStart(width + 2);
     if (opts.commands) {
-      lines.push(`${n}  ${shellJoin(s.argv)}`, `${" ".repeat(width + 4)}undo: ${s.undo ? shellJoin(s.undo) : `none (${s.undoReason ?? "cannot be undone"})`}`);
+      lines.push(`${n}  ${shellJoin(s.argv)}`, `${" ".repeat(width + 4)}undo: ${s.wait ? "nothing (a wait changes nothing)" : s.undo ? shellJoin(s.undo) : `none (${s.undoReason ?? "cannot be undone"})`}`);
       continue;
     }
     const mark = marks[action.get(`${s.host}\0${s.change}`) ?? "update"];

@@ -37,6 +37,21 @@ export interface Step {
   readonly change: string;
   readonly phase: number;
   readonly span?: Span;
+  /**
+   * A drain's wait: the commit polls the director (`ipvsadm -Ln`) until
+   * the real server has no active connection, showing progress; argv is
+   * the same wait as a shell loop (dry runs, exports). Nothing to undo.
+   */
+  readonly wait?: DrainWait;
+}
+
+export interface DrainWait {
+  /** `ipvsadm -Ln` arguments that list the service (`-t 192.0.2.10:80`). */
+  readonly service: readonly string[];
+  /** The real server as ipvsadm -Ln prints it (`192.0.2.2:80`, `[2001:db8::2]:80`). */
+  readonly dest: string;
+  readonly timeout: number;
+  readonly force: boolean;
 }
 
 export interface Plan {

@@ -73,6 +73,26 @@ export function report(s: CommitStmt, r: CommitReport, session: Pick<Session, "i
   }
 }
 
+/**
+ * A drain's progress: on a terminal one line redrawn in place; in a script
+ * plain lines, one every 5 seconds at most (and each outcome).
+ */
+function drainProgress(session: Session): (text: string, line: boolean) => void {
+  const tty = session.io.columns !== undefined;
+  let lastLine = 0;
+  return (text, line) => {
+    if (tty) {
+      const width = (session.io.columns ?? 80) - 1;
+      session.io.write(`\r\x1b[K${text.length > width ? text.slice(0, width) : text}${line ? "\n" : ""}`);
+      return;
+    }
+    const now = Date.now();
+    if (!line && now - lastLine < 5000) return;
+    lastLine = now;
+    session.io.write(`${text}\n`);
+  };
+}
+
 export async function runCommit(s: CommitStmt, session: Session): Promise<Diagnostic[]> {
   const site = session.site;
   const errors = session.validateCandidate(session.candidate);
@@ -90,6 +110,7 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
     { candidate: session.candidate, base: session.base, rebase: (onto) => session.rebaseOnto(onto) },
     {
       say: (t) => session.io.write(t),
+      progress: drainProgress(session),
       ...(session.opts.lockWaitMs !== undefined ? { lockWaitMs: session.opts.lockWaitMs } : {}),
       ...(s.comment ? { comment: s.comment.value } : {}),
       force: !!s.force,

@@ -187,7 +187,9 @@ export class Session implements SessionState {
   }
 
   /** After a commit: its revision is the new base, its candidate (re-based, maybe) the running configuration. */
-  committed(revision: Revision, candidate: Config): void {
+  committed(revision: Revision, committed: Config): void {
+    // a drain is the commit's instruction: done with it
+    const { drains: _done, ...candidate } = committed;
     this.candidate = candidate;
     this.runningConfig = candidate;
     this.base = { revision: revision.number };

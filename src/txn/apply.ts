@@ -18,6 +18,10 @@ export interface ApplyEnv {
   read(hosts: readonly string[]): Promise<State>;
   /** Called before each batch with the ids it may run (the journal). */
   starting?(ids: readonly number[]): void;
+  /** A drain's progress, about once a second while it waits (`line`: a new line, else one redrawn). */
+  progress?(text: string, line: boolean): void;
+  /** How long a drain waits between two reads of the director (ms, default 1000). */
+  pollMs?: number;
 }
 
 export interface Failure {
@@ -65,7 +69,7 @@ export function batches(steps: readonly Step[]): Step[][] {
   const out: Step[][] = [];
   for (const s of steps) {
     const last = out[out.length - 1];
-    const batchable = s.argv[0] === "ipvsadm";
+    const batchable = s.argv[0] === "ipvsadm" && !s.wait;
     if (last && batchable && last[0]!.argv[0] === "ipvsadm" && last[0]!.host === s.host) last.push(s);
     else out.push([s]);
   }
@@ -82,9 +86,11 @@ export function roundTrips(steps: readonly Step[]): Step[][][] {
   let open = false;
   for (const u of batches(steps)) {
     const last = out[out.length - 1];
-    if (last && open && last[0]![0]!.host === u[0]!.host) last.push(u);
+    // a drain's wait is a round trip of its own (lvsh polls; the step's argv is for people)
+    const waits = u.length === 1 && !!u[0]!.wait;
+    if (last && open && !waits && last[0]![0]!.host === u[0]!.host) last.push(u);
     else out.push([u]);
-    open = u.length === 1;
+    open = u.length === 1 && !waits;
   }
   return out;
 }
@@ -109,9 +115,71 @@ async function unitOutcome(unit: Step[], r: ExecResult, env: ApplyEnv, changes: 
   return failed ? { done, failed } : { done };
 }
 
+/** ActiveConn and InActConn of a real server in `ipvsadm -Ln` output (undefined: not listed). */
+export function destConns(listing: string, dest: string): { active: number; inactive: number } | undefined {
+  for (const line of listing.split("\n")) {
+    const f = line.trim().split(/\s+/);
+    if (f[0] === "->" && f[1] === dest && f.length >= 6) return { active: Number(f[4]), inactive: Number(f[5]) };
+  }
+  return undefined;
+}
+
+const mmss = (ms: number) => {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+};
+
+/**
+ * A drain's wait: reads the director about once a second until the real
+ * server has no active connection; at the timeout, fails (the commit
+ * undoes, the weight goes back) or, with `force`, goes on and says how
+ * many connections the delete cuts.
+ */
+async function drainWait(step: Step, env: ApplyEnv): Promise<ExecResult> {
+  const w = step.wait!;
+  const start = Date.now();
+  const end = start + w.timeout * 1000;
+  const poll = env.pollMs ?? 1000;
+  let last = "";
+  for (;;) {
+    const r = await env.executor(step.host).run(["ipvsadm", "-Ln", ...w.service]);
+    if (r.exitCode !== 0) return { ...r, stderr: `drain of ${w.dest}: ${r.stderr || "ipvsadm -Ln failed"}` };
+    const c = destConns(r.stdout, w.dest);
+    if (!c || c.active === 0) {
+      env.progress?.(`drained ${w.dest}: no active connection${c ? ` (${c.inactive} closing)` : ""} after ${mmss(Date.now() - start)}`, true);
+      return { exitCode: 0, stdout: "", stderr: "", ms: Date.now() - start };
+    }
+    const now = Date.now();
+    if (now >= end) {
+      const left = `${c.active} active connection${c.active === 1 ? "" : "s"}`;
+      if (w.force) {
+        env.progress?.(`drain of ${w.dest} timed out with ${left}: deleting it anyway (force) cuts them`, true);
+        return { exitCode: 0, stdout: "", stderr: "", ms: now - start };
+      }
+      return { exitCode: 1, stdout: "", stderr: `drain of ${w.dest} timed out after ${mmss(w.timeout * 1000)}: it still has ${left} (\`force\` deletes anyway; a longer \`timeout\` waits more)`, ms: now - start };
+    }
+    const text = `draining ${w.dest}: ${c.active} active, ${c.inactive} inactive, ${mmss(end - now)} left`;
+    if (text !== last) env.progress?.(text, false);
+    last = text;
+    await new Promise((res) => setTimeout(res, Math.min(poll, end - now)));
+  }
+}
+
 export async function applySteps(steps: readonly Step[], changes: ReadonlyMap<string, Change>, env: ApplyEnv): Promise<ApplyOutcome> {
   const done: Step[] = [];
   for (const units of roundTrips(steps)) {
+    const wait = units.length === 1 && units[0]!.length === 1 && units[0]![0]!.wait ? units[0]![0]! : undefined;
+    if (wait) {
+      try {
+        env.starting?.([wait.id]);
+      } catch (e) {
+        return { done, failed: { step: wait, result: { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 } } };
+      }
+      const r = await drainWait(wait, env);
+      if (r.exitCode !== 0) return { done, failed: { step: wait, result: r } };
+      done.push(wait);
+      continue;
+    }
     const all = units.flat();
     try {
       env.starting?.(all.map((s) => s.id));
@@ -135,6 +203,8 @@ export function undoSteps(done: readonly Step[]): { steps: Step[]; impossible: S
   const steps: Step[] = [];
   const impossible: Step[] = [];
   for (const s of [...done].reverse()) {
+    // a drain's wait changed nothing: nothing to undo
+    if (s.wait) continue;
     if (!s.undo) impossible.push(s);
     else steps.push({ ...s, argv: s.undo, undo: s.argv, reason: `undo: ${s.reason}` });
   }

@@ -50,6 +50,8 @@ export interface CommitOptions {
   readonly preview?: (plan: Plan) => string;
   /** Progress for the person or script waiting (the lock). */
   readonly say?: (text: string) => void;
+  /** A drain's progress while the commit waits for it (`line`: a line of its own, else one redrawn). */
+  readonly progress?: (text: string, line: boolean) => void;
 }
 
 /** The part of a desired state on one host. */
@@ -249,6 +251,7 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
         executor: (h) => site.executor(h),
         read: async (hosts) => (await site.read({ transports: view.transports, specs: view.specs.filter((s) => hosts.includes(s.host)) })).state,
         journal,
+        ...(opts.progress ? { progress: opts.progress } : {}),
       },
       {
         id,
