@@ -42,7 +42,7 @@ function checkBlock(c: HealthCheck, delayLoop: number | undefined): string[] {
 
 function realServerBlock(r: RealDef, svc: ServiceDef, vsMethod: string, delayLoop: number | undefined): string[] {
   const port = svc.fwmark !== null && r.method !== "nat" ? 0 : r.port;
-  const body = [`weight ${r.weight}`];
+  const body = [`weight ${r.maintenance ? 0 : r.weight}`];
   const m = methodWords(r);
   if (m !== vsMethod || (r.method === "tun" && (r.tunType ?? "ipip") !== "ipip")) body.push(`lvs_method ${m}`);
   if (r.uThreshold) body.push(`uthreshold ${r.uThreshold}`);

@@ -124,6 +124,11 @@ export interface DrainRsStmt extends Base {
   /** At the timeout, delete anyway (cutting what is left). */
   readonly force?: V<true>;
 }
+export interface MaintenanceRsStmt extends Base {
+  readonly kind: "maintenance-rs";
+  readonly targets: readonly RsTarget[];
+  readonly on: V<boolean>;
+}
 export interface DelServiceStmt extends Base {
   readonly kind: "del-service";
   readonly spec: ServiceSpec;
@@ -227,6 +232,7 @@ export type ConfigStatement =
   | SetRsStmt
   | DelRsStmt
   | DrainRsStmt
+  | MaintenanceRsStmt
   | DelServiceStmt
   | DelVipStmt
   | UseServiceStmt

@@ -12,6 +12,7 @@ export type StatementCstChildren = {
   setStatement?: SetStatementCstNode[];
   delStatement?: DelStatementCstNode[];
   drainStatement?: DrainStatementCstNode[];
+  maintenanceStatement?: MaintenanceStatementCstNode[];
   useStatement?: UseStatementCstNode[];
   arpStatement?: ArpStatementCstNode[];
   checkStatement?: CheckStatementCstNode[];
@@ -181,6 +182,19 @@ export type DrainStatementCstChildren = {
   Kw_del?: IToken[];
   Kw_keep?: IToken[];
   Kw_force?: IToken[];
+};
+
+export interface MaintenanceStatementCstNode extends CstNode {
+  name: "maintenanceStatement";
+  children: MaintenanceStatementCstChildren;
+}
+
+export type MaintenanceStatementCstChildren = {
+  Kw_maintenance: IToken[];
+  Kw_rs: IToken[];
+  realServer: RealServerCstNode[];
+  Kw_on?: IToken[];
+  Kw_off?: IToken[];
 };
 
 export interface UseStatementCstNode extends CstNode {
@@ -451,6 +465,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   rsOption(children: RsOptionCstChildren, param?: IN): OUT;
   delStatement(children: DelStatementCstChildren, param?: IN): OUT;
   drainStatement(children: DrainStatementCstChildren, param?: IN): OUT;
+  maintenanceStatement(children: MaintenanceStatementCstChildren, param?: IN): OUT;
   useStatement(children: UseStatementCstChildren, param?: IN): OUT;
   arpStatement(children: ArpStatementCstChildren, param?: IN): OUT;
   checkStatement(children: CheckStatementCstChildren, param?: IN): OUT;

@@ -41,6 +41,11 @@ export const statementHelp: Readonly<Record<string, StatementHelp>> = {
       "Take real servers out without cutting a connection: at commit, weight 0 at once (no new connections), then lvsh waits until each has no active connection (reading `ipvsadm -Ln` on the director about once a second, with progress), then deletes it (`then keep`: leaves it at weight 0). The rest of the plan runs first. At the `timeout` (default 5m) the commit fails and undoes (the weight goes back), unless `force`, which deletes anyway and says how many connections it cut. Ctrl-C or a lost session during the wait: `lvsh recover` puts the weight back. `from SERVICE` when it is not the current service.",
     examples: ["drain rs .3", "drain rs .2 .3 timeout 10m", "drain rs .3 then keep", "drain rs .3 timeout 30s force", "drain rs 172.25.254.3 from 172.25.254.10:80"],
   },
+  maintenance: {
+    summary:
+      "Take real servers of the current service out of new connections (weight 0) and bring them back (`off`: the configured weight), recorded in the configuration so that `show rs` says why a server is at 0. Their connections go on; `drain rs` waits for them to end before a delete.",
+    examples: ["maintenance rs .3 on", "maintenance rs .3 off"],
+  },
   use: {
     summary: "Make an existing service or VIP the current one.",
     examples: ["use service :443", "use vip 172.25.254.10"],

@@ -23,6 +23,7 @@ export class LvshParser extends CstParser {
       { ALT: () => this.SUBRULE(this.setStatement) },
       { ALT: () => this.SUBRULE(this.delStatement) },
       { ALT: () => this.SUBRULE(this.drainStatement) },
+      { ALT: () => this.SUBRULE(this.maintenanceStatement) },
       { ALT: () => this.SUBRULE(this.useStatement) },
       { ALT: () => this.SUBRULE(this.arpStatement) },
       { ALT: () => this.SUBRULE(this.checkStatement) },
@@ -225,6 +226,14 @@ export class LvshParser extends CstParser {
         { ALT: () => this.CONSUME(T.Force) },
       ]);
     });
+  });
+
+  /** maintenance rs ADDR ... on|off */
+  public maintenanceStatement = this.RULE("maintenanceStatement", () => {
+    this.CONSUME(T.Maintenance);
+    this.CONSUME(T.Rs);
+    this.AT_LEAST_ONE(() => this.SUBRULE(this.realServer));
+    this.OR([{ ALT: () => this.CONSUME(T.On) }, { ALT: () => this.CONSUME(T.Off) }]);
   });
 
   /** use service SPEC | use vip ADDR */

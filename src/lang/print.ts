@@ -123,6 +123,8 @@ export function printStatement(s: A.Statement): string {
       return join("set rs", targets(s.targets), ...printRsOpts(s.opts));
     case "del-rs":
       return join("del rs", targets(s.targets));
+    case "maintenance-rs":
+      return join("maintenance rs", targets(s.targets), s.on.value ? "on" : "off");
     case "drain-rs":
       return join(
         "drain rs",

@@ -232,6 +232,13 @@ function makeBuilder(): AstBuilder {
       return stmt;
     }
 
+    maintenanceStatement(c: C.MaintenanceStatementCstChildren): A.MaintenanceRsStmt {
+      const targets = this.targets(c.realServer, "maintenanceStatement");
+      this.noDuplicateTargets(targets);
+      const t = c.Kw_on?.[0] ?? c.Kw_off![0]!;
+      return { kind: "maintenance-rs", span: this.stmt, targets, on: this.v(t, t.image === "on") };
+    }
+
     useStatement(c: C.UseStatementCstChildren): A.Statement | undefined {
       const span = this.stmt;
       if (c.serviceSpec) {

@@ -70,7 +70,8 @@ export function compile(config: Config): Desired {
     // the keepalived metadata (check, sorry, quorum, inhibit) is not IPVS state: left out
     const { key: _k, vip: _v, reals, check: _c, sorry: _s, quorum: _q, inhibitOnFailure: _i, ...fields } = svc;
     // the real servers' definitions are their desired IPVS destinations (with their spans)
-    d.ipvs.push({ ...fields, dests: [...reals.values()] });
+    // a real server in maintenance runs at weight 0 (its configured weight is kept for after)
+    d.ipvs.push({ ...fields, dests: [...reals.values()].map((r) => (r.maintenance ? { ...r, weight: 0 } : r)) });
     for (const r of reals.values()) {
       if (r.method === "nat") {
         const k = r.family === 4 ? "net.ipv4.ip_forward" : "net.ipv6.conf.all.forwarding";

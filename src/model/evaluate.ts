@@ -262,6 +262,22 @@ class Evaluator {
     });
   }
 
+  /** `maintenance rs ... on|off`: weight 0 on the director while on; the configured weight is kept. */
+  maintenanceRs(s: ConfigStatement & { kind: "maintenance-rs" }): void {
+    const svc = this.currentService(s.span);
+    if (!svc) return;
+    this.withReals(svc, (reals) => {
+      for (const t of s.targets) {
+        const r = this.target(t, svc);
+        if (!r) continue;
+        const prior = this.existingReal(reals, r.key, svc, t);
+        if (!prior) continue;
+        const { maintenance: _m, ...rest } = prior;
+        reals.set(r.key, s.on.value ? { ...rest, maintenance: true } : rest);
+      }
+    });
+  }
+
   /** `drain rs`: the real servers go (or stay at weight 0) once idle; the commit waits for that. */
   drainRs(s: ConfigStatement & { kind: "drain-rs" }): void {
     let svc: ServiceDef | undefined;
@@ -377,6 +393,8 @@ class Evaluator {
         return this.delRs(s);
       case "drain-rs":
         return this.drainRs(s);
+      case "maintenance-rs":
+        return this.maintenanceRs(s);
       case "del-service":
         return this.delService(s);
       case "del-vip":

@@ -98,6 +98,8 @@ function destLines(s: ServiceDef, currentVip: string | null): string[] {
     group.push(destAddr(r, s, currentVip));
   }
   flush();
+  const resting = [...s.reals.values()].filter((r) => r.maintenance).map((r) => destAddr(r, s, currentVip));
+  if (resting.length) out.push(`maintenance rs ${resting.join(" ")} on`);
   return out;
 }
 

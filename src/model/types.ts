@@ -142,6 +142,8 @@ export interface VipDef {
 
 export interface RealDef extends Dest {
   readonly key: string;
+  /** In maintenance: weight 0 on the director, `weight` kept for when it ends. */
+  readonly maintenance?: boolean;
   /** This real server's own check (absent: the service's). */
   readonly check?: HealthCheck;
   readonly span: Span;

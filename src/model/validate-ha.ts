@@ -16,7 +16,7 @@ export function serviceMethod(svc: ServiceDef): "dr" | "nat" | "tun" {
 function serviceProblems(svc: ServiceDef): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (svc.quorum) {
-    const total = [...svc.reals.values()].reduce((n, r) => n + r.weight, 0);
+    const total = [...svc.reals.values()].reduce((n, r) => n + (r.maintenance ? 0 : r.weight), 0);
     if (svc.quorum.value > total) {
       out.push(
         warning("quorum-unreachable", `quorum ${svc.quorum.value} is more than the total weight of ${svc.key}'s real servers (${total}): keepalived lowers it to ${total}`, svc.quorum.span),

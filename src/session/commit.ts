@@ -1,7 +1,7 @@
 /** `commit` in a session: the transaction, and its outcome in the user's words. */
 import { error, hasErrors, printDuration, type CommitStmt, type Diagnostic } from "../lang/index.js";
-import { stepsLine, summaryLine } from "../plan/index.js";
-import { commit, confirmPending, overdueConfirm, readPending, revisionName, startTimer, type CommitReport, type TxnResult } from "../txn/index.js";
+import { stepsLine, summaryLine, type Plan } from "../plan/index.js";
+import { commit, confirmPending, destConns, overdueConfirm, readPending, revisionName, startTimer, type CommitReport, type Site, type TxnResult } from "../txn/index.js";
 import type { Session } from "./session.js";
 import { counted } from "../util/index.js";
 
@@ -93,6 +93,32 @@ function drainProgress(session: Session): (text: string, line: boolean) => void 
   };
 }
 
+/**
+ * Real servers a plan deletes without draining them, that the director
+ * still sends connections to: said before the question, with the drain
+ * that would wait for them (`del rs` cuts what they hold).
+ */
+export async function cutConnections(plan: Plan, site: Site): Promise<string | undefined> {
+  const drained = new Set(plan.steps.filter((s) => s.wait).map((s) => s.change));
+  const deletes = plan.steps.filter((s) => s.argv[0] === "ipvsadm" && s.argv[1] === "-d" && !drained.has(s.change));
+  if (!deletes.length) return undefined;
+  const byHost = new Map<string, string>();
+  const lines: string[] = [];
+  for (const d of deletes) {
+    if (!byHost.has(d.host)) {
+      const r = await site.executor(d.host).run(["ipvsadm", "-Ln"]);
+      byHost.set(d.host, r.exitCode === 0 ? r.stdout : "");
+    }
+    const dest = d.argv[d.argv.indexOf("-r") + 1]!;
+    const c = destConns(byHost.get(d.host)!, dest);
+    if (c && c.active > 0) {
+      const addr = dest.startsWith("[") ? dest.slice(1, dest.indexOf("]")) : dest.slice(0, dest.lastIndexOf(":"));
+      lines.push(`warning: deleting ${dest} cuts its ${counted(c.active, "active connection")}; \`drain rs ${addr}\` waits for them to end first`);
+    }
+  }
+  return lines.length ? lines.join("\n") + "\n" : undefined;
+}
+
 export async function runCommit(s: CommitStmt, session: Session): Promise<Diagnostic[]> {
   const site = session.site;
   const errors = session.validateCandidate(session.candidate);
@@ -111,6 +137,7 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
     {
       say: (t) => session.io.write(t),
       progress: drainProgress(session),
+      inspect: cutConnections,
       ...(session.opts.lockWaitMs !== undefined ? { lockWaitMs: session.opts.lockWaitMs } : {}),
       ...(s.comment ? { comment: s.comment.value } : {}),
       force: !!s.force,

@@ -6,7 +6,7 @@
  * adds or removes are marked `+` / `-`, as in a plan.
  */
 import type { Diagnostic, RsPattern } from "../lang/index.js";
-import { destKeyOf, serviceKeyOf, type Dest } from "../model/index.js";
+import { destKeyOf, serviceKeyOf, type Dest, type RealDef } from "../model/index.js";
 import { listingKey, parseIpvsadmList, parseIpvsadmRate, parseIpvsadmSave, type DestCounters, type IpvsRate } from "../state/index.js";
 import type { Session } from "./session.js";
 import { renderTable } from "./table.js";
@@ -84,13 +84,15 @@ export async function showRealServers(session: Session, filters: readonly RsFilt
     const rate = live.rate.get(r.key);
     const mark = !r.running && !live.why ? "+ " : !r.candidate ? "- " : "";
     const m = changed(r.running && method(r.running), r.candidate && method(r.candidate));
-    const w = changed(r.running && String(r.running.weight), r.candidate && String(r.candidate.weight));
+    const rest = (r.candidate as RealDef | undefined)?.maintenance;
+    const w = changed(r.running && String(r.running.weight), r.candidate && String(rest ? 0 : r.candidate.weight)) + (rest ? " (maintenance)" : "");
     const t = changed(r.running && thresholds(r.running), r.candidate && thresholds(r.candidate));
     if (mark || [m, w, t].some((x) => x.includes(" -> "))) marked = true;
     return [r.service, `${mark}${destKeyOf(r.dest)}`, r.running || live.why ? m : r.candidate ? method(r.candidate) : "-", w, t, c ? String(c.activeConns) : "-", c ? String(c.inactConns) : "-", rate ? String(rate.cps) : "-"];
   });
   if (asJson) {
-    const values = (d: Dest | undefined) => d && { method: d.method, ...(d.method === "tun" ? { tunType: d.tunType ?? "ipip" } : {}), weight: d.weight, min: d.lThreshold, max: d.uThreshold };
+    const values = (d: Dest | undefined) =>
+      d && { method: d.method, ...(d.method === "tun" ? { tunType: d.tunType ?? "ipip" } : {}), weight: (d as RealDef).maintenance ? 0 : d.weight, min: d.lThreshold, max: d.uThreshold, ...((d as RealDef).maintenance ? { maintenance: true } : {}) };
     const records = shown.map((r) => {
       const c = live.list.get(r.key);
       const rate = live.rate.get(r.key);

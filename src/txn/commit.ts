@@ -50,6 +50,8 @@ export interface CommitOptions {
   readonly preview?: (plan: Plan) => string;
   /** Progress for the person or script waiting (the lock). */
   readonly say?: (text: string) => void;
+  /** Looks at the plan before it is shown and asked (what it would cut): a warning to say, or nothing. */
+  readonly inspect?: (plan: Plan, site: Site) => Promise<string | undefined>;
   /** A drain's progress while the commit waits for it (`line`: a line of its own, else one redrawn). */
   readonly progress?: (text: string, line: boolean) => void;
 }
@@ -231,6 +233,8 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
     const cannot = unwritable(site.paths.revisions);
     if (cannot) return { kind: "precheck", problems: [error("precheck-failed", cannot, undefined, { hint: "lvsh records every commit: make the state directory writable first" })] };
 
+    const warned = await opts.inspect?.(plan, site);
+    if (warned) opts.say?.(warned);
     const question = await questions(plan, drift, previous, opts, rebased);
     if (question) return question;
     if (opts.ask && !opts.yes) {

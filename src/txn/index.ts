@@ -2,7 +2,7 @@ export { stateDirFrom, statePaths, ensureDirs, type StatePaths } from "./statedi
 export { acquireLock, currentUser, describeHolder, type LockHolder, type LockResult } from "./lock.js";
 export { JournalFile, type Journal } from "./journal.js";
 export { checkChain, latestRevision, readRevision, revisionFile, revisionNumbers, strayFiles, leftoverTemps, writeRevision, type Revision } from "./revisions.js";
-export { applySteps, batches, roundTrips, changeHolds, undoSteps, type ApplyEnv, type ApplyOutcome, type Failure } from "./apply.js";
+export { applySteps, batches, roundTrips, changeHolds, destConns, undoSteps, type ApplyEnv, type ApplyOutcome, type Failure } from "./apply.js";
 export { runTransaction, rollBack, type TxnEnv, type TxnResult, type Rollback } from "./transaction.js";
 export { Site, configOf, type SiteOptions, type HostsView } from "./site.js";
 export { commit, managed, revisionName, type CommitOptions, type CommitReport, type CommitInput, type CommitBase, type RebaseTarget, type Rebased, type RebaseNote } from "./commit.js";

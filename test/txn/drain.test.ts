@@ -163,3 +163,30 @@ describe("drain rs: the commit (simulated target)", () => {
     expect(t.diagnostics.map((d) => d.code)).toEqual(["invalid-duration"]);
   });
 });
+
+describe("maintenance rs, and del rs of a busy real server", () => {
+  it("`maintenance rs .3 on` runs it at weight 0, keeps its weight for `off`, and `show rs` says why", async () => {
+    const dir = await seeded();
+    expect((await lvsh(dir, `${SVC}; set rs .3 weight 5; commit`)).ok).toBe(true);
+    const on = await lvsh(dir, `${SVC}; maintenance rs .3 on; commit`);
+    expect(on.ok, on.rendered).toBe(true);
+    expect(await weights(dir)).toEqual(["172.25.254.2 1", "172.25.254.3 0"]);
+    expect((await lvsh(dir, "show candidate")).out).toMatch(/^maintenance rs \.3 on$/m);
+    expect((await lvsh(dir, "show rs .3")).out).toMatch(/172\.25\.254\.3:80 │ dr\s+│ 0 \(maintenance\)/);
+    expect((await lvsh(dir, `${SVC}; maintenance rs .3 off; commit`)).ok).toBe(true);
+    expect(await weights(dir)).toEqual(["172.25.254.2 1", "172.25.254.3 5"]);
+    expect((await lvsh(dir, "show candidate")).out).not.toMatch(/maintenance/);
+  });
+
+  it("`del rs` of a real server with active connections warns before the commit asks, and names `drain`", async () => {
+    const dir = await seeded();
+    const s = await simSession(dir);
+    withConnections(s, () => 4);
+    const r = await s.session.run(`${SVC}; del rs .3; commit`, "<t>");
+    expect(r.ok).toBe(true);
+    expect(s.out.join("")).toMatch(/warning: deleting 172\.25\.254\.3:80 cuts its 4 active connections; `drain rs 172\.25\.254\.3` waits for them to end first/);
+    await s.session.close();
+    const quiet = await lvsh(await seeded(), `${SVC}; del rs .3; commit`);
+    expect(quiet.out).not.toMatch(/warning: deleting/);
+  });
+});
