@@ -117,14 +117,22 @@ describe.skipIf(!ran(lab, "faults"))(titled(lab, "lab: faults on the real kernel
       if (!loaded.value) throw loaded.error ?? new Error("no result");
       return loaded.value.faults.find((f) => f.name === name)!;
     };
-    it("`arp hide on rs dev eth9` (no eth9 on the real server, after its VIP left eth0): rolled back, every host as before", () => {
+    it("`arp hide on rs dev eth9` (no eth9 on the real server): refused before the first step, with the interface meant; every host as before", () => {
       const f = fault("rs-eth9");
-      expect(f.commit.stderr).toMatch(/commit failed at step ([2-9]|\d\d+) on 192\.0\.2\.2: `ip addr add 192\.0\.2\.10\/32 dev eth9`: Cannot find device "eth9"/);
+      expect(f.commit.exit).toBe(1);
+      expect(f.commit.stderr).toMatch(/192\.0\.2\.2 has no interface eth9 \(it has [^)]*\beth0\b[^)]*\)/);
+      expect(f.commit.stderr).toMatch(/did you mean eth0\?/);
+      expect(f.commit.stderr).toMatch(/commit stopped before its first step; nothing was applied/);
+      expect(f.after).toEqual(f.before);
+    });
+    it("`arp hide on rs dev lo` where lo takes no IPv4 address (MTU 60): fails for real after the VIP left eth0; rolled back, every host as before", () => {
+      const f = fault("rs-lo");
+      expect(f.commit.stderr).toMatch(/commit failed at step ([2-9]|\d\d+) on 192\.0\.2\.2: `ip addr add 192\.0\.2\.10\/32 dev lo`: RTNETLINK answers: No buffer space available/);
       expect(failedAndRolledBack(f.commit, f.before, f.after)).toEqual([]);
     });
-    it("the director's VIP `on eth9` (the director `via local`), the last step of a whole new configuration: rolled back, every host as before", () => {
-      const f = fault("director-eth9");
-      expect(f.commit.stderr).toMatch(/commit failed at step \d+ on director: `ip addr add 192\.0\.2\.10\/32 dev eth9`: Cannot find device "eth9"/);
+    it("the director's VIP `on lo` where lo takes no IPv4 address (the director `via local`), the last step of a whole new configuration: rolled back, every host as before", () => {
+      const f = fault("director-lo");
+      expect(f.commit.stderr).toMatch(/commit failed at step \d+ on director: `ip addr add 192\.0\.2\.10\/32 dev lo`: RTNETLINK answers: No buffer space available/);
       expect(f.commit.stderr).toMatch(/rolled back: (1\d|[2-9]\d) steps undone/);
       expect(failedAndRolledBack(f.commit, f.before, f.after)).toEqual([]);
     });

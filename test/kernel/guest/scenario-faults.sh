@@ -15,15 +15,22 @@
 #                 run `via local`: lvsh runs in lb; the real servers' `via
 #                 netns`).
 #   rs-eth9       from the seed: `arp hide on rs dev eth9`; the real server
-#                 has no eth9, so its `ip addr add` fails after the VIP left eth0.
-#   director-eth9 from the seed: a whole new configuration (wrr, weights, a
+#                 has no eth9: refused before the first step (the interfaces
+#                 read), with the one meant.
+#   rs-lo         from the seed: `arp hide on rs dev lo`, with rs1's lo made
+#                 unable to take an IPv4 address (an MTU below 68 drops its
+#                 IPv4 state; `ip addr add` then fails with ENOBUFS), which no
+#                 read of lvsh foresees: its `ip addr add` fails after the VIP
+#                 left eth0.
+#   director-lo   from the seed: a whole new configuration (wrr, weights, a
 #                 persistent service, ARP hidden by sysctl) whose very last
-#                 step, the director's VIP on eth9, fails; the director is
-#                 reached `via local` here (lvsh runs in its namespace, lb).
+#                 step, the director's VIP on lo (made unable as above), fails;
+#                 the director is reached `via local` here (lvsh runs in its
+#                 namespace, lb).
 #   inject-mixed  from the seed, that configuration with `on eth0` (so it can
 #                 succeed): step K failed, then committed. Its plan deletes,
 #                 replaces and updates (sysctls, with the values read before
-#                 as undo), not only adds. Left out by default (director-eth9
+#                 as undo), not only adds. Left out by default (director-lo
 #                 already undoes that whole plan, and every K is ~22 lvsh runs):
 #                 LAB_FAULTS_MIXED=sample: K = 1, N/4, N/2, 3N/4 and N of its N
 #                 steps; LAB_FAULTS_MIXED=all: every K.
@@ -47,7 +54,7 @@ service :80 rr
 add rs .2 .3 dr
 arp hide on rs
 commit comment seed"
-# mixed DEV [TRANSPORT]: the configuration the director-eth9 and inject-mixed
+# mixed DEV [TRANSPORT]: the configuration the director-lo and inject-mixed
 # cases commit, the director reached via TRANSPORT (netns lb).
 mixed() {
   printf '%s\n' "clear
@@ -147,11 +154,27 @@ if [[ $mode == full ]]; then
 else
   seed=$(inject inject-seed "$SEED" phases)
 fi
+# no_ipv4 NS on|off: NS's lo takes no IPv4 address (MTU 60), or takes them
+# again (MTU back, and down/up, which gives it 127.0.0.1 back).
+no_ipv4() {
+  if [[ $2 == on ]]; then
+    ip -n "$1" link set lo mtu 60
+  else
+    ip -n "$1" link set lo mtu 65536 && ip -n "$1" link set lo down && ip -n "$1" link set lo up
+  fi
+}
 rs_eth9=$(fault rs-eth9 "use vip $VIP
 arp hide on rs dev eth9
 commit")
-dir_eth9=$(fault director-eth9 "$(mixed eth9 local)")
-cases=("$rs_eth9" "$dir_eth9")
+no_ipv4 rs1 on
+rs_lo=$(fault rs-lo "use vip $VIP
+arp hide on rs dev lo
+commit")
+no_ipv4 rs1 off
+no_ipv4 lb on
+dir_lo=$(fault director-lo "$(mixed lo local)")
+no_ipv4 lb off
+cases=("$rs_eth9" "$rs_lo" "$dir_lo")
 fetch_seed=$(lab_fetch 2 "http://$VIP/" 2)
 mixed_run='{"skipped": true}'
 mixed_default=0
