@@ -60,9 +60,9 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
     const drains = drain && (c.action === "delete" || (c.action === "update" && c.after?.kind === "dest" && c.after.value.weight === 0));
     if (drain && drains) {
       const d = drainCommands(c, drain.weight, drain.timeout, drain.force);
-      if (d.weight0) place(draft(c, d.weight0, kind, { reason: `${c.reason}: weight 0 first (drain)` }), kind, "remove", c.host);
-      else for (const pair of d.rest) place(draft(c, pair, kind), kind, "set", c.host);
       const shown = `${drain.dest} of ${drain.service}`;
+      if (d.weight0) place(draft(c, d.weight0, kind, { reason: `drain real server ${shown}: weight 0, no new connections` }), kind, "remove", c.host);
+      else for (const pair of d.rest) place(draft(c, pair, kind), kind, "set", c.host);
       late.wait.push(draft(c, { argv: d.wait.argv, undo: [], removing: false }, kind, { reason: `wait until ${shown} has no active connection (at most ${duration(drain.timeout)}${drain.force ? ", then delete anyway" : ""})`, wait: d.wait.wait }));
       if (d.weight0) {
         for (const pair of d.rest) late.after.push(draft(c, pair, kind));

@@ -89,6 +89,8 @@ export interface PlanJson {
     change: string;
     phase: number;
     source?: string;
+    /** A drain's wait (lvsh polls the director; argv is the same wait as a shell loop). */
+    wait?: { service: string[]; dest: string; timeout: number; force: boolean };
   }[];
   hosts: Plan["hosts"];
   summary: Plan["summary"];
@@ -107,6 +109,7 @@ export function planToJson(plan: Plan): PlanJson {
       change: s.change,
       phase: s.phase,
       ...(s.span ? { source: `${s.span.file}:${s.span.line}:${s.span.col}` } : {}),
+      ...(s.wait ? { wait: { service: [...s.wait.service], dest: s.wait.dest, timeout: s.wait.timeout, force: s.wait.force } } : {}),
     })),
     hosts: plan.hosts,
     summary: plan.summary,
