@@ -22,6 +22,7 @@ export function summaryLine(plan: Plan): string {
 
 /** `9 steps on 3 hosts`. */
 export function stepsLine(plan: Plan): string {
+  if (!plan.steps.length) return "no step";
   return `${counted(plan.steps.length, "step")} on ${counted(new Set(plan.steps.map((s) => s.host)).size, "host")}`;
 }
 

@@ -3,6 +3,7 @@ import { error, hasErrors, printDuration, type CommitStmt, type Diagnostic } fro
 import { stepsLine, summaryLine, type Plan } from "../plan/index.js";
 import { commit, confirmPending, destConns, overdueConfirm, readPending, revisionName, startTimer, type CommitReport, type Site, type TxnResult } from "../txn/index.js";
 import type { Session } from "./session.js";
+import { keepalivedNote } from "./show.js";
 import { counted } from "../util/index.js";
 
 function failure(s: CommitStmt, txn: TxnResult): Diagnostic[] {
@@ -131,6 +132,8 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
   // a commit confirmed past its deadline is reverted before this commit (which would otherwise confirm it)
   await overdueConfirm(site, (t) => session.io.write(t));
   const previousHosts = Object.fromEntries(site.hosts([]).transports);
+  // what only keepalived acts on, said with the plan (before the commit makes it the running configuration)
+  const kaNote = keepalivedNote(session);
   const r = await commit(
     site,
     { candidate: session.candidate, base: session.base, rebase: (onto) => session.rebaseOnto(onto) },
@@ -143,12 +146,13 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
       force: !!s.force,
       check: !!s.check,
       yes: !!session.opts.yes,
-      ...(session.opts.ask ? { ask: session.opts.ask, preview: (plan) => session.planText(plan) } : {}),
+      ...(session.opts.ask ? { ask: session.opts.ask, preview: (plan) => session.planText(plan) + (kaNote ? `\n${kaNote.trimEnd()}` : "") } : {}),
       ...(s.directorOnly ? { only: "director" } : {}),
       ...(s.confirmed ? {} : { confirmsPending: true }),
     },
   );
   const ds = report(s, r, session);
+  if (r.kind === "committed" && kaNote && (session.opts.yes || !session.opts.ask)) session.io.write(kaNote.replace(/^\n/, ""));
   if ("rebased" in r && r.rebased) {
     ds.unshift({ severity: "info", code: "commit-rebased", message: `re-based your edits on ${r.rebased.what}, committed since this session started`, span: s.span });
   }

@@ -93,7 +93,7 @@ export function keepalivedNote(session: Session): string {
     for (const l of b) if (!a.includes(l)) lines.push(`  - ${key}: ${l}`);
   }
   if (!lines.length) return "";
-  return `\nStaged, recorded by commit, but not applied by lvsh: keepalived acts on these (\`lvsh export keepalived\` writes its configuration):\n${lines.join("\n")}\n`;
+  return `\nStaged, recorded by commit, but not applied by lvsh: keepalived acts on these (\`lvsh export --format keepalived\` writes its configuration):\n${lines.join("\n")}\n`;
 }
 
 /** How each topic of the table (lang/show-topics.ts) is shown. */

@@ -49,3 +49,14 @@ describe("show's arguments", () => {
     expect(j).toEqual([{ service: "tcp 172.25.254.10:80", scheduler: "rr", persistence: null, flags: null, realServers: 3 }]);
   });
 });
+
+describe("what only keepalived acts on", () => {
+  it("is said by a commit that records it with no step, and by show plan", async () => {
+    const dir = freshStateDir();
+    expect((await lvsh(dir, SEED)).ok).toBe(true);
+    const plan = await lvsh(dir, "service 172.25.254.10:80; check http /health; show plan");
+    expect(plan.out).toMatch(/not applied by lvsh: keepalived acts on these[^\n]*\n  \+ tcp 172\.25\.254\.10:80: check http \/health/);
+    const r = await lvsh(dir, "service 172.25.254.10:80; check http /health; commit");
+    expect(r.out).toMatch(/commit complete: revision 2, no step \(0 to add, 0 to change, 0 to destroy\)\.\nStaged, recorded by commit, but not applied by lvsh/);
+  });
+});
