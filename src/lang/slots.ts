@@ -84,6 +84,8 @@ export const slots: readonly Slot[] = [
   { placeholder: "PATH", what: "a URL path, e.g. /health", help: "a URL path for an http/https check, e.g. / or /health (quote it if it has blanks or #)", after: ["http", "https"] },
   { placeholder: "CODE", what: "HTTP status codes, e.g. 200 or 200-299", help: "HTTP status codes: 200, 200-299, or a list: 200,301-302", after: ["expect"] },
   { placeholder: "INTERVAL, SECONDS", what: "a number of seconds", help: "seconds: 10, 10s, 1m", after: ["every", "timeout"] },
+  { placeholder: "PERIOD", what: "a number of seconds", help: "seconds between two samples of `watch`: 2, 0.5, 1m (above 0, at most an hour)", after: ["interval"] },
+  { placeholder: "SAMPLES", what: "a number of samples", help: "how many samples `watch` takes before it ends, 1 or more", after: ["count"] },
   { placeholder: "COUNT", what: "a number of retries", help: "how many more times a failed check is tried before the server counts as down, 0 to 100", after: ["retry"] },
   { placeholder: "SORRY", what: "a sorry server ADDR[:PORT]", help: "where traffic goes when the healthy real servers weigh less than the quorum: ADDR[:PORT]", after: ["server"] },
   { placeholder: "MIN_WEIGHT", what: "a total weight", help: "a total weight, 1 to 4294967295", after: ["quorum"] },

@@ -9,6 +9,8 @@ export interface FrontIO {
   readonly tty: boolean;
   /** The terminal's width, read when asked (it changes when the window does). */
   readonly columns?: number;
+  /** How a live view (`watch`) is left: see SessionIO.live. */
+  readonly live?: (stop: () => void) => () => void;
 }
 
 /** This process's standard streams. */

@@ -79,6 +79,7 @@ export async function openSession(io: FrontIO, opts: OpenOptions = {}): Promise<
       get columns() {
         return io.tty ? io.columns : undefined;
       },
+      ...(io.live ? { live: io.live } : {}),
     },
     site,
     yes: !!opts.yes,
