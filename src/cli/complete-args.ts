@@ -67,7 +67,8 @@ export async function completeArgs(line: string, cur: string, statements?: State
     const stem = cur.slice(0, Math.max(0, cur.length - r.partial.length));
     return { directive: "plain", candidates: r.values.map((v) => stem + v) };
   }
-  if (opt) return opt.choices ? offer(opt.choices) : offer([], opt.long === "to" ? "files" : opt.long === "rs" ? "plain" : "files");
+  // a path: the shell's file names; an address or a number (--rs, --interval, --count): nothing to offer
+  if (opt) return opt.choices ? offer(opt.choices) : offer([], opt.long === "to" || opt.long === "from" ? "files" : "plain");
   if (word.startsWith("-")) {
     return offer(options.flatMap((o) => [`--${o.long}`]).concat(options.filter((o) => o.short).map((o) => `-${o.short}`)));
   }

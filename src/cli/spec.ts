@@ -29,7 +29,7 @@ export interface CommandSpec {
 export const options: readonly OptionSpec[] = [
   { long: "command", short: "c", type: "string", value: "STATEMENTS", summary: "run these statements (separated by ; or newlines)" },
   { long: "dry-run", short: "n", type: "boolean", summary: "plan against the running state, print the commands per host; apply nothing" },
-  { long: "json", type: "boolean", summary: "with --dry-run or show: JSON" },
+  { long: "json", type: "boolean", summary: "with --dry-run or show: JSON; with watch: one JSON object per sample and line" },
   { long: "yes", short: "y", type: "boolean", summary: "answer yes to questions (commit over many hosts, over drift)" },
   { long: "sim", type: "boolean", summary: "use the simulated target (kept in the state directory)" },
   { long: "target", type: "string", value: "TARGET", summary: "sim or local (real hosts); default: local as root with IPVS, else sim", choices: ["sim", "local"] },
@@ -43,6 +43,8 @@ export const options: readonly OptionSpec[] = [
     choices: names(formats),
   },
   { long: "to", type: "string", value: "PATH", summary: "save/export: where to write (a file or a directory)" },
+  { long: "interval", type: "string", value: "SECONDS", summary: "watch: seconds between two samples (default 2)" },
+  { long: "count", type: "string", value: "N", summary: "watch: stop after N samples (default: until q or Ctrl-C)" },
   { long: "help", short: "h", type: "boolean", summary: "show this help" },
   { long: "version", short: "V", type: "boolean", summary: "show the version" },
 ];
@@ -50,6 +52,7 @@ export const options: readonly OptionSpec[] = [
 export const commands: readonly CommandSpec[] = [
   { name: "check", args: "FILE...", summary: "validate scripts (from the last revision, read offline): report every error, apply nothing" },
   { name: "show", args: "TOPIC", summary: "show running, history, diff, plan, candidate or hosts (--json for running)", choices: ["running", "history", "diff", "plan", "candidate", "hosts", "services", "rs"] },
+  { name: "watch", args: "[SERVICE] [--interval SECONDS] [--count N] [--json]", summary: "a live view of the services' real servers: connections, rates, a sparkline; q leaves" },
   { name: "recover", args: "", summary: "after lvsh died mid-commit: bring every host back to the state before it" },
   { name: "import", args: "[--from FILE]... | [--rs ADDR]...", summary: "print the running balancer (or files') as an lvsh script" },
   { name: "export", args: "[--format FORMAT] [--to PATH] [FILE.lvsh]", summary: `the committed configuration (or a script's) as ${names(exportFormats).join(", ")}` },

@@ -9,7 +9,11 @@ const stmts = async (text: string) => ({ partial: text.split(/\s/).pop()!, value
 
 describe("__complete", () => {
   it.each([
-    ["lvsh ", "", "lvsh-files", ["check", "show", "recover", "import", "export", "save", "completion"]],
+    ["lvsh ", "", "lvsh-files", ["check", "show", "watch", "recover", "import", "export", "save", "completion"]],
+    ["lvsh watch --in", "--in", "plain", ["--interval"]],
+    ["lvsh watch --co", "--co", "plain", ["--command", "--count"]],
+    ["lvsh watch --interval ", "", "plain", []],
+    ["lvsh watch --count ", "", "plain", []],
     ["lvsh comp", "comp", "lvsh-files", ["completion"]],
     ["lvsh completion ", "", "plain", ["bash", "zsh"]],
     ["lvsh --ta", "--ta", "plain", ["--target"]],
