@@ -335,7 +335,7 @@ export type WatchStatementCstChildren = {
   period?: IToken[];
   Kw_count?: IToken[];
   samples?: IToken[];
-  word?: IToken[];
+  json?: IToken[];
 };
 
 export interface CommitStatementCstNode extends CstNode {

@@ -402,7 +402,7 @@ export class LvshParser extends CstParser {
             this.CONSUME1(T.Value, { LABEL: "samples" });
           },
         },
-        { ALT: () => this.CONSUME2(T.Value, { LABEL: "word" }) },
+        { ALT: () => this.CONSUME2(T.Value, { LABEL: "json" }) },
       ]);
     });
   });

@@ -31,7 +31,7 @@ export function watchStatement(cx: AstContext, c: C.WatchStatementCstChildren, s
     const n = cx.take(val.parseSampleCount(cx.text(s), cx.span(s)));
     if (n !== undefined) stmt.count = cx.v(s, n);
   }
-  for (const w of c.word ?? []) {
+  for (const w of c.json ?? []) {
     if (cx.text(w) === "json" && !stmt.json) stmt.json = cx.v(w, true);
     else {
       cx.diags.push(error("unexpected-word", `\`watch\` takes a service first, then \`interval PERIOD\`, \`count SAMPLES\` or \`json\`; not \`${cx.text(w)}\``, cx.span(w), { hint: "usage: watch [SERVICE] [interval PERIOD] [count SAMPLES] [json]" }));
