@@ -1,7 +1,8 @@
 /**
  * `watch`: samples the director every interval and shows each sample --
  * redrawn in place on a terminal (the cursor goes back up over the last
- * frame, which is cleared), plain lines or NDJSON otherwise -- until its
+ * frame, which is cleared; the whole screen after the terminal was
+ * resized), plain lines or NDJSON otherwise -- until its
  * count is reached or the person presses `q` or Ctrl-C. Each sample's
  * connections/s go into the Session's history (sparklines here and in
  * `show rs`).
@@ -45,6 +46,7 @@ export async function runWatch(session: Session, o: WatchOptions): Promise<numbe
   };
   const release = io.live?.(stop);
   let drawn = 0;
+  let drawnAt: number | undefined;
   let samples = 0;
   try {
     if (terminal) io.write(`${ESC}?25l`);
@@ -56,10 +58,14 @@ export async function runWatch(session: Session, o: WatchOptions): Promise<numbe
       else if (!terminal) io.write(plainLines(sample));
       else {
         const title = `watch: ${sample.at.toISOString().slice(11, 19)} UTC, every ${o.intervalS} s${o.count ? `, ${samples} of ${o.count}` : ""} (q leaves)`;
-        const frame = renderFrame(sample, session.rateHistory, title, io);
-        // back over the last frame, cleared to the end of the screen, then the new one
-        io.write((drawn ? `${ESC}${drawn}F${ESC}J` : "") + frame);
+        const columns = io.columns;
+        const frame = renderFrame(sample, session.rateHistory, title, { ...(columns !== undefined ? { columns } : {}), ...(io.color ? { color: true } : {}) });
+        // back over the last frame, cleared to the end of the screen, then the new one; after a
+        // resize the terminal may have re-wrapped the last frame: the whole screen is redrawn
+        const back = !drawn ? "" : columns === drawnAt ? `${ESC}${drawn}F${ESC}J` : `${ESC}H${ESC}2J`;
+        io.write(back + frame);
         drawn = frame.split("\n").length - 1;
+        drawnAt = columns;
       }
       if (o.count !== undefined && samples >= o.count) break;
       await new Promise<void>((resolve) => {

@@ -12,6 +12,9 @@ import { RateHistory, sparkline } from "../../src/session/sparkline.js";
 import { sampleJson, sampleOf, type Sample } from "../../src/session/watch-sample.js";
 import { humanRate, plainLines, renderFrame } from "../../src/session/watch-view.js";
 import { freshStateDir, lvsh, simSession } from "../helpers/sim.js";
+import { Session } from "../../src/session/index.js";
+import { runWatch } from "../../src/session/watch.js";
+import { Site } from "../../src/txn/index.js";
 import { simTraffic } from "../helpers/traffic.js";
 import { load } from "../helpers/load.js";
 
@@ -143,6 +146,37 @@ describe("the watch statement on the simulated target", () => {
     out.length = 0;
     await session.run("show rs", "<test>");
     expect(out.join("")).toMatch(/conn\/s, last minute \(watch\)[^]*172\.25\.254\.3:80[^\n]*███/);
+    await session.close();
+  });
+
+  it("on a terminal redraws each frame over the last; after a resize, the whole screen", async () => {
+    const dir = freshStateDir();
+    expect((await lvsh(dir, SEED)).ok).toBe(true);
+    simTraffic(dir, SVC, 40);
+    const writes: string[] = [];
+    const frames = () => writes.filter((w) => w.includes("watch: "));
+    const session = new Session({
+      io: {
+        write: (t) => void writes.push(t),
+        // the window narrows after the second frame
+        get columns() {
+          return frames().length < 2 ? 100 : 60;
+        },
+      },
+      site: new Site({ target: "sim", stateDir: dir }),
+      yes: true,
+    });
+    await session.open();
+    expect(await runWatch(session, { intervalS: 0.01, count: 3, json: false })).toBe(3);
+    const [first, second, third] = frames();
+    const lines = (f: string) => f.replace(/^\x1b\[[^a-zA-Z]*[a-zA-Z]\x1b\[[^a-zA-Z]*[a-zA-Z]/, "").split("\n").length - 1;
+    expect(first).toMatch(/^watch: /);
+    expect(second!.startsWith(`\x1b[${lines(first!)}F\x1b[J`)).toBe(true);
+    expect(third!.startsWith("\x1b[H\x1b[2J")).toBe(true);
+    for (const l of third!.split("\n")) expect(l.replace(/\x1b\[[^a-zA-Z]*[a-zA-Z]/g, "").length).toBeLessThanOrEqual(60);
+    // the cursor hidden while it runs, shown again after
+    expect(writes[0]).toBe("\x1b[?25l");
+    expect(writes.at(-1)).toBe("\x1b[?25h");
     await session.close();
   });
 
