@@ -19,6 +19,8 @@ export interface SessionIO {
   readonly color?: boolean;
   /** The terminal's width, when the output is one. */
   readonly columns?: number;
+  /** The terminal's height, when the output is one (a live view no taller, so it never scrolls). */
+  readonly rows?: number;
   /** Reads a file for `load` (default: the file system, relative to the current directory). */
   readonly readFile?: (path: string) => string;
   /**

@@ -53,6 +53,8 @@ const cut = (l: string, columns: number | undefined) => (columns !== undefined &
 
 export interface FrameStyle {
   readonly columns?: number;
+  /** The terminal's height: a taller frame would scroll (and could not be redrawn in place). */
+  readonly rows?: number;
   readonly color?: boolean;
 }
 
@@ -87,7 +89,13 @@ export function renderFrame(sample: Sample, history: RateHistory, title: string,
   const states = new Set(sample.services.flatMap((s) => s.reals.map((r) => r.state)));
   const legend = [...(states.has("quiesced") ? ["~ weight 0: no new connections"] : []), ...(states.has("missing") ? ["! configured, not in the kernel"] : [])];
   if (legend.length) lines.push(cut(legend.join("; "), style.columns));
-  return lines.join("\n") + "\n";
+  const all = lines.join("\n").split("\n");
+  // the line under the frame is where the cursor waits: the frame takes one row fewer than the terminal
+  if (style.rows !== undefined && all.length > style.rows - 1) {
+    const keep = Math.max(1, style.rows - 2);
+    return [...all.slice(0, keep), cut(`… ${all.length - keep} more lines than the terminal has rows; \`watch SERVICE\` shows one service`, style.columns)].join("\n") + "\n";
+  }
+  return all.join("\n") + "\n";
 }
 
 /** Off a terminal: one line per real server, `TIME SERVICE RS key value ...`. */

@@ -1,8 +1,8 @@
 /**
  * `watch`: samples the director every interval and shows each sample --
  * redrawn in place on a terminal (the cursor goes back up over the last
- * frame, which is cleared; the whole screen after the terminal was
- * resized), plain lines or NDJSON otherwise -- until its
+ * frame, written over line by line; the whole screen after the terminal
+ * was resized), plain lines or NDJSON otherwise -- until its
  * count is reached or the person presses `q` or Ctrl-C. Each sample's
  * connections/s go into the Session's history (sparklines here and in
  * `show rs`).
@@ -59,11 +59,14 @@ export async function runWatch(session: Session, o: WatchOptions): Promise<numbe
       else {
         const title = `watch: ${sample.at.toISOString().slice(11, 19)} UTC, every ${o.intervalS} s${o.count ? `, ${samples} of ${o.count}` : ""} (q leaves)`;
         const columns = io.columns;
-        const frame = renderFrame(sample, session.rateHistory, title, { ...(columns !== undefined ? { columns } : {}), ...(io.color ? { color: true } : {}) });
-        // back over the last frame, cleared to the end of the screen, then the new one; after a
-        // resize the terminal may have re-wrapped the last frame: the whole screen is redrawn
-        const back = !drawn ? "" : columns === drawnAt ? `${ESC}${drawn}F${ESC}J` : `${ESC}H${ESC}2J`;
-        io.write(back + frame);
+        const rows = io.rows;
+        const frame = renderFrame(sample, session.rateHistory, title, { ...(columns !== undefined ? { columns } : {}), ...(rows !== undefined ? { rows } : {}), ...(io.color ? { color: true } : {}) });
+        // back over the last frame, each line written over and the rest of it cleared, then what
+        // is left below cleared (never the whole screen from its top: terminals such as tmux keep a
+        // screen cleared whole in their scrollback). After a resize the terminal may have re-wrapped
+        // the last frame: the whole screen is redrawn.
+        const back = !drawn ? "" : columns === drawnAt ? `${ESC}${drawn}F` : `${ESC}H${ESC}2J`;
+        io.write(back + frame.replace(/\n/g, `${ESC}K\n`) + `${ESC}J`);
         drawn = frame.split("\n").length - 1;
         drawnAt = columns;
       }

@@ -31,8 +31,8 @@ function busy(): string {
   return dir;
 }
 
-async function shell(dir: string): Promise<Tmux> {
-  term = new Tmux(`${BIN} --sim`, { LVSH_STATE_DIR: dir, NO_COLOR: "1" }, { cols: 60, rows: 40 });
+async function shell(dir: string, rows = 40): Promise<Tmux> {
+  term = new Tmux(`${BIN} --sim`, { LVSH_STATE_DIR: dir, NO_COLOR: "1" }, { cols: 60, rows });
   await term.waitFor(/lvsh\(sim\)[^\n]*>\s*$/m);
   return term;
 }
@@ -74,6 +74,15 @@ describe.skipIf(why !== undefined)(`watch in the shell${why ? ` (skipped: ${why}
     expect(s).toMatch(/│ ~\s172\.25\.254\.4:80 │ 0 +│/);
     expect(s).toContain("~ weight 0: no new connections");
     expect(s).toMatch(PROMPT);
+  });
+
+  it("in a terminal shorter than the view, the frame is cut to fit and still redrawn in place", async () => {
+    const t = await shell(busy(), 8);
+    t.clearHistory();
+    t.type("watch interval 0.2 count 4", "Enter");
+    const s = await t.waitFor(/4 of 4 \(q leaves\)[^]*lvsh\(sim\)[^\n]*>\s*$/);
+    expect(count(s, /watch: \d\d:\d\d:\d\d UTC/)).toBe(1);
+    expect(s).toMatch(/… \d+ more lines than the terminal/);
   });
 
   it("q leaves back to the prompt, the keys typed meanwhile not in the line; show rs then has the sparkline", async () => {

@@ -103,6 +103,14 @@ describe("a frame", () => {
     expect(narrow).toMatch(/172\.25\.254\.3:80 .*│ 30  │ █+/);
   });
 
+  it("is never taller than the terminal (less the cursor's line): what does not fit is said", () => {
+    const frame = renderFrame(busy(), history, "t", { columns: 60, rows: 8 });
+    const lines = frame.trimEnd().split("\n");
+    expect(lines).toHaveLength(7);
+    expect(lines[6]).toMatch(/^… \d+ more lines than the terminal has rows/);
+    expect(renderFrame(busy(), history, "t", { columns: 60, rows: 40 })).not.toContain("more lines");
+  });
+
   it("marks weight 0 and real servers not in the kernel, with a legend", () => {
     const frame = renderFrame(busy(), history, "t", { columns: 120 });
     expect(frame).toContain("~\u00a0172.25.254.4:80");
@@ -169,9 +177,11 @@ describe("the watch statement on the simulated target", () => {
     await session.open();
     expect(await runWatch(session, { intervalS: 0.01, count: 3, json: false })).toBe(3);
     const [first, second, third] = frames();
-    const lines = (f: string) => f.replace(/^\x1b\[[^a-zA-Z]*[a-zA-Z]\x1b\[[^a-zA-Z]*[a-zA-Z]/, "").split("\n").length - 1;
+    const lines = (f: string) => f.split("\n").length - 1;
     expect(first).toMatch(/^watch: /);
-    expect(second!.startsWith(`\x1b[${lines(first!)}F\x1b[J`)).toBe(true);
+    // over the last frame: up its lines, each line's rest cleared, what is below cleared
+    expect(second!.startsWith(`\x1b[${lines(first!)}Fwatch: `)).toBe(true);
+    expect(second).toMatch(/\x1b\[K\n\x1b\[J$/);
     expect(third!.startsWith("\x1b[H\x1b[2J")).toBe(true);
     for (const l of third!.split("\n")) expect(l.replace(/\x1b\[[^a-zA-Z]*[a-zA-Z]/g, "").length).toBeLessThanOrEqual(60);
     // the cursor hidden while it runs, shown again after
