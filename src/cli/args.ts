@@ -2,6 +2,10 @@
 import { exportFormats, names, saveFormats } from "../interop/formats.js";
 import { parseArgs } from "node:util";
 import { commands, options } from "./spec.js";
+import { parseSampleCount, parseWatchInterval, type Span } from "../lang/index.js";
+
+/** The kernel's rate estimator updates every 2 s. */
+const DEFAULT_INTERVAL = 2;
 
 export interface Common {
   readonly yes: boolean;
@@ -16,6 +20,7 @@ export type Invocation =
   | ({ readonly kind: "run"; readonly source: { readonly file: string } | { readonly text: string }; readonly dryRun: boolean; readonly json: boolean } & Common)
   | ({ readonly kind: "check"; readonly files: readonly string[] } & Common)
   | ({ readonly kind: "show"; readonly topic: string; readonly args: readonly string[]; readonly json: boolean } & Common)
+  | ({ readonly kind: "watch"; readonly service: readonly string[]; readonly intervalS: number; readonly count?: number; readonly json: boolean } & Common)
   | ({ readonly kind: "recover" } & Common)
   | ({ readonly kind: "confirm-timer" } & Common)
   | ({ readonly kind: "import"; readonly from: readonly string[]; readonly rs: readonly string[] } & Common)
@@ -23,7 +28,10 @@ export type Invocation =
   | ({ readonly kind: "save"; readonly format: string; readonly to?: string } & Common)
   | { readonly kind: "completion"; readonly shell: string }
   | { readonly kind: "complete"; readonly words: readonly string[] }
-  | { readonly kind: "usage-error"; readonly message: string };
+  | { readonly kind: "usage-error"; readonly message: string; readonly usage?: string };
+
+/** `lvsh watch`'s usage line (its errors end with it). */
+export const WATCH_USAGE = "usage: lvsh watch [SERVICE] [--interval SECONDS] [--count N] [--json]";
 
 export function parseCli(argv: readonly string[]): Invocation {
   let parsed;
@@ -51,7 +59,7 @@ export function parseCli(argv: readonly string[]): Invocation {
   const dryRun = v["dry-run"] === true;
   const json = v.json === true;
   const cmd = pos[0] !== undefined ? commands.find((c) => c.name === pos[0]) : undefined;
-  if (json && !dryRun && cmd?.name !== "show") return { kind: "usage-error", message: "--json goes with --dry-run or show" };
+  if (json && !dryRun && cmd?.name !== "show" && cmd?.name !== "watch") return { kind: "usage-error", message: "--json goes with --dry-run, show or watch" };
   if (cmd && typeof v.command === "string") return { kind: "usage-error", message: `${cmd.name} does not take -c` };
   // each option goes with the subcommands of its row (spec.ts), "" being a script
   const stray = options.find((o) => o.for && !o.for.includes(cmd?.name ?? "") && v[o.long] !== undefined);
@@ -64,6 +72,8 @@ export function parseCli(argv: readonly string[]): Invocation {
       if (pos.length < 2) return { kind: "usage-error", message: `show needs a topic: ${cmd.choices!.join(", ")}` };
       if (!cmd.choices!.includes(pos[1]!)) return { kind: "usage-error", message: `show ${pos[1]}: topics are ${cmd.choices!.join(", ")}` };
       return { kind: "show", topic: pos[1]!, args: pos.slice(2), json, ...common };
+    case "watch":
+      return watchArgs(pos.slice(1), str("interval"), str("count"), json, common);
     case "recover":
       return pos.length > 1 ? { kind: "usage-error", message: "recover takes no arguments" } : { kind: "recover", ...common };
     case "__confirm-timer":
@@ -100,4 +110,26 @@ export function parseCli(argv: readonly string[]): Invocation {
   }
   if (pos.length > 1) return { kind: "usage-error", message: `one script at a time; unexpected ${JSON.stringify(pos[1])}` };
   return { kind: "run", source: { file: pos[0]! }, dryRun, json, ...common };
+}
+
+/** `lvsh watch`'s arguments: the interval and count checked here, the service words by the session (it knows the services). */
+function watchArgs(service: string[], interval: string | undefined, count: string | undefined, json: boolean, common: Common): Invocation {
+  const refuse = (message: string): Invocation => ({ kind: "usage-error", message, usage: WATCH_USAGE });
+  const at: Span = { file: "<command line>", start: 0, end: 0, line: 1, col: 1, endLine: 1, endCol: 1 };
+  let intervalS = DEFAULT_INTERVAL;
+  if (interval !== undefined) {
+    const r = parseWatchInterval(interval, at);
+    if (!r.ok) return refuse(`--interval ${JSON.stringify(interval)}: ${r.diag.message}`);
+    intervalS = r.value;
+  }
+  let samples: number | undefined;
+  if (count !== undefined) {
+    const r = parseSampleCount(count, at);
+    if (!r.ok) return refuse(`--count ${JSON.stringify(count)}: ${r.diag.message}`);
+    samples = r.value;
+  }
+  // the service is one statement's words: nothing that would start another
+  const bad = service.find((w) => /[;#\n"'\\]/.test(w));
+  if (bad !== undefined) return refuse(`watch: ${JSON.stringify(bad)} is not a service address`);
+  return { kind: "watch", service, intervalS, ...(samples !== undefined ? { count: samples } : {}), json, ...common };
 }

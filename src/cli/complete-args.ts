@@ -103,7 +103,8 @@ export async function completeArgs(line: string, cur: string, statements?: State
   };
   const opt = prev !== undefined ? valueOptions.get(prev) : undefined;
   if (opt?.long === "command") return viaStatements(word);
-  if (opt) return opt.choices ? offer(choices(opt.choices, opt.choiceDocs)) : offer([], opt.long === "rs" ? "plain" : "files");
+  // a path: the shell's file names; an address or a number (--rs, --interval, --count): nothing to offer
+  if (opt) return opt.choices ? offer(choices(opt.choices, opt.choiceDocs)) : offer([], opt.long === "to" || opt.long === "from" ? "files" : "plain");
   const positionals = args.slice(0, -1).filter((a, i, all) => !a.startsWith("-") && !valueOptions.has(all[i - 1] ?? ""));
   const cmd = positionals.length ? visible().find((c) => c.name === positionals[0]) : undefined;
   if (word.startsWith("-")) {

@@ -170,7 +170,7 @@ async function dispatch(argv: readonly string[], io: FrontIO): Promise<number> {
   const inv = parseCli(argv);
   switch (inv.kind) {
     case "usage-error":
-      io.stderr(`lvsh: ${inv.message}\nTry 'lvsh --help'.\n`);
+      io.stderr(`lvsh: ${inv.message}\n${inv.usage ? `${inv.usage}\n` : ""}Try 'lvsh --help'.\n`);
       return 2;
     case "help":
       io.stdout(cliHelp(VERSION) + "\n");
@@ -186,6 +186,8 @@ async function dispatch(argv: readonly string[], io: FrontIO): Promise<number> {
       return show(inv, io);
     case "recover":
       return recoverCmd(inv, io);
+    case "watch":
+      return (await import("./watch.js")).watchCmd(inv, io);
     case "confirm-timer": {
       const { site } = await openSite(inv.target);
       await runTimer(site);

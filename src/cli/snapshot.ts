@@ -17,6 +17,7 @@ import { completeStatements } from "./complete-statements.js";
 import { main } from "./main.js";
 import "./interop.js";
 import "./completion.js";
+import "./watch.js";
 
 /** Runs the pure hot paths once, so that the snapshot holds them compiled. */
 function warm(): void {

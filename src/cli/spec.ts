@@ -40,7 +40,7 @@ export interface CommandSpec {
 export const options: readonly OptionSpec[] = [
   { long: "command", short: "c", type: "string", value: "STATEMENTS", summary: "run these statements (separated by ; or newlines)", for: [""] },
   { long: "dry-run", short: "n", type: "boolean", summary: "plan against the running state, print the commands per host; apply nothing", for: [""] },
-  { long: "json", type: "boolean", summary: "with --dry-run or show: JSON", for: ["", "show"] },
+  { long: "json", type: "boolean", summary: "with --dry-run or show: JSON; with watch: one JSON object per sample and line", for: ["", "show", "watch"] },
   { long: "yes", short: "y", type: "boolean", summary: "answer yes to questions (commit over many hosts, over drift)" },
   { long: "sim", type: "boolean", summary: "use the simulated target (kept in the state directory)" },
   {
@@ -63,6 +63,8 @@ export const options: readonly OptionSpec[] = [
     for: ["export", "save"],
   },
   { long: "to", type: "string", value: "PATH", summary: "save/export: where to write (a file or a directory)", for: ["export", "save"] },
+  { long: "interval", type: "string", value: "SECONDS", summary: "watch: seconds between two samples (default 2)", for: ["watch"] },
+  { long: "count", type: "string", value: "N", summary: "watch: stop after N samples (default: until q or Ctrl-C)", for: ["watch"] },
   { long: "help", short: "h", type: "boolean", summary: "show this help" },
   { long: "version", short: "V", type: "boolean", summary: "show the version" },
 ];
@@ -76,6 +78,7 @@ export const commands: readonly CommandSpec[] = [
     choices: showTopicSpecs.map((t) => t.name),
     choiceDocs: Object.fromEntries(showTopicSpecs.map((t) => [t.name, t.summary])),
   },
+  { name: "watch", args: "[SERVICE] [--interval SECONDS] [--count N] [--json]", summary: "a live view of the services' real servers: connections, rates, a sparkline; q leaves" },
   { name: "recover", args: "", summary: "after lvsh died mid-commit: bring every host back to the state before it" },
   { name: "import", args: "[--from FILE]... | [--rs ADDR]...", summary: "print the running balancer (or files') as an lvsh script" },
   { name: "export", args: "[--format FORMAT] [--to PATH] [FILE.lvsh]", summary: `the committed configuration (or a script's) as ${names(exportFormats).join(", ")}` },

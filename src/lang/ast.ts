@@ -191,6 +191,15 @@ export interface ShowStmt extends Base {
   readonly topic?: V<string>;
   readonly args: readonly V<string>[];
 }
+export interface WatchStmt extends Base {
+  readonly kind: "watch";
+  /** One service; none: every service. */
+  readonly spec?: ServiceSpec;
+  /** Seconds between samples. */
+  readonly interval?: V<number>;
+  readonly count?: V<number>;
+  readonly json?: V<true>;
+}
 export interface CommitStmt extends Base {
   readonly kind: "commit";
   readonly check?: V<true>;
@@ -248,6 +257,7 @@ export type ConfigStatement =
 
 export type SessionStatement =
   | ShowStmt
+  | WatchStmt
   | CommitStmt
   | ConfirmStmt
   | RollbackStmt
@@ -258,7 +268,7 @@ export type SessionStatement =
 
 export type Statement = ConfigStatement | SessionStatement;
 
-const sessionKinds: ReadonlySet<string> = new Set(["show", "commit", "confirm", "rollback", "abort", "save", "load", "help"]);
+const sessionKinds: ReadonlySet<string> = new Set(["show", "watch", "commit", "confirm", "rollback", "abort", "save", "load", "help"]);
 
 export function isSessionStatement(s: Statement): s is SessionStatement {
   return sessionKinds.has(s.kind);

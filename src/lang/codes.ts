@@ -39,6 +39,7 @@ export const diagnosticCodes = {
   "unknown-check-type": "a misspelt health check type",
   "invalid-interval": "a check interval or timeout that is not a number of seconds, or out of range",
   "invalid-retry": "a check's retry count out of range",
+  "invalid-count": "`watch ... count N`: not a whole number of samples from 1",
   "invalid-status": "not an HTTP status code (100..599) or a range of them",
   "invalid-quorum": "a quorum out of range (1..4294967295)",
   "invalid-priority": "a VRRP priority out of range (1..254)",

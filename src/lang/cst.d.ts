@@ -23,6 +23,7 @@ export type StatementCstChildren = {
   hostStatement?: HostStatementCstNode[];
   clearStatement?: ClearStatementCstNode[];
   showStatement?: ShowStatementCstNode[];
+  watchStatement?: WatchStatementCstNode[];
   commitStatement?: CommitStatementCstNode[];
   confirmStatement?: ConfirmStatementCstNode[];
   rollbackStatement?: RollbackStatementCstNode[];
@@ -356,6 +357,21 @@ export type ShowStatementCstChildren = {
   arg?: IToken[];
 };
 
+export interface WatchStatementCstNode extends CstNode {
+  name: "watchStatement";
+  children: WatchStatementCstChildren;
+}
+
+export type WatchStatementCstChildren = {
+  Kw_watch: IToken[];
+  serviceSpec?: ServiceSpecCstNode[];
+  Kw_interval?: IToken[];
+  period?: IToken[];
+  Kw_count?: IToken[];
+  samples?: IToken[];
+  json?: IToken[];
+};
+
 export interface CommitStatementCstNode extends CstNode {
   name: "commitStatement";
   children: CommitStatementCstChildren;
@@ -478,6 +494,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   transport(children: TransportCstChildren, param?: IN): OUT;
   clearStatement(children: ClearStatementCstChildren, param?: IN): OUT;
   showStatement(children: ShowStatementCstChildren, param?: IN): OUT;
+  watchStatement(children: WatchStatementCstChildren, param?: IN): OUT;
   commitStatement(children: CommitStatementCstChildren, param?: IN): OUT;
   confirmStatement(children: ConfirmStatementCstChildren, param?: IN): OUT;
   rollbackStatement(children: RollbackStatementCstChildren, param?: IN): OUT;

@@ -93,6 +93,12 @@ export const statementHelp: Readonly<Record<string, StatementHelp>> = {
     summary: "Show the plan, the candidate, the running state, the history, the services or the hosts.",
     examples: ["show plan", "show candidate", "show diff", "show running"],
   },
+  watch: {
+    summary:
+      "A live view of the services (or one): each real server's weight, active and inactive connections, connections/s, packets/s and bytes/s in and out, and its last minute of connections/s as a sparkline, read from the director every `interval` seconds (default 2). On a terminal the view is redrawn in place; `q` or Ctrl-C leaves. `~` marks a real server at weight 0, `!` one configured but not in the kernel. `count N` ends after N samples; `json` prints one JSON object per sample and line.",
+    details: "After a `watch`, `show rs` has a sparkline column too.",
+    examples: ["watch", "watch :80", "watch tcp 192.0.2.10:80 interval 1", "watch count 3 json"],
+  },
   commit: {
     summary:
       "Apply the candidate: only the difference with the running state, undone if any step fails. `check` plans only; `confirmed` reverts unless confirmed in time (default 10m); `on director` applies the director's part only (what lvsh-restore.service does at boot, before the real servers can be reached).",

@@ -34,6 +34,7 @@ export class LvshParser extends CstParser {
       { ALT: () => this.SUBRULE(this.hostStatement) },
       { ALT: () => this.SUBRULE(this.clearStatement) },
       { ALT: () => this.SUBRULE(this.showStatement) },
+      { ALT: () => this.SUBRULE(this.watchStatement) },
       { ALT: () => this.SUBRULE(this.commitStatement) },
       { ALT: () => this.SUBRULE(this.confirmStatement) },
       { ALT: () => this.SUBRULE(this.rollbackStatement) },
@@ -420,6 +421,30 @@ export class LvshParser extends CstParser {
     this.CONSUME(T.Show);
     this.OPTION(() => this.CONSUME(T.ShowTopic));
     this.MANY(() => this.CONSUME(T.Value, { LABEL: "arg" }));
+  });
+
+  /** watch [SERVICE] [interval PERIOD] [count SAMPLES] [json] */
+  public watchStatement = this.RULE("watchStatement", () => {
+    this.CONSUME(T.Watch);
+    // `json` is a word of watch's, not a service address
+    this.OPTION({ GATE: () => this.LA(1).image !== "json", DEF: () => this.SUBRULE(this.serviceSpec) });
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Interval);
+            this.CONSUME(T.Value, { LABEL: "period" });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Count);
+            this.CONSUME1(T.Value, { LABEL: "samples" });
+          },
+        },
+        { ALT: () => this.CONSUME2(T.Value, { LABEL: "json" }) },
+      ]);
+    });
   });
 
   /** commit [check] [confirmed [DURATION]] [comment TEXT] [force] [on director] */

@@ -173,6 +173,8 @@ export function printStatement(s: A.Statement): string {
       return "clear";
     case "show":
       return join("show", s.topic?.value, ...s.args.map((a) => printWord(a.value)));
+    case "watch":
+      return join("watch", s.spec && printServiceSpec(s.spec), s.interval && `interval ${s.interval.value}`, s.count && `count ${s.count.value}`, s.json && "json");
     case "commit":
       return join(
         "commit",

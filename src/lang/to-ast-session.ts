@@ -3,6 +3,7 @@ import type * as A from "./ast.js";
 import type * as C from "./cst.js";
 import { first, type AstContext } from "./to-ast-context.js";
 import * as val from "./values.js";
+import { error } from "./diagnostic.js";
 
 export function showStatement(cx: AstContext, c: C.ShowStatementCstChildren): A.ShowStmt {
   const topic = first(c.ShowTopic);
@@ -12,6 +13,32 @@ export function showStatement(cx: AstContext, c: C.ShowStatementCstChildren): A.
     ...(topic ? { topic: cx.v(topic, topic.image) } : {}),
     args: (c.arg ?? []).map((t) => cx.v(t, cx.text(t))),
   };
+}
+
+export function watchStatement(cx: AstContext, c: C.WatchStatementCstChildren, spec: A.ServiceSpec | undefined): A.WatchStmt | undefined {
+  for (const [label, kw] of [["period", "Kw_interval"], ["samples", "Kw_count"]] as const) {
+    if ((c[label]?.length ?? 0) > 1) cx.duplicate(`\`${c[kw]![0]!.image}\``, c[kw]![1]!, c[kw]![0]!);
+  }
+  const stmt: { -readonly [K in keyof A.WatchStmt]: A.WatchStmt[K] } = { kind: "watch", span: cx.stmt };
+  if (spec) stmt.spec = spec;
+  const p = first(c.period);
+  if (p) {
+    const n = cx.take(val.parseWatchInterval(cx.text(p), cx.span(p)));
+    if (n !== undefined) stmt.interval = cx.v(p, n);
+  }
+  const s = first(c.samples);
+  if (s) {
+    const n = cx.take(val.parseSampleCount(cx.text(s), cx.span(s)));
+    if (n !== undefined) stmt.count = cx.v(s, n);
+  }
+  for (const w of c.json ?? []) {
+    if (cx.text(w) === "json" && !stmt.json) stmt.json = cx.v(w, true);
+    else {
+      cx.diags.push(error("unexpected-word", `\`watch\` takes a service first, then \`interval PERIOD\`, \`count SAMPLES\` or \`json\`; not \`${cx.text(w)}\``, cx.span(w), { hint: "usage: watch [SERVICE] [interval PERIOD] [count SAMPLES] [json]" }));
+      cx.failed = true;
+    }
+  }
+  return stmt;
 }
 
 export function commitStatement(cx: AstContext, c: C.CommitStatementCstChildren): A.CommitStmt | undefined {

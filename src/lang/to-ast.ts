@@ -317,6 +317,12 @@ function makeBuilder(): AstBuilder {
       return sess.showStatement(this, c);
     }
 
+    watchStatement(c: C.WatchStatementCstChildren): A.WatchStmt | undefined {
+      const spec = c.serviceSpec ? svc.serviceSpec(this, c.serviceSpec[0]!.children, c.serviceSpec[0]!) : undefined;
+      if (c.serviceSpec && !spec) return undefined;
+      return sess.watchStatement(this, c, spec);
+    }
+
     commitStatement(c: C.CommitStatementCstChildren): A.CommitStmt | undefined {
       return sess.commitStatement(this, c);
     }

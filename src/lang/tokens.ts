@@ -101,6 +101,7 @@ export const Show = kw("show", "show the plan, the candidate, the running state 
 export const Commit = kw("commit", "apply the candidate");
 export const Confirm = kw("confirm", "keep a commit made with `commit confirmed`");
 export const Rollback = kw("rollback", "make an earlier revision the candidate");
+export const Watch = kw("watch", "a live view of the services: connections and traffic per real server");
 export const Abort = kw("abort", "discard the candidate's changes");
 export const Save = kw("save", "make the committed configuration survive a reboot");
 export const Load = kw("load", "stage a .lvsh file as the candidate");
@@ -196,6 +197,8 @@ export const CommentKw = kw("comment", "a note stored with the revision");
 export const Force = kw("force", "commit over drift in the running state; `drain`: delete at the timeout anyway");
 export const To = kw("to", "destination path");
 export const Format = kw("format", "output format");
+export const Interval = kw("interval", "seconds between two samples of `watch` (default 2)");
+export const Count = kw("count", "how many samples `watch` takes (default: until q)");
 
 // show topics
 export const Plan = kw("plan", "the steps a commit would run", ShowTopic);

@@ -263,6 +263,22 @@ export function parseDuration(text: string, span: Span): Result<number> {
   return ok(n);
 }
 
+/** `watch`'s interval: `2`, `0.5`, `2s`, `1m` -> seconds, above 0 and at most an hour. */
+export function parseWatchInterval(text: string, span: Span): Result<number> {
+  const m = /^(\d+(?:\.\d+)?|\.\d+)([sm]?)$/.exec(text);
+  if (!m) return fail("invalid-interval", `an interval must be a positive number of seconds, not \`${text}\``, span, "write e.g. 2, 0.5 or 1m");
+  const n = Number(m[1]) * (m[2] === "m" ? 60 : 1);
+  if (!(n > 0) || n > 3600) return fail("invalid-interval", `an interval must be above 0 and at most 3600 seconds, not ${n}`, span);
+  return ok(n);
+}
+
+/** `watch`'s count of samples: a whole number from 1. */
+export function parseSampleCount(text: string, span: Span): Result<number> {
+  const n = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1)) return fail("invalid-count", `a count of samples must be a whole number from 1, not \`${text}\``, span, "write e.g. 3");
+  return ok(n);
+}
+
 /** `10`, `10s`, `2m`, `1h` -> seconds, within [min, max]. */
 export function parseSeconds(text: string, span: Span, what: string, min: number, max: number): Result<number> {
   const m = /^(\d+)([smh]?)$/.exec(text);

@@ -8,6 +8,8 @@
  * Ctrl-L clears the screen; Ctrl-D or `exit` with uncommitted changes asks
  * first. Before every command the shell notices what changed meanwhile (a
  * revision committed by another lvsh or by the confirm timer) and says so.
+ * While `watch` runs, the keys go to it (q or Ctrl-C leave it), none into
+ * the line; the terminal stays in readline's mode and the prompt comes back.
  */
 import { spawnSync } from "node:child_process";
 import { appendFileSync, readdirSync, readFileSync } from "node:fs";
@@ -90,8 +92,20 @@ function loadHistory(path: string | undefined): string[] {
   }
 }
 
-export async function startRepl(common: ShellOptions, io: FrontIO): Promise<number> {
+export async function startRepl(common: ShellOptions, frontIO: FrontIO): Promise<number> {
   let rl: Interface | undefined;
+  /** While `watch` runs: where keys go instead of the line (q or Ctrl-C leave it). */
+  let watching: ((s: string | undefined, key: { ctrl?: boolean; name?: string } | undefined) => void) | undefined;
+  const io: FrontIO = Object.assign(Object.create(frontIO) as FrontIO, {
+    live: (stop: () => void) => {
+      watching = (s, key) => {
+        if (s === "q" || s === "Q" || (key?.ctrl && key.name === "c")) stop();
+      };
+      return () => {
+        watching = undefined;
+      };
+    },
+  });
   const ask = async (question: string, detail: string) => {
     io.stdout(detail.endsWith("\n") ? detail : `${detail}\n`);
     return confirmPrompt(rl, question);
@@ -246,6 +260,8 @@ export async function startRepl(common: ShellOptions, io: FrontIO): Promise<numb
     const originals = process.stdin.listeners("keypress") as ((s: string, key: { ctrl?: boolean; name?: string }) => void)[];
     for (const l of originals) process.stdin.removeListener("keypress", l);
     process.stdin.on("keypress", (s: string, key: { ctrl?: boolean; name?: string }) => {
+      // a live view has the keys: none goes into the line under it
+      if (watching) return watching(s, key);
       if (key?.ctrl && key.name === "d" && rl!.line === "" && !busy) return void leave();
       for (const l of originals) l.call(process.stdin, s, key);
     });

@@ -10,6 +10,7 @@ import { runCommit } from "./commit.js";
 import { wrapText } from "../util/index.js";
 import type { Session, SessionState } from "./session.js";
 import { showTopic } from "./show.js";
+import { runWatch, watchOptions, watchService } from "./watch.js";
 
 export interface SessionIO {
   /** Output the user asked for (show, help, commit reports). */
@@ -18,8 +19,16 @@ export interface SessionIO {
   readonly color?: boolean;
   /** The terminal's width, when the output is one. */
   readonly columns?: number;
+  /** The terminal's height, when the output is one (a live view no taller, so it never scrolls). */
+  readonly rows?: number;
   /** Reads a file for `load` (default: the file system, relative to the current directory). */
   readonly readFile?: (path: string) => string;
+  /**
+   * A terminal a live view (`watch`) is left from: `stop` is called on `q`
+   * or Ctrl-C until the returned function is called (which gives the
+   * terminal back as it was). None: the view ends by its count, or never.
+   */
+  readonly live?: (stop: () => void) => () => void;
 }
 
 type Kind = SessionStatement["kind"];
@@ -52,6 +61,15 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
       return "severity" in args ? [args] : [];
     },
     run: (s, session) => showTopic(s, session),
+  },
+  watch: {
+    check: (s, shadow) => watchService(s, shadow.candidate, shadow.context).diagnostics,
+    run: async (s, session) => {
+      const { key, diagnostics } = watchService(s, session.candidate, session.context);
+      if (diagnostics.some((d) => d.severity === "error")) return diagnostics;
+      await runWatch(session, watchOptions(s, key));
+      return [];
+    },
   },
   help: {
     check: (s) => {

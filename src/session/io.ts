@@ -9,6 +9,10 @@ export interface FrontIO {
   readonly tty: boolean;
   /** The terminal's width, read when asked (it changes when the window does). */
   readonly columns?: number;
+  /** The terminal's height, read when asked. */
+  readonly rows?: number;
+  /** How a live view (`watch`) is left: see SessionIO.live. */
+  readonly live?: (stop: () => void) => () => void;
 }
 
 /** This process's standard streams. */
@@ -22,5 +26,8 @@ export const processIO: FrontIO = {
   },
   get columns() {
     return process.stdout.isTTY ? process.stdout.columns : undefined;
+  },
+  get rows() {
+    return process.stdout.isTTY ? process.stdout.rows : undefined;
   },
 };

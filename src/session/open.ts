@@ -79,6 +79,10 @@ export async function openSession(io: FrontIO, opts: OpenOptions = {}): Promise<
       get columns() {
         return io.tty ? io.columns : undefined;
       },
+      get rows() {
+        return io.tty ? io.rows : undefined;
+      },
+      ...(io.live ? { live: io.live } : {}),
     },
     site,
     yes: !!opts.yes,

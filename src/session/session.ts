@@ -5,6 +5,7 @@
  * checked whole before any of it runs (VyOS: verify, then apply): a script
  * with an error anywhere runs nothing.
  */
+import { RateHistory } from "./sparkline.js";
 import {
   error,
   hasErrors,
@@ -107,6 +108,8 @@ export class Session implements SessionState {
   declined = false;
   /** A commit confirmed that was overdue when the session opened, and was reverted then (`confirm` is too late for it). */
   revertedOverdue: number | undefined;
+  /** Each real server's connections/s over the last minute, from `watch` (its sparklines, and `show rs`'s). */
+  readonly rateHistory = new RateHistory();
   /** What the candidate was made from (the revision; before any, the director's configuration as lifted). */
   base: CommitBase = { revision: 0 };
   private staged: Staged[] = [];

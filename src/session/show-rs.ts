@@ -3,12 +3,15 @@
  * (`ipvsadm -Sn`: method, weight, thresholds) with its live connections
  * (`-Ln`, `--rate`), all read in one round trip; what the candidate would
  * change is marked on the running value (`1 -> 0`), and real servers it
- * adds or removes are marked `+` / `-`, as in a plan.
+ * adds or removes are marked `+` / `-`, as in a plan. After a `watch` in
+ * the session, each real server's last minute of connections/s as a
+ * sparkline (the Session's history).
  */
 import type { Diagnostic, RsPattern } from "../lang/index.js";
 import { destKeyOf, serviceKeyOf, type Dest, type RealDef } from "../model/index.js";
 import { listingKey, parseIpvsadmList, parseIpvsadmRate, parseIpvsadmSave, type DestCounters, type IpvsRate } from "../state/index.js";
 import type { Session } from "./session.js";
+import { sparkline } from "./sparkline.js";
 import { renderTable } from "./table.js";
 
 /** A real server filter of `show rs`. */
@@ -54,6 +57,9 @@ function changed(running: string | undefined, candidate: string | undefined): st
   return `${running} -> ${candidate}`;
 }
 
+/** The sparkline's most bars (the last samples of the minute `watch` kept). */
+const SPARK_WIDTH = 30;
+
 const HEAD = ["service", "real server", "method", "weight", "min..max", "active", "inactive", "conn/s"];
 
 export async function showRealServers(session: Session, filters: readonly RsFilter[] = [], asJson = false): Promise<Diagnostic[]> {
@@ -79,6 +85,7 @@ export async function showRealServers(session: Session, filters: readonly RsFilt
     return [];
   }
   let marked = false;
+  const watched = !session.rateHistory.empty;
   const cells = shown.map((r) => {
     const c = live.list.get(r.key);
     const rate = live.rate.get(r.key);
@@ -88,7 +95,9 @@ export async function showRealServers(session: Session, filters: readonly RsFilt
     const w = changed(r.running && String(r.running.weight), r.candidate && String(rest ? 0 : r.candidate.weight)) + (rest ? " (maintenance)" : "");
     const t = changed(r.running && thresholds(r.running), r.candidate && thresholds(r.candidate));
     if (mark || [m, w, t].some((x) => x.includes(" -> "))) marked = true;
-    return [r.service, `${mark}${destKeyOf(r.dest)}`, r.running || live.why ? m : r.candidate ? method(r.candidate) : "-", w, t, c ? String(c.activeConns) : "-", c ? String(c.inactConns) : "-", rate ? String(rate.cps) : "-"];
+    const row = [r.service, `${mark}${destKeyOf(r.dest)}`, r.running || live.why ? m : r.candidate ? method(r.candidate) : "-", w, t, c ? String(c.activeConns) : "-", c ? String(c.inactConns) : "-", rate ? String(rate.cps) : "-"];
+    // after a `watch`: each real server's last minute of connections/s
+    return watched ? [...row, sparkline(session.rateHistory.values(r.key), SPARK_WIDTH, session.rateHistory.max()) || "-"] : row;
   });
   if (asJson) {
     const values = (d: Dest | undefined) =>
@@ -105,6 +114,7 @@ export async function showRealServers(session: Session, filters: readonly RsFilt
         active: c?.activeConns ?? null,
         inactive: c?.inactConns ?? null,
         cps: rate?.cps ?? null,
+        ...(watched ? { cpsLastMinute: session.rateHistory.values(r.key) } : {}),
       };
     });
     session.io.write(JSON.stringify({ readAt: live.at.toISOString(), revision: session.revision()?.number ?? null, ...(live.why ? { unread: live.why } : {}), realServers: records }, null, 2) + "\n");
@@ -112,7 +122,7 @@ export async function showRealServers(session: Session, filters: readonly RsFilt
   }
   // one service's rows together: its name once
   const grouped = cells.map((row, i) => (i > 0 && cells[i - 1]![0] === row[0] ? ["", ...row.slice(1)] : row));
-  session.io.write(renderTable(HEAD, grouped, session.io));
+  session.io.write(renderTable(watched ? [...HEAD, "conn/s, last minute (watch)"] : HEAD, grouped, session.io));
   const rev = session.revision();
   if (live.why) {
     session.io.write(`(the candidate's values; no running values or counters: ${live.why})\n`);

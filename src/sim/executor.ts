@@ -16,13 +16,13 @@ import { simIpvsadm } from "./ipvsadm.js";
 import { out, type SimOut } from "./out.js";
 import { simSysctl } from "./sysctl.js";
 
-/** Runs one command on a simulated host (pure apart from mutating `h`). */
-export function simRun(h: SimHost, argv: readonly string[], stdin?: string): SimOut {
+/** Runs one command on a simulated host (pure apart from mutating `h`); `now` counts the synthetic traffic. */
+export function simRun(h: SimHost, argv: readonly string[], stdin?: string, now = Date.now()): SimOut {
   const [cmd, ...args] = argv;
   const name = (cmd ?? "").replace(/^.*\//, "");
   switch (name) {
     case "ipvsadm":
-      return simIpvsadm(h, args, stdin);
+      return simIpvsadm(h, args, stdin, now);
     case "ip":
       return simIp(h, args);
     case "arptables":
@@ -83,6 +83,13 @@ export class SimExecutor implements Executor {
     const problem = simHostProblem(raw);
     if (problem) throw new Error(`${this.file}: ${problem}`);
     return raw as SimHost;
+  }
+
+  /** Changes the host's state file outside any command (synthetic traffic: sim/traffic.ts). */
+  update(change: (h: SimHost) => void): void {
+    const h = this.load();
+    change(h);
+    writeJsonAtomic(this.file, h);
   }
 
   async run(argv: readonly string[], opts?: RunOptions): Promise<ExecResult> {

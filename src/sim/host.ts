@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { parseIp } from "../lang/index.js";
 import type { AddrEntry, ArpRule, IpvsService } from "../model/index.js";
+import type { SimTraffic } from "./traffic.js";
 
 export interface SimLink {
   name: string;
@@ -29,6 +30,8 @@ export interface SimHost {
   files?: Record<string, string>;
   /** systemd units enabled (`systemctl enable`). */
   units?: string[];
+  /** Synthetic traffic through the director's services (sim/traffic.ts); absent: none, counters 0. */
+  traffic?: SimTraffic;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -52,6 +55,7 @@ export function simHostProblem(v: unknown): string | undefined {
   if (!arrOf(v.schedulers, (x) => typeof x === "string")) return "`schedulers` is missing";
   if (v.files !== undefined && (!isObj(v.files) || !Object.values(v.files).every((x) => typeof x === "string"))) return "`files` is not a map of texts";
   if (v.units !== undefined && !arrOf(v.units, (x) => typeof x === "string")) return "`units` is not a list";
+  if (v.traffic !== undefined && (!isObj(v.traffic) || !isObj(v.traffic.flows) || !isObj(v.traffic.counters) || typeof v.traffic.at !== "number")) return "`traffic` is not flows, counters and a time";
   return undefined;
 }
 

@@ -7,3 +7,4 @@
  */
 export { SimExecutor, simRun } from "./executor.js";
 export { newSimHost, SIM_SCHEDULERS, type SimHost } from "./host.js";
+export { setFlow, defaultFlow, destRates, settleTraffic, type SimFlow, type SimTraffic, type SimCounters } from "./traffic.js";

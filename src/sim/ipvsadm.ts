@@ -5,10 +5,11 @@
  * line, exits with the last line's status, and stops at a `#` line.
  */
 import { destKeyOf, serviceKeyOf, type Dest, type IpvsService } from "../model/index.js";
-import { formatIpvsadmList, formatIpvsadmSave, readTableLine, splitArgs, type TableLine } from "../state/index.js";
+import { formatIpvsadmList, formatIpvsadmSave, readTableLine, splitArgs, type ListOptions, type TableLine } from "../state/index.js";
 import type { SimHost } from "./host.js";
 import type { SimOut } from "./out.js";
 import { out } from "./out.js";
+import { destCounters, destRates, settleTraffic } from "./traffic.js";
 
 const commandFlags: Record<string, string> = {
   "-A": "A", "--add-service": "A", "-E": "E", "--edit-service": "E", "-D": "D", "--delete-service": "D",
@@ -108,7 +109,24 @@ function restore(h: SimHost, stdin: string): SimOut {
   return out(code, "", stderr, changed);
 }
 
-export function simIpvsadm(h: SimHost, args: readonly string[], stdin: string | undefined): SimOut {
+/** The listing's counters from the host's synthetic traffic (sim/traffic.ts). */
+function listOptions(h: SimHost, exact: boolean): ListOptions {
+  const t = h.traffic;
+  if (!t) return { exact };
+  return {
+    exact,
+    figures: (s, d) => {
+      const r = destRates(s, d, t);
+      const c = destCounters(s, d, t);
+      return { active: r.active, inactive: r.inactive, stats: [c.conns, c.inPkts, c.outPkts, c.inBytes, c.outBytes], rate: [r.cps, r.inPps, r.outPps, r.inBps, r.outBps] };
+    },
+  };
+}
+
+/** `now`: the clock the synthetic traffic is counted by (epoch ms). */
+export function simIpvsadm(h: SimHost, args: readonly string[], stdin: string | undefined, now = Date.now()): SimOut {
+  // what flowed until now was at the weights in force until now
+  if (h.traffic) settleTraffic(h.ipvs, h.traffic, now);
   // combined short flags, as in `ipvsadm -Sn` or `-Ln`
   const words = args.flatMap((w) => (/^-[SLlnCZRv]{2,}$/.test(w) ? [...w.slice(1)].map((c) => `-${c}`) : [w]));
   const cmdIdx = words.findIndex((w) => commandFlags[w] !== undefined);
@@ -121,12 +139,14 @@ export function simIpvsadm(h: SimHost, args: readonly string[], stdin: string | 
       h.ipvs = [];
       return out(0, "", "", true);
     case "Z":
-      return out(0, "", "");
+      if (!h.traffic) return out(0, "", "");
+      h.traffic.counters = {};
+      return out(0, "", "", true);
     case "S":
       return out(0, formatIpvsadmSave(h.ipvs), "");
     case "L": {
       const mode = rest.includes("--thresholds") ? "thresholds" : rest.includes("--stats") ? "stats" : rest.includes("--rate") ? "rate" : "list";
-      return out(0, formatIpvsadmList(h.ipvs, mode), "");
+      return out(0, formatIpvsadmList(h.ipvs, mode, listOptions(h, rest.includes("--exact") || rest.includes("-X"))), "");
     }
     case "R":
       return restore(h, stdin ?? "");

@@ -29,5 +29,5 @@ export { parseArptablesSave, formatArptablesSave, formatArpRuleLine, ARPTABLES_N
 export { parseIpAddrJson, parseIpLinkJson, formatIpAddrJson, formatIpLinkJson, formatAddrLine, type IpLink, type IpLinkSpec, type IpAddrLinkSpec } from "./ip.js";
 export { parseSysctl, formatSysctl } from "./sysctl.js";
 /* Written alongside by the simulator/transaction work, exported here because their users import the index. */
-export { formatIpvsadmList, type ListMode } from "./ipvsadm-list-format.js";
+export { formatIpvsadmList, formatLargeNum, type ListMode, type ListFigures, type ListOptions } from "./ipvsadm-list-format.js";
 export { readHost, readState, unreadable, type HostReadSpec, type HostRead, type ReadError, type StateRead } from "./fetch.js";

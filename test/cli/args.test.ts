@@ -25,6 +25,8 @@ describe("parseCli", () => {
     [["export"], { kind: "export", format: "ipvsadm", yes: false }],
     [["export", "--format", "keepalived", "--to", "out/", "x.lvsh"], { kind: "export", format: "keepalived", file: "x.lvsh", to: "out/", yes: false }],
     [["save"], { kind: "save", format: "lvsh", yes: false }],
+    [["watch"], { kind: "watch", service: [], intervalS: 2, json: false, yes: false }],
+    [["--sim", "watch", "tcp", "192.0.2.10:80", "--interval", "0.5", "--count", "3", "--json"], { kind: "watch", service: ["tcp", "192.0.2.10:80"], intervalS: 0.5, count: 3, json: true, yes: false, target: "sim" }],
     [["save", "--format", "ipvsadm", "--to", "/etc/ipvsadm.rules"], { kind: "save", format: "ipvsadm", to: "/etc/ipvsadm.rules", yes: false }],
   ])("%j", (argv, want) => {
     expect(parseCli(argv)).toEqual(want);
@@ -48,10 +50,20 @@ describe("parseCli", () => {
     [["--from", "a.rules", "x.lvsh"], /--from does not go with a script/],
     [["show", "running", "-n"], /--dry-run does not go with show/],
     [["import", "--format", "json"], /--format does not go with import/],
+    [["watch", "--interval", "0"], /--interval "0": an interval must be above 0/],
+    [["watch", "--interval=-1"], /--interval "-1": an interval must be a positive number of seconds/],
+    [["watch", "--interval", "soon"], /--interval "soon"/],
+    [["watch", "--count", "0"], /--count "0": a count of samples must be a whole number from 1/],
+    [["watch", "--count", "1.5"], /--count "1.5"/],
+    [["watch", ":80;clear"], /":80;clear" is not a service address/],
+    [["show", "rs", "--interval", "1"], /--interval does not go with show/],
+    [["--count", "3", "x.lvsh"], /--count does not go with a script/],
   ])("%j is a usage error", (argv, msg) => {
     const r = parseCli(argv);
     expect(r.kind).toBe("usage-error");
     expect((r as { message: string }).message).toMatch(msg);
+    // watch's refusals end with its usage
+    if (argv[0] === "watch") expect((r as { usage?: string }).usage).toBe("usage: lvsh watch [SERVICE] [--interval SECONDS] [--count N] [--json]");
   });
 
   it("--help lists every option of the table", () => {

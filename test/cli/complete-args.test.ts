@@ -14,7 +14,11 @@ const words = (r: { candidates: readonly { word: string }[] }) => r.candidates.m
 
 describe("__complete", () => {
   it.each([
-    ["lvsh ", "", "lvsh-files", ["check", "show", "recover", "import", "export", "save", "completion"]],
+    ["lvsh ", "", "lvsh-files", ["check", "show", "watch", "recover", "import", "export", "save", "completion"]],
+    ["lvsh watch --in", "--in", "plain", ["--interval"]],
+    ["lvsh watch --co", "--co", "plain", ["--count"]],
+    ["lvsh watch --interval ", "", "plain", []],
+    ["lvsh watch --count ", "", "plain", []],
     ["lvsh comp", "comp", "lvsh-files", ["completion"]],
     ["lvsh completion ", "", "plain", ["bash", "zsh"]],
     ["lvsh --ta", "--ta", "plain", ["--target"]],

@@ -22,8 +22,9 @@ function at(marked: string, c: CompletionContext = ctx): string[] {
 
 describe("completion", () => {
   it("offers the statements at the start", () => {
-    expect(at("<|>")).toEqual(["vip", "service", "add", "set", "del", "drain", "maintenance", "use", "arp", "check", "sorry", "quorum", "inhibit", "director", "host", "clear", "show", "commit", "confirm", "rollback", "abort", "save", "load", "help"]);
+    expect(at("<|>")).toEqual(["vip", "service", "add", "set", "del", "drain", "maintenance", "use", "arp", "check", "sorry", "quorum", "inhibit", "director", "host", "clear", "show", "watch", "commit", "confirm", "rollback", "abort", "save", "load", "help"]);
     expect(at("s<|>")).toEqual(["service", "set", "sorry", "show", "save"]);
+    expect(at("w<|>")).toEqual(["watch"]);
     expect(at("vip 1.2.3.4; se<|>")).toEqual(["service", "set"]);
     expect(at("vip 1.2.3.4\nservice :80 r<|>")).toEqual(["rr"]);
   });
@@ -98,5 +99,12 @@ describe("completion", () => {
     expect(at("add rs .2 <|>", { config: load("").config, context: emptyContext })).toEqual(
       expect.arrayContaining(["dr", "nat", "tun"]),
     );
+  });
+});
+
+describe("completion of watch", () => {
+  it("offers the services, then interval and count, after `watch`", () => {
+    expect(at("watch <|>")).toEqual(expect.arrayContaining(["interval", "count", ":80"]));
+    expect(at("watch :80 <|>")).toEqual(expect.arrayContaining(["interval", "count"]));
   });
 });
