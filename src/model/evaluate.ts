@@ -234,18 +234,23 @@ class Evaluator {
     return prior;
   }
 
+  /** For each named real server of the service that exists (the others said): f, with the service's own copy of its reals. */
+  eachExisting(svc: ServiceDef, targets: readonly RsTarget[], f: (reals: Map<string, RealDef>, t: RsTarget, prior: RealDef) => void): void {
+    this.withReals(svc, (reals) => {
+      for (const t of targets) {
+        const r = this.target(t, svc);
+        const prior = r && this.existingReal(reals, r.key, svc, t);
+        if (prior) f(reals, t, prior);
+      }
+    });
+  }
+
   setRs(s: ConfigStatement & { kind: "set-rs" }): void {
     const svc = this.currentService(s.span);
     if (!svc) return;
-    this.withReals(svc, (reals) => {
-      for (const t of s.targets) {
-        const r = this.target(t, svc);
-        if (!r) continue;
-        const prior = this.existingReal(reals, r.key, svc, t);
-        if (!prior) continue;
-        const d = this.buildDest(t, prior, s.opts, svc, s.span);
-        if (d) reals.set(d.key, d);
-      }
+    this.eachExisting(svc, s.targets, (reals, t, prior) => {
+      const d = this.buildDest(t, prior, s.opts, svc, s.span);
+      if (d) reals.set(d.key, d);
     });
   }
 
@@ -266,15 +271,9 @@ class Evaluator {
   maintenanceRs(s: ConfigStatement & { kind: "maintenance-rs" }): void {
     const svc = this.currentService(s.span);
     if (!svc) return;
-    this.withReals(svc, (reals) => {
-      for (const t of s.targets) {
-        const r = this.target(t, svc);
-        if (!r) continue;
-        const prior = this.existingReal(reals, r.key, svc, t);
-        if (!prior) continue;
-        const { maintenance: _m, ...rest } = prior;
-        reals.set(r.key, s.on.value ? { ...rest, maintenance: true } : rest);
-      }
+    this.eachExisting(svc, s.targets, (reals, _t, prior) => {
+      const { maintenance: _m, ...rest } = prior;
+      reals.set(prior.key, s.on.value ? { ...rest, maintenance: true } : rest);
     });
   }
 
@@ -290,19 +289,13 @@ class Evaluator {
     if (!svc) return;
     const then = s.then?.value ?? "del";
     const drains = (this.work.drains = new Map(this.work.drains ?? []));
-    this.withReals(svc, (reals) => {
-      for (const t of s.targets) {
-        const r = this.target(t, svc);
-        if (!r) continue;
-        const prior = this.existingReal(reals, r.key, svc, t);
-        if (!prior) continue;
-        const key = drainKey(svc.key, r.key);
-        // drained twice before a commit: the first weight is the one to restore
-        const weight = drains.get(key)?.weight ?? prior.weight;
-        drains.set(key, { service: svc.key, dest: r.key, timeout: s.timeout?.value ?? 300, then, force: !!s.force, weight, span: s.span });
-        if (then === "del") reals.delete(r.key);
-        else reals.set(r.key, { ...prior, weight: 0, span: s.span });
-      }
+    this.eachExisting(svc, s.targets, (reals, _t, prior) => {
+      const key = drainKey(svc.key, prior.key);
+      // drained twice before a commit: the first weight is the one to restore
+      const weight = drains.get(key)?.weight ?? prior.weight;
+      drains.set(key, { service: svc.key, dest: prior.key, timeout: s.timeout?.value ?? 300, then, force: !!s.force, weight, span: s.span });
+      if (then === "del") reals.delete(prior.key);
+      else reals.set(prior.key, { ...prior, weight: 0, span: s.span });
     });
   }
 

@@ -124,6 +124,15 @@ lab_front() {
     lab_segment br0 "lb:eth0:$p.1/24" "rs1:eth0:$p.2/24" "rs2:eth0:$p.3/24" "client:eth0:$p.50/24"
 }
 
+# lab_web P: the front segment (lab_front) with an HTTP responder on rs1 and
+# rs2, ready; the scenario fails when it cannot be built.
+lab_web() {
+  lab_front "$1" || lab_fail "cannot build the topology"
+  lab_httpd rs1
+  lab_httpd rs2
+  lab_httpd_ready rs1 && lab_httpd_ready rs2 || lab_fail "the HTTP responders do not listen"
+}
+
 # lab_httpd HOST [PORT]: busybox httpd in HOST answering its name on PORT (80).
 lab_httpd() {
   local host=$1 port=${2:-80} dir

@@ -13,10 +13,7 @@ lab_begin watch
 
 P=192.0.2
 VIP=$P.10
-lab_front "$P" || lab_fail "cannot build the topology"
-lab_httpd rs1
-lab_httpd rs2
-lab_httpd_ready rs1 && lab_httpd_ready rs2 || lab_fail "the HTTP responders do not listen"
+lab_web "$P"
 seed=$(lab_lvsh_script seed -- "host director via netns lb
 vip $VIP on eth0
 host .2 via netns rs1

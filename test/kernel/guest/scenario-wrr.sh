@@ -14,10 +14,7 @@ lab_begin wrr
 
 P=192.0.2
 VIP=$P.10
-lab_front "$P" || lab_fail "cannot build the topology"
-lab_httpd rs1
-lab_httpd rs2
-lab_httpd_ready rs1 && lab_httpd_ready rs2 || lab_fail "the HTTP responders do not listen"
+lab_web "$P"
 
 # stage NAME FETCHES EXPECTED_CONNS LVSH-ARGS...: commit, fetch, counters, state.
 stage() {
