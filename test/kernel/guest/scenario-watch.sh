@@ -26,13 +26,17 @@ commit")
 
 idle=$(lab_lvsh -- watch --json --count 1)
 
-ip netns exec client bash -c "end=\$((SECONDS + 60)); while ((SECONDS < end)); do curl -s -o /dev/null --max-time 2 -H 'Connection: close' http://$VIP/; done" &
-load=$!
-LAB_PIDS+=("$load")
+# four fetch loops at once: enough connections a second under TCG for the kernel's rates
+loads=()
+for _ in 1 2 3 4; do
+  ip netns exec client bash -c "end=\$((SECONDS + 60)); while ((SECONDS < end)); do curl -s -o /dev/null --max-time 2 -H 'Connection: close' http://$VIP/; done" &
+  loads+=($!)
+  LAB_PIDS+=($!)
+done
 sleep 4
 busy=$(lab_lvsh -- watch --json --count 4 --interval 2)
 rate=$(ip netns exec lb ipvsadm -Ln --rate --exact)
-kill "$load" 2>/dev/null
+kill "${loads[@]}" 2>/dev/null
 
 lab_end "$(jobj scenario "$(jstr "$LAB_SCENARIO")" vip "$(jstr "$VIP")" seed "$seed" idle "$idle" busy "$busy" rate "$(jstr "$rate")" \
   ms "$(ms_since "$LAB_T0")")"
