@@ -74,7 +74,7 @@ export const commands: readonly CommandSpec[] = [
   {
     name: "show",
     args: "TOPIC",
-    summary: "show running, history, diff, plan, candidate or hosts (--json for running)",
+    summary: "show a topic: plan, diff, candidate, running, rs, services, hosts, history (what each takes: `lvsh -c 'help show'`; --json: JSON)",
     choices: showTopicSpecs.map((t) => t.name),
     choiceDocs: Object.fromEntries(showTopicSpecs.map((t) => [t.name, t.summary])),
   },
