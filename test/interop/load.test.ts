@@ -72,6 +72,6 @@ describe("load", () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain("commit complete: revision 1, 10 steps on 3 hosts");
     const again = sim(state, ["--dry-run", "-c", "clear; load seed.lvsh"], { cwd: dir });
-    expect(again.out).toContain("# lvsh plan: 0 steps");
+    expect(again.out).toContain("# lvsh plan: no step;");
   });
 });
