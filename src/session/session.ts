@@ -30,6 +30,7 @@ import { stateDamaged } from "./damaged.js";
 import { StateFileError } from "../util/index.js";
 import { hostname } from "node:os";
 import { counted } from "../util/words.js";
+import { alive } from "../util/process.js";
 
 export interface SessionOptions {
   readonly io: SessionIO;
@@ -490,14 +491,6 @@ export class Session implements SessionState {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 
 interface Segment {

@@ -19,6 +19,7 @@ import type { TransportSpec } from "../model/index.js";
 import { commit, type CommitReport } from "./commit.js";
 import { acquireLock, describeHolder } from "./lock.js";
 import { configOf, type Site } from "./site.js";
+import { alive } from "../util/process.js";
 
 export interface PendingConfirm {
   readonly revision: number;
@@ -65,15 +66,6 @@ export function clearPending(site: Site): PendingConfirm | undefined {
   return p;
 }
 
-function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Whether systemd runs this machine's services (sd_booted) and lvsh may ask it for a timer (root). */
 function systemdTimers(): boolean {

@@ -10,6 +10,7 @@ import { linkSync, unlinkSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { randomBytes } from "node:crypto";
 import { readStateFile, StateFileError, writeFileAtomic } from "../util/index.js";
+import { alive } from "../util/process.js";
 
 export interface LockHolder {
   readonly pid: number;
@@ -29,14 +30,6 @@ export interface LockOptions {
   readonly now?: () => Date;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Who runs lvsh, for locks and revisions. */
 export function currentUser(): string {
