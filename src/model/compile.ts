@@ -141,8 +141,7 @@ export function compile(config: Config): Desired {
   };
   const drains = new Map<string, DrainDef & { readonly rsHost: string }>();
   for (const d of config.drains?.values() ?? []) {
-    const addr = d.dest.startsWith("[") ? d.dest.slice(1, d.dest.indexOf("]")) : d.dest.slice(0, d.dest.lastIndexOf(":"));
-    drains.set(elementKey.dest(dir.name, d.service, d.dest), { ...d, rsHost: realServerHost(config, addr).name });
+    drains.set(elementKey.dest(dir.name, d.service, d.dest), { ...d, rsHost: realServerHost(config, d.addr).name });
   }
   return { state, origins, hosts: transports, ...(drains.size ? { drains } : {}) };
 }

@@ -293,7 +293,7 @@ class Evaluator {
       const key = drainKey(svc.key, prior.key);
       // drained twice before a commit: the first weight is the one to restore
       const weight = drains.get(key)?.weight ?? prior.weight;
-      drains.set(key, { service: svc.key, dest: prior.key, timeout: s.timeout?.value ?? 300, then, force: !!s.force, weight, span: s.span });
+      drains.set(key, { service: svc.key, dest: prior.key, addr: prior.addr, timeout: s.timeout?.value ?? 300, then, force: !!s.force, weight, span: s.span });
       if (then === "del") reals.delete(prior.key);
       else reals.set(prior.key, { ...prior, weight: 0, span: s.span });
     });

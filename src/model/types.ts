@@ -195,6 +195,8 @@ export interface Config {
 export interface DrainDef {
   readonly service: string;
   readonly dest: string;
+  /** The real server's address (its host, in compile). */
+  readonly addr: string;
   /** Seconds to wait for it to be idle. */
   readonly timeout: number;
   readonly then: "del" | "keep";

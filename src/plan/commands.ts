@@ -3,7 +3,7 @@
  * command that undoes it. What is emitted is what `ipvsadm -Sn`,
  * `arptables-save` and `ip addr` print back, so a re-read compares equal.
  */
-import { formatAddrPort, prefixToNetmask } from "../lang/index.js";
+import { formatAddrPort, prefixToNetmask, printDuration } from "../lang/index.js";
 import { arpRuleArgs, serviceArgs, type Dest } from "../model/index.js";
 import type { Change, DrainWait, Element } from "./types.js";
 
@@ -98,8 +98,6 @@ export interface CommandPair {
   readonly removing: boolean;
 }
 
-const fmtDuration = (s: number) => (s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`);
-
 /**
  * A drain of a real server (the change deletes it, or sets its weight to
  * 0): weight 0 at once (undo: the weight it had), then the wait, then the
@@ -113,7 +111,7 @@ export function drainCommands(c: Change, weight: number, timeout: number, force:
   const service = svcArgs(el.service);
   const wait: DrainWait = { service, dest, timeout, force };
   // the same wait for a shell: ActiveConn is the fifth field of the real server's line of `ipvsadm -Ln`
-  const script = `t=${timeout}; while :; do a=$(ipvsadm -Ln ${service.join(" ")} | awk '$2 == "${dest}" { print $5 }'); [ "\${a:-0}" -eq 0 ] && exit 0; [ $t -le 0 ] && { echo "${dest} still has $a active connections after ${fmtDuration(timeout)}" >&2; exit ${force ? 0 : 1}; }; sleep 1; t=$((t - 1)); done`;
+  const script = `t=${timeout}; while :; do a=$(ipvsadm -Ln ${service.join(" ")} | awk '$2 == "${dest}" { print $5 }'); [ "\${a:-0}" -eq 0 ] && exit 0; [ $t -le 0 ] && { echo "${dest} still has $a active connections after ${printDuration(timeout)}" >&2; exit ${force ? 0 : 1}; }; sleep 1; t=$((t - 1)); done`;
   if (c.action === "delete") {
     return { weight0: { argv: setCommand(zero, true), undo: setCommand(before, true), removing: false }, wait: { argv: ["sh", "-c", script], wait }, rest: commandsFor(c) };
   }

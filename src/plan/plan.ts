@@ -1,12 +1,11 @@
 /** Running state + desired state -> a plan: ordered steps with undos (a value). */
+import { printDuration } from "../lang/index.js";
 import type { Desired, State, TransportSpec } from "../model/index.js";
 import { commandsFor, drainCommands, type CommandPair } from "./commands.js";
 import { diff, type DiffScope } from "./diff.js";
 import { fingerprint } from "./fingerprint.js";
 import { phaseOf, stepAction } from "./phases.js";
 import type { Change, Element, Plan, Step } from "./types.js";
-
-const duration = (s: number) => (s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`);
 
 export interface PlanOptions {
   /** The director's host name (default `director`). */
@@ -63,7 +62,7 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
       const shown = `${drain.dest} of ${drain.service}`;
       if (d.weight0) place(draft(c, d.weight0, kind, { reason: `drain real server ${shown}: weight 0, no new connections` }), kind, "remove", c.host);
       else for (const pair of d.rest) place(draft(c, pair, kind), kind, "set", c.host);
-      late.wait.push(draft(c, { argv: d.wait.argv, undo: [], removing: false }, kind, { reason: `wait until ${shown} has no active connection (at most ${duration(drain.timeout)}${drain.force ? ", then delete anyway" : ""})`, wait: d.wait.wait }));
+      late.wait.push(draft(c, { argv: d.wait.argv, undo: [], removing: false }, kind, { reason: `wait until ${shown} has no active connection (at most ${printDuration(drain.timeout)}${drain.force ? ", then delete anyway" : ""})`, wait: d.wait.wait }));
       if (d.weight0) {
         for (const pair of d.rest) late.after.push(draft(c, pair, kind));
         drainedHosts.add(drain.rsHost);

@@ -112,8 +112,9 @@ export async function cutConnections(plan: Plan, site: Site): Promise<string | u
     }
     const dest = d.argv[d.argv.indexOf("-r") + 1]!;
     const c = destConns(byHost.get(d.host)!, dest);
-    if (c && c.active > 0) {
-      const addr = dest.startsWith("[") ? dest.slice(1, dest.indexOf("]")) : dest.slice(0, dest.lastIndexOf(":"));
+    const el = plan.changes.find((x) => x.key === d.change)?.before;
+    if (c && c.active > 0 && el?.kind === "dest") {
+      const addr = el.value.addr;
       lines.push(`warning: deleting ${dest} cuts its ${counted(c.active, "active connection")}; \`drain rs ${addr}\` waits for them to end first`);
     }
   }

@@ -11,6 +11,7 @@
 import { destKeyOf, elementKey, serviceKeyOf, type HostState, type State } from "../model/index.js";
 import { sameDest, sameService, type Change, type Step } from "../plan/index.js";
 import type { ExecResult, Executor } from "../exec/index.js";
+import { counted } from "../util/index.js";
 
 export interface ApplyEnv {
   executor(host: string): Executor;
@@ -151,7 +152,7 @@ async function drainWait(step: Step, env: ApplyEnv): Promise<ExecResult> {
     }
     const now = Date.now();
     if (now >= end) {
-      const left = `${c.active} active connection${c.active === 1 ? "" : "s"}`;
+      const left = counted(c.active, "active connection");
       if (w.force) {
         env.progress?.(`drain of ${w.dest} timed out with ${left}: deleting it anyway (force) cuts them`, true);
         return { exitCode: 0, stdout: "", stderr: "", ms: now - start };
