@@ -21,6 +21,7 @@ export type Invocation =
   | ({ readonly kind: "check"; readonly files: readonly string[] } & Common)
   | ({ readonly kind: "show"; readonly topic: string; readonly args: readonly string[]; readonly json: boolean } & Common)
   | ({ readonly kind: "watch"; readonly service: readonly string[]; readonly intervalS: number; readonly count?: number; readonly json: boolean } & Common)
+  | ({ readonly kind: "doctor"; readonly args: readonly string[]; readonly json: boolean } & Common)
   | ({ readonly kind: "recover" } & Common)
   | ({ readonly kind: "confirm-timer" } & Common)
   | ({ readonly kind: "import"; readonly from: readonly string[]; readonly rs: readonly string[] } & Common)
@@ -32,6 +33,9 @@ export type Invocation =
 
 /** `lvsh watch`'s usage line (its errors end with it). */
 export const WATCH_USAGE = "usage: lvsh watch [SERVICE] [--interval SECONDS] [--count N] [--json]";
+
+/** `lvsh doctor`'s usage line. */
+export const DOCTOR_USAGE = "usage: lvsh doctor [candidate] [VIP|SERVICE] [--json]";
 
 export function parseCli(argv: readonly string[]): Invocation {
   let parsed;
@@ -59,7 +63,7 @@ export function parseCli(argv: readonly string[]): Invocation {
   const dryRun = v["dry-run"] === true;
   const json = v.json === true;
   const cmd = pos[0] !== undefined ? commands.find((c) => c.name === pos[0]) : undefined;
-  if (json && !dryRun && cmd?.name !== "show" && cmd?.name !== "watch") return { kind: "usage-error", message: "--json goes with --dry-run, show or watch" };
+  if (json && !dryRun && cmd?.name !== "show" && cmd?.name !== "watch" && cmd?.name !== "doctor") return { kind: "usage-error", message: "--json goes with --dry-run, show, watch or doctor" };
   if (cmd && typeof v.command === "string") return { kind: "usage-error", message: `${cmd.name} does not take -c` };
   // each option goes with the subcommands of its row (spec.ts), "" being a script
   const stray = options.find((o) => o.for && !o.for.includes(cmd?.name ?? "") && v[o.long] !== undefined);
@@ -74,6 +78,13 @@ export function parseCli(argv: readonly string[]): Invocation {
       return { kind: "show", topic: pos[1]!, args: pos.slice(2), json, ...common };
     case "watch":
       return watchArgs(pos.slice(1), str("interval"), str("count"), json, common);
+    case "doctor": {
+      const args = pos.slice(1);
+      // the words of one statement: nothing that would start another
+      const bad = args.find((w) => /[;#\n"'\\]/.test(w) || w === "json");
+      if (bad !== undefined) return { kind: "usage-error", message: `doctor: ${JSON.stringify(bad)} is not a VIP or a service${bad === "json" ? " (--json)" : ""}`, usage: DOCTOR_USAGE };
+      return { kind: "doctor", args, json, ...common };
+    }
     case "recover":
       return pos.length > 1 ? { kind: "usage-error", message: "recover takes no arguments" } : { kind: "recover", ...common };
     case "__confirm-timer":

@@ -9,7 +9,7 @@ import { planToJson, renderPlanShell, summaryLine } from "../plan/index.js";
 import { openSite, openSession, processIO, Session, stateDamaged, type FrontIO, type Opened, type OpenOptions } from "../session/index.js";
 import { overdueConfirm, recover, runTimer } from "../txn/index.js";
 import { counted, StateFileError } from "../util/index.js";
-import { parseCli, type Common, type Invocation } from "./args.js";
+import { DOCTOR_USAGE, parseCli, type Common, type Invocation } from "./args.js";
 import { cliHelp } from "./help.js";
 import { VERSION } from "../util/version.js";
 import { selfCommand } from "../util/self.js";
@@ -65,7 +65,7 @@ async function run(inv: Extract<Invocation, { kind: "run" }>, io: FrontIO): Prom
       io.stderr(`lvsh: ${countLine(errors, all.filter((d) => d.severity === "warning").length)} in ${name}; ${outcome.diagnostics.some((d) => d.code === "commit-failed" || d.code === "rollback-incomplete") ? "the commit failed" : "nothing was applied"}\n`);
       return 1;
     }
-    if (session.declined) return 1;
+    if (session.declined || session.doctorFailed) return 1;
     if (!inv.dryRun && session.commits > 0) return 0;
     const { plan, diagnostics } = await session.plan();
     if (!plan) return 1;
@@ -121,6 +121,22 @@ async function show(inv: Extract<Invocation, { kind: "show" }>, io: FrontIO): Pr
     const ds = [...(inv.json ? [] : opened), ...outcome.diagnostics];
     if (ds.length) io.stderr(session.render(ds) + "\n");
     return outcome.ok ? 0 : 1;
+  } finally {
+    await session.close();
+  }
+}
+
+async function doctorCmd(inv: Extract<Invocation, { kind: "doctor" }>, io: FrontIO): Promise<number> {
+  const { session, diagnostics: opened } = await openFor(inv, io);
+  try {
+    const outcome = await session.run(["doctor", ...inv.args, ...(inv.json ? ["json"] : [])].join(" "), "<command line>");
+    const ds = [...(inv.json ? [] : opened.filter((d) => d.code !== "host-unreadable")), ...outcome.diagnostics];
+    if (ds.length) io.stderr(session.render(ds) + "\n");
+    if (!outcome.ok) {
+      io.stderr(`${DOCTOR_USAGE}\n`);
+      return 2;
+    }
+    return session.doctorFailed ? 1 : 0;
   } finally {
     await session.close();
   }
@@ -186,6 +202,8 @@ async function dispatch(argv: readonly string[], io: FrontIO): Promise<number> {
       return show(inv, io);
     case "recover":
       return recoverCmd(inv, io);
+    case "doctor":
+      return doctorCmd(inv, io);
     case "watch":
       return (await import("./watch.js")).watchCmd(inv, io);
     case "confirm-timer": {

@@ -40,7 +40,7 @@ export interface CommandSpec {
 export const options: readonly OptionSpec[] = [
   { long: "command", short: "c", type: "string", value: "STATEMENTS", summary: "run these statements (separated by ; or newlines)", for: [""] },
   { long: "dry-run", short: "n", type: "boolean", summary: "plan against the running state, print the commands per host; apply nothing", for: [""] },
-  { long: "json", type: "boolean", summary: "with --dry-run or show: JSON; with watch: one JSON object per sample and line", for: ["", "show", "watch"] },
+  { long: "json", type: "boolean", summary: "with --dry-run, show or doctor: JSON; with watch: one JSON object per sample and line", for: ["", "show", "watch", "doctor"] },
   { long: "yes", short: "y", type: "boolean", summary: "answer yes to questions (commit over many hosts, over drift)" },
   { long: "sim", type: "boolean", summary: "use the simulated target (kept in the state directory)" },
   {
@@ -79,6 +79,11 @@ export const commands: readonly CommandSpec[] = [
     choiceDocs: Object.fromEntries(showTopicSpecs.map((t) => [t.name, t.summary])),
   },
   { name: "watch", args: "[SERVICE] [--interval SECONDS] [--count N] [--json]", summary: "a live view of the services' real servers: connections, rates, a sparkline; q leaves" },
+  {
+    name: "doctor",
+    args: "[candidate] [VIP|SERVICE] [--json]",
+    summary: "check every host of the committed configuration: what breaks traffic, where, and the statement that fixes it; exit 1 on an error",
+  },
   { name: "recover", args: "", summary: "after lvsh died mid-commit: bring every host back to the state before it" },
   { name: "import", args: "[--from FILE]... | [--rs ADDR]...", summary: "print the running balancer (or files') as an lvsh script" },
   { name: "export", args: "[--format FORMAT] [--to PATH] [FILE.lvsh]", summary: `the committed configuration (or a script's) as ${names(exportFormats).join(", ")}` },

@@ -191,6 +191,16 @@ export interface ShowStmt extends Base {
   readonly topic?: V<string>;
   readonly args: readonly V<string>[];
 }
+export interface DoctorStmt extends Base {
+  readonly kind: "doctor";
+  /** Check against the candidate, not the committed configuration. */
+  readonly candidate?: V<true>;
+  /** Only this VIP (a bare address). */
+  readonly vip?: V<string>;
+  /** Only this service. */
+  readonly spec?: ServiceSpec;
+  readonly json?: V<true>;
+}
 export interface WatchStmt extends Base {
   readonly kind: "watch";
   /** One service; none: every service. */
@@ -258,6 +268,7 @@ export type ConfigStatement =
 export type SessionStatement =
   | ShowStmt
   | WatchStmt
+  | DoctorStmt
   | CommitStmt
   | ConfirmStmt
   | RollbackStmt
@@ -268,7 +279,7 @@ export type SessionStatement =
 
 export type Statement = ConfigStatement | SessionStatement;
 
-const sessionKinds: ReadonlySet<string> = new Set(["show", "watch", "commit", "confirm", "rollback", "abort", "save", "load", "help"]);
+const sessionKinds: ReadonlySet<string> = new Set(["show", "watch", "doctor", "commit", "confirm", "rollback", "abort", "save", "load", "help"]);
 
 export function isSessionStatement(s: Statement): s is SessionStatement {
   return sessionKinds.has(s.kind);

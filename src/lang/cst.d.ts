@@ -24,6 +24,7 @@ export type StatementCstChildren = {
   clearStatement?: ClearStatementCstNode[];
   showStatement?: ShowStatementCstNode[];
   watchStatement?: WatchStatementCstNode[];
+  doctorStatement?: DoctorStatementCstNode[];
   commitStatement?: CommitStatementCstNode[];
   confirmStatement?: ConfirmStatementCstNode[];
   rollbackStatement?: RollbackStatementCstNode[];
@@ -372,6 +373,18 @@ export type WatchStatementCstChildren = {
   json?: IToken[];
 };
 
+export interface DoctorStatementCstNode extends CstNode {
+  name: "doctorStatement";
+  children: DoctorStatementCstChildren;
+}
+
+export type DoctorStatementCstChildren = {
+  Kw_doctor: IToken[];
+  Kw_candidate?: IToken[];
+  serviceSpec?: ServiceSpecCstNode[];
+  json?: IToken[];
+};
+
 export interface CommitStatementCstNode extends CstNode {
   name: "commitStatement";
   children: CommitStatementCstChildren;
@@ -495,6 +508,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   clearStatement(children: ClearStatementCstChildren, param?: IN): OUT;
   showStatement(children: ShowStatementCstChildren, param?: IN): OUT;
   watchStatement(children: WatchStatementCstChildren, param?: IN): OUT;
+  doctorStatement(children: DoctorStatementCstChildren, param?: IN): OUT;
   commitStatement(children: CommitStatementCstChildren, param?: IN): OUT;
   confirmStatement(children: ConfirmStatementCstChildren, param?: IN): OUT;
   rollbackStatement(children: RollbackStatementCstChildren, param?: IN): OUT;

@@ -99,6 +99,12 @@ export const statementHelp: Readonly<Record<string, StatementHelp>> = {
     details: "After a `watch`, `show rs` has a sparkline column too.",
     examples: ["watch", "watch :80", "watch tcp 192.0.2.10:80 interval 1", "watch count 3 json"],
   },
+  doctor: {
+    summary:
+      "Check every host of the committed configuration (or of the candidate: `doctor candidate`) at once, and say what breaks traffic: on the director, the VIPs bound, the IPVS table as configured, forwarding for NAT, each real server reachable, and who answers ARP for the VIPs; on each real server, the VIP bound, ARP hidden both ways (arptables DROP and mangle, or arp_ignore/arp_announce), tunl0 and rp_filter for tun, something listening on the port, and the default route through the director for NAT. Each finding names its host, a code, and the statement (or command) that fixes it. A VIP or a service narrows it; `json` prints the findings and every check run.",
+    details: "From the command line: `lvsh doctor [candidate] [VIP|SERVICE] [--json]`, exit status 1 when there is an error finding.",
+    examples: ["doctor", "doctor 172.25.254.10", "doctor :80", "doctor candidate", "doctor json"],
+  },
   commit: {
     summary:
       "Apply the candidate: only the difference with the running state, undone if any step fails. `check` plans only; `confirmed` reverts unless confirmed in time (default 10m); `on director` applies the director's part only (what lvsh-restore.service does at boot, before the real servers can be reached).",

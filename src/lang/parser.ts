@@ -35,6 +35,7 @@ export class LvshParser extends CstParser {
       { ALT: () => this.SUBRULE(this.clearStatement) },
       { ALT: () => this.SUBRULE(this.showStatement) },
       { ALT: () => this.SUBRULE(this.watchStatement) },
+      { ALT: () => this.SUBRULE(this.doctorStatement) },
       { ALT: () => this.SUBRULE(this.commitStatement) },
       { ALT: () => this.SUBRULE(this.confirmStatement) },
       { ALT: () => this.SUBRULE(this.rollbackStatement) },
@@ -445,6 +446,15 @@ export class LvshParser extends CstParser {
         { ALT: () => this.CONSUME2(T.Value, { LABEL: "json" }) },
       ]);
     });
+  });
+
+  /** doctor [candidate] [VIP|SERVICE] [json] */
+  public doctorStatement = this.RULE("doctorStatement", () => {
+    this.CONSUME(T.Doctor);
+    this.OPTION(() => this.CONSUME(T.Candidate));
+    // `json` is a word of doctor's, not a service address
+    this.OPTION1({ GATE: () => this.LA(1).image !== "json", DEF: () => this.SUBRULE(this.serviceSpec) });
+    this.OPTION2(() => this.CONSUME(T.Value, { LABEL: "json" }));
   });
 
   /** commit [check] [confirmed [DURATION]] [comment TEXT] [force] [on director] */

@@ -175,6 +175,8 @@ export function printStatement(s: A.Statement): string {
       return join("show", s.topic?.value, ...s.args.map((a) => printWord(a.value)));
     case "watch":
       return join("watch", s.spec && printServiceSpec(s.spec), s.interval && `interval ${s.interval.value}`, s.count && `count ${s.count.value}`, s.json && "json");
+    case "doctor":
+      return join("doctor", s.candidate && "candidate", s.vip && s.vip.value, s.spec && printServiceSpec(s.spec), s.json && "json");
     case "commit":
       return join(
         "commit",

@@ -87,7 +87,7 @@ export const slots: readonly Slot[] = [
   { placeholder: "INTERVAL, SECONDS", what: "a number of seconds", help: "seconds: 10, 10s, 1m", after: ["every", "timeout"] },
   { placeholder: "PERIOD", what: "a number of seconds", help: "seconds between two samples of `watch`: 2, 0.5, 1m (above 0, at most an hour)", after: ["interval"] },
   { placeholder: "SAMPLES", what: "a number of samples", help: "how many samples `watch` takes before it ends, 1 or more", after: ["count"] },
-  { placeholder: "JSON", what: "`json`", help: "the word `json`: `watch` prints one JSON object per sample and line (NDJSON) instead of the table" },
+  { placeholder: "JSON", what: "`json`", help: "the word `json`: `watch` prints one JSON object per sample and line (NDJSON) instead of the table; `doctor` prints its findings and checks as one JSON object" },
   { placeholder: "COUNT", what: "a number of retries", help: "how many more times a failed check is tried before the server counts as down, 0 to 100", after: ["retry"] },
   { placeholder: "SORRY", what: "a sorry server ADDR[:PORT]", help: "where traffic goes when the healthy real servers weigh less than the quorum: ADDR[:PORT]", after: ["server"] },
   { placeholder: "MIN_WEIGHT", what: "a total weight", help: "a total weight, 1 to 4294967295", after: ["quorum"] },

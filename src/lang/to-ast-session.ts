@@ -41,6 +41,20 @@ export function watchStatement(cx: AstContext, c: C.WatchStatementCstChildren, s
   return stmt;
 }
 
+export function doctorStatement(cx: AstContext, c: C.DoctorStatementCstChildren, spec: A.ServiceSpec | undefined, vip: A.V<string> | undefined): A.DoctorStmt {
+  const stmt: { -readonly [K in keyof A.DoctorStmt]: A.DoctorStmt[K] } = { kind: "doctor", span: cx.stmt };
+  if (c.Kw_candidate) stmt.candidate = cx.v(c.Kw_candidate[0]!, true);
+  if (spec) stmt.spec = spec;
+  if (vip) stmt.vip = vip;
+  const w = first(c.json);
+  if (w && cx.text(w) === "json") stmt.json = cx.v(w, true);
+  else if (w) {
+    cx.diags.push(error("unexpected-word", `\`doctor\` takes \`candidate\`, a VIP or a service, then \`json\`; not \`${cx.text(w)}\``, cx.span(w), { hint: "usage: doctor [candidate] [VIP|SERVICE] [json]" }));
+    cx.failed = true;
+  }
+  return stmt;
+}
+
 export function commitStatement(cx: AstContext, c: C.CommitStatementCstChildren): A.CommitStmt | undefined {
   for (const key of ["Kw_check", "Kw_confirmed", "Kw_comment", "Kw_force", "Kw_on"] as const) {
     const toks = c[key];

@@ -9,6 +9,7 @@ import type * as C from "./cst.js";
 import { error, type Diagnostic, type Span } from "./diagnostic.js";
 import { keywordsInRule } from "./grammar-info.js";
 import { LineMap } from "./lines.js";
+import { parseIp } from "./ip.js";
 import { getParser } from "./parser.js";
 import type { AstContext } from "./to-ast-context.js";
 import * as ha from "./to-ast-ha.js";
@@ -321,6 +322,16 @@ function makeBuilder(): AstBuilder {
       const spec = c.serviceSpec ? svc.serviceSpec(this, c.serviceSpec[0]!.children, c.serviceSpec[0]!) : undefined;
       if (c.serviceSpec && !spec) return undefined;
       return sess.watchStatement(this, c, spec);
+    }
+
+    doctorStatement(c: C.DoctorStatementCstChildren): A.DoctorStmt | undefined {
+      const n = c.serviceSpec?.[0];
+      // a bare address is a VIP; anything else a service address
+      const ep = n?.children.endpoint?.[0];
+      const bare = ep && !n!.children.Protocol && parseIp(this.text(ep)) ? this.v(ep, parseIp(this.text(ep))!.text) : undefined;
+      const spec = n && !bare ? svc.serviceSpec(this, n.children, n) : undefined;
+      if (n && !bare && !spec) return undefined;
+      return sess.doctorStatement(this, c, spec, bare);
     }
 
     commitStatement(c: C.CommitStatementCstChildren): A.CommitStmt | undefined {

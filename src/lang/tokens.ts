@@ -102,6 +102,7 @@ export const Commit = kw("commit", "apply the candidate");
 export const Confirm = kw("confirm", "keep a commit made with `commit confirmed`");
 export const Rollback = kw("rollback", "make an earlier revision the candidate");
 export const Watch = kw("watch", "a live view of the services: connections and traffic per real server");
+export const Doctor = kw("doctor", "check every host of the balancer: what is broken, where, and the statement that fixes it");
 export const Abort = kw("abort", "discard the candidate's changes");
 export const Save = kw("save", "make the committed configuration survive a reboot");
 export const Load = kw("load", "stage a .lvsh file as the candidate");

@@ -7,3 +7,4 @@ export { renderPlanText, renderPlanShell, planToJson, stepsLine, summaryLine, ty
 export { fingerprint } from "./fingerprint.js";
 export { preflight } from "./preflight.js";
 export { describeElement, elementText } from "./describe.js";
+export { doctor, isSkipped, ZERO_WEIGHT_DAYS, LOAD_CONNS, type Finding, type Checked, type DoctorReport, type DoctorInput, type HostFacts, type Skipped, type ProbeResult, type LinkFact, type ListenFact, type RouteFact } from "./doctor.js";

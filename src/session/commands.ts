@@ -11,6 +11,7 @@ import { wrapText } from "../util/index.js";
 import type { Session, SessionState } from "./session.js";
 import { showTopic } from "./show.js";
 import { runWatch, watchOptions, watchService } from "./watch.js";
+import { doctorJson, doctorVia, renderDoctor, runDoctor } from "./doctor.js";
 
 export interface SessionIO {
   /** Output the user asked for (show, help, commit reports). */
@@ -54,6 +55,18 @@ function rollbackTarget(s: Of<"rollback">, session: Session): { number: number; 
   return { number: rev.number, config: rev.config };
 }
 
+/** What `doctor VIP` or `doctor SERVICE` narrows to (a service as `watch` finds it). */
+function doctorScope(s: Of<"doctor">, state: SessionState): { scope?: { vip: string } | { service: string }; diagnostics: Diagnostic[] } {
+  if (s.vip) {
+    if (state.candidate.vips.has(s.vip.value)) return { scope: { vip: s.vip.value }, diagnostics: [] };
+    const known = [...state.candidate.vips.keys()];
+    return { diagnostics: [error("unknown-vip", `there is no VIP ${s.vip.value}`, s.vip.span, { hint: known.length ? `the VIPs are ${known.join(", ")}` : "there are no VIPs yet" })] };
+  }
+  if (!s.spec) return { diagnostics: [] };
+  const r = watchService({ kind: "watch", span: s.span, spec: s.spec }, state.candidate, state.context);
+  return { ...(r.key ? { scope: { service: r.key } } : {}), diagnostics: r.diagnostics };
+}
+
 export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
   show: {
     check: (s) => {
@@ -69,6 +82,17 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
       if (diagnostics.some((d) => d.severity === "error")) return diagnostics;
       await runWatch(session, watchOptions(s, key));
       return [];
+    },
+  },
+  doctor: {
+    check: (s, shadow) => doctorScope(s, shadow).diagnostics,
+    run: async (s, session) => {
+      const { scope, diagnostics } = doctorScope(s, session);
+      if (diagnostics.some((d) => d.severity === "error")) return diagnostics;
+      const report = await runDoctor(session, { ...(s.candidate ? { candidate: true } : {}), ...(scope ? { scope } : {}) });
+      if (report.findings.some((f) => f.severity === "error")) session.doctorFailed = true;
+      session.io.write(s.json ? doctorJson(report) : renderDoctor(report, session, doctorVia(session)));
+      return diagnostics;
     },
   },
   help: {

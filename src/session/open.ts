@@ -44,6 +44,8 @@ export async function openSite(target: Target | undefined, env: NodeJS.ProcessEn
     stateDir: stateDirFrom(env, process.getuid?.()),
     // a test's fault: injected around the executors (target/inject.ts)
     ...(env.LVSH_TEST_INJECT ? { inject: env.LVSH_TEST_INJECT } : {}),
+    // a test's hook: this kernel has no IPVS, so a real director's ipvsadm is simulated (target/sim-ipvs.ts)
+    ...(env.LVSH_TEST_SIM_IPVS === "1" ? { simIpvs: true } : {}),
   });
   return { site, choice };
 }

@@ -105,6 +105,8 @@ export class Session implements SessionState {
   readonly sources = new Map<string, string>();
   /** How many `commit` statements have run (not counting dry runs). */
   commits = 0;
+  /** A `doctor` found an error: the command line's exit status says it. */
+  doctorFailed = false;
   /** A person answered no to a commit's question: the command line's exit status says it. */
   declined = false;
   /** A commit confirmed that was overdue when the session opened, and was reverted then (`confirm` is too late for it). */

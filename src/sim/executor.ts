@@ -9,12 +9,23 @@ import { join } from "node:path";
 import { readJson, writeJsonAtomic } from "../util/index.js";
 import { runInOrder, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../exec/index.js";
 import { simArptables, simArptablesSave } from "./arptables.js";
-import { newSimHost, simHostProblem, type SimHost } from "./host.js";
+import { newSimHost, SIM_LISTEN, simHostProblem, type SimHost } from "./host.js";
 import { simIp } from "./ip.js";
 import { simFileCommand, simSystemctl } from "./files.js";
 import { simIpvsadm } from "./ipvsadm.js";
 import { out, type SimOut } from "./out.js";
 import { simSysctl } from "./sysctl.js";
+
+/** `ss -Hlntu` (what `doctor` runs): the host's listening sockets in ss's columns. */
+function simSs(h: SimHost, args: readonly string[]): SimOut {
+  const flags = args.filter((a) => a.startsWith("-")).join("");
+  const listen = h.listen ?? SIM_LISTEN;
+  const lines = listen
+    .map((l) => l.split(" ") as [string, string])
+    .filter(([proto]) => (proto === "tcp" ? flags.includes("t") : flags.includes("u")))
+    .map(([proto, ep]) => `${proto.padEnd(5)} ${proto === "tcp" ? "LISTEN" : "UNCONN"} 0      4096   ${ep.padEnd(20)} ${ep.startsWith("[") ? "[::]:*" : "0.0.0.0:*"}`);
+  return out(0, lines.map((l) => `${l}\n`).join(""), "");
+}
 
 /** Runs one command on a simulated host (pure apart from mutating `h`); `now` counts the synthetic traffic. */
 export function simRun(h: SimHost, argv: readonly string[], stdin?: string, now = Date.now()): SimOut {
@@ -50,6 +61,8 @@ export function simRun(h: SimHost, argv: readonly string[], stdin?: string, now 
       return simFileCommand(h, name, args, stdin);
     case "systemctl":
       return simSystemctl(h, args);
+    case "ss":
+      return simSs(h, args);
     case "true":
       return out(0, "", "");
     case "uname":

@@ -30,6 +30,10 @@ export interface SimHost {
   files?: Record<string, string>;
   /** systemd units enabled (`systemctl enable`). */
   units?: string[];
+  /** Default routes (`ip route replace default via GW`); absent: none. */
+  routes?: { gateway: string; dev: string }[];
+  /** What listens (`ss -Hlntu`), as `tcp ADDR:PORT` (`*` for any address); absent: a web server's host, SIM_LISTEN. */
+  listen?: string[];
   /** Synthetic traffic through the director's services (sim/traffic.ts); absent: none, counters 0. */
   traffic?: SimTraffic;
 }
@@ -54,10 +58,15 @@ export function simHostProblem(v: unknown): string | undefined {
   if (!isObj(v.sysctls) || !Object.values(v.sysctls).every((x) => typeof x === "string")) return "`sysctls` is not a map of values";
   if (!arrOf(v.schedulers, (x) => typeof x === "string")) return "`schedulers` is missing";
   if (v.files !== undefined && (!isObj(v.files) || !Object.values(v.files).every((x) => typeof x === "string"))) return "`files` is not a map of texts";
+  if (v.routes !== undefined && !arrOf(v.routes, (r) => isObj(r) && typeof r.gateway === "string" && typeof r.dev === "string")) return "`routes` is not a list of default routes";
+  if (v.listen !== undefined && !arrOf(v.listen, (x) => typeof x === "string" && /^(tcp|udp) \S+:\d+$/.test(x))) return "`listen` is not a list of `tcp|udp ADDR:PORT`";
   if (v.units !== undefined && !arrOf(v.units, (x) => typeof x === "string")) return "`units` is not a list";
   if (v.traffic !== undefined && (!isObj(v.traffic) || !isObj(v.traffic.flows) || !isObj(v.traffic.counters) || typeof v.traffic.at !== "number")) return "`traffic` is not flows, counters and a time";
   return undefined;
 }
+
+/** What a simulated host listens on until told otherwise: ssh and a web server, on every address. */
+export const SIM_LISTEN = ["tcp *:22", "tcp *:80", "tcp *:443"];
 
 /** Linux 6.1's schedulers (twos came with 5.10 in some configs, not in Debian's 6.1 build). */
 export const SIM_SCHEDULERS = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh"];

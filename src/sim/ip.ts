@@ -74,10 +74,51 @@ function link(h: SimHost, words: string[]): SimOut {
   return out(255, "", `Command "${verb}" is unknown, try "ip link help".\n`);
 }
 
+/**
+ * `ip -j [-6] route show` and `ip route replace|add|del default via GW`:
+ * the host's connected routes (from its addresses) and its default routes.
+ */
+function route(h: SimHost, words: string[], six: boolean): SimOut {
+  const verb = words[0] ?? "show";
+  const fam = (a: string) => a.includes(":") === six;
+  if (verb === "show" || verb === "list" || verb === "ls") {
+    const connected = h.addrs
+      .filter((a) => fam(a.addr) && a.prefix < (six ? 128 : 32))
+      .map((a) => ({ dst: `${network(a.addr, a.prefix)}/${a.prefix}`, dev: a.dev, protocol: "kernel", scope: "link", prefsrc: a.addr, flags: [] }));
+    const defaults = (h.routes ?? []).filter((r) => fam(r.gateway)).map((r) => ({ dst: "default", gateway: r.gateway, dev: r.dev, flags: [] }));
+    return out(0, JSON.stringify([...defaults, ...connected]) + "\n", "");
+  }
+  if (words[1] !== "default" || words[2] !== "via" || !words[3] || !parseIp(words[3])) return out(2, "", `Error: the simulator knows default routes only ("ip route ${words.join(" ")}").\n`);
+  const gw = parseIp(words[3])!.text;
+  const others = (h.routes ?? []).filter((r) => !fam(r.gateway));
+  if (verb === "del" || verb === "delete") {
+    if (!(h.routes ?? []).some((r) => fam(r.gateway) && r.gateway === gw)) return out(2, "", "RTNETLINK answers: No such process\n");
+    h.routes = others;
+    return out(0, "", "", true);
+  }
+  if (verb === "add" && (h.routes ?? []).some((r) => fam(r.gateway))) return out(2, "", "RTNETLINK answers: File exists\n");
+  if (verb !== "add" && verb !== "replace" && verb !== "change") return out(255, "", `Command "${verb}" is unknown, try "ip route help".\n`);
+  const devAt = words.indexOf("dev");
+  h.routes = [...others, { gateway: gw, dev: devAt >= 0 ? words[devAt + 1]! : (h.addrs.find((a) => fam(a.addr))?.dev ?? "eth0") }];
+  return out(0, "", "", true);
+}
+
+/** The network an address is in, as text. */
+function network(addr: string, prefix: number): string {
+  const ip = parseIp(addr)!;
+  const bytes = ip.bytes.map((b, i) => {
+    const bits = Math.max(0, Math.min(8, prefix - i * 8));
+    return b & ((0xff << (8 - bits)) & 0xff);
+  });
+  if (ip.family === 4) return bytes.join(".");
+  return parseIp(Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16)).join(":"))!.text;
+}
+
 export function simIp(h: SimHost, args: readonly string[]): SimOut {
   const words = args.filter((w) => !/^-(j|json|4|6|o|oneline|d|details|br|brief|c|color)$/.test(w));
   const object = words[0] ?? "";
   if (/^a(ddr?|ddress)?$/.test(object)) return addr(h, words.slice(1));
   if (/^l(ink?)?$/.test(object)) return link(h, words.slice(1));
+  if (/^r(o|ou|out|oute)?$/.test(object)) return route(h, words.slice(1), args.includes("-6"));
   return out(255, "", `Object "${object}" is unknown, try "ip help".\n`);
 }

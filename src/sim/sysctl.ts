@@ -5,8 +5,22 @@ import { out, type SimOut } from "./out.js";
 const notFound = (key: string) => `sysctl: cannot stat /proc/sys/${key.replace(/\./g, "/")}: No such file or directory\n`;
 
 export function simSysctl(h: SimHost, args: readonly string[]): SimOut {
-  const flags = new Set(args.filter((a) => /^-[a-zA-Z]+$/.test(a)).flatMap((a) => [...a.slice(1)]));
-  const items = args.filter((a) => !/^-[a-zA-Z]+$/.test(a));
+  // `-r PATTERN` (procps' --pattern) takes a value
+  const r = args.indexOf("-r");
+  const pattern = r >= 0 ? args[r + 1] : undefined;
+  const rest = r >= 0 ? [...args.slice(0, r), ...args.slice(r + 2)] : args;
+  const flags = new Set(rest.filter((a) => /^-[a-zA-Z]+$/.test(a)).flatMap((a) => [...a.slice(1)]));
+  if (flags.has("a")) {
+    let re: RegExp;
+    try {
+      re = new RegExp(pattern ?? "");
+    } catch {
+      return out(255, "", `sysctl: invalid pattern "${pattern}"\n`);
+    }
+    const keys = Object.keys(h.sysctls).filter((k) => re.test(k)).sort();
+    return out(0, keys.map((k) => (flags.has("n") ? `${h.sysctls[k]}\n` : `${k} = ${h.sysctls[k]}\n`)).join(""), "");
+  }
+  const items = rest.filter((a) => !/^-[a-zA-Z]+$/.test(a));
   let stdout = "";
   let stderr = "";
   let code = 0;

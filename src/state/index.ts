@@ -31,3 +31,6 @@ export { parseSysctl, formatSysctl } from "./sysctl.js";
 /* Written alongside by the simulator/transaction work, exported here because their users import the index. */
 export { formatIpvsadmList, formatLargeNum, type ListMode, type ListFigures, type ListOptions } from "./ipvsadm-list-format.js";
 export { readHost, readState, unreadable, type HostReadSpec, type HostRead, type ReadError, type StateRead } from "./fetch.js";
+export { parseSsListen, listensOn, type Listener, type SsListen } from "./ss.js";
+export { parseIpRouteJson, type Route } from "./route.js";
+export { parseArping, type ArpAnswer } from "./arping.js";

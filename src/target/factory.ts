@@ -6,6 +6,7 @@ import type { TransportSpec } from "../model/index.js";
 import { Injector, parseFault } from "./inject.js";
 import { localExecutor, netnsExecutor, SshExecutor, type Executor, type Target } from "../exec/index.js";
 import { SimExecutor } from "../sim/index.js";
+import { SimIpvsExecutor } from "./sim-ipvs.js";
 
 export interface ExecutorOptions {
   readonly target: Target;
@@ -15,6 +16,8 @@ export interface ExecutorOptions {
   readonly stateDir: string;
   /** A test's fault (LVSH_TEST_INJECT: fail:K, kill:K, pause:K:MS), injected by a wrapper around every executor. */
   readonly inject?: string;
+  /** A test's hook (LVSH_TEST_SIM_IPVS=1): on the real target, ipvsadm goes to the simulator (target/sim-ipvs.ts). */
+  readonly simIpvs?: boolean;
 }
 
 /**
@@ -95,7 +98,8 @@ export class ExecutorPool {
     const had = this.made.get(host);
     if (had && had.via === via) return had.exec;
     if (had) this.retired.push(had.exec);
-    const made = makeExecutor(host, t, this.opts);
+    const real = makeExecutor(host, t, this.opts);
+    const made = this.opts.simIpvs && this.opts.target !== "sim" ? new SimIpvsExecutor(real, this.opts.simDir, simMachine(t)) : real;
     const exec = this.injector ? this.injector.wrap(made) : made;
     this.made.set(host, { exec, via });
     return exec;

@@ -30,6 +30,8 @@ export interface SiteOptions {
   readonly stateDir: string;
   /** A test's fault, injected around the executors (target/inject.ts). */
   readonly inject?: string;
+  /** A test's hook: the real target's ipvsadm simulated (target/sim-ipvs.ts). */
+  readonly simIpvs?: boolean;
 }
 
 const DIRECTOR_KEYS = ["net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"];
@@ -78,6 +80,7 @@ export class Site {
       simDir: this.paths.simHosts,
       stateDir: opts.stateDir,
       ...(opts.inject ? { inject: opts.inject } : {}),
+      ...(opts.simIpvs ? { simIpvs: true } : {}),
     });
   }
 

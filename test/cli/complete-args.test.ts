@@ -14,7 +14,7 @@ const words = (r: { candidates: readonly { word: string }[] }) => r.candidates.m
 
 describe("__complete", () => {
   it.each([
-    ["lvsh ", "", "lvsh-files", ["check", "show", "watch", "recover", "import", "export", "save", "completion"]],
+    ["lvsh ", "", "lvsh-files", ["check", "show", "watch", "doctor", "recover", "import", "export", "save", "completion"]],
     ["lvsh watch --in", "--in", "plain", ["--interval"]],
     ["lvsh watch --co", "--co", "plain", ["--count"]],
     ["lvsh watch --interval ", "", "plain", []],
