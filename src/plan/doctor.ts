@@ -261,7 +261,7 @@ function directorChecks(rep: Report, input: DoctorInput, d: HostFacts, services:
         message: on.length
           ? `${v.addr} is on ${on.map((a) => a.dev).join(", ")}, not on ${v.iface}: ARP for it is answered on the wrong link`
           : `${v.addr} is not bound on the director (${v.iface}): nobody answers for the VIP, clients cannot connect`,
-        fix: input.committed ? PUT_BACK : `vip ${v.addr} on ${v.iface}; commit`,
+        fix: input.committed ? PUT_BACK : "commit",
       });
     }
   }
@@ -288,7 +288,7 @@ function directorChecks(rep: Report, input: DoctorInput, d: HostFacts, services:
       rep.ok(host, "ipvs-table", services.length === 1 ? serviceKeyOf(services[0]!) : `${services.length} services`, `as configured (${n === 1 ? "1 real server" : `${n} real servers`})`);
     }
     for (const c of relevant) {
-      rep.find(host, "ipvs-table", c.key.replace(/^director /, ""), {
+      rep.find(host, "ipvs-table", c.key.replace(/^ipvs director /, ""), {
         code: "ipvs-drift",
         severity: "error",
         message: `the kernel's IPVS table differs from the configuration: ${c.reason}`,
@@ -405,8 +405,8 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
   if (!vipAddr) return;
   const vip = config.vips.get(vipAddr);
   const hide = vip?.arpHide ?? null;
-  const managed = !!hide && input.committed;
-  const hideFix = (what: string) => (managed ? PUT_BACK : `use vip ${vipAddr}; arp hide on rs${what}; commit`);
+  // what lvsh hides itself comes back with the configuration; otherwise the statement that hides it
+  const hideFix = (what: string) => (hide ? (input.committed ? PUT_BACK : "commit") : `use vip ${vipAddr}; arp hide on rs${what}; commit`);
   const tun = r.method === "tun";
   // the VIP bound: a dr/tun real server drops packets for an address it does not have
   const on = f.addrs.filter((a) => a.addr === vipAddr);
@@ -460,7 +460,7 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
         code: "arp-ignore-answers",
         severity: "error",
         message: `${vipAddr} is on ${holding.map((l) => l.name).join(", ")}, where arp_ignore=1 still answers ARP for it (it answers for addresses of the link a request comes in on): ${host} takes the VIP's traffic from the director`,
-        fix: managed && hide!.devGiven ? `use vip ${vipAddr}; arp hide on rs via sysctl dev lo; commit` : hide?.via === "sysctl" ? `use vip ${vipAddr}; arp hide on rs via sysctl dev lo; commit` : hideFix(""),
+        fix: hide?.via === "sysctl" ? `use vip ${vipAddr}; arp hide on rs via sysctl dev lo; commit` : hideFix(""),
       });
     else
       rep.find(host, "arp-hidden", vipAddr, {
@@ -481,7 +481,7 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
       code: "arp-mangle-missing",
       severity: "error",
       message: `${host} drops ARP for ${vipAddr} but has no OUTPUT mangle rule: its own ARP requests carry the VIP as sender, so neighbours learn its MAC for the VIP (and its replies hang)`,
-      fix: managed ? PUT_BACK : `use vip ${vipAddr}; arp hide on rs; commit (or: arptables -A OUTPUT -s ${vipAddr} -j mangle --mangle-ip-s ${r.addr})`,
+      fix: hide ? hideFix("") : `use vip ${vipAddr}; arp hide on rs; commit (or: arptables -A OUTPUT -s ${vipAddr} -j mangle --mangle-ip-s ${r.addr})`,
     });
   else if (!answersOn.length)
     rep.find(host, "arp-announce", vipAddr, {
