@@ -86,9 +86,9 @@ describe("doctor (pure checks)", () => {
     ["an unknown MAC answering ARP for the VIP", (f: Record<string, Mutable>) => void (f.director!.arpAnswers = new Map([[VIP, ["02:00:00:00:00:99"]]])), "director arp-flux"],
     ["a real server's MAC answering ARP for the VIP", (f: Record<string, Mutable>) => void (f.director!.arpAnswers = new Map([[VIP, ["02:00:00:00:00:03"]]])), "director arp-flux"],
     ["a real server missing from the kernel", (f: Record<string, Mutable>) => void (f.director!.ipvs = [{ ...(f.director!.ipvs as unknown as object[])[0]!, dests: [] } as never]), "director ipvs-drift"],
-  ])("%s", (_what, change, expected) => {
+  ])("%s", (_what, change, code) => {
     const r = run(SEED, change);
-    expect(codes(r)).toContain(expected);
+    expect(codes(r)).toContain(code);
     // exactly that: one host, one or two findings that follow from it
     expect(new Set(r.findings.map((f) => f.host)).size).toBe(1);
     expect(r.findings.every((f) => f.fix.length > 0 && f.message.length > 20)).toBe(true);
