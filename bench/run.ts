@@ -1,7 +1,7 @@
 /** `npm run bench`: performance figures, printed (never asserted in tests). */
 import { fileURLToPath } from "node:url";
 import { benchCliDryRun, benchLanguage } from "./lang.js";
-import { benchCommit } from "./txn.js";
+import { benchCommit, benchDoctor } from "./txn.js";
 import { benchCompleteProcess, benchTab } from "./complete.js";
 
 const log = (line: string) => console.log(line);
@@ -10,5 +10,6 @@ benchLanguage(log);
 // what a user runs: the launcher (dist/lvsh), which starts lvsh from its startup snapshot
 benchCliDryRun(log, fileURLToPath(new URL("./lvsh", import.meta.url)));
 await benchCommit(log);
+await benchDoctor(log);
 benchTab(log);
 benchCompleteProcess(log, fileURLToPath(new URL("./lvsh", import.meta.url)));

@@ -33,3 +33,27 @@ export async function benchCommit(log: (line: string) => void): Promise<void> {
   await session.close();
   rmSync(dir, { recursive: true, force: true });
 }
+
+/** `doctor` over 50 simulated hosts (a director and 49 real servers) against one read of every host, in process. */
+export async function benchDoctor(log: (line: string) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "lvsh-bench-"));
+  const out: string[] = [];
+  const session = new Session({ io: { write: (t) => void out.push(t) }, site: new Site({ target: "sim", stateDir: dir }), yes: true });
+  await session.open();
+  const reals = Array.from({ length: 49 }, (_, i) => `.${i + 101}`).join(" ");
+  const r = await session.run(`vip 172.25.254.10 on eth0; service :80 rr; add rs ${reals} dr; arp hide on rs; commit`, "bench.lvsh");
+  if (!r.ok) throw new Error(session.render(r.diagnostics));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const reads: number[] = [];
+  const doctors: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    reads.push((await timed(() => session.refresh()))[1]);
+    out.length = 0;
+    doctors.push((await timed(() => session.run("doctor json", "<doctor>")))[1]);
+  }
+  const report = JSON.parse(out.join("")) as { findings: unknown[]; checked: Record<string, unknown[]> };
+  const checks = Object.values(report.checked).reduce((a, c) => a + c.length, 0);
+  log(`doctor over 50 simulated hosts (a director, 49 dr real servers): ${median(doctors).toFixed(0)} ms for ${checks} checks, ${report.findings.length} findings; one read of every host: ${median(reads).toFixed(0)} ms; ratio ${(median(doctors) / median(reads)).toFixed(2)}`);
+  await session.close();
+  rmSync(dir, { recursive: true, force: true });
+}
