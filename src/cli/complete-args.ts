@@ -117,6 +117,8 @@ export async function completeArgs(line: string, cur: string, statements?: State
   if (cmd.choices && positionals.length === 1) return offer(choices(cmd.choices, cmd.choiceDocs));
   // what a show topic takes: the shell's own `show` statement
   if (cmd.name === "show") return viaStatements(["show", ...positionals.slice(1), word].join(" "));
+  // doctor and watch take what their statements take (candidate, a VIP, a service)
+  if (cmd.name === "doctor" || cmd.name === "watch") return viaStatements([cmd.name, ...positionals.slice(1), word].join(" "));
   if (cmd.name === "check" || cmd.name === "export") return offer([], "lvsh-files");
   return offer([]);
 }

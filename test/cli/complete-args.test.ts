@@ -34,6 +34,23 @@ describe("__complete", () => {
     expect(words(r)).toEqual(candidates);
   });
 
+  it("completes what doctor and watch take through their statements", async () => {
+    for (const [line, text] of [
+      ["lvsh --sim doctor c", "doctor c"],
+      ["lvsh doctor candidate 172.", "doctor candidate 172."],
+      ["lvsh watch t", "watch t"],
+    ] as const) {
+      const seen: string[] = [];
+      await completeArgs(line, line.split(" ").pop()!, async (t) => {
+        seen.push(t);
+        return { partial: "", items: [] };
+      });
+      expect(seen).toEqual([text]);
+    }
+    const { completeStatements } = await import("../../src/cli/complete-statements.js");
+    expect((await completeStatements("doctor c", { target: "sim" })).items.map((i) => i.word)).toContain("candidate");
+  });
+
   it("completes statements inside -c: bash replaces the quoted text, lists the words alone, keeps the quote open", async () => {
     const r = await completeArgs("lvsh -c 'vip 1.2.3.4; service :80 w", "'vip 1.2.3.4; service :80 w", async (text) => {
       expect(text).toBe("vip 1.2.3.4; service :80 w");
