@@ -81,6 +81,8 @@ export interface HostFacts {
   readonly addrs: readonly AddrEntry[];
   readonly links: readonly LinkFact[];
   readonly sysctls: Readonly<Record<string, string>>;
+  /** The sysctls could not be read: why (checks that need them are skipped, never guessed). */
+  readonly sysctlsSkipped?: string;
   readonly arp?: Maybe<readonly ArpRule[]>;
   readonly listen?: Maybe<readonly ListenFact[]>;
   readonly routes?: Maybe<readonly RouteFact[]>;
@@ -452,6 +454,7 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
     return ign === 0;
   });
   if (dropped) rep.ok(host, "arp-hidden", vipAddr, "arptables drops ARP requests for it");
+  else if (f.sysctlsSkipped) rep.skip(host, "arp-hidden", vipAddr, f.sysctlsSkipped);
   else if (!answersOn.length) rep.ok(host, "arp-hidden", vipAddr, `arp_ignore on ${links.map((l) => l.name).join(", ") || "every link"}`);
   else {
     const holding = answersOn.filter((l) => on.some((a) => a.dev === l.name) && (effective(f.sysctls, l.name, "arp_ignore") ?? 0) >= 1);
@@ -475,6 +478,7 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
   const mangled = rules.some((x) => x.chain === "OUTPUT" && x.target === "mangle" && x.src === vipAddr && !!x.mangleIpS);
   const announces = links.filter((l) => (effective(f.sysctls, l.name, "arp_announce") ?? 0) < 2);
   if (mangled) rep.ok(host, "arp-announce", vipAddr, "arptables rewrites it out of its own requests");
+  else if (f.sysctlsSkipped) rep.skip(host, "arp-announce", vipAddr, f.sysctlsSkipped);
   else if (!announces.length) rep.ok(host, "arp-announce", vipAddr, "arp_announce=2");
   else if (dropped)
     rep.find(host, "arp-announce", vipAddr, {
@@ -503,8 +507,8 @@ function tunChecks(rep: Report, host: string, f: HostFacts, hideFix: (what: stri
       fix: t ? hideFix("") : `modprobe ipip on ${host}, then: ${hideFix("")}`,
     });
   else rep.ok(host, "tunl0", "tunl0", "up");
-  const rp = effective(f.sysctls, "tunl0", "rp_filter");
-  if (rp === undefined) rep.skip(host, "rp-filter", "tunl0", "not readable");
+  const rp = f.sysctlsSkipped ? undefined : effective(f.sysctls, "tunl0", "rp_filter");
+  if (rp === undefined) rep.skip(host, "rp-filter", "tunl0", f.sysctlsSkipped ?? "not readable");
   else if (rp === 1)
     rep.find(host, "rp-filter", "tunl0", {
       code: "rp-filter-strict",

@@ -145,8 +145,10 @@ async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
     return { via, unreadable: (e as Error).message, addrs: [], links: [], sysctls: {} };
   }
   const sys = at("sysctl");
-  const sysctls = sys && (sys.exitCode === 0 || sys.exitCode === 255) ? parseSysctl(sys.stdout) : {};
-  const facts: { -readonly [K in keyof HostFacts]: HostFacts[K] } = { via, addrs, links, sysctls };
+  // sysctl -e exits 255 for keys this kernel lacks; anything else (busybox's sysctl has no -r) is unreadable
+  const sysOk = !!sys && (sys.exitCode === 0 || sys.exitCode === 255) && sys.stdout.trim() !== "";
+  const sysctls = sysOk ? parseSysctl(sys!.stdout) : {};
+  const facts: { -readonly [K in keyof HostFacts]: HostFacts[K] } = { via, addrs, links, sysctls, ...(sysOk || !sys ? {} : { sysctlsSkipped: why("sysctl -a -r ...", sys).skipped }) };
   if (hp.director) {
     const save = part("ipvsadm -Sn", at("ipvsadm", "-Sn"), (t) => parseIpvsadmSave(t).services);
     if (save) facts.ipvs = save;

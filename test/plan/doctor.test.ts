@@ -218,3 +218,25 @@ describe("doctor (pure checks)", () => {
     expect(codes(second)).toContain("172.25.254.4 rs-vip-missing");
   });
 });
+
+describe("doctor without the sysctls", () => {
+  it("skips what needs them (saying why) instead of guessing that ARP is answered", () => {
+    const src = `vip ${VIP} on eth0; service :80 rr; add rs .2 dr; arp hide on rs via sysctl`;
+    const r = run(src, (f) => {
+      f["172.25.254.2"]!.sysctls = {};
+      f["172.25.254.2"]!.sysctlsSkipped = "`sysctl -a -r ...` failed: sysctl: invalid option -- 'r'";
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.checked["172.25.254.2"]!.filter((c) => c.result === "skipped").map((c) => [c.check, c.detail])).toEqual([
+      ["arp-hidden", "`sysctl -a -r ...` failed: sysctl: invalid option -- 'r'"],
+      ["arp-announce", "`sysctl -a -r ...` failed: sysctl: invalid option -- 'r'"],
+    ]);
+    // an arptables DROP rule is an answer without them
+    const seed = run(SEED, (f) => {
+      f["172.25.254.2"]!.sysctls = {};
+      f["172.25.254.2"]!.sysctlsSkipped = "no sysctl";
+    });
+    expect(seed.findings).toEqual([]);
+    expect(seed.checked["172.25.254.2"]!.find((c) => c.check === "arp-hidden")!.result).toBe("ok");
+  });
+});
