@@ -114,7 +114,8 @@ export const ZERO_WEIGHT_DAYS = 1;
 export const LOAD_CONNS = 1000;
 
 const tcpProto = (s: { proto: string | null }) => (s.proto === "udp" ? "udp" : "tcp");
-const epOf = (addr: string, port: number) => (addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`);
+/** ADDR:PORT, [V6]:PORT; a real server of a fwmark service (port 0) by its address alone. */
+const epOf = (addr: string, port: number) => (port === 0 ? addr : addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`);
 /** The real server as a plan says it: `rs 192.0.2.2:80 of tcp 192.0.2.10:80`. */
 const rsOf = (svc: string, r: { addr: string; port: number }) => `${epOf(r.addr, r.port)} of ${svc}`;
 
@@ -285,7 +286,8 @@ function directorChecks(rep: Report, input: DoctorInput, d: HostFacts, services:
       const svc = el.kind === "service" ? el.value : el.kind === "dest" ? el.service : undefined;
       return !!svc && (keys.has(serviceKeyOf(svc)) || (svc.addr !== null && scopeVips.has(svc.addr)));
     });
-    if (!relevant.length) {
+    if (!relevant.length && !services.length) rep.ok(host, "ipvs-table", "services", "none configured, none in the kernel");
+    else if (!relevant.length) {
       const n = services.reduce((a, s) => a + s.reals.size, 0);
       rep.ok(host, "ipvs-table", services.length === 1 ? serviceKeyOf(services[0]!) : `${services.length} services`, `as configured (${n === 1 ? "1 real server" : `${n} real servers`})`);
     }
@@ -550,7 +552,7 @@ function natRsChecks(rep: Report, host: string, f: HostFacts, svc: ServiceDef, r
   rep.find(host, "nat-route", "default", {
     code: "nat-route-bypasses-director",
     severity: others.length ? "warning" : "error",
-    message: `${host}'s default route goes ${def.length ? `via ${def.map((x) => x.gateway).join(", ")}` : "nowhere"}, not through the director: its replies to clients bypass it and are never translated back${others.length ? ` (routes to ${others.map((x) => x.dst).join(", ")} do go via the director: fine if every client is there)` : ""}`,
+    message: `${host}'s default route ${def.length ? `goes via ${def.map((x) => x.gateway).join(", ")}` : "is missing"}, not through the director: its replies to clients bypass it and are never translated back${others.length ? ` (routes to ${others.map((x) => x.dst).join(", ")} do go via the director: fine if every client is there)` : ""}`,
     fix: `on ${host}: ip route replace default via ${gw ?? "DIRECTOR-ADDRESS"} (the director's address on ${host}'s network)`,
   });
 }
