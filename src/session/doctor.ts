@@ -21,7 +21,7 @@ import {
   parseSysctl,
 } from "../state/index.js";
 import type { ExecResult } from "../exec/index.js";
-import { counted } from "../util/index.js";
+import { counted, wrapText } from "../util/index.js";
 import type { Session } from "./session.js";
 import { renderTable } from "./table.js";
 
@@ -161,7 +161,7 @@ async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
     const probe = at("sh");
     if (probe) {
       if (probe.exitCode !== 0 && !probe.stdout) {
-        const s = why("sh -c PROBES", probe);
+        const s = { skipped: `the director's probes did not run: ${why("sh", probe).skipped.replace(/^`sh` failed: /, "")}` };
         facts.probes = s;
         facts.arpAnswers = s;
       } else {
@@ -277,18 +277,20 @@ export function renderDoctor(r: DoctorReport, session: Session, via: (host: stri
   const errors = r.findings.filter((f) => f.severity === "error");
   const warnings = r.findings.filter((f) => f.severity === "warning");
   if (r.findings.length) {
+    // wrapped to the terminal between words, under their heading
     for (const f of [...errors, ...warnings]) {
-      out.push(`${paint(f.severity, mark(f.severity))} ${f.host}: ${f.code}: ${f.message}`);
-      out.push(`    fix: ${f.fix}`);
+      out.push(`${paint(f.severity, mark(f.severity))} ${f.host}: ${f.code}`);
+      out.push(wrapText(`    ${f.message}`, io.columns));
+      out.push(wrapText(`    fix: ${f.fix}`, io.columns));
     }
   }
   const checks = Object.values(r.checked).reduce((a, c) => a + c.length, 0);
   const bad = [...new Set(r.findings.map((f) => f.host))];
   out.push("");
   out.push(
-    r.findings.length
+    wrapText(r.findings.length
       ? `doctor: ${counted(hosts.length, "host")}, ${counted(checks, "check")}: ${counted(errors.length, "error")}, ${counted(warnings.length, "warning")} (on ${bad.join(", ")})`
-      : `doctor: ${counted(hosts.length, "host")}, ${counted(checks, "check")}: nothing wrong found`,
+      : `doctor: ${counted(hosts.length, "host")}, ${counted(checks, "check")}: nothing wrong found`, io.columns),
   );
   return out.join("\n") + "\n";
 }

@@ -59,7 +59,7 @@ describe("lvsh doctor on the simulated target", () => {
     ]);
     const text = sim(dir, ["doctor"]);
     expect(text.code).toBe(1);
-    expect(text.out).toContain("ERROR 172.25.254.2: rs-vip-missing: 172.25.254.10 is not bound on 172.25.254.2");
+    expect(text.out).toContain("ERROR 172.25.254.2: rs-vip-missing\n    172.25.254.10 is not bound on 172.25.254.2: it drops the packets");
     expect(text.out).toContain("    fix: commit force\n");
     expect(text.out).toMatch(/doctor: 3 hosts, \d+ checks: 2 errors, 0 warnings \(on 172\.25\.254\.2, 172\.25\.254\.3\)\n$/);
     // the fixes: lvsh's statement, and the server started by hand
