@@ -175,14 +175,21 @@ export function doctor(input: DoctorInput): DoctorReport {
   const dirName = "director";
   const hostOf = (addr: string) => realServerHost(config, addr).name;
 
+  // A NAT real server no `host` statement names: a commit never logs in there (ssh root@ADDR is
+  // only the default), so not reaching it breaks nothing; its own checks are what is lost.
+  const natOnly = (host: string) =>
+    host !== dirName &&
+    !config.hosts.has(host) &&
+    [...config.services.values()].every((s) => [...s.reals.values()].every((r) => r.method === "nat" || hostOf(r.addr) !== host));
   // hosts that could not be read: one finding each, nothing else about them
   for (const [host, f] of Object.entries(facts)) {
     if (f.unreadable) {
+      const optional = natOnly(host);
       rep.find(host, "reachable", f.via, {
         code: "host-unreadable",
-        severity: "error",
-        message: `cannot read ${host} (${f.via}): ${f.unreadable}`,
-        fix: host === dirName ? "check that lvsh can reach the director (`host director via ...`) and runs as root there" : `check that ${host} is up and lvsh can log in (\`host ${host} via ...\`)`,
+        severity: optional ? "warning" : "error",
+        message: `cannot read ${host} (${f.via}): ${f.unreadable}${optional ? " (a NAT real server lvsh never logs in to: its listening and default-route checks are skipped)" : ""}`,
+        fix: host === dirName ? "check that lvsh can reach the director (`host director via ...`) and runs as root there" : optional ? `to have it checked, say how lvsh reaches it: \`host ${host} via ...\`` : `check that ${host} is up and lvsh can log in (\`host ${host} via ...\`)`,
       });
     }
   }

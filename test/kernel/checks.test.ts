@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { breakdown } from "./bench.js";
 import { normalized } from "./capture.js";
-import { checkAlternates, checkArpDirectorOnly, checkShares, isEmptyArpTable, snapDiff, type HostSnap } from "./checks.js";
+import { checkAlternates, checkArpDirectorOnly, checkDoctor, checkShares, isEmptyArpTable, snapDiff, type HostSnap, type LvshRun } from "./checks.js";
 
 const host = (over: Partial<HostSnap> = {}): HostSnap => ({ ipvsadm: "", arptables: "", addr: "[]", sysctl: "a = 0\nb = 0", ...over });
 const fetch = (answers: string[]) => ({ answers, curl_exit: answers.map((a) => (a ? 0 : 28)), curl_errors: answers.map(() => ""), ms: 0 });
@@ -81,6 +81,30 @@ describe("bench breakdown", () => {
       ],
       totals: { node: 1200, sh: 200, ipvsadm: 1000 },
     });
+  });
+});
+
+describe("doctor's record", () => {
+  const run = (exit: number, findings: { host: string; code: string; severity: string }[], hosts = ["director", "192.0.2.2"]): LvshRun => ({
+    args: ["doctor", "--json"],
+    env: [],
+    netns: "lb",
+    exit,
+    stdout: JSON.stringify({ findings: findings.map((f) => ({ ...f, message: "m", fix: "f" })), checked: Object.fromEntries(hosts.map((h) => [h, []])) }),
+    stderr: "",
+    ms: 0,
+  });
+  it("checkDoctor: the expected errors and exit status pass; a missing, an extra error, a wrong exit or host set do not", () => {
+    const hosts = ["director", "192.0.2.2"];
+    expect(checkDoctor(run(0, [{ host: "director", code: "persistent-rr", severity: "warning" }]), hosts, [])).toEqual([]);
+    expect(checkDoctor(run(1, [{ host: "192.0.2.2", code: "rs-vip-missing", severity: "error" }]), hosts, ["192.0.2.2 rs-vip-missing"])).toEqual([]);
+    expect(checkDoctor(run(1, [{ host: "director", code: "rs-vip-missing", severity: "error" }]), hosts, ["192.0.2.2 rs-vip-missing"])).toEqual([
+      "no error 192.0.2.2 rs-vip-missing",
+      "unexpected error director rs-vip-missing: m",
+    ]);
+    expect(checkDoctor(run(0, [{ host: "192.0.2.2", code: "rs-vip-missing", severity: "error" }]), hosts, ["192.0.2.2 rs-vip-missing"])).toEqual(["doctor exited 0, not 1"]);
+    expect(checkDoctor(run(0, [], ["director"]), hosts, [])).toEqual(["doctor checked director, not 192.0.2.2, director"]);
+    expect(checkDoctor({ ...run(2, []), stdout: "", stderr: "usage" }, hosts, [])[0]).toMatch(/printed no JSON report \(exit 2\)/);
   });
 });
 

@@ -345,3 +345,55 @@ export function arpRules(save: string): string[] {
     .map((l) => l.trim())
     .filter((l) => l.startsWith("-A "));
 }
+
+/* ------------------------------------------------------------------------
+ * `lvsh doctor --json` in the scenarios (lab_doctor in guest/lib.sh).
+ * ------------------------------------------------------------------------ */
+
+export interface DoctorFinding {
+  host: string;
+  code: string;
+  severity: "error" | "warning";
+  message: string;
+  fix: string;
+}
+export interface DoctorChecked {
+  check: string;
+  subject: string;
+  result: "ok" | "error" | "warning" | "skipped";
+  detail?: string;
+}
+export interface DoctorOut {
+  findings: DoctorFinding[];
+  checked: Record<string, DoctorChecked[]>;
+}
+
+/** doctor's JSON from its run; undefined when its stdout is not that. */
+export function doctorOut(run: LvshRun): DoctorOut | undefined {
+  try {
+    const o = JSON.parse(run.stdout) as DoctorOut;
+    return Array.isArray(o.findings) && typeof o.checked === "object" ? o : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * doctor ran on `hosts` (every one read, none unreadable) and its errors are
+ * exactly `errors` (`HOST CODE`, each at least once): exit 1 when there are
+ * any, 0 when none. Warnings are allowed (listed when `errors` is empty, for
+ * the reader).
+ */
+export function checkDoctor(run: LvshRun, hosts: readonly string[], errors: readonly string[]): string[] {
+  const out = doctorOut(run);
+  if (!out) return [`doctor ${run.args.join(" ")} printed no JSON report (exit ${run.exit}):\n${tail(run.stderr || run.stdout)}`];
+  const problems: string[] = [];
+  const want = errors.length ? 1 : 0;
+  if (run.exit !== want) problems.push(`doctor exited ${run.exit}, not ${want}${run.stderr.trim() ? `:\n${tail(run.stderr)}` : ""}`);
+  const read = Object.keys(out.checked).sort();
+  if (read.join(" ") !== [...hosts].sort().join(" ")) problems.push(`doctor checked ${read.join(", ") || "no host"}, not ${[...hosts].sort().join(", ")}`);
+  const got = out.findings.filter((f) => f.severity === "error");
+  for (const e of errors) if (!got.some((f) => `${f.host} ${f.code}` === e)) problems.push(`no error ${e}`);
+  for (const f of got) if (!errors.includes(`${f.host} ${f.code}`)) problems.push(`unexpected error ${f.host} ${f.code}: ${f.message}`);
+  return problems;
+}

@@ -22,6 +22,8 @@ export LC_ALL=C
 
 LAB_NS=()
 LAB_PIDS=()
+# the responders' PIDs by HOST:PORT (lab_httpd)
+declare -A LAB_HTTPD=()
 LAB_TMP=()
 
 # ---------------------------------------------------------------- JSON
@@ -82,7 +84,7 @@ log() { printf '%s: %s\n' "${LAB_SCENARIO:-lab}" "$*" >&2; }
 # ---------------------------------------------------------------- topology
 
 # MAC of HOST's interface N (0 for eth0): fixed, so captures are stable.
-declare -A LAB_HOST_ID=([lb]=01 [rs1]=02 [rs2]=03 [rs3]=04 [client]=50)
+declare -A LAB_HOST_ID=([lb]=01 [rs1]=02 [rs2]=03 [rs3]=04 [client]=50 [rogue]=60)
 lab_mac() { printf '02:00:00:00:%s:%02x' "${LAB_HOST_ID[$1]:-99}" "$((${2:-0} + 1))"; }
 
 # lab_ns NS...: creates the namespaces (one ip -batch), lo up in each.
@@ -97,23 +99,47 @@ lab_ns() {
 # the namespace sw, with a veth per host (IFACE in HOST, up, with ADDR and its
 # fixed MAC). The namespaces must exist (lab_ns sw HOST...).
 lab_segment() {
-  local br=$1 spec host iface cidr n
+  { printf '%s\n' "link add $1 type bridge" "link set $1 up"; lab_veths "$@"; } | ip -n sw -b - || return 1
   shift
-  {
-    echo "link add $br type bridge"
-    echo "link set $br up"
-    for spec in "$@"; do
-      IFS=: read -r host iface cidr <<<"$spec"
-      echo "link add v-$host-$iface type veth peer name $iface netns $host"
-      echo "link set v-$host-$iface master $br up"
-    done
-  } | ip -n sw -b - || return 1
+  lab_veth_addrs "$@"
+}
+
+# lab_attach BRIDGE HOST:IFACE:ADDR/PREFIX ...: more hosts on the segment of
+# an existing bridge, as lab_segment attaches them.
+lab_attach() {
+  lab_veths "$@" | ip -n sw -b - || return 1
+  shift
+  lab_veth_addrs "$@"
+}
+
+# lab_veths BRIDGE SPEC...: the `ip -b` lines (in sw) of each host's veth on the bridge.
+lab_veths() {
+  local br=$1 spec host iface cidr
+  shift
+  for spec in "$@"; do
+    IFS=: read -r host iface cidr <<<"$spec"
+    echo "link add v-$host-$iface type veth peer name $iface netns $host"
+    echo "link set v-$host-$iface master $br up"
+  done
+}
+
+# lab_veth_addrs SPEC...: each host's end: its fixed MAC, up, its address.
+lab_veth_addrs() {
+  local spec host iface cidr n
   for spec in "$@"; do
     IFS=: read -r host iface cidr <<<"$spec"
     n=${iface#eth}
     printf '%s\n' "link set $iface address $(lab_mac "$host" "$n")" "link set $iface up" "addr add $cidr dev $iface" |
       ip -n "$host" -b - || return 1
   done
+}
+
+# lab_ns_del NS...: deletes namespaces lab_ns made (before the scenario's end).
+lab_ns_del() {
+  local ns keep=() gone=" $* "
+  printf 'netns del %s\n' "$@" | ip -b - || return 1
+  for ns in "${LAB_NS[@]}"; do [[ $gone == *" $ns "* ]] || keep+=("$ns"); done
+  LAB_NS=("${keep[@]}")
 }
 
 # lab_front PREFIX: the seed's topology: lb, rs1, rs2 and client on one
@@ -141,6 +167,18 @@ lab_httpd() {
   echo "$host" >"$dir/index.html"
   ip netns exec "$host" busybox httpd -f -p "$port" -h "$dir" &
   LAB_PIDS+=($!)
+  LAB_HTTPD[$host:$port]=$!
+}
+
+# lab_httpd_stop HOST [PORT]: stops HOST's responder (lab_httpd), and waits
+# until it is gone (nothing listens on PORT there any more).
+lab_httpd_stop() {
+  local k=$1:${2:-80} pid
+  pid=${LAB_HTTPD[$k]:-}
+  [[ -n $pid ]] || return 1
+  kill "$pid" || return 1
+  wait "$pid" 2>/dev/null
+  unset "LAB_HTTPD[$k]"
 }
 
 # lab_httpd_ready HOST [PORT]: waits until the responder accepts on HOST's
@@ -305,6 +343,17 @@ lab_lvsh() {
     stdout "$(jfile "$out")" stderr "$(jfile "$err")" ms "$ms"
   rm -f "$out" "$err"
   log "lvsh $* -> exit $rc in $ms ms"
+}
+
+# lab_doctor NAME [ARG...]: `lvsh doctor --json ARG...` on the director
+# (lab_lvsh): its record -- exit status, doctor's JSON as stdout, time --
+# goes to doctor-NAME.json in the scenario's directory, and is printed.
+lab_doctor() {
+  local name=$1 rec
+  shift
+  rec=$(lab_lvsh -- doctor --json "$@")
+  printf '%s\n' "$rec" >"$LAB_DIR/doctor-$name.json"
+  printf '%s' "$rec"
 }
 
 # lab_lvsh_script NAME [ENV...] -- TEXT: writes TEXT to NAME.lvsh in the

@@ -18,6 +18,16 @@
 #                     commits it, but arp_ignore=1 does not hide an address bound on
 #                     the interface the request comes in on: every real server answers
 #                     ARP for the VIP, and the checks must say so.
+#
+# Then `lvsh doctor --json` on the committed set-up (each variant; sysctl-eth0:
+# the negative control, which doctor must name), and faults made by hand, one
+# at a time, each undone before the next (doctor-NAME.json in the scenario's
+# directory; the result's `doctor`):
+#   arptables-nft     a real server without the VIP; a web server stopped
+#   arptables-legacy  a real server without the OUTPUT mangle rule (smoke.sh's
+#                     no-mangle control, on a set-up lvsh committed)
+#   sysctl            the director without its VIP; a second host (namespace
+#                     rogue on the segment) holding the VIP and answering ARP for it
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -64,10 +74,41 @@ max_poll=6000
 [[ $variant == sysctl-eth0 ]] && max_poll=2500
 stats=$(lab_stats "$VIP:80" "$FETCHES" "$max_poll")
 snap=$(lab_snap lb rs1 rs2)
+
+# doctor (before arptables is switched back: it reads the rules with this build)
+doctor=("committed" "$(lab_doctor committed)")
+# fault NAME: doctor with the fault just made, as doctor-NAME.json and in the result
+fault() { doctor+=("$1" "$(lab_doctor "$1")"); }
+case $variant in
+  arptables-nft)
+    ip -n rs1 addr del "$VIP/32" dev eth0 || lab_fail "cannot take the VIP off rs1"
+    fault rs-vip-missing
+    ip -n rs1 addr add "$VIP/32" dev eth0 || lab_fail "cannot put the VIP back on rs1"
+    lab_httpd_stop rs2 || lab_fail "cannot stop rs2's web server"
+    fault httpd-stopped
+    lab_httpd rs2
+    lab_httpd_ready rs2 || lab_fail "rs2's web server does not listen again"
+    ;;
+  arptables-legacy)
+    mangle=(OUTPUT -s "$VIP" -j mangle --mangle-ip-s "$P.3")
+    ip netns exec rs2 arptables -D "${mangle[@]}" || lab_fail "cannot delete rs2's mangle rule"
+    fault mangle-missing
+    ip netns exec rs2 arptables -A "${mangle[@]}" || lab_fail "cannot put rs2's mangle rule back"
+    ;;
+  sysctl)
+    ip -n lb addr del "$VIP/24" dev eth0 || lab_fail "cannot take the VIP off the director"
+    fault director-vip-missing
+    ip -n lb addr add "$VIP/24" dev eth0 || lab_fail "cannot put the VIP back on the director"
+    lab_ns rogue && lab_attach br0 "rogue:eth0:$VIP/24" || lab_fail "cannot add a second host with the VIP"
+    fault second-arp-answer
+    lab_ns_del rogue || lab_fail "cannot remove the second host"
+    ;;
+esac
 lab_arptables nft
 
 lab_end "$(jobj scenario "$(jstr "$LAB_SCENARIO")" variant "$(jstr "$variant")" arptables "$(jstr "$build")" \
   vip "$(jstr "$VIP")" rip "$(jobj rs1 "\"$P.2\"" rs2 "\"$P.3\"")" fetches "$FETCHES" \
   macs "$(lab_macs lb rs1 rs2 client)" script "$(jstr "$script")" \
   commit "$commit" fetch "$fetch" arp "$arp" stats "$stats" snap "$snap" \
+  rogue_mac "$(jstr "$(lab_mac rogue)")" doctor "$(jobj "${doctor[@]}")" \
   ms "$(ms_since "$LAB_T0")")"

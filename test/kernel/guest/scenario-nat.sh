@@ -13,6 +13,8 @@
 #   - forwarding turned off by hand (drift): the fetches must fail (the
 #     forwarding lvsh set is what makes NAT work, and the checks see it);
 #   - `lvsh -c commit` puts it back (commit over the drift): fetches work again.
+# `lvsh doctor --json` runs on the committed set-up (clean) and with forwarding
+# off (ip-forward-off on the director).
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 lab_begin nat
@@ -37,9 +39,11 @@ fetch=$(lab_fetch 8 "http://$VIP/" 2)
 arp=$(lab_arp "$VIP")
 stats=$(lab_stats "$VIP:80" 8)
 snap=$(lab_snap lb rs1 rs2)
+doctor_ok=$(lab_doctor committed)
 
 ip netns exec lb sysctl -q -w net.ipv4.ip_forward=0
 off_fetch=$(lab_fetch 2 "http://$VIP/" 1)
+doctor_off=$(lab_doctor forwarding-off)
 repair=$(lab_lvsh -- -c "commit comment \"forwarding back\"")
 forward_after=$(ip netns exec lb sysctl -n net.ipv4.ip_forward)
 repaired_fetch=$(lab_fetch 2 "http://$VIP/" 2)
@@ -47,5 +51,6 @@ repaired_fetch=$(lab_fetch 2 "http://$VIP/" 2)
 lab_end "$(jobj scenario "$(jstr "$LAB_SCENARIO")" vip "$(jstr "$VIP")" rip "$(jobj rs1 "\"$BACK.2\"" rs2 "\"$BACK.3\"")" \
   rport 8080 fetches 8 macs "$(lab_macs lb rs1 rs2 client)" script "$(jstr "$script")" \
   before "$before" commit "$commit" fetch "$fetch" arp "$arp" stats "$stats" snap "$snap" \
+  doctor "$(jobj committed "$doctor_ok" forwarding-off "$doctor_off")" \
   forwarding_off "$(jobj fetch "$off_fetch" repair "$repair" ip_forward_after "$(jstr "$forward_after")" fetch_after "$repaired_fetch")" \
   ms "$(ms_since "$LAB_T0")")"

@@ -17,6 +17,8 @@
 # Then, by hand on both real servers, probes 1-3 set all but one of those
 # three (tunl0 up, rp_filter=0 on all, on tunl0) and probe 4 all three: 4
 # must work, each of 1-3 must fail -- each command lvsh runs is needed.
+# `lvsh doctor --json` runs after the commit (clean) and in probes 1-3: it must
+# name what is missing on both real servers (tunl0-down, rp-filter-strict).
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 lab_begin tun
@@ -43,6 +45,7 @@ commit comment \"tun\""
 commit=$(lab_lvsh_script tun -- "$script")
 snap=$(lab_snap lb rs1 rs2)
 probe0=$(lab_fetch 2 "http://$VIP/" 1)
+doctor_ok=$(lab_doctor committed)
 
 # by_hand LINK ALL TUNL0: on both real servers, tunl0 up/down and the two rp_filter values.
 by_hand() {
@@ -59,7 +62,10 @@ for spec in "down 0 0" "up 0 1" "up 1 0" "up 0 0"; do
   set=$(by_hand "$link" "$all" "$tunl")
   n=2 timeout=1
   [[ $spec == "up 0 0" ]] && n=8 timeout=2
-  probes+=("$(jobj tunl0 "$(jstr "$link")" rp_filter_all "$all" rp_filter_tunl0 "$tunl" set "$set" fetch "$(lab_fetch "$n" "http://$VIP/" "$timeout")")")
+  fetch=$(lab_fetch "$n" "http://$VIP/" "$timeout")
+  doctor=null
+  [[ $spec != "up 0 0" ]] && doctor=$(lab_doctor "tunl0-$link-all-$all-tunl0-$tunl")
+  probes+=("$(jobj tunl0 "$(jstr "$link")" rp_filter_all "$all" rp_filter_tunl0 "$tunl" set "$set" fetch "$fetch" doctor "$doctor")")
 done
 arp=$(lab_arp "$VIP")
 stats=$(ip netns exec lb ipvsadm -Ln --stats --exact)
@@ -67,5 +73,5 @@ fixed=$(lab_snap rs1)
 
 lab_end "$(jobj scenario "$(jstr "$LAB_SCENARIO")" vip "$(jstr "$VIP")" rip "$(jobj rs1 "\"$P.2\"" rs2 "\"$P.3\"")" \
   macs "$(lab_macs lb rs1 rs2 client)" script "$(jstr "$script")" commit "$commit" snap "$snap" \
-  probe0 "$probe0" probes "$(jarr "${probes[@]}")" arp "$arp" stats_text "$(jstr "$stats")" fixed "$fixed" \
+  probe0 "$probe0" doctor "$doctor_ok" probes "$(jarr "${probes[@]}")" arp "$arp" stats_text "$(jstr "$stats")" fixed "$fixed" \
   ms "$(ms_since "$LAB_T0")")"

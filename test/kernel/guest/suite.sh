@@ -96,8 +96,8 @@ declare -A CMD=(
   [bench]="scenario-bench.sh bench"
 )
 declare -A NOMINAL=(
-  [smoke-ok]=12 [smoke-no-mangle]=20 [dr-arptables-nft]=20 [dr-arptables-legacy]=20 [dr-sysctl]=20
-  [dr-sysctl-eth0]=20 [netns-director]=15 [wrr]=30 [nat]=25 [tun]=30 [rollback]=30 [faults]=75 [drain]=70 [watch]=40
+  [smoke-ok]=12 [smoke-no-mangle]=20 [dr-arptables-nft]=35 [dr-arptables-legacy]=30 [dr-sysctl]=35
+  [dr-sysctl-eth0]=25 [netns-director]=15 [wrr]=30 [nat]=35 [tun]=45 [rollback]=30 [faults]=75 [drain]=70 [watch]=40
   [faults-full]=200 [capture]=60 [batch]=20 [bench]=120
 )
 # the scenarios that do not run lvsh (they go first, while its snapshot is made)
