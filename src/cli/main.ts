@@ -46,6 +46,7 @@ function openFor(common: Common, io: FrontIO, opts: Omit<OpenOptions, "target" |
     lvshCommand: selfCommand(),
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...(opts.write ? { write: opts.write } : {}),
+    ...(opts.noRead ? { noRead: true } : {}),
     ...(opts.noAsk ? {} : opts.ask ? { ask: opts.ask } : io.tty ? { ask } : {}),
   });
 }
@@ -127,7 +128,8 @@ async function show(inv: Extract<Invocation, { kind: "show" }>, io: FrontIO): Pr
 }
 
 async function doctorCmd(inv: Extract<Invocation, { kind: "doctor" }>, io: FrontIO): Promise<number> {
-  const { session, diagnostics: opened } = await openFor(inv, io);
+  // doctor reads every host itself: no read when the session opens (one round trip per host, not two)
+  const { session, diagnostics: opened } = await openFor(inv, io, { noRead: true });
   try {
     const outcome = await session.run(["doctor", ...inv.args, ...(inv.json ? ["json"] : [])].join(" "), "<command line>");
     const ds = [...(inv.json ? [] : opened.filter((d) => d.code !== "host-unreadable")), ...outcome.diagnostics];

@@ -32,7 +32,13 @@ export interface DoctorOptions {
   readonly json?: boolean;
 }
 
-/** The sysctls doctor looks at, as `sysctl -a -r` takes them. */
+/**
+ * The sysctls doctor looks at: a pattern (`sysctl -r`) over the subtrees and
+ * keys it names (`sysctl net.ipv4.conf` lists that subtree: every
+ * interface's, without walking all of /proc/sys as `-a` does, seconds in a
+ * slow guest).
+ */
+export const DOCTOR_SYSCTL_KEYS = ["net.ipv4.conf", "net.ipv4.ip_forward", "net.ipv4.vs.conntrack", "net.ipv4.vs.expire_nodest_conn", "net.ipv6.conf.all.forwarding", "net.netfilter.nf_conntrack_max"];
 export const DOCTOR_SYSCTLS =
   "^net\\.ipv4\\.(conf\\.[^.]+\\.(arp_ignore|arp_announce|rp_filter)|ip_forward|vs\\.(conntrack|expire_nodest_conn))$|^net\\.ipv6\\.conf\\.all\\.forwarding$|^net\\.netfilter\\.nf_conntrack_max$";
 
@@ -44,8 +50,9 @@ export const DOCTOR_SYSCTLS =
  * Prints `P ADDR PORT open|refused|timeout|unreachable|failed|skipped`, and
  * per VIP `A VIP`, arping's lines, `A-END` (or `A VIP skipped`).
  */
-export const PROBE_SCRIPT = `arp=
-if command -v arping >/dev/null 2>&1; then arp=arping
+export const PROBE_SCRIPT = `# iputils' arping waits for -c replies until -w; busybox's sends -c requests a second apart
+arp= n=1
+if command -v arping >/dev/null 2>&1; then arp=arping; arping -V 2>&1 | grep -q iputils && n=5
 elif command -v busybox >/dev/null 2>&1 && busybox arping 2>&1 | grep -q 'arping'; then arp="busybox arping"; fi
 tcp=; command -v bash >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 && tcp=1
 while [ $# -gt 0 ]; do
@@ -62,7 +69,7 @@ while [ $# -gt 0 ]; do
   a) i=$2 v=$3; shift 3
     if [ -z "$arp" ]; then echo "A $v skipped"; continue; fi
     src=$(ip -o -4 addr show dev "$i" 2>/dev/null | while read -r _ _ _ x _; do case $x in "$v"/*|*/32) ;; *) echo "\${x%/*}"; break ;; esac; done)
-    ( o=$($arp -b -c 2 -w 1 -I "$i" \${src:+-s "$src"} "$v" 2>&1); printf 'A %s\\n%s\\nA-END\\n' "$v" "$o" ) & ;;
+    ( o=$($arp -b -c $n -w 1 -I "$i" \${src:+-s "$src"} "$v" 2>&1); printf 'A %s\\n%s\\nA-END\\n' "$v" "$o" ) & ;;
   *) shift ;;
   esac
 done
@@ -120,16 +127,18 @@ async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
   const exec = site.executor(hp.host);
   const cmds: string[][] = [
     ["ip", "-j", "addr", "show"],
-    ["sysctl", "-a", "-e", "-r", DOCTOR_SYSCTLS],
+    ["sysctl", "-e", "-r", DOCTOR_SYSCTLS, ...DOCTOR_SYSCTL_KEYS],
   ];
   if (hp.director) cmds.push(["ipvsadm", "-Sn"], ["ipvsadm", "-Ln"]);
-  if (hp.director && (hp.probes.length || hp.arping.length)) {
-    cmds.push(["sh", "-c", PROBE_SCRIPT, "lvsh-doctor", ...hp.probes.flatMap(([a, p]) => ["p", a, String(p)]), ...hp.arping.flatMap(([i, v]) => ["a", i, v])]);
-  }
+  // the probes take a second or two (arping's wait, a connect's timeout): beside the reads, not after them
+  const probing =
+    hp.director && (hp.probes.length || hp.arping.length)
+      ? exec.run(["sh", "-c", PROBE_SCRIPT, "lvsh-doctor", ...hp.probes.flatMap(([a, p]) => ["p", a, String(p)]), ...hp.arping.flatMap(([i, v]) => ["a", i, v])])
+      : undefined;
   if (hp.arp) cmds.push(["arptables-save"]);
   if (hp.listen) cmds.push(["ss", "-Hlntu"]);
   if (hp.routes) cmds.push(["ip", "-j", "route", "show"], ["ip", "-j", "-6", "route", "show"]);
-  const results = await exec.runMany(cmds);
+  const [results, probe] = await Promise.all([exec.runMany(cmds), probing]);
   const at = (name: string, ...more: string[]) => {
     const i = cmds.findIndex((c) => c[0] === name && more.every((m) => c.includes(m)));
     return i < 0 ? undefined : results[i];
@@ -148,7 +157,7 @@ async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
   // sysctl -e exits 255 for keys this kernel lacks; anything else (busybox's sysctl has no -r) is unreadable
   const sysOk = !!sys && (sys.exitCode === 0 || sys.exitCode === 255) && sys.stdout.trim() !== "";
   const sysctls = sysOk ? parseSysctl(sys!.stdout) : {};
-  const facts: { -readonly [K in keyof HostFacts]: HostFacts[K] } = { via, addrs, links, sysctls, ...(sysOk || !sys ? {} : { sysctlsSkipped: why("sysctl -a -r ...", sys).skipped }) };
+  const facts: { -readonly [K in keyof HostFacts]: HostFacts[K] } = { via, addrs, links, sysctls, ...(sysOk || !sys ? {} : { sysctlsSkipped: why("sysctl -r ...", sys).skipped }) };
   if (hp.director) {
     const save = part("ipvsadm -Sn", at("ipvsadm", "-Sn"), (t) => parseIpvsadmSave(t).services);
     if (save) facts.ipvs = save;
@@ -158,7 +167,6 @@ async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
       return m;
     });
     if (list) facts.conns = list;
-    const probe = at("sh");
     if (probe) {
       if (probe.exitCode !== 0 && !probe.stdout) {
         const s = { skipped: `the director's probes did not run: ${why("sh", probe).skipped.replace(/^`sh` failed: /, "")}` };

@@ -66,6 +66,8 @@ export interface OpenOptions {
   readonly ask?: ((question: string, detail: string) => Promise<boolean>) | undefined;
   /** How to start this lvsh again (the confirm timer, the boot unit). */
   readonly lvshCommand?: readonly string[];
+  /** Start from the last revision without reading the hosts (a command that reads them itself: doctor). */
+  readonly noRead?: boolean;
 }
 
 /** A session on the chosen target, with the running state read. */
@@ -94,6 +96,6 @@ export async function openSession(io: FrontIO, opts: OpenOptions = {}): Promise<
     ...lockWait(process.env),
   });
   if (overdue?.kind === "reverted") session.revertedOverdue = overdue.revision;
-  const diagnostics = await session.open();
+  const diagnostics = opts.noRead ? await session.openAtRevision() : await session.open();
   return { session, choice, diagnostics };
 }

@@ -151,6 +151,20 @@ export class Session implements SessionState {
     return [...ds, ...this.driftWarnings()];
   }
 
+  /**
+   * Starts from the last revision without reading the hosts (`lvsh doctor`
+   * reads them itself, in more detail); before any revision, as open().
+   */
+  async openAtRevision(): Promise<Diagnostic[]> {
+    const rev = this.revision();
+    if (!rev || !this.site) return this.open();
+    this.runningConfig = this.candidate = this.site.runningConfig(this.running, rev);
+    this.context = emptyContext;
+    this.base = { revision: rev.number };
+    this.staged = [];
+    return this.journalWarning();
+  }
+
   /** Starts from this configuration, with no target to read (`lvsh check` of a script against the last revision). */
   startFrom(config: Config): void {
     this.runningConfig = this.candidate = config;

@@ -10,13 +10,13 @@ export function simSysctl(h: SimHost, args: readonly string[]): SimOut {
   const pattern = r >= 0 ? args[r + 1] : undefined;
   const rest = r >= 0 ? [...args.slice(0, r), ...args.slice(r + 2)] : args;
   const flags = new Set(rest.filter((a) => /^-[a-zA-Z]+$/.test(a)).flatMap((a) => [...a.slice(1)]));
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern ?? "");
+  } catch {
+    return out(255, "", `sysctl: invalid pattern "${pattern}"\n`);
+  }
   if (flags.has("a")) {
-    let re: RegExp;
-    try {
-      re = new RegExp(pattern ?? "");
-    } catch {
-      return out(255, "", `sysctl: invalid pattern "${pattern}"\n`);
-    }
     const keys = Object.keys(h.sysctls).filter((k) => re.test(k)).sort();
     return out(0, keys.map((k) => (flags.has("n") ? `${h.sysctls[k]}\n` : `${k} = ${h.sysctls[k]}\n`)).join(""), "");
   }
@@ -28,6 +28,13 @@ export function simSysctl(h: SimHost, args: readonly string[]): SimOut {
   for (const item of items) {
     const eq = item.indexOf("=");
     const key = (eq < 0 ? item : item.slice(0, eq)).trim();
+    // a subtree (`sysctl net.ipv4.conf`): every key under it, as the pattern lets through
+    const under = eq < 0 && !(key in h.sysctls) ? Object.keys(h.sysctls).filter((k) => k.startsWith(`${key}.`)).sort() : [];
+    if (under.length) {
+      for (const k of under) if (re.test(k)) stdout += flags.has("n") ? `${h.sysctls[k]}\n` : `${k} = ${h.sysctls[k]}\n`;
+      continue;
+    }
+    if (eq < 0 && pattern !== undefined && key in h.sysctls && !re.test(key)) continue;
     if (!(key in h.sysctls)) {
       if (!flags.has("e")) {
         stderr += notFound(key);
