@@ -349,13 +349,17 @@ function directorChecks(rep: Report, input: DoctorInput, d: HostFacts, services:
     for (const m of others) {
       const who = macs.get(m);
       const rs = who && who !== host;
-      // a real server whose hiding lvsh manages: putting the configuration back hides it
-      const managed = rs && input.committed && !!v.arpHide;
+      // a real server whose hiding lvsh manages: putting the configuration back hides it,
+      // unless the hiding configured is itself what answers (arp_ignore with the VIP on a link facing the clients)
+      const selfDefeating = !!rs && v.arpHide?.via === "sysctl" && facing(input.facts[who]!.links).some((l) => l.name === v.arpHide!.dev);
+      const managed = rs && input.committed && !!v.arpHide && !selfDefeating;
       rep.find(host, "arp-answers", v.addr, {
         code: "arp-flux",
         severity: "error",
         message: `${rs ? `${who} (MAC ${m})` : `another host (MAC ${m})`} answers ARP for ${v.addr} on ${v.iface}: clients send some of the VIP's traffic there, past the director`,
-        fix: managed
+        fix: selfDefeating
+          ? `use vip ${v.addr}; arp hide on rs via sysctl dev lo; commit (arp_ignore does not hide the VIP on ${v.arpHide!.dev}, the link the requests come in on)`
+          : managed
           ? `${PUT_BACK} (puts ${who}'s ARP hiding back; doctor ${v.addr} says what is missing there)`
           : rs
           ? `hide the VIP on ${who}: \`use vip ${v.addr}; arp hide on rs\`, commit (doctor ${v.addr} says what is missing there)`
