@@ -448,6 +448,7 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
   const links = facing(f.links);
   const rules = f.arp && !isSkipped(f.arp) ? f.arp : [];
   const dropped = rules.some((x) => x.chain === "INPUT" && x.target === "DROP" && x.dst === vipAddr && !x.src);
+  const mangled = rules.some((x) => x.chain === "OUTPUT" && x.target === "mangle" && x.src === vipAddr && !!x.mangleIpS);
   const answersOn = links.filter((l) => {
     const ign = effective(f.sysctls, l.name, "arp_ignore") ?? 0;
     const holds = on.some((a) => a.dev === l.name);
@@ -466,6 +467,14 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
         message: `${vipAddr} is on ${holding.map((l) => l.name).join(", ")}, where arp_ignore=1 still answers ARP for it (it answers for addresses of the link a request comes in on): ${host} takes the VIP's traffic from the director`,
         fix: managed && hide!.devGiven ? `use vip ${vipAddr}; arp hide on rs via sysctl dev lo; commit` : hide?.via === "sysctl" ? `use vip ${vipAddr}; arp hide on rs via sysctl dev lo; commit` : hideFix(""),
       });
+    else if (mangled)
+      // its replies leave with the VIP rewritten to its own address: they claim nothing (the director's arping sees none)
+      rep.find(host, "arp-hidden", vipAddr, {
+        code: "rs-answers-arp",
+        severity: "warning",
+        message: `${host} answers ARP for ${vipAddr} on ${answersOn.map((l) => l.name).join(", ")} (no arptables DROP rule, arp_ignore 0); only the OUTPUT mangle rule, which rewrites the VIP out of its replies, keeps clients from taking them`,
+        fix: hideFix(hide?.via === "sysctl" ? " via sysctl" : ""),
+      });
     else
       rep.find(host, "arp-hidden", vipAddr, {
         code: "rs-answers-arp",
@@ -476,7 +485,6 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
   }
   if (f.arp && isSkipped(f.arp) && !answersOn.length) rep.skip(host, "arp-rules", vipAddr, f.arp.skipped);
   // its own ARP requests: with the VIP as sender they teach the clients' neighbours its MAC
-  const mangled = rules.some((x) => x.chain === "OUTPUT" && x.target === "mangle" && x.src === vipAddr && !!x.mangleIpS);
   const announces = links.filter((l) => (effective(f.sysctls, l.name, "arp_announce") ?? 0) < 2);
   if (mangled) rep.ok(host, "arp-announce", vipAddr, "arptables rewrites it out of its own requests");
   else if (!announces.length) rep.ok(host, "arp-announce", vipAddr, "arp_announce=2");
