@@ -235,7 +235,7 @@ export function doctor(input: DoctorInput): DoctorReport {
       rep.find(dirName, "service-reachable", serviceKeyOf(svc), {
         code: "service-unreachable",
         severity: "warning",
-        message: `none of the ${svc.reals.size === 1 ? "real server" : `${svc.reals.size} real servers`} of ${serviceKeyOf(svc)} answers the director: clients get nothing`,
+        message: `${svc.reals.size === 1 ? "the one real server" : `none of the ${svc.reals.size} real servers`} of ${serviceKeyOf(svc)} ${svc.reals.size === 1 ? "does not answer" : "answers"} the director: clients get nothing`,
         fix: svc.sorry ? "the sorry server takes the traffic until one is back" : `start the real servers, or say where traffic goes meanwhile: \`use service ${serviceKeyOf(svc)}; sorry ADDR:PORT\` (keepalived)`,
       });
     }
