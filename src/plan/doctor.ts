@@ -245,7 +245,7 @@ export function doctor(input: DoctorInput): DoctorReport {
       rep.find(dirName, "service-reachable", serviceKeyOf(svc), {
         code: "service-unreachable",
         severity: "warning",
-        message: `none of the ${svc.reals.size === 1 ? "real server" : `${svc.reals.size} real servers`} of ${serviceKeyOf(svc)} answers the director: clients get nothing`,
+        message: `${svc.reals.size === 1 ? "the one real server" : `none of the ${svc.reals.size} real servers`} of ${serviceKeyOf(svc)} ${svc.reals.size === 1 ? "does not answer" : "answers"} the director: clients get nothing`,
         fix: svc.sorry ? "the sorry server takes the traffic until one is back" : `start the real servers, or say where traffic goes meanwhile: \`use service ${serviceKeyOf(svc)}; sorry ADDR:PORT\` (keepalived)`,
       });
     }
@@ -360,13 +360,17 @@ function directorChecks(rep: Report, input: DoctorInput, d: HostFacts, services:
     for (const m of others) {
       const who = macs.get(m);
       const rs = who && who !== host;
-      // a real server whose hiding lvsh manages: putting the configuration back hides it
-      const managed = rs && input.committed && !!v.arpHide;
+      // a real server whose hiding lvsh manages: putting the configuration back hides it,
+      // unless the hiding configured is itself what answers (arp_ignore with the VIP on a link facing the clients)
+      const selfDefeating = !!rs && v.arpHide?.via === "sysctl" && facing(input.facts[who]!.links).some((l) => l.name === v.arpHide!.dev);
+      const managed = rs && input.committed && !!v.arpHide && !selfDefeating;
       rep.find(host, "arp-answers", v.addr, {
         code: "arp-flux",
         severity: "error",
         message: `${rs ? `${who} (MAC ${m})` : `another host (MAC ${m})`} answers ARP for ${v.addr} on ${v.iface}: clients send some of the VIP's traffic there, past the director`,
-        fix: managed
+        fix: selfDefeating
+          ? `use vip ${v.addr}; arp hide on rs via sysctl dev lo; commit (arp_ignore does not hide the VIP on ${v.arpHide!.dev}, the link the requests come in on)`
+          : managed
           ? `${PUT_BACK} (puts ${who}'s ARP hiding back; doctor ${v.addr} says what is missing there)`
           : rs
           ? `hide the VIP on ${who}: \`use vip ${v.addr}; arp hide on rs\`, commit (doctor ${v.addr} says what is missing there)`
@@ -455,6 +459,7 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
   const links = facing(f.links);
   const rules = f.arp && !isSkipped(f.arp) ? f.arp : [];
   const dropped = rules.some((x) => x.chain === "INPUT" && x.target === "DROP" && x.dst === vipAddr && !x.src);
+  const mangled = rules.some((x) => x.chain === "OUTPUT" && x.target === "mangle" && x.src === vipAddr && !!x.mangleIpS);
   const answersOn = links.filter((l) => {
     const ign = effective(f.sysctls, l.name, "arp_ignore") ?? 0;
     const holds = on.some((a) => a.dev === l.name);
@@ -474,6 +479,14 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
         message: `${vipAddr} is on ${holding.map((l) => l.name).join(", ")}, where arp_ignore=1 still answers ARP for it (it answers for addresses of the link a request comes in on): ${host} takes the VIP's traffic from the director`,
         fix: hide?.via === "sysctl" ? `use vip ${vipAddr}; arp hide on rs via sysctl dev lo; commit` : hideFix(""),
       });
+    else if (mangled)
+      // its replies leave with the VIP rewritten to its own address: they claim nothing (the director's arping sees none)
+      rep.find(host, "arp-hidden", vipAddr, {
+        code: "rs-answers-arp",
+        severity: "warning",
+        message: `${host} answers ARP for ${vipAddr} on ${answersOn.map((l) => l.name).join(", ")} (no arptables DROP rule, arp_ignore 0); only the OUTPUT mangle rule, which rewrites the VIP out of its replies, keeps clients from taking them`,
+        fix: hideFix(hide?.via === "sysctl" ? " via sysctl" : ""),
+      });
     else
       rep.find(host, "arp-hidden", vipAddr, {
         code: "rs-answers-arp",
@@ -484,7 +497,6 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
   }
   if (f.arp && isSkipped(f.arp) && !answersOn.length) rep.skip(host, "arp-rules", vipAddr, f.arp.skipped);
   // its own ARP requests: with the VIP as sender they teach the clients' neighbours its MAC
-  const mangled = rules.some((x) => x.chain === "OUTPUT" && x.target === "mangle" && x.src === vipAddr && !!x.mangleIpS);
   const announces = links.filter((l) => (effective(f.sysctls, l.name, "arp_announce") ?? 0) < 2);
   if (mangled) rep.ok(host, "arp-announce", vipAddr, "arptables rewrites it out of its own requests");
   else if (f.sysctlsSkipped) rep.skip(host, "arp-announce", vipAddr, f.sysctlsSkipped);

@@ -7,7 +7,7 @@
  * iputils or busybox), both in the background of one shell, so the whole
  * takes about as long as one read of the slowest host.
  */
-import { compile, directorHost, describeTransport, realServerHost, serviceKeyOf, type Config } from "../model/index.js";
+import { compile, directorHost, describeTransport, realServerHost, serviceKeyOf, type Config, type TransportSpec } from "../model/index.js";
 import { doctor, isSkipped, type Checked, type DoctorReport, type Finding, type HostFacts, type ProbeResult, type Skipped } from "../plan/index.js";
 import {
   parseArping,
@@ -92,6 +92,8 @@ function part<T>(cmd: string, r: ExecResult | undefined, parse: (text: string) =
 
 interface HostPlan {
   readonly host: string;
+  /** How the configuration says it is reached. */
+  readonly transport: TransportSpec;
   readonly director: boolean;
   readonly arp: boolean;
   readonly listen: boolean;
@@ -199,22 +201,23 @@ async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
 /** What to read where: every host of the services in scope. */
 function hostPlans(config: Config, scope: DoctorOptions["scope"]): HostPlan[] {
   const services = [...config.services.values()].filter((s) => (!scope ? true : "vip" in scope ? s.vip === scope.vip : s.key === scope.service));
-  const dir = directorHost(config).name;
+  const director = directorHost(config);
+  const dir = director.name;
   const probes = new Map<string, readonly [string, number]>();
-  const rs = new Map<string, { arp: boolean; listen: boolean; routes: boolean }>();
+  const rs = new Map<string, { transport: TransportSpec; arp: boolean; listen: boolean; routes: boolean }>();
   for (const s of services) {
     for (const r of s.reals.values()) {
       probes.set(`${r.addr} ${r.port}`, [r.addr, r.port]);
-      const h = realServerHost(config, r.addr).name;
-      const had = rs.get(h) ?? { arp: false, listen: false, routes: false };
-      rs.set(h, { arp: had.arp || (r.method !== "nat" && r.family === 4), listen: true, routes: had.routes || r.method === "nat" });
+      const { name: h, transport } = realServerHost(config, r.addr);
+      const had = rs.get(h) ?? { transport, arp: false, listen: false, routes: false };
+      rs.set(h, { transport, arp: had.arp || (r.method !== "nat" && r.family === 4), listen: true, routes: had.routes || r.method === "nat" });
     }
   }
   const vipAddrs = new Set(services.map((s) => s.vip));
   if (scope && "vip" in scope) vipAddrs.add(scope.vip);
   const arping = [...config.vips.values()].filter((v) => vipAddrs.has(v.addr) && v.family === 4 && v.iface).map((v) => [v.iface!, v.addr] as const);
   return [
-    { host: dir, director: true, arp: false, listen: false, routes: false, probes: [...probes.values()], arping },
+    { host: dir, transport: director.transport, director: true, arp: false, listen: false, routes: false, probes: [...probes.values()], arping },
     ...[...rs].filter(([h]) => h !== dir).map(([host, x]) => ({ host, director: false, ...x, probes: [], arping: [] })),
   ];
 }
@@ -255,9 +258,10 @@ export async function runDoctor(session: Session, opts: DoctorOptions): Promise<
   const committed = !opts.candidate && !!rev;
   const config = opts.candidate ? session.candidate : rev && site ? site.revisionConfig(rev) : session.runningConfig;
   if (!site) return { findings: [], checked: {} };
-  // the transports of the configuration's hosts (as a commit would reach them)
-  site.hosts([compile(config)]);
   const plans = hostPlans(config, opts.scope);
+  // the transports of the configuration's hosts (as a commit would reach them), and of those
+  // a commit has nothing to write on but doctor reads (NAT real servers)
+  site.hosts([compile(config), { state: { hosts: {} }, origins: new Map(), hosts: new Map(plans.map((p) => [p.host, p.transport])) }]);
   const facts = Object.fromEntries(await Promise.all(plans.map(async (p) => [p.host, await readFacts(session, p)] as const)));
   return doctor({ config, facts, committed, zeroSince: committed ? zeroSince(session) : new Map(), ...(opts.scope ? { scope: opts.scope } : {}) });
 }
