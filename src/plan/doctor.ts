@@ -10,7 +10,7 @@
  * statement that fixes it, or the command where lvsh cannot.
  */
 import { inSubnet, parseIp, type DiagnosticCode } from "../lang/index.js";
-import { confKey, destKeyOf, realServerHost, serviceKeyOf, type AddrEntry, type ArpRule, type Config, type IpvsService, type RealDef, type ServiceDef, type State, type VipDef } from "../model/index.js";
+import { confKey, destKeyOf, readyCheckOf, realServerHost, serviceKeyOf, type AddrEntry, type ArpRule, type Config, type IpvsService, type ReadyCheck, type ServiceDef, type State, type VipDef } from "../model/index.js";
 import { makePlan } from "./plan.js";
 import { compile } from "../model/index.js";
 
@@ -111,7 +111,6 @@ export const ZERO_WEIGHT_DAYS = 1;
 /** Connections on the director above which its connection-reuse settings matter. */
 export const LOAD_CONNS = 1000;
 
-const tcpProto = (s: { proto: string | null }) => (s.proto === "udp" ? "udp" : "tcp");
 const epOf = (addr: string, port: number) => (addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`);
 /** The real server as a plan says it: `rs 192.0.2.2:80 of tcp 192.0.2.10:80`. */
 const rsOf = (svc: string, r: { addr: string; port: number }) => `${epOf(r.addr, r.port)} of ${svc}`;
@@ -224,8 +223,7 @@ export function doctor(input: DoctorInput): DoctorReport {
 
       const f = readable(host);
       if (!f) continue;
-      if (r.method === "nat") natRsChecks(rep, host, f, svc, r, subject, directorAddrs, directorNets);
-      else directRsChecks(rep, input, host, f, svc, r, subject);
+      rsChecks(rep, readyCheckOf(config, svc, r), f, subject, input.committed, { addrs: directorAddrs, nets: directorNets });
     }
   }
   // a service none of whose real servers answers
@@ -399,13 +397,21 @@ function directorChecks(rep: Report, input: DoctorInput, d: HostFacts, services:
   } else if (nodest !== undefined) rep.ok(host, "conn-reuse", "net.ipv4.vs.expire_nodest_conn", `${nodest} (${conns} connections)`);
 }
 
-function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFacts, svc: ServiceDef, r: RealDef, subject: string): void {
-  const { config } = input;
-  const vipAddr = svc.vip ?? svc.addr;
+/** One real server's checks on its host: doctor's, and a commit's before it adds the real server. */
+function rsChecks(rep: Report, r: ReadyCheck, f: HostFacts, subject: string, committed: boolean, director?: { addrs: ReadonlySet<string>; nets: readonly AddrEntry[] }): void {
+  if (r.method === "nat") natRsChecks(rep, r, f, subject, director);
+  else directRsChecks(rep, r, f, subject, committed);
+}
+
+/** Why the listening check is skipped for a service with no port of its own. */
+const noListen = (r: ReadyCheck) => (r.service.startsWith("fwmark") ? "a fwmark service: its ports are the marking rule's" : "not a tcp or udp service");
+
+function directRsChecks(rep: Report, r: ReadyCheck, f: HostFacts, subject: string, committed: boolean): void {
+  const host = r.host;
+  const vipAddr = r.vip;
   if (!vipAddr) return;
-  const vip = config.vips.get(vipAddr);
-  const hide = vip?.arpHide ?? null;
-  const managed = !!hide && input.committed;
+  const hide = r.hide;
+  const managed = !!hide && committed;
   const hideFix = (what: string) => (managed ? PUT_BACK : `use vip ${vipAddr}; arp hide on rs${what}; commit`);
   const tun = r.method === "tun";
   // the VIP bound: a dr/tun real server drops packets for an address it does not have
@@ -414,15 +420,15 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
     rep.find(host, "vip-on-rs", vipAddr, {
       code: "rs-vip-missing",
       severity: "error",
-      message: `${vipAddr} is not bound on ${host}: it drops the packets the director forwards to it (${r.method}), so ${rs(r)} takes connections and answers none`,
+      message: `${vipAddr} is not bound on ${host}: it drops the packets the director forwards to it (${r.method}), so ${epOf(r.addr, r.port)} takes connections and answers none`,
       fix: hideFix(hide && hide.via === "sysctl" ? " via sysctl" : ""),
     });
   } else rep.ok(host, "vip-on-rs", vipAddr, `on ${on.map((a) => a.dev).join(", ")}`);
   // something listening for the service
-  if (svc.fwmark !== null) rep.skip(host, "listening", subject, "a fwmark service: its ports are the marking rule's");
+  if (!r.listen) rep.skip(host, "listening", subject, noListen(r));
   else if (f.listen && isSkipped(f.listen)) rep.skip(host, "listening", subject, f.listen.skipped);
   else if (f.listen) {
-    const proto = tcpProto(svc);
+    const proto = r.listen;
     const l = listens(f.listen, proto, vipAddr, r.port);
     if (l) rep.ok(host, "listening", subject, `${proto} ${l.addr === null ? "*" : l.addr}:${l.port}`);
     else {
@@ -515,10 +521,12 @@ function tunChecks(rep: Report, host: string, f: HostFacts, hideFix: (what: stri
   else rep.ok(host, "rp-filter", "tunl0", `rp_filter ${rp}`);
 }
 
-function natRsChecks(rep: Report, host: string, f: HostFacts, svc: ServiceDef, r: RealDef, subject: string, directorAddrs: ReadonlySet<string>, directorNets: readonly AddrEntry[]): void {
-  if (f.listen && isSkipped(f.listen)) rep.skip(host, "listening", subject, f.listen.skipped);
-  else if (f.listen && svc.fwmark === null) {
-    const proto = tcpProto(svc);
+function natRsChecks(rep: Report, r: ReadyCheck, f: HostFacts, subject: string, director?: { addrs: ReadonlySet<string>; nets: readonly AddrEntry[] }): void {
+  const host = r.host;
+  if (!r.listen) rep.skip(host, "listening", subject, noListen(r));
+  else if (f.listen && isSkipped(f.listen)) rep.skip(host, "listening", subject, f.listen.skipped);
+  else if (f.listen) {
+    const proto = r.listen;
     const l = listens(f.listen, proto, r.addr, r.port);
     if (l) rep.ok(host, "listening", subject, `${proto} ${l.addr === null ? "*" : l.addr}:${l.port}`);
     else
@@ -529,7 +537,8 @@ function natRsChecks(rep: Report, host: string, f: HostFacts, svc: ServiceDef, r
         fix: `start the server on ${host} on port ${r.port} (check: ss -ltn 'sport = :${r.port}')`,
       });
   }
-  if (!f.routes) return;
+  if (!f.routes || !director) return;
+  const { addrs: directorAddrs, nets: directorNets } = director;
   if (isSkipped(f.routes)) return rep.skip(host, "nat-route", "default", f.routes.skipped);
   const fam = r.family;
   const routes = f.routes.filter((x) => (x.gateway ?? x.dst).includes(":") === (fam === 6) || x.dst === "default");
@@ -551,4 +560,13 @@ function natRsChecks(rep: Report, host: string, f: HostFacts, svc: ServiceDef, r
   });
 }
 
-const rs = (r: RealDef) => epOf(r.addr, r.port);
+/**
+ * A commit's check of a real server it is about to add (on its host, once
+ * that host's own steps ran): doctor's real-server checks for this one real
+ * server, on what was read there. The errors are what makes it not ready.
+ */
+export function realServerReady(r: ReadyCheck, f: HostFacts): { readonly checked: readonly Checked[]; readonly findings: readonly Finding[] } {
+  const rep = new Report();
+  rsChecks(rep, r, f, rsOf(r.service, r), false);
+  return { checked: rep.checked[r.host] ?? [], findings: rep.findings };
+}

@@ -8,19 +8,8 @@
  * takes about as long as one read of the slowest host.
  */
 import { compile, directorHost, describeTransport, realServerHost, serviceKeyOf, type Config } from "../model/index.js";
-import { doctor, isSkipped, type Checked, type DoctorReport, type Finding, type HostFacts, type ProbeResult, type Skipped } from "../plan/index.js";
-import {
-  parseArping,
-  parseArptablesSave,
-  parseIpAddrJson,
-  parseIpLinkJson,
-  parseIpRouteJson,
-  parseIpvsadmList,
-  parseIpvsadmSave,
-  parseSsListen,
-  parseSysctl,
-} from "../state/index.js";
-import type { ExecResult } from "../exec/index.js";
+import { doctor, type Checked, type DoctorReport, type Finding, type HostFacts, type ProbeResult, type Skipped } from "../plan/index.js";
+import { factCommands, factPart, FACT_SYSCTLS, parseArping, parseFacts, parseIpvsadmList, parseIpvsadmSave, resultOf, skippedBy } from "../state/index.js";
 import { counted } from "../util/index.js";
 import type { Session } from "./session.js";
 import { renderTable } from "./table.js";
@@ -33,8 +22,7 @@ export interface DoctorOptions {
 }
 
 /** The sysctls doctor looks at, as `sysctl -a -r` takes them. */
-export const DOCTOR_SYSCTLS =
-  "^net\\.ipv4\\.(conf\\.[^.]+\\.(arp_ignore|arp_announce|rp_filter)|ip_forward|vs\\.(conntrack|expire_nodest_conn))$|^net\\.ipv6\\.conf\\.all\\.forwarding$|^net\\.netfilter\\.nf_conntrack_max$";
+export const DOCTOR_SYSCTLS = FACT_SYSCTLS;
 
 /**
  * The director's probes, run side by side: `p ADDR PORT` connects to a
@@ -67,21 +55,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 wait`;
-
-type Part<T> = T | Skipped;
-const why = (cmd: string, r: ExecResult): Skipped => {
-  const text = (r.stderr || r.stdout).trim().split("\n")[0] ?? "";
-  return { skipped: `\`${cmd}\` failed: ${r.exitCode === 127 && !text ? "command not found" : text || `exit status ${r.exitCode}`}` };
-};
-function part<T>(cmd: string, r: ExecResult | undefined, parse: (text: string) => T): Part<T> | undefined {
-  if (!r) return undefined;
-  if (r.exitCode !== 0) return why(cmd, r);
-  try {
-    return parse(r.stdout);
-  } catch (e) {
-    return { skipped: `\`${cmd}\`: ${(e as Error).message}` };
-  }
-}
 
 interface HostPlan {
   readonly host: string;
@@ -118,39 +91,19 @@ function parseProbeOutput(text: string): { probes: Map<string, ProbeResult>; arp
 async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
   const site = session.site!;
   const exec = site.executor(hp.host);
-  const cmds: string[][] = [
-    ["ip", "-j", "addr", "show"],
-    ["sysctl", "-a", "-e", "-r", DOCTOR_SYSCTLS],
-  ];
+  const cmds: string[][] = factCommands(hp);
   if (hp.director) cmds.push(["ipvsadm", "-Sn"], ["ipvsadm", "-Ln"]);
   if (hp.director && (hp.probes.length || hp.arping.length)) {
     cmds.push(["sh", "-c", PROBE_SCRIPT, "lvsh-doctor", ...hp.probes.flatMap(([a, p]) => ["p", a, String(p)]), ...hp.arping.flatMap(([i, v]) => ["a", i, v])]);
   }
-  if (hp.arp) cmds.push(["arptables-save"]);
-  if (hp.listen) cmds.push(["ss", "-Hlntu"]);
-  if (hp.routes) cmds.push(["ip", "-j", "route", "show"], ["ip", "-j", "-6", "route", "show"]);
   const results = await exec.runMany(cmds);
-  const at = (name: string, ...more: string[]) => {
-    const i = cmds.findIndex((c) => c[0] === name && more.every((m) => c.includes(m)));
-    return i < 0 ? undefined : results[i];
-  };
-  const via = exec.describe;
-  const ipAddr = at("ip", "addr")!;
-  if (ipAddr.exitCode !== 0) return { via, unreadable: why("ip -j addr show", ipAddr).skipped.replace(/^`[^`]*` failed: /, ""), addrs: [], links: [], sysctls: {} };
-  let addrs, links;
-  try {
-    addrs = parseIpAddrJson(ipAddr.stdout);
-    links = parseIpLinkJson(ipAddr.stdout, "ip -j addr show");
-  } catch (e) {
-    return { via, unreadable: (e as Error).message, addrs: [], links: [], sysctls: {} };
-  }
-  const sys = at("sysctl");
-  const sysctls = sys && (sys.exitCode === 0 || sys.exitCode === 255) ? parseSysctl(sys.stdout) : {};
-  const facts: { -readonly [K in keyof HostFacts]: HostFacts[K] } = { via, addrs, links, sysctls };
+  const at = (name: string, ...more: string[]) => resultOf(cmds, results, name, ...more);
+  const facts = parseFacts(cmds, results, exec.describe);
+  if (facts.unreadable) return facts;
   if (hp.director) {
-    const save = part("ipvsadm -Sn", at("ipvsadm", "-Sn"), (t) => parseIpvsadmSave(t).services);
+    const save = factPart("ipvsadm -Sn", at("ipvsadm", "-Sn"), (t) => parseIpvsadmSave(t).services);
     if (save) facts.ipvs = save;
-    const list = part("ipvsadm -Ln", at("ipvsadm", "-Ln"), (t) => {
+    const list = factPart("ipvsadm -Ln", at("ipvsadm", "-Ln"), (t) => {
       const m = new Map<string, { active: number; inactive: number }>();
       for (const [k, v] of parseIpvsadmList(t).dests) m.set(k, { active: v.activeConns, inactive: v.inactConns });
       return m;
@@ -159,7 +112,7 @@ async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
     const probe = at("sh");
     if (probe) {
       if (probe.exitCode !== 0 && !probe.stdout) {
-        const s = why("sh -c PROBES", probe);
+        const s = skippedBy("sh -c PROBES", probe);
         facts.probes = s;
         facts.arpAnswers = s;
       } else {
@@ -168,20 +121,6 @@ async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
         facts.arpAnswers = arp;
       }
     }
-  }
-  if (hp.arp) {
-    const a = part("arptables-save", at("arptables-save"), (t) => parseArptablesSave(t).rules);
-    if (a) facts.arp = a;
-  }
-  if (hp.listen) {
-    const l = part("ss -Hlntu", at("ss"), (t) => parseSsListen(t).listeners);
-    if (l) facts.listen = l;
-  }
-  if (hp.routes) {
-    const v4 = part("ip -j route show", results[cmds.findIndex((c) => c[0] === "ip" && c.includes("route") && !c.includes("-6"))], (t) => parseIpRouteJson(t));
-    const v6 = part("ip -j -6 route show", at("ip", "-6"), (t) => parseIpRouteJson(t, "ip -j -6 route show"));
-    if (v4 && isSkipped(v4)) facts.routes = v4;
-    else if (v4) facts.routes = [...v4, ...(v6 && !isSkipped(v6) ? v6 : [])];
   }
   return facts;
 }
