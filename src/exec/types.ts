@@ -26,6 +26,12 @@ export interface Command {
 export interface ManyOptions {
   /** Stop at the first command that fails: the ones after it do not run (exit 255, NOT_RUN on stderr). */
   readonly stopAtFailure?: boolean;
+  /**
+   * The commands are one step of a commit that only reads (a real server's
+   * readiness check): fault injection counts them as one step. Transports
+   * ignore it.
+   */
+  readonly oneStep?: boolean;
 }
 
 export interface Executor {

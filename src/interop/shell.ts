@@ -14,11 +14,13 @@ function script(title: string[], lines: string[]): string {
 }
 
 function doLines(steps: readonly Step[]): string[] {
-  return steps.flatMap((s) => [`# ${s.id}. ${s.reason}`, shellJoin(s.argv)]);
+  // a readiness check stops the script (set -e) where the commit would stop: before the director's script adds it
+  return steps.flatMap((s) => [`# ${s.id}. ${s.reason}${s.ready ? ": exits 1 when it is not, before the director's script adds it" : ""}`, shellJoin(s.argv)]);
 }
 
 function undoLines(steps: readonly Step[]): string[] {
-  return [...steps].reverse().flatMap((s) => (s.undo ? [`# undo ${s.id}. ${s.reason}`, shellJoin(s.undo)] : [`# step ${s.id} cannot be undone: ${s.undoReason ?? "no undo"}: ${shellJoin(s.argv)}`]));
+  // a check (or a wait) changed nothing: nothing to undo
+  return [...steps].reverse().filter((s) => !s.ready && !s.wait).flatMap((s) => (s.undo ? [`# undo ${s.id}. ${s.reason}`, shellJoin(s.undo)] : [`# step ${s.id} cannot be undone: ${s.undoReason ?? "no undo"}: ${shellJoin(s.argv)}`]));
 }
 
 export function shellDocs(config: Config, source: string): Document[] {

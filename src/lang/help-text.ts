@@ -107,8 +107,8 @@ export const statementHelp: Readonly<Record<string, StatementHelp>> = {
   },
   commit: {
     summary:
-      "Apply the candidate: only the difference with the running state, undone if any step fails. `check` plans only; `confirmed` reverts unless confirmed in time (default 10m); `on director` applies the director's part only (what lvsh-restore.service does at boot, before the real servers can be reached).",
-    examples: ["commit", "commit check", "commit confirmed 5m comment \"new weights\"", "commit on director comment boot"],
+      "Apply the candidate: only the difference with the running state, undone if any step fails. Before the director adds a real server, a step on the real server's host checks it is ready (the VIP bound and hidden from ARP for dr/tun, tunl0 up for tun, something listening on the port), for the real servers lvsh reaches (`arp hide on rs`, or a `host` statement); one that is not fails the commit, which undoes everything. `force` commits anyway: over drift (changes made outside lvsh), and past a failed readiness check (a warning). `check` plans only; `confirmed` reverts unless confirmed in time (default 10m); `on director` applies the director's part only (what lvsh-restore.service does at boot, before the real servers can be reached).",
+    examples: ["commit", "commit check", "commit force", "commit confirmed 5m comment \"new weights\"", "commit on director comment boot"],
   },
   confirm: { summary: "Keep a commit made with `commit confirmed`.", examples: ["confirm"] },
   rollback: { summary: "Make revision N (default: the one before the running one) the candidate; commit to apply it.", examples: ["rollback", "rollback 3"] },

@@ -18,7 +18,9 @@
 import type { Span } from "../lang/index.js";
 import { confKey, elementKey } from "./keys.js";
 import { directorHost, realServerHost } from "./hosts.js";
-import type { AddrEntry, ArpRule, Config, DrainDef, HostState, IpvsService, State, TransportSpec } from "./types.js";
+import { readyCheckOf } from "./ready.js";
+import { destKeyOf, serviceKeyOf } from "./keys.js";
+import type { AddrEntry, ArpRule, Config, DrainDef, HostState, IpvsService, ReadyCheck, State, TransportSpec } from "./types.js";
 
 export interface Desired {
   /** Its elements carry the span of the statement that asks for them. */
@@ -29,6 +31,20 @@ export interface Desired {
   readonly hosts: ReadonlyMap<string, TransportSpec>;
   /** The real servers to drain, by the key of their change on the director (`elementKey.dest`), with the host each is. */
   readonly drains?: ReadonlyMap<string, DrainDef & { readonly rsHost: string }>;
+  /**
+   * The real servers a commit checks before the director adds them (a plan
+   * makes the check only for those it adds), by the key of their change on
+   * the director: those whose host lvsh reaches in this configuration (it
+   * prepares it, `arp hide on rs`, or a `host` statement says how), with
+   * weight above 0, not on the director itself.
+   */
+  readonly ready?: ReadonlyMap<string, ReadyDef>;
+}
+
+export interface ReadyDef {
+  readonly check: ReadyCheck;
+  /** How the real server's host is reached. */
+  readonly transport: TransportSpec;
 }
 
 interface MutableHost {
@@ -143,5 +159,14 @@ export function compile(config: Config): Desired {
   for (const d of config.drains?.values() ?? []) {
     drains.set(elementKey.dest(dir.name, d.service, d.dest), { ...d, rsHost: realServerHost(config, d.addr).name });
   }
-  return { state, origins, hosts: transports, ...(drains.size ? { drains } : {}) };
+  const ready = new Map<string, ReadyDef>();
+  for (const svc of config.services.values()) {
+    for (const r of svc.reals.values()) {
+      if (r.maintenance || r.weight === 0) continue;
+      const ref = realServerHost(config, r.addr);
+      if (ref.name === dir.name || (!hosts.has(ref.name) && !ref.def)) continue;
+      ready.set(elementKey.dest(dir.name, serviceKeyOf(svc), destKeyOf(r)), { check: readyCheckOf(config, svc, r), transport: ref.transport });
+    }
+  }
+  return { state, origins, hosts: transports, ...(drains.size ? { drains } : {}), ...(ready.size ? { ready } : {}) };
 }

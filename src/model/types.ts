@@ -221,3 +221,26 @@ export interface Context {
 }
 
 export const emptyContext: Context = Object.freeze({ vip: null, service: null });
+
+/**
+ * What a commit checks on a real server it adds to a service, on that real
+ * server's host, before the director sends it traffic (doctor's real-server
+ * checks, for one real server): the VIP bound and hidden from ARP (dr, tun),
+ * tunl0 up (tun), something listening on the port.
+ */
+export interface ReadyCheck {
+  /** The real server's host: its address, or the name a `host` statement gave it. */
+  readonly host: string;
+  readonly addr: string;
+  readonly port: number;
+  readonly method: Method;
+  readonly family: Family;
+  /** The service, as `serviceKeyOf` says it (`tcp 192.0.2.10:80`, `fwmark 7`). */
+  readonly service: string;
+  /** The address a dr/tun real server must hold (the service's VIP); null: none known. */
+  readonly vip: string | null;
+  /** The protocol something must listen on; null: no listening check (fwmark and sctp services). */
+  readonly listen: "tcp" | "udp" | null;
+  /** How lvsh hides the VIP there (what a fix says); null: lvsh does not. */
+  readonly hide: { readonly via: ArpVia; readonly devGiven: boolean } | null;
+}

@@ -4,7 +4,7 @@
  * `arptables-save` and `ip addr` print back, so a re-read compares equal.
  */
 import { formatAddrPort, prefixToNetmask, printDuration } from "../lang/index.js";
-import { arpRuleArgs, serviceArgs, type Dest } from "../model/index.js";
+import { arpRuleArgs, serviceArgs, type Dest, type ReadyCheck } from "../model/index.js";
 import type { Change, DrainWait, Element } from "./types.js";
 
 type Svc = Extract<Element, { kind: "service" }>["value"];
@@ -142,4 +142,43 @@ export function commandsFor(c: Change): CommandPair[] {
       return [{ argv: setCommand(c.after!, true), undo: setCommand(before, true), removing: false }];
     }
   }
+}
+
+/** What a readiness check looks at, in the plan's words: `VIP bound, ARP hidden, port 80 listening`. */
+export function readyWhat(r: ReadyCheck): string {
+  const parts: string[] = [];
+  if (r.method !== "nat" && r.vip) {
+    parts.push("VIP bound");
+    if (r.family === 4) parts.push("ARP hidden");
+    if (r.method === "tun") parts.push("tunl0 up");
+  }
+  if (r.listen) parts.push(`${r.listen === "udp" ? "udp " : ""}port ${r.port} listening`);
+  return parts.join(", ");
+}
+
+/**
+ * The readiness check for a shell (what `--dry-run`, exports and `show plan
+ * commands` print): read-only, exits 1 saying what is missing. The commit
+ * itself reads the host and applies doctor's checks (more exact: arp_ignore
+ * per link, the address a socket is bound to).
+ */
+export function readyCommand(r: ReadyCheck): string[] {
+  const lines: string[] = [];
+  const fail = (what: string) => `{ echo "${r.addr} is not ready: ${what}" >&2; exit 1; }`;
+  if (r.method !== "nat" && r.vip) {
+    lines.push(`ip -o addr show | grep -q " inet${r.family === 6 ? "6" : ""} ${r.vip}/" || ${fail(`${r.vip} is not bound`)}`);
+    if (r.family === 4) {
+      lines.push(
+        // arptables-save prints `-d VIP -j DROP`, the nft build `-j DROP -d VIP`
+        `{ arptables-save 2>/dev/null | grep -E -- "-d ${r.vip.replace(/\./g, "\\.")}( |$)" | grep -q -- "-j DROP" || [ "$(sysctl -n net.ipv4.conf.all.arp_ignore)" -ge 1 ]; } || ${fail(`it answers ARP for ${r.vip}`)}`,
+      );
+    }
+    if (r.method === "tun") lines.push(`ip -o link show tunl0 | grep -q "[<,]UP[,>]" || ${fail("tunl0 is down")}`);
+  }
+  if (r.listen) {
+    const at = r.method === "nat" || !r.vip ? r.addr : r.vip;
+    const ep = at.includes(":") ? `[${at}]:${r.port}` : `${at}:${r.port}`;
+    lines.push(`ss -Hln${r.listen === "udp" ? "u" : "t"} "sport = :${r.port}" | grep -q . || ${fail(`nothing listens on ${r.listen} ${ep}`)}`);
+  }
+  return ["sh", "-c", lines.join("; ")];
 }

@@ -10,7 +10,7 @@
  * statement that fixes it, or the command where lvsh cannot.
  */
 import { inSubnet, parseIp, type DiagnosticCode } from "../lang/index.js";
-import { confKey, destKeyOf, realServerHost, serviceKeyOf, type AddrEntry, type ArpRule, type Config, type IpvsService, type RealDef, type ServiceDef, type State, type VipDef } from "../model/index.js";
+import { confKey, destKeyOf, readyCheckOf, realServerHost, serviceKeyOf, type AddrEntry, type ArpRule, type Config, type IpvsService, type ReadyCheck, type ServiceDef, type State, type VipDef } from "../model/index.js";
 import { makePlan } from "./plan.js";
 import { compile } from "../model/index.js";
 
@@ -106,6 +106,8 @@ export interface DoctorInput {
   readonly now?: number;
   /** Whether the configuration checked is the committed one (drift is then fixed by `commit force`). */
   readonly committed: boolean;
+  /** A commit's journal is there: in progress (its lvsh alive), or interrupted (`lvsh recover`). */
+  readonly journal?: { readonly what: string; readonly started: string; readonly pid: number; readonly alive: boolean };
 }
 
 /** Weight 0 for longer than this is worth a word. */
@@ -113,7 +115,6 @@ export const ZERO_WEIGHT_DAYS = 1;
 /** Connections on the director above which its connection-reuse settings matter. */
 export const LOAD_CONNS = 1000;
 
-const tcpProto = (s: { proto: string | null }) => (s.proto === "udp" ? "udp" : "tcp");
 /** ADDR:PORT, [V6]:PORT; a real server of a fwmark service (port 0) by its address alone. */
 const epOf = (addr: string, port: number) => (port === 0 ? addr : addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`);
 /** The real server as a plan says it: `rs 192.0.2.2:80 of tcp 192.0.2.10:80`. */
@@ -151,7 +152,7 @@ class Report {
     this.row(host, { check, subject, result: "skipped", detail: why });
   }
   find(host: string, check: string, subject: string, f: Omit<Finding, "host">): void {
-    this.row(host, { check, subject, result: f.severity });
+    this.row(host, { check, subject, result: f.severity, detail: `${f.code}: ${f.message}` });
     const key = `${host} ${f.code} ${f.message}`;
     if (this.said.has(key)) return;
     this.said.add(key);
@@ -160,12 +161,25 @@ class Report {
 }
 
 /** The statements that make lvsh put the committed configuration back (what it manages itself). */
-const PUT_BACK = "commit force";
+let PUT_BACK = "commit force";
 
 export function doctor(input: DoctorInput): DoctorReport {
   const { config, facts } = input;
   const now = input.now ?? Date.now();
   const rep = new Report();
+  // an interrupted commit comes first: what the hosts hold is part of it, and `lvsh recover` (not a commit) ends it
+  const j = input.journal;
+  PUT_BACK = j && !j.alive ? "lvsh recover (a commit was interrupted: it finishes it or undoes it), then doctor again" : "commit force";
+  if (j) {
+    rep.find("director", "journal", j.what, {
+      code: "journal-pending",
+      severity: j.alive ? "warning" : "error",
+      message: j.alive
+        ? `a commit is in progress (${j.what}, started ${j.started} by pid ${j.pid}): what is read may be half-way through it`
+        : `a commit was interrupted (${j.what}, started ${j.started} by pid ${j.pid}): the hosts may hold part of it, and commits wait until it is recovered`,
+      fix: j.alive ? "wait for it to end, then doctor again" : "lvsh recover",
+    });
+  }
   const services = [...config.services.values()].filter((s) =>
     !input.scope ? true : "vip" in input.scope ? s.vip === input.scope.vip : s.key === input.scope.service,
   );
@@ -234,8 +248,7 @@ export function doctor(input: DoctorInput): DoctorReport {
 
       const f = readable(host);
       if (!f) continue;
-      if (r.method === "nat") natRsChecks(rep, host, f, svc, r, subject, directorAddrs, directorNets);
-      else directRsChecks(rep, input, host, f, svc, r, subject);
+      rsChecks(rep, readyCheckOf(config, svc, r), f, subject, input.committed, { addrs: directorAddrs, nets: directorNets });
     }
   }
   // a service none of whose real servers answers
@@ -246,7 +259,7 @@ export function doctor(input: DoctorInput): DoctorReport {
         code: "service-unreachable",
         severity: "warning",
         message: `${svc.reals.size === 1 ? "the one real server" : `none of the ${svc.reals.size} real servers`} of ${serviceKeyOf(svc)} ${svc.reals.size === 1 ? "does not answer" : "answers"} the director: clients get nothing`,
-        fix: svc.sorry ? "the sorry server takes the traffic until one is back" : `start the real servers, or say where traffic goes meanwhile: \`use service ${serviceKeyOf(svc)}; sorry ADDR:PORT\` (keepalived)`,
+        fix: svc.sorry ? "the sorry server takes the traffic until one is back" : `start the real servers, or say where traffic goes meanwhile: \`use service ${serviceKeyOf(svc)}; sorry server ADDR:PORT; commit\` (keepalived)`,
       });
     }
   }
@@ -291,9 +304,10 @@ function directorChecks(rep: Report, input: DoctorInput, d: HostFacts, services:
     const relevant = changes.filter((c) => {
       const el = (c.before ?? c.after)!;
       const svc = el.kind === "service" ? el.value : el.kind === "dest" ? el.service : undefined;
-      return !!svc && (keys.has(serviceKeyOf(svc)) || (svc.addr !== null && scopeVips.has(svc.addr)));
+      // lvsh describes the whole IPVS table: unscoped, a service the configuration lacks is drift wherever it is
+      return !!svc && (!input.scope || keys.has(serviceKeyOf(svc)) || (svc.addr !== null && scopeVips.has(svc.addr)));
     });
-    if (!relevant.length && !services.length) rep.ok(host, "ipvs-table", "services", "none configured, none in the kernel");
+    if (!relevant.length && !services.length) rep.ok(host, "ipvs-table", "services", input.scope ? "none in scope" : "none configured, none in the kernel");
     else if (!relevant.length) {
       const n = services.reduce((a, s) => a + s.reals.size, 0);
       rep.ok(host, "ipvs-table", services.length === 1 ? serviceKeyOf(services[0]!) : `${services.length} services`, `as configured (${n === 1 ? "1 real server" : `${n} real servers`})`);
@@ -303,7 +317,7 @@ function directorChecks(rep: Report, input: DoctorInput, d: HostFacts, services:
         code: "ipvs-drift",
         severity: "error",
         message: `the kernel's IPVS table differs from the configuration: ${c.reason}`,
-        fix: input.committed ? `${PUT_BACK} (puts the configuration back), or \`lvsh import\` to keep what runs` : "commit",
+        fix: input.committed ? `${PUT_BACK} (puts the configuration back), or, to keep what runs: \`lvsh import > running.lvsh\`, then load it and commit` : "commit",
       });
     }
   }
@@ -344,6 +358,7 @@ function directorChecks(rep: Report, input: DoctorInput, d: HostFacts, services:
   for (const [h, f] of Object.entries(input.facts)) for (const l of f.links) if (l.mac && !/^0[0:.]*$/.test(l.mac)) macs.set(l.mac.toLowerCase(), h);
   const own = new Set(d.links.map((l) => l.mac.toLowerCase()));
   for (const v of vips) {
+    if (v.family === 6 && v.iface) rep.skip(host, "arp-answers", v.addr, "IPv6: who answers neighbour discovery is not probed (each real server's VIP is checked where it is bound)");
     if (v.family !== 4 || !v.iface) continue;
     const all = d.arpAnswers;
     const got = all === undefined ? undefined : isSkipped(all) ? all : all.get(v.addr);
@@ -414,14 +429,22 @@ function directorChecks(rep: Report, input: DoctorInput, d: HostFacts, services:
   } else if (nodest !== undefined) rep.ok(host, "conn-reuse", "net.ipv4.vs.expire_nodest_conn", `${nodest} (${conns} connections)`);
 }
 
-function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFacts, svc: ServiceDef, r: RealDef, subject: string): void {
-  const { config } = input;
-  const vipAddr = svc.vip ?? svc.addr;
+/** One real server's checks on its host: doctor's, and a commit's before it adds the real server. */
+function rsChecks(rep: Report, r: ReadyCheck, f: HostFacts, subject: string, committed: boolean, director?: { addrs: ReadonlySet<string>; nets: readonly AddrEntry[] }): void {
+  if (r.method === "nat") natRsChecks(rep, r, f, subject, director);
+  else directRsChecks(rep, r, f, subject, committed);
+}
+
+/** Why the listening check is skipped for a service with no port of its own. */
+const noListen = (r: ReadyCheck) => (r.service.startsWith("fwmark") ? "a fwmark service: its ports are the marking rule's" : "not a tcp or udp service");
+
+function directRsChecks(rep: Report, r: ReadyCheck, f: HostFacts, subject: string, committed: boolean): void {
+  const host = r.host;
+  const vipAddr = r.vip;
   if (!vipAddr) return;
-  const vip = config.vips.get(vipAddr);
-  const hide = vip?.arpHide ?? null;
+  const hide = r.hide;
   // what lvsh hides itself comes back with the configuration; otherwise the statement that hides it
-  const hideFix = (what: string) => (hide ? (input.committed ? PUT_BACK : "commit") : `use vip ${vipAddr}; arp hide on rs${what}; commit`);
+  const hideFix = (what: string) => (hide ? (committed ? PUT_BACK : "commit") : `use vip ${vipAddr}; arp hide on rs${what}; commit`);
   const tun = r.method === "tun";
   // the VIP bound: a dr/tun real server drops packets for an address it does not have
   const on = f.addrs.filter((a) => a.addr === vipAddr);
@@ -429,29 +452,46 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
     rep.find(host, "vip-on-rs", vipAddr, {
       code: "rs-vip-missing",
       severity: "error",
-      message: `${vipAddr} is not bound on ${host}: it drops the packets the director forwards to it (${r.method}), so ${rs(r)} takes connections and answers none`,
+      message: `${vipAddr} is not bound on ${host}: it drops the packets the director forwards to it (${r.method}), so ${epOf(r.addr, r.port)} takes connections and answers none`,
       fix: hideFix(hide && hide.via === "sysctl" ? " via sysctl" : ""),
     });
   } else rep.ok(host, "vip-on-rs", vipAddr, `on ${on.map((a) => a.dev).join(", ")}`);
   // something listening for the service
-  if (svc.fwmark !== null) rep.skip(host, "listening", subject, "a fwmark service: its ports are the marking rule's");
+  if (!r.listen) rep.skip(host, "listening", subject, noListen(r));
   else if (f.listen && isSkipped(f.listen)) rep.skip(host, "listening", subject, f.listen.skipped);
   else if (f.listen) {
-    const proto = tcpProto(svc);
+    const proto = r.listen;
     const l = listens(f.listen, proto, vipAddr, r.port);
     if (l) rep.ok(host, "listening", subject, `${proto} ${l.addr === null ? "*" : l.addr}:${l.port}`);
     else {
-      const elsewhere = f.listen.filter((x) => x.proto === proto && x.port === r.port).map((x) => x.addr ?? "*");
+      const others = f.listen.filter((x) => x.proto === proto && x.port === r.port);
+      // a wildcard of the other family (an IPv6-only [::]:80) says so; an address of its own is not the VIP
+      const elsewhere = others.map((x) => (x.addr === null ? `${epOf(x.family === 6 ? "::" : "0.0.0.0", r.port)} (IPv${x.family} only)` : epOf(x.addr, r.port)));
       rep.find(host, "listening", subject, {
         code: "rs-not-listening",
         severity: "error",
-        message: `nothing on ${host} listens on ${proto} ${epOf(vipAddr, r.port)}${elsewhere.length ? ` (only on ${elsewhere.map((a) => epOf(a, r.port)).join(", ")}: with ${r.method} the packets are for the VIP)` : ""}: connections the director sends there are refused`,
+        message: `nothing on ${host} listens on ${proto} ${epOf(vipAddr, r.port)}${elsewhere.length ? ` (only on ${elsewhere.join(", ")}${others.some((x) => x.addr !== null) ? `: with ${r.method} the packets are for the VIP` : ""})` : ""}: connections the director sends there are refused`,
         fix: `start the server on ${host} on port ${r.port}, bound to ${vipAddr} or to every address (check: ss -ltn 'sport = :${r.port}')`,
       });
     }
   }
+  if (r.family === 6 && on.length) {
+    // neighbour discovery answers for an address on the link a solicitation comes in on (there is no arp_ignore): lo is hidden
+    const exposed = facing(f.links).filter((l) => on.some((a) => a.dev === l.name));
+    if (exposed.length)
+      rep.find(host, "arp-hidden", vipAddr, {
+        code: "rs-answers-arp",
+        severity: "error",
+        message: `${vipAddr} is on ${exposed.map((l) => l.name).join(", ")} of ${host}, which answers neighbour discovery for it there: clients' traffic for the VIP goes to it, past the director (on lo it would not)`,
+        fix: hide ? hideFix("") : `use vip ${vipAddr}; arp hide on rs; commit (binds it /128 on lo)`,
+      });
+    else rep.ok(host, "arp-hidden", vipAddr, `on ${on.map((a) => a.dev).join(", ")}: neighbour discovery does not answer for it`);
+  }
   if (r.family !== 4 || !on.length) {
-    if (r.family === 4) rep.skip(host, "arp-hidden", vipAddr, "the VIP is not bound here");
+    if (!on.length) {
+      rep.skip(host, "arp-hidden", vipAddr, "the VIP is not bound here");
+      if (r.family === 4) rep.skip(host, "arp-announce", vipAddr, "the VIP is not bound here");
+    }
     if (tun) tunChecks(rep, host, f, hideFix);
     return;
   }
@@ -496,8 +536,14 @@ function directRsChecks(rep: Report, input: DoctorInput, host: string, f: HostFa
       });
   }
   if (f.arp && isSkipped(f.arp) && !answersOn.length) rep.skip(host, "arp-rules", vipAddr, f.arp.skipped);
-  // its own ARP requests: with the VIP as sender they teach the clients' neighbours its MAC
   const announces = links.filter((l) => (effective(f.sysctls, l.name, "arp_announce") ?? 0) < 2);
+  // answered: its own requests are the lesser matter, and the same fix hides both
+  if (!dropped && answersOn.length && !f.sysctlsSkipped && !mangled && announces.length) {
+    rep.skip(host, "arp-announce", vipAddr, "requests for the VIP are answered: the fix above hides both ways");
+    if (tun) tunChecks(rep, host, f, hideFix);
+    return;
+  }
+  // its own ARP requests: with the VIP as sender they teach the clients' neighbours its MAC
   if (mangled) rep.ok(host, "arp-announce", vipAddr, "arptables rewrites it out of its own requests");
   else if (f.sysctlsSkipped) rep.skip(host, "arp-announce", vipAddr, f.sysctlsSkipped);
   else if (!announces.length) rep.ok(host, "arp-announce", vipAddr, "arp_announce=2");
@@ -540,10 +586,12 @@ function tunChecks(rep: Report, host: string, f: HostFacts, hideFix: (what: stri
   else rep.ok(host, "rp-filter", "tunl0", `rp_filter ${rp}`);
 }
 
-function natRsChecks(rep: Report, host: string, f: HostFacts, svc: ServiceDef, r: RealDef, subject: string, directorAddrs: ReadonlySet<string>, directorNets: readonly AddrEntry[]): void {
-  if (f.listen && isSkipped(f.listen)) rep.skip(host, "listening", subject, f.listen.skipped);
-  else if (f.listen && svc.fwmark === null) {
-    const proto = tcpProto(svc);
+function natRsChecks(rep: Report, r: ReadyCheck, f: HostFacts, subject: string, director?: { addrs: ReadonlySet<string>; nets: readonly AddrEntry[] }): void {
+  const host = r.host;
+  if (!r.listen) rep.skip(host, "listening", subject, noListen(r));
+  else if (f.listen && isSkipped(f.listen)) rep.skip(host, "listening", subject, f.listen.skipped);
+  else if (f.listen) {
+    const proto = r.listen;
     const l = listens(f.listen, proto, r.addr, r.port);
     if (l) rep.ok(host, "listening", subject, `${proto} ${l.addr === null ? "*" : l.addr}:${l.port}`);
     else
@@ -554,7 +602,8 @@ function natRsChecks(rep: Report, host: string, f: HostFacts, svc: ServiceDef, r
         fix: `start the server on ${host} on port ${r.port} (check: ss -ltn 'sport = :${r.port}')`,
       });
   }
-  if (!f.routes) return;
+  if (!f.routes || !director) return;
+  const { addrs: directorAddrs, nets: directorNets } = director;
   if (isSkipped(f.routes)) return rep.skip(host, "nat-route", "default", f.routes.skipped);
   const fam = r.family;
   const routes = f.routes.filter((x) => (x.gateway ?? x.dst).includes(":") === (fam === 6) || x.dst === "default");
@@ -576,4 +625,13 @@ function natRsChecks(rep: Report, host: string, f: HostFacts, svc: ServiceDef, r
   });
 }
 
-const rs = (r: RealDef) => epOf(r.addr, r.port);
+/**
+ * A commit's check of a real server it is about to add (on its host, once
+ * that host's own steps ran): doctor's real-server checks for this one real
+ * server, on what was read there. The errors are what makes it not ready.
+ */
+export function realServerReady(r: ReadyCheck, f: HostFacts): { readonly checked: readonly Checked[]; readonly findings: readonly Finding[] } {
+  const rep = new Report();
+  rsChecks(rep, r, f, rsOf(r.service, r), false);
+  return { checked: rep.checked[r.host] ?? [], findings: rep.findings };
+}

@@ -3,7 +3,9 @@
  * reverse of creation order; then creations:
  *
  *   - on a real server, ARP is hidden (sysctls, arptables) before its VIP is bound;
- *   - real servers are ready (VIP bound) before the director sends them traffic;
+ *   - real servers are ready (VIP bound) before the director sends them traffic,
+ *     and a real server the director is about to add is checked (its VIP, ARP
+ *     hiding, something listening) once its own steps have run;
  *   - on the director: the service, then its real servers, then the VIP, so that
  *     the VIP never answers with nothing behind it.
  *
@@ -17,7 +19,8 @@ export interface Phase {
   readonly block: number;
   readonly side: "director" | "real server";
   readonly action: "remove" | "set";
-  readonly kind: Element["kind"];
+  /** `ready`: the check of a real server about to be added (a Step's `ready`). */
+  readonly kind: Element["kind"] | "ready";
   readonly why: string;
 }
 
@@ -31,14 +34,15 @@ export const PHASES: readonly Phase[] = [
   { id: 7, block: 1, side: "real server", action: "set", kind: "arp", why: "arptables hides the VIP before it is bound" },
   { id: 8, block: 1, side: "real server", action: "set", kind: "link", why: "tunl0 is up (tun real servers) before the VIP is bound on it" },
   { id: 9, block: 1, side: "real server", action: "set", kind: "addr", why: "the VIP is bound, hidden, before the director sends traffic" },
-  { id: 10, block: 2, side: "director", action: "set", kind: "sysctl", why: "forwarding is on before NAT real servers are added" },
-  { id: 11, block: 2, side: "director", action: "set", kind: "service", why: "the service exists before its real servers" },
-  { id: 12, block: 2, side: "director", action: "set", kind: "dest", why: "real servers are in place before the VIP answers" },
-  { id: 13, block: 2, side: "director", action: "set", kind: "addr", why: "the VIP is bound last, with everything behind it ready" },
+  { id: 10, block: 1, side: "real server", action: "set", kind: "ready", why: "a real server is checked ready (VIP bound, ARP hidden, listening) after its own steps, before the director adds it" },
+  { id: 11, block: 2, side: "director", action: "set", kind: "sysctl", why: "forwarding is on before NAT real servers are added" },
+  { id: 12, block: 2, side: "director", action: "set", kind: "service", why: "the service exists before its real servers" },
+  { id: 13, block: 2, side: "director", action: "set", kind: "dest", why: "real servers are in place before the VIP answers" },
+  { id: 14, block: 2, side: "director", action: "set", kind: "addr", why: "the VIP is bound last, with everything behind it ready" },
 ];
 
 /** The phase of a step that removes (`remove`) or creates/updates (`set`) an element on a host. */
-export function phaseOf(kind: Element["kind"], action: "remove" | "set", onDirector: boolean): Phase {
+export function phaseOf(kind: Phase["kind"], action: "remove" | "set", onDirector: boolean): Phase {
   const side = onDirector ? "director" : "real server";
   const p = PHASES.find((x) => x.kind === kind && x.action === action && x.side === side);
   if (p) return p;

@@ -1,7 +1,7 @@
 /** Running state + desired state -> a plan: ordered steps with undos (a value). */
 import { printDuration } from "../lang/index.js";
 import type { Desired, State, TransportSpec } from "../model/index.js";
-import { commandsFor, drainCommands, type CommandPair } from "./commands.js";
+import { commandsFor, drainCommands, readyCommand, readyWhat, type CommandPair } from "./commands.js";
 import { diff, type DiffScope } from "./diff.js";
 import { fingerprint } from "./fingerprint.js";
 import { phaseOf, stepAction } from "./phases.js";
@@ -29,7 +29,8 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
   const scope: DiffScope = { director: opts.director ?? "director", vips: managedVips(desired.state, opts.vips ?? []) };
   const changes = diff(running, desired.state, scope, desired.origins);
   const hostOrder = new Map<string, number>();
-  for (const h of [...desired.hosts.keys(), ...Object.keys(desired.state.hosts), ...Object.keys(running.hosts)]) {
+  const readyHosts = [...(desired.ready?.values() ?? [])].map((r) => r.check.host);
+  for (const h of [...desired.hosts.keys(), ...Object.keys(desired.state.hosts), ...Object.keys(running.hosts), ...readyHosts]) {
     if (!hostOrder.has(h)) hostOrder.set(h, hostOrder.size);
   }
 
@@ -48,7 +49,7 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
     if (c.span) d.span = c.span;
     return d;
   };
-  const place = (d: Draft, kind: Element["kind"], action: "remove" | "set", host: string) => {
+  const place = (d: Draft, kind: Element["kind"] | "ready", action: "remove" | "set", host: string) => {
     const phase = phaseOf(kind, action, host === scope.director);
     keys.push(((phase.block * 2 ** 20 + hostOrder.get(host)!) * 32 + phase.id) * 2 ** 24 + drafts.length);
     drafts.push(d);
@@ -70,6 +71,23 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
       continue;
     }
     for (const pair of commandsFor(c)) place(draft(c, pair, kind), kind, stepAction(c.action, pair.removing), c.host);
+    // a real server the director is about to add: checked on its host once that host's own steps ran
+    const ready = kind === "dest" && c.action === "create" && c.host === scope.director ? desired.ready?.get(c.key) : undefined;
+    if (ready) {
+      const r = ready.check;
+      const d: Draft = {
+        id: 0,
+        host: r.host,
+        argv: readyCommand(r),
+        undo: [],
+        reason: `check real server ${r.addr} ready for ${r.service} (${readyWhat(r)})`,
+        change: c.key,
+        phase: phaseOf("ready", "set", false).id,
+        ready: r,
+      };
+      if (c.span) d.span = c.span;
+      place(d, "ready", "set", r.host);
+    }
   }
   // (block, host, phase, order of appearance): a stable sort within a phase
   keys.sort((a, b) => a - b);
@@ -85,7 +103,7 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
   const hosts: Record<string, TransportSpec> = {};
   for (const s of steps) {
     if (hosts[s.host]) continue;
-    const t = desired.hosts.get(s.host) ?? opts.hosts?.get(s.host);
+    const t = desired.hosts.get(s.host) ?? (s.ready ? desired.ready?.get(s.change)?.transport : undefined) ?? opts.hosts?.get(s.host);
     hosts[s.host] = t ?? (s.host === scope.director ? { kind: "local" } : { kind: "ssh", user: "root", host: s.host });
   }
   const count = (a: string) => changes.filter((c) => c.action === a).length;

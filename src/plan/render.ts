@@ -4,7 +4,7 @@
  * summary line. Shell is the same steps as commands, each line pasteable
  * into a shell on its host.
  */
-import { describeTransport, type TransportSpec } from "../model/index.js";
+import { describeTransport, type ReadyCheck, type TransportSpec } from "../model/index.js";
 import { counted, shellJoin } from "../util/index.js";
 import type { Span } from "../lang/index.js";
 import type { Change, Plan } from "./types.js";
@@ -52,10 +52,11 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions = {}): string {
     }
     const n = String(s.id).padStart(width + 2);
     if (opts.commands) {
-      lines.push(`${n}  ${shellJoin(s.argv)}`, `${" ".repeat(width + 4)}undo: ${s.wait ? "nothing (a wait changes nothing)" : s.undo ? shellJoin(s.undo) : `none (${s.undoReason ?? "cannot be undone"})`}`);
+      lines.push(`${n}  ${shellJoin(s.argv)}`, `${" ".repeat(width + 4)}undo: ${s.wait ? "nothing (a wait changes nothing)" : s.ready ? "nothing (a check changes nothing)" : s.undo ? shellJoin(s.undo) : `none (${s.undoReason ?? "cannot be undone"})`}`);
       continue;
     }
-    const mark = marks[action.get(`${s.host}\0${s.change}`) ?? "update"];
+    // a check changes nothing: no mark
+    const mark = s.ready ? "" : marks[action.get(`${s.host}\0${s.change}`) ?? "update"];
     const from = s.span && opts.origin ? `  [${opts.origin(s.span)}]` : "";
     lines.push(`${n}  ${mark.padEnd(3)} ${s.reason}${from}`);
   }
@@ -92,6 +93,8 @@ export interface PlanJson {
     source?: string;
     /** A drain's wait (lvsh polls the director; argv is the same wait as a shell loop). */
     wait?: { service: string[]; dest: string; timeout: number; force: boolean };
+    /** A real server's readiness check (lvsh reads its host; argv is the same check for a shell). */
+    ready?: ReadyCheck;
   }[];
   hosts: Plan["hosts"];
   summary: Plan["summary"];
@@ -111,6 +114,7 @@ export function planToJson(plan: Plan): PlanJson {
       phase: s.phase,
       ...(s.span ? { source: `${s.span.file}:${s.span.line}:${s.span.col}` } : {}),
       ...(s.wait ? { wait: { service: [...s.wait.service], dest: s.wait.dest, timeout: s.wait.timeout, force: s.wait.force } } : {}),
+      ...(s.ready ? { ready: { ...s.ready } } : {}),
     })),
     hosts: plan.hosts,
     summary: plan.summary,

@@ -1,5 +1,5 @@
 import type { Span } from "../lang/index.js";
-import type { AddrEntry, ArpRule, Dest, IpvsService, TransportSpec } from "../model/index.js";
+import type { AddrEntry, ArpRule, Dest, IpvsService, ReadyCheck, TransportSpec } from "../model/index.js";
 
 export type Action = "create" | "update" | "delete" | "replace";
 
@@ -43,6 +43,15 @@ export interface Step {
    * the same wait as a shell loop (dry runs, exports). Nothing to undo.
    */
   readonly wait?: DrainWait;
+  /**
+   * A real server's readiness check, on its host, before the director adds
+   * it: the commit reads the host (addresses, ARP rules, sysctls, sockets)
+   * and holds it against doctor's real-server checks; a failed check fails
+   * the step (the commit undoes), unless `commit force` (a warning). argv
+   * is the same check for a shell (dry runs, exports). Read-only: nothing
+   * to undo.
+   */
+  readonly ready?: ReadyCheck;
 }
 
 export interface DrainWait {

@@ -11,8 +11,10 @@ function failure(s: CommitStmt, txn: TxnResult): Diagnostic[] {
   const f = txn.failed;
   if (f) {
     const stderr = f.result.stderr.trim() || f.result.stdout.trim() || `exit status ${f.result.exitCode}`;
+    // a readiness check says what it found (its argv is only the shell's version of it)
+    const what = f.step.ready ? "" : `\`${f.step.argv.join(" ")}\`: `;
     out.push(
-      error("commit-failed", `commit failed at step ${f.step.id} on ${f.step.host}: \`${f.step.argv.join(" ")}\`: ${stderr}`, s.span, {
+      error("commit-failed", `commit failed at step ${f.step.id} on ${f.step.host}: ${what}${stderr}`, s.span, {
         ...(f.step.span ? { related: [{ span: f.step.span, label: `step ${f.step.id} comes from here` }] } : {}),
       }),
     );

@@ -8,20 +8,11 @@
  * takes about as long as one read of the slowest host.
  */
 import { compile, directorHost, describeTransport, realServerHost, serviceKeyOf, type Config, type TransportSpec } from "../model/index.js";
-import { doctor, isSkipped, type Checked, type DoctorReport, type Finding, type HostFacts, type ProbeResult, type Skipped } from "../plan/index.js";
-import {
-  parseArping,
-  parseArptablesSave,
-  parseIpAddrJson,
-  parseIpLinkJson,
-  parseIpRouteJson,
-  parseIpvsadmList,
-  parseIpvsadmSave,
-  parseSsListen,
-  parseSysctl,
-} from "../state/index.js";
-import type { ExecResult } from "../exec/index.js";
+import { doctor, type Checked, type DoctorReport, type Finding, type HostFacts, type ProbeResult, type Skipped } from "../plan/index.js";
+import { factCommands, factPart, FACT_SYSCTLS, parseArping, parseFacts, parseIpvsadmList, parseIpvsadmSave, resultOf, skippedBy } from "../state/index.js";
 import { counted, wrapText } from "../util/index.js";
+import { hostname } from "node:os";
+import { alive } from "../util/process.js";
 import type { Session } from "./session.js";
 import { renderTable } from "./table.js";
 
@@ -32,15 +23,8 @@ export interface DoctorOptions {
   readonly json?: boolean;
 }
 
-/**
- * The sysctls doctor looks at: a pattern (`sysctl -r`) over the subtrees and
- * keys it names (`sysctl net.ipv4.conf` lists that subtree: every
- * interface's, without walking all of /proc/sys as `-a` does, seconds in a
- * slow guest).
- */
-export const DOCTOR_SYSCTL_KEYS = ["net.ipv4.conf", "net.ipv4.ip_forward", "net.ipv4.vs.conntrack", "net.ipv4.vs.expire_nodest_conn", "net.ipv6.conf.all.forwarding", "net.netfilter.nf_conntrack_max"];
-export const DOCTOR_SYSCTLS =
-  "^net\\.ipv4\\.(conf\\.[^.]+\\.(arp_ignore|arp_announce|rp_filter)|ip_forward|vs\\.(conntrack|expire_nodest_conn))$|^net\\.ipv6\\.conf\\.all\\.forwarding$|^net\\.netfilter\\.nf_conntrack_max$";
+/** The sysctls doctor looks at (state/facts.ts). */
+export const DOCTOR_SYSCTLS = FACT_SYSCTLS;
 
 /**
  * The director's probes, run side by side: `p ADDR PORT` connects to a
@@ -74,21 +58,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 wait`;
-
-type Part<T> = T | Skipped;
-const why = (cmd: string, r: ExecResult): Skipped => {
-  const text = (r.stderr || r.stdout).trim().split("\n")[0] ?? "";
-  return { skipped: `\`${cmd}\` failed: ${r.exitCode === 127 && !text ? "command not found" : text || `exit status ${r.exitCode}`}` };
-};
-function part<T>(cmd: string, r: ExecResult | undefined, parse: (text: string) => T): Part<T> | undefined {
-  if (!r) return undefined;
-  if (r.exitCode !== 0) return why(cmd, r);
-  try {
-    return parse(r.stdout);
-  } catch (e) {
-    return { skipped: `\`${cmd}\`: ${(e as Error).message}` };
-  }
-}
 
 interface HostPlan {
   readonly host: string;
@@ -127,43 +96,21 @@ function parseProbeOutput(text: string): { probes: Map<string, ProbeResult>; arp
 async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
   const site = session.site!;
   const exec = site.executor(hp.host);
-  const cmds: string[][] = [
-    ["ip", "-j", "addr", "show"],
-    ["sysctl", "-e", "-r", DOCTOR_SYSCTLS, ...DOCTOR_SYSCTL_KEYS],
-  ];
+  const cmds: string[][] = factCommands(hp);
   if (hp.director) cmds.push(["ipvsadm", "-Sn"], ["ipvsadm", "-Ln"]);
   // the probes take a second or two (arping's wait, a connect's timeout): beside the reads, not after them
   const probing =
     hp.director && (hp.probes.length || hp.arping.length)
       ? exec.run(["sh", "-c", PROBE_SCRIPT, "lvsh-doctor", ...hp.probes.flatMap(([a, p]) => ["p", a, String(p)]), ...hp.arping.flatMap(([i, v]) => ["a", i, v])])
       : undefined;
-  if (hp.arp) cmds.push(["arptables-save"]);
-  if (hp.listen) cmds.push(["ss", "-Hlntu"]);
-  if (hp.routes) cmds.push(["ip", "-j", "route", "show"], ["ip", "-j", "-6", "route", "show"]);
   const [results, probe] = await Promise.all([exec.runMany(cmds), probing]);
-  const at = (name: string, ...more: string[]) => {
-    const i = cmds.findIndex((c) => c[0] === name && more.every((m) => c.includes(m)));
-    return i < 0 ? undefined : results[i];
-  };
-  const via = exec.describe;
-  const ipAddr = at("ip", "addr")!;
-  if (ipAddr.exitCode !== 0) return { via, unreadable: why("ip -j addr show", ipAddr).skipped.replace(/^`[^`]*` failed: /, ""), addrs: [], links: [], sysctls: {} };
-  let addrs, links;
-  try {
-    addrs = parseIpAddrJson(ipAddr.stdout);
-    links = parseIpLinkJson(ipAddr.stdout, "ip -j addr show");
-  } catch (e) {
-    return { via, unreadable: (e as Error).message, addrs: [], links: [], sysctls: {} };
-  }
-  const sys = at("sysctl");
-  // sysctl -e exits 255 for keys this kernel lacks; anything else (busybox's sysctl has no -r) is unreadable
-  const sysOk = !!sys && (sys.exitCode === 0 || sys.exitCode === 255) && sys.stdout.trim() !== "";
-  const sysctls = sysOk ? parseSysctl(sys!.stdout) : {};
-  const facts: { -readonly [K in keyof HostFacts]: HostFacts[K] } = { via, addrs, links, sysctls, ...(sysOk || !sys ? {} : { sysctlsSkipped: why("sysctl -r ...", sys).skipped }) };
+  const at = (name: string, ...more: string[]) => resultOf(cmds, results, name, ...more);
+  const facts = parseFacts(cmds, results, exec.describe);
+  if (facts.unreadable) return facts;
   if (hp.director) {
-    const save = part("ipvsadm -Sn", at("ipvsadm", "-Sn"), (t) => parseIpvsadmSave(t).services);
+    const save = factPart("ipvsadm -Sn", at("ipvsadm", "-Sn"), (t) => parseIpvsadmSave(t).services);
     if (save) facts.ipvs = save;
-    const list = part("ipvsadm -Ln", at("ipvsadm", "-Ln"), (t) => {
+    const list = factPart("ipvsadm -Ln", at("ipvsadm", "-Ln"), (t) => {
       const m = new Map<string, { active: number; inactive: number }>();
       for (const [k, v] of parseIpvsadmList(t).dests) m.set(k, { active: v.activeConns, inactive: v.inactConns });
       return m;
@@ -171,7 +118,7 @@ async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
     if (list) facts.conns = list;
     if (probe) {
       if (probe.exitCode !== 0 && !probe.stdout) {
-        const s = { skipped: `the director's probes did not run: ${why("sh", probe).skipped.replace(/^`sh` failed: /, "")}` };
+        const s = { skipped: `the director's probes did not run: ${skippedBy("sh", probe).skipped.replace(/^`sh` failed: /, "")}` };
         facts.probes = s;
         facts.arpAnswers = s;
       } else {
@@ -180,20 +127,6 @@ async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
         facts.arpAnswers = arp;
       }
     }
-  }
-  if (hp.arp) {
-    const a = part("arptables-save", at("arptables-save"), (t) => parseArptablesSave(t).rules);
-    if (a) facts.arp = a;
-  }
-  if (hp.listen) {
-    const l = part("ss -Hlntu", at("ss"), (t) => parseSsListen(t).listeners);
-    if (l) facts.listen = l;
-  }
-  if (hp.routes) {
-    const v4 = part("ip -j route show", results[cmds.findIndex((c) => c[0] === "ip" && c.includes("route") && !c.includes("-6"))], (t) => parseIpRouteJson(t));
-    const v6 = part("ip -j -6 route show", at("ip", "-6"), (t) => parseIpRouteJson(t, "ip -j -6 route show"));
-    if (v4 && isSkipped(v4)) facts.routes = v4;
-    else if (v4) facts.routes = [...v4, ...(v6 && !isSkipped(v6) ? v6 : [])];
   }
   return facts;
 }
@@ -252,18 +185,22 @@ function zeroSince(session: Session): Map<string, number> {
   return out;
 }
 
-export async function runDoctor(session: Session, opts: DoctorOptions): Promise<DoctorReport> {
+export async function runDoctor(session: Session, opts: DoctorOptions, tries = 3): Promise<DoctorReport> {
   const site = session.site;
   const rev = session.revision();
   const committed = !opts.candidate && !!rev;
   const config = opts.candidate ? session.candidate : rev && site ? site.revisionConfig(rev) : session.runningConfig;
   if (!site) return { findings: [], checked: {} };
+  const j = site.pendingJournal();
+  const journal = j ? { what: j.what, started: j.started, pid: j.pid, alive: j.host === hostname() && alive(j.pid) } : undefined;
   const plans = hostPlans(config, opts.scope);
   // the transports of the configuration's hosts (as a commit would reach them), and of those
   // a commit has nothing to write on but doctor reads (NAT real servers)
   site.hosts([compile(config), { state: { hosts: {} }, origins: new Map(), hosts: new Map(plans.map((p) => [p.host, p.transport])) }]);
   const facts = Object.fromEntries(await Promise.all(plans.map(async (p) => [p.host, await readFacts(session, p)] as const)));
-  return doctor({ config, facts, committed, zeroSince: committed ? zeroSince(session) : new Map(), ...(opts.scope ? { scope: opts.scope } : {}) });
+  // someone committed while the hosts were read: what was read is the new revision's, checked against the old one; read again
+  if (committed && site.revisionNumbers().at(-1) !== rev!.number && tries > 1) return runDoctor(session, opts, tries - 1);
+  return doctor({ config, facts, committed, zeroSince: committed ? zeroSince(session) : new Map(), ...(opts.scope ? { scope: opts.scope } : {}), ...(journal ? { journal } : {}) });
 }
 
 const MARKS = { ok: "✔", error: "✘", warning: "!", skipped: "-" } as const;
@@ -297,7 +234,9 @@ export function renderDoctor(r: DoctorReport, session: Session, via: (host: stri
     }
   }
   const checks = Object.values(r.checked).reduce((a, c) => a + c.length, 0);
-  const bad = [...new Set(r.findings.map((f) => f.host))];
+  const hostsWith = [...new Set(r.findings.map((f) => f.host))];
+  // a thousand real servers down are not a thousand names on one line
+  const bad = hostsWith.length > 8 ? [...hostsWith.slice(0, 8), `${hostsWith.length - 8} more`] : hostsWith;
   out.push("");
   out.push(
     wrapText(r.findings.length

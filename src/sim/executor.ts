@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { readJson, writeJsonAtomic } from "../util/index.js";
 import { runInOrder, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../exec/index.js";
 import { simArptables, simArptablesSave } from "./arptables.js";
-import { newSimHost, SIM_LISTEN, simHostProblem, type SimHost } from "./host.js";
+import { newSimHost, simHostProblem, type SimHost } from "./host.js";
 import { simIp } from "./ip.js";
 import { simFileCommand, simSystemctl } from "./files.js";
 import { simIpvsadm } from "./ipvsadm.js";
@@ -19,7 +19,9 @@ import { simSysctl } from "./sysctl.js";
 /** `ss -Hlntu` (what `doctor` runs): the host's listening sockets in ss's columns. */
 function simSs(h: SimHost, args: readonly string[]): SimOut {
   const flags = args.filter((a) => a.startsWith("-")).join("");
-  const listen = h.listen ?? SIM_LISTEN;
+  // what a simulated host runs is not modelled unless its file says: the checks that need it are skipped, not passed
+  if (!h.listen) return out(1, "", "sim: what this simulated host listens on is not modelled (give it `listen` in its host file)\n");
+  const listen = h.listen;
   const lines = listen
     .map((l) => l.split(" ") as [string, string])
     .filter(([proto]) => (proto === "tcp" ? flags.includes("t") : flags.includes("u")))

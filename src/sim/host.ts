@@ -32,7 +32,7 @@ export interface SimHost {
   units?: string[];
   /** Default routes (`ip route replace default via GW`); absent: none. */
   routes?: { gateway: string; dev: string }[];
-  /** What listens (`ss -Hlntu`), as `tcp ADDR:PORT` (`*` for any address); absent: a web server's host, SIM_LISTEN. */
+  /** What listens (`ss -Hlntu`), as `tcp ADDR:PORT` (`*` for any address); absent: not modelled (`ss` fails, the checks that need it are skipped). */
   listen?: string[];
   /** Synthetic traffic through the director's services (sim/traffic.ts); absent: none, counters 0. */
   traffic?: SimTraffic;
@@ -64,9 +64,6 @@ export function simHostProblem(v: unknown): string | undefined {
   if (v.traffic !== undefined && (!isObj(v.traffic) || !isObj(v.traffic.flows) || !isObj(v.traffic.counters) || typeof v.traffic.at !== "number")) return "`traffic` is not flows, counters and a time";
   return undefined;
 }
-
-/** What a simulated host listens on until told otherwise: ssh and a web server, on every address. */
-export const SIM_LISTEN = ["tcp *:22", "tcp *:80", "tcp *:443"];
 
 /** Linux 6.1's schedulers (twos came with 5.10 in some configs, not in Debian's 6.1 build). */
 export const SIM_SCHEDULERS = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh"];

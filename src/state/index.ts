@@ -34,3 +34,4 @@ export { readHost, readState, unreadable, type HostReadSpec, type HostRead, type
 export { parseSsListen, listensOn, type Listener, type SsListen } from "./ss.js";
 export { parseIpRouteJson, type Route } from "./route.js";
 export { parseArping, type ArpAnswer } from "./arping.js";
+export { factCommands, parseFacts, factPart, skippedBy, resultOf, FACT_SYSCTLS, type FactsSpec } from "./facts.js";

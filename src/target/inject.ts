@@ -9,8 +9,9 @@
  *
  * Steps are counted as a commit runs them: every command of a round trip
  * that stops at the first failure (runMany with stopAtFailure), each line
- * of an `ipvsadm -R` counting as one step. The fault fires once; what runs
- * after it (the undo) passes through. Reads are never counted.
+ * of an `ipvsadm -R` counting as one step, and a readiness check's read
+ * (runMany with oneStep) as one. The fault fires once; what runs after it
+ * (the undo) passes through. Other reads are never counted.
  */
 import { NOT_RUN, asCommand, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../exec/index.js";
 
@@ -78,6 +79,7 @@ class InjectingExecutor implements Executor {
   }
 
   async runMany(cmds: readonly (readonly string[] | Command)[], opts?: ManyOptions): Promise<ExecResult[]> {
+    if (opts?.oneStep) return this.oneStep(cmds, opts);
     if (!opts?.stopAtFailure) return this.inner.runMany(cmds, opts);
     const all = cmds.map(asCommand);
     const hit = this.injector.locate(all);
@@ -105,6 +107,23 @@ class InjectingExecutor implements Executor {
     }
     // fail: the step fails, whatever came before it in its ipvsadm -R took effect
     return [...out, injected(), ...notRun(all.length - before.length - 1)];
+  }
+
+  /** A step made of several reads (a readiness check): counted as one; a fault there fails its first read. */
+  private async oneStep(cmds: readonly (readonly string[] | Command)[], opts: ManyOptions): Promise<ExecResult[]> {
+    const one: Command[] = [{ argv: ["true"] }];
+    const hit = this.injector.locate(one);
+    if (!hit) {
+      this.injector.advance(one);
+      return this.inner.runMany(cmds, opts);
+    }
+    this.injector.fire();
+    if (this.injector.fault.kind === "kill") process.kill(process.pid, "SIGKILL");
+    if (this.injector.fault.kind === "pause") {
+      await sleep(this.injector.fault.ms);
+      return this.inner.runMany(cmds, opts);
+    }
+    return [injected(), ...Array.from({ length: cmds.length - 1 }, (): ExecResult => ({ exitCode: 255, stdout: "", stderr: NOT_RUN, ms: 0 }))];
   }
 
   close(): Promise<void> {

@@ -9,8 +9,9 @@
  * failure; the journal records them all as started before it.
  */
 import { destKeyOf, elementKey, serviceKeyOf, type HostState, type State } from "../model/index.js";
-import { sameDest, sameService, type Change, type Step } from "../plan/index.js";
+import { realServerReady, sameDest, sameService, type Change, type Step } from "../plan/index.js";
 import type { ExecResult, Executor } from "../exec/index.js";
+import { factCommands, parseFacts } from "../state/index.js";
 import { counted } from "../util/index.js";
 
 export interface ApplyEnv {
@@ -23,6 +24,10 @@ export interface ApplyEnv {
   progress?(text: string, line: boolean): void;
   /** How long a drain waits between two reads of the director (ms, default 1000). */
   pollMs?: number;
+  /** `commit force`: a real server's failed readiness check is a warning (`warn`), and the commit goes on. */
+  force?: boolean;
+  /** A warning for the person (a readiness check that failed under `commit force`). */
+  warn?(text: string): void;
 }
 
 export interface Failure {
@@ -70,7 +75,7 @@ export function batches(steps: readonly Step[]): Step[][] {
   const out: Step[][] = [];
   for (const s of steps) {
     const last = out[out.length - 1];
-    const batchable = s.argv[0] === "ipvsadm" && !s.wait;
+    const batchable = s.argv[0] === "ipvsadm" && !s.wait && !s.ready;
     if (last && batchable && last[0]!.argv[0] === "ipvsadm" && last[0]!.host === s.host) last.push(s);
     else out.push([s]);
   }
@@ -87,8 +92,8 @@ export function roundTrips(steps: readonly Step[]): Step[][][] {
   let open = false;
   for (const u of batches(steps)) {
     const last = out[out.length - 1];
-    // a drain's wait is a round trip of its own (lvsh polls; the step's argv is for people)
-    const waits = u.length === 1 && !!u[0]!.wait;
+    // a drain's wait, a readiness check: a round trip of its own (lvsh reads; the step's argv is for people)
+    const waits = u.length === 1 && (!!u[0]!.wait || !!u[0]!.ready);
     if (last && open && !waits && last[0]![0]!.host === u[0]!.host) last.push(u);
     else out.push([u]);
     open = u.length === 1 && !waits;
@@ -166,17 +171,42 @@ async function drainWait(step: Step, env: ApplyEnv): Promise<ExecResult> {
   }
 }
 
+/**
+ * A real server's readiness check: its host read in one round trip
+ * (addresses and links, sysctls, ARP rules, sockets) and held against
+ * doctor's real-server checks. Not ready: the step fails with what is
+ * wrong (the commit undoes), or, with `force`, a warning and on.
+ */
+async function readyCheck(step: Step, env: ApplyEnv): Promise<ExecResult> {
+  const r = step.ready!;
+  const start = Date.now();
+  const exec = env.executor(step.host);
+  const cmds = factCommands({ arp: r.method !== "nat" && r.family === 4, listen: r.listen !== null, routes: false });
+  const results = await exec.runMany(cmds, { oneStep: true });
+  const facts = parseFacts(cmds, results, exec.describe);
+  const problems = facts.unreadable ? [`cannot read ${step.host} (${facts.via}): ${facts.unreadable}`] : realServerReady(r, facts).findings.filter((f) => f.severity === "error").map((f) => f.message);
+  const ms = Date.now() - start;
+  if (!problems.length) return { exitCode: 0, stdout: "", stderr: "", ms };
+  const text = `${r.addr} is not ready for ${r.service}: ${problems.join("; ")}`;
+  if (env.force) {
+    env.warn?.(`warning: ${text} (commit force: adding it anyway)`);
+    return { exitCode: 0, stdout: "", stderr: "", ms };
+  }
+  return { exitCode: 1, stdout: "", stderr: `${text} (\`commit force\` adds it anyway)`, ms };
+}
+
 export async function applySteps(steps: readonly Step[], changes: ReadonlyMap<string, Change>, env: ApplyEnv): Promise<ApplyOutcome> {
   const done: Step[] = [];
   for (const units of roundTrips(steps)) {
-    const wait = units.length === 1 && units[0]!.length === 1 && units[0]![0]!.wait ? units[0]![0]! : undefined;
+    const alone = units.length === 1 && units[0]!.length === 1 ? units[0]![0]! : undefined;
+    const wait = alone && (alone.wait || alone.ready) ? alone : undefined;
     if (wait) {
       try {
         env.starting?.([wait.id]);
       } catch (e) {
         return { done, failed: { step: wait, result: { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 } } };
       }
-      const r = await drainWait(wait, env);
+      const r = wait.ready ? await readyCheck(wait, env) : await drainWait(wait, env);
       if (r.exitCode !== 0) return { done, failed: { step: wait, result: r } };
       done.push(wait);
       continue;
@@ -204,8 +234,8 @@ export function undoSteps(done: readonly Step[]): { steps: Step[]; impossible: S
   const steps: Step[] = [];
   const impossible: Step[] = [];
   for (const s of [...done].reverse()) {
-    // a drain's wait changed nothing: nothing to undo
-    if (s.wait) continue;
+    // a drain's wait, a readiness check changed nothing: nothing to undo
+    if (s.wait || s.ready) continue;
     if (!s.undo) impossible.push(s);
     else steps.push({ ...s, argv: s.undo, undo: s.argv, reason: `undo: ${s.reason}` });
   }

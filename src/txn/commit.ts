@@ -25,7 +25,7 @@ function restoresOf(r: Restores | undefined): { restore?: Restores } {
 
 export interface CommitOptions {
   readonly comment?: string;
-  /** Commit over drift. */
+  /** Commit over drift, and add real servers whose readiness check fails (a warning, through `say`). */
   readonly force?: boolean;
   /** Plan and check only. */
   readonly check?: boolean;
@@ -222,6 +222,8 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
     const absent = preflight(running, desired);
     if (absent.length) return { kind: "precheck", problems: absent };
     const plan = makePlan(running, desired, { vips, hosts: view.transports });
+    // real servers only checked (not changed) are reached as the configuration says
+    site.reach(plan.hosts);
     const missing = missingSchedulers(read, plan);
     if (missing.length) return { kind: "precheck", problems: missing };
     const noUndo = plan.steps.filter((s) => !s.undo);
@@ -256,6 +258,8 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
         read: async (hosts) => (await site.read({ transports: view.transports, specs: view.specs.filter((s) => hosts.includes(s.host)) })).state,
         journal,
         ...(opts.progress ? { progress: opts.progress } : {}),
+        ...(opts.force ? { force: true } : {}),
+        warn: (t) => opts.say?.(`${t}\n`),
       },
       {
         id,

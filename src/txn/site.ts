@@ -169,6 +169,11 @@ export class Site {
     return { transports, specs };
   }
 
+  /** How to reach hosts a plan has steps on that no read named (a real server only checked, not changed). */
+  reach(hosts: Readonly<Record<string, TransportSpec>>): void {
+    for (const [h, t] of Object.entries(hosts)) if (!this.transports.has(h)) this.transports.set(h, t);
+  }
+
   async read(view: HostsView): Promise<StateRead> {
     return readState((h) => this.executor(h), view.specs);
   }

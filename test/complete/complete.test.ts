@@ -22,9 +22,10 @@ function at(marked: string, c: CompletionContext = ctx): string[] {
 
 describe("completion", () => {
   it("offers the statements at the start", () => {
-    expect(at("<|>")).toEqual(["vip", "service", "add", "set", "del", "drain", "maintenance", "use", "arp", "check", "sorry", "quorum", "inhibit", "director", "host", "clear", "show", "watch", "commit", "confirm", "rollback", "abort", "save", "load", "help"]);
+    expect(at("<|>")).toEqual(["vip", "service", "add", "set", "del", "drain", "maintenance", "use", "arp", "check", "sorry", "quorum", "inhibit", "director", "host", "clear", "show", "watch", "doctor", "commit", "confirm", "rollback", "abort", "save", "load", "help"]);
     expect(at("s<|>")).toEqual(["service", "set", "sorry", "show", "save"]);
     expect(at("w<|>")).toEqual(["watch"]);
+    expect(at("do<|>")).toEqual(["doctor"]);
     expect(at("vip 1.2.3.4; se<|>")).toEqual(["service", "set"]);
     expect(at("vip 1.2.3.4\nservice :80 r<|>")).toEqual(["rr"]);
   });

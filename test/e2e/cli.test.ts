@@ -20,6 +20,7 @@ interface JsonStep {
   host: string;
   argv: string[];
   undo: string[] | null;
+  ready?: { addr: string };
 }
 
 describe("lvsh --dry-run --json (acceptance)", () => {
@@ -49,16 +50,21 @@ describe("lvsh --dry-run --json (acceptance)", () => {
       const drop = at(rs, "arptables -A INPUT -d 172.25.254.10 -j DROP");
       const mangle = at(rs, `arptables -A OUTPUT -s 172.25.254.10 -j mangle --mangle-ip-s ${rs}`);
       const bind = at(rs, "ip addr add 172.25.254.10/32 dev eth0");
+      const ready = steps.findIndex((s) => s.host === rs && s.ready?.addr === rs);
       const added = at("director", `ipvsadm -a -t 172.25.254.10:80 -r ${rs}:80`);
       expect(Math.min(drop, mangle, bind)).toBeGreaterThanOrEqual(0);
       expect(Math.max(drop, mangle)).toBeLessThan(bind);
-      expect(bind).toBeLessThan(added);
+      // the real server is checked ready once its own steps ran, before the director adds it
+      expect(bind).toBeLessThan(ready);
+      expect(ready).toBeLessThan(added);
     }
   });
 
-  it("gives every step an undo", () => {
-    expect(steps).toHaveLength(10);
-    for (const s of steps) expect(s.undo, line(s)).toEqual(expect.arrayContaining([expect.any(String)]));
+  it("gives every step an undo (a readiness check: nothing to undo, it only reads)", () => {
+    // the seed's 10 changes and the check of each of its 2 real servers
+    expect(steps).toHaveLength(12);
+    for (const s of steps) expect(s.undo, line(s)).toEqual(s.ready ? [] : expect.arrayContaining([expect.any(String)]));
+    expect(steps.filter((s) => s.ready).map((s) => s.ready!.addr)).toEqual(["172.25.254.2", "172.25.254.3"]);
   });
 });
 

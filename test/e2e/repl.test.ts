@@ -76,11 +76,13 @@ describe.skipIf(why !== undefined)(`the shell in a terminal${why ? ` (skipped: $
   it("shows the context and the pending changes in the prompt, commits with a confirmation, draws tables", async () => {
     const t = await shell();
     t.type("vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3 dr; arp hide on rs", "Enter");
-    expect(await t.waitFor(/lvsh\(sim\) 172\.25\.254\.10:80 \[10\]>\s*$/m)).toMatch(/\[10\]>\s*$/m);
+    // the prompt counts the plan's steps: 10 changes and the readiness checks of the 2 real servers
+    expect(await t.waitFor(/lvsh\(sim\) 172\.25\.254\.10:80 \[12\]>\s*$/m)).toMatch(/\[12\]>\s*$/m);
     t.type("commit", "Enter");
-    expect(await t.waitFor(/apply 10 steps on 3 hosts\?/)).toMatch(/Plan: 10 to add, 0 to change, 0 to destroy\./);
+    // 10 changes and the readiness checks of the 2 real servers
+    expect(await t.waitFor(/apply 12 steps on 3 hosts\?/)).toMatch(/Plan: 10 to add, 0 to change, 0 to destroy\./);
     t.type("y", "Enter");
-    expect(await t.waitFor(/commit complete: revision 1/)).toMatch(/commit complete: revision 1, 10 steps on 3 hosts/);
+    expect(await t.waitFor(/commit complete: revision 1/)).toMatch(/commit complete: revision 1, 12 steps on 3 hosts/);
     await t.waitFor(/172\.25\.254\.10:80>\s*$/m);
     t.type("show services", "Enter");
     const table = await t.waitFor(/│ tcp 172\.25\.254\.10:80 │ rr/);
@@ -98,7 +100,7 @@ describe.skipIf(why !== undefined)(`the shell in a terminal${why ? ` (skipped: $
     const t = await shell();
     t.type("vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3; arp hide on rs", "Enter");
     t.type("commit", "Enter");
-    await t.waitFor(/apply 10 steps/);
+    await t.waitFor(/apply 12 steps/);
     t.type("n", "Enter");
     const said = await t.waitFor(/commit-refused|not committed/);
     // declining is not a failure: said plainly, no error, no caret
@@ -173,6 +175,6 @@ describe.skipIf(why !== undefined)(`the shell in a terminal${why ? ` (skipped: $
     t.keys("Enter"); // arptables
     const s = await t.waitFor(/arp hide on rs\n/);
     expect(s).toMatch(/vip 172\.25\.254\.10 on eth0\nservice :80 rr\nadd rs \.2 \.3 dr\narp hide on rs\n/);
-    expect(await t.waitFor(/172\.25\.254\.10:80 \[10\]>\s*$/m)).toMatch(/\[10\]>\s*$/m);
+    expect(await t.waitFor(/172\.25\.254\.10:80 \[12\]>\s*$/m)).toMatch(/\[12\]>\s*$/m);
   });
 });

@@ -151,7 +151,8 @@ describe("every command lvsh can generate, through a real sh, among planted file
         const l = load(src);
         if (l.errors.length) return;
         const plan = makePlan({ hosts: {} }, compile(l.config));
-        const argvs = plan.steps.flatMap((s) => [s.argv, ...(s.undo ? [s.undo] : [])]);
+        // a readiness check's undo is nothing (an empty argv: no command)
+        const argvs = plan.steps.flatMap((s) => [s.argv, ...(s.undo?.length ? [s.undo] : [])]);
         // one sh for the whole plan: each argv printed back as NUL-separated words, one line each
         const script = argvs.map((a) => `printf '%s\\0' ${shellJoin(a)}; printf '\\n'`).join("\n");
         const r = spawnSync("sh", ["-c", script], { cwd: planted, encoding: "utf8" });

@@ -4,7 +4,7 @@
  * is `eth0`. Nothing is created in this machine's own namespace: the veth
  * pairs are made inside the switch namespace.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 
 export interface Run {
   code: number;
@@ -37,6 +37,7 @@ export function netnsUnavailable(tools: readonly string[] = []): string | undefi
 export class NetnsLab {
   readonly switchNs: string;
   readonly namespaces: string[] = [];
+  private readonly servers: ChildProcess[] = [];
 
   constructor(readonly prefix: string = `lvsh${process.pid % 100000}`) {
     this.switchNs = `${prefix}-sw`;
@@ -98,7 +99,23 @@ export class NetnsLab {
     return undefined;
   }
 
+  /**
+   * A server on tcp PORT, every address, in a host's namespace (node's net
+   * module: it accepts and closes), until destroy: a real server's service.
+   * Returns once `ss` sees it listen.
+   */
+  listen(host: string, port: number): void {
+    const p = spawn("ip", ["netns", "exec", this.ns(host), process.execPath, "-e", `require("net").createServer((c) => c.end()).listen(${port})`], { stdio: "ignore" });
+    this.servers.push(p);
+    for (let i = 0; i < 200; i++) {
+      if (this.exec(host, ["ss", "-Hltn", `sport = :${port}`]).out.trim()) return;
+      spawnSync("sleep", ["0.05"]);
+    }
+    throw new Error(`nothing listens on port ${port} in ${this.ns(host)}`);
+  }
+
   destroy(): void {
+    for (const p of this.servers.splice(0)) p.kill();
     for (const ns of [...this.namespaces].reverse()) run(["ip", "netns", "del", ns]);
     this.namespaces.length = 0;
   }

@@ -2,7 +2,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newSimHost } from "../../src/sim/index.js";
+import { newSimHost, SimExecutor } from "../../src/sim/index.js";
 import { Session } from "../../src/session/index.js";
 import { Site } from "../../src/txn/index.js";
 
@@ -62,4 +62,11 @@ export function simKernel(stateDir: string): Record<string, unknown> {
     if (JSON.stringify(h) !== JSON.stringify(sortDeep(newSimHost(h.name)))) out[f] = h;
   }
   return out;
+}
+
+/** What a simulated host listens on (`tcp *:8080`, `tcp 192.0.2.10:80`; [] for nothing): what its readiness check sees. */
+export function simListen(stateDir: string, host: string, listen: readonly string[]): void {
+  new SimExecutor(host, join(stateDir, "sim", "hosts")).update((h) => {
+    h.listen = [...listen];
+  });
 }

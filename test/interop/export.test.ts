@@ -91,7 +91,7 @@ describe("export --format sh", () => {
     const d = readFileSync(join(dir, "director.sh"), "utf8");
     expect(d).toMatch(/^#!\/bin\/sh\n(# .*\n)+set -e\n/);
     expect(d).toContain("# Run the scripts in this order: 172.25.254.2.sh, 172.25.254.3.sh, director.sh.");
-    expect(d).toContain("# 7. add service tcp 172.25.254.10:80 rr\nipvsadm -A -t 172.25.254.10:80 -s rr\n");
+    expect(d).toContain("# 9. add service tcp 172.25.254.10:80 rr\nipvsadm -A -t 172.25.254.10:80 -s rr\n");
   });
 
   it("quotes every argument with shellJoin, and passes sh -n", () => {
@@ -144,7 +144,14 @@ describe.skipIf(noLab)(`the exported files, run for real in a namespace${noLab ?
     // the script calls `arptables`: make it the nft build inside the namespace's PATH
     const bin = tmp();
     spawnSync("ln", ["-s", "/usr/sbin/arptables-nft", join(bin, "arptables")]);
+    spawnSync("ln", ["-s", "/usr/sbin/arptables-nft-save", join(bin, "arptables-save")]);
     const env = ["env", `PATH=${bin}:${process.env.PATH}`];
+    // the script ends with the real server's readiness check: nothing listens on :80 yet
+    const early = lab.exec("rs", [...env, "sh", join(sh, "172.25.254.2.sh")]);
+    expect(early.code).toBe(1);
+    expect(early.err).toContain("172.25.254.2 is not ready: nothing listens on tcp 172.25.254.10:80");
+    lab.exec("rs", [...env, "sh", join(sh, "172.25.254.2.undo.sh")]);
+    lab.listen("rs", 80);
     const up = lab.exec("rs", [...env, "sh", join(sh, "172.25.254.2.sh")]);
     expect(up.code, up.err).toBe(0);
     expect(lab.addrs("rs")).toContain("172.25.254.10/32 dev eth0");

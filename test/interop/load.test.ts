@@ -70,7 +70,7 @@ describe("load", () => {
     const state = freshStateDir();
     const r = sim(state, ["-y", "-c", "load seed.lvsh; commit"], { cwd: dir });
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain("commit complete: revision 1, 10 steps on 3 hosts");
+    expect(r.out).toContain("commit complete: revision 1, 12 steps on 3 hosts");
     const again = sim(state, ["--dry-run", "-c", "clear; load seed.lvsh"], { cwd: dir });
     expect(again.out).toContain("# lvsh plan: no step;");
   });

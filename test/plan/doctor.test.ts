@@ -240,3 +240,72 @@ describe("doctor without the sysctls", () => {
     expect(seed.checked["172.25.254.2"]!.find((c) => c.check === "arp-hidden")!.result).toBe("ok");
   });
 });
+
+describe("doctor, from an adversarial review", () => {
+  it("unscoped, a service in the kernel that the configuration lacks is drift, wherever its VIP; scoped, only the scope's", () => {
+    const extra = (f: Record<string, Mutable>) => {
+      const s = (f.director!.ipvs as unknown as { addr: string }[])[0]!;
+      f.director!.ipvs = [...(f.director!.ipvs as never[]), { ...s, addr: "172.25.254.99" } as never];
+    };
+    const r = run(SEED, extra);
+    expect(r.findings.map((f) => [f.host, f.code])).toContainEqual(["director", "ipvs-drift"]);
+    expect(r.findings.find((f) => f.code === "ipvs-drift")!.message).toContain("172.25.254.99");
+    expect(run(SEED, extra, { scope: { vip: VIP } }).findings).toEqual([]);
+    // nothing configured, something in the kernel: not "none in the kernel"
+    const { config } = load(SEED);
+    const facts = healthy(config);
+    const empty = doctor({ config: load("").config, facts: { director: facts.director! }, committed: true });
+    expect(empty.findings.map((f) => f.code)).toEqual(["ipvs-drift", "ipvs-drift", "ipvs-drift"]);
+  });
+
+  it("an IPv6 dr real server with the VIP on eth0 answers neighbour discovery; on lo it does not", () => {
+    const src = "vip 2001:db8::10 on eth0; service [2001:db8::10]:80 rr; add rs 2001:db8::2 dr; arp hide on rs";
+    const ok = run(src);
+    expect(ok.findings).toEqual([]);
+    expect(ok.checked["2001:db8::2"]!.find((c) => c.check === "arp-hidden")!.result).toBe("ok");
+    expect(ok.checked.director!.find((c) => c.check === "arp-answers")!.result).toBe("skipped");
+    const moved = run(src, (f) => void (f["2001:db8::2"]!.addrs = f["2001:db8::2"]!.addrs.map((a) => (a.addr === "2001:db8::10" ? { ...a, prefix: 64, dev: "eth0" } : a))));
+    expect(moved.findings.map((f) => [f.host, f.code, f.fix])).toEqual([["2001:db8::2", "rs-answers-arp", "commit force"]]);
+  });
+
+  it("an interrupted commit comes first, and its fix is lvsh recover, for the drift it leaves too", () => {
+    const broken = (f: Record<string, Mutable>) => void (f["172.25.254.2"]!.addrs = f["172.25.254.2"]!.addrs.filter((a) => a.addr !== VIP));
+    const r = run(SEED, broken, { journal: { what: "commit", started: "2026-12-07T06:00:00Z", pid: 4242, alive: false } });
+    expect(r.findings.map((f) => [f.host, f.code, f.severity])).toEqual([
+      ["director", "journal-pending", "error"],
+      ["172.25.254.2", "rs-vip-missing", "error"],
+    ]);
+    expect(r.findings.map((f) => f.fix)).toEqual(["lvsh recover", expect.stringMatching(/^lvsh recover/)]);
+    const live = run(SEED, () => {}, { journal: { what: "commit", started: "2026-12-07T06:00:00Z", pid: 4242, alive: true } });
+    expect(live.findings.map((f) => [f.code, f.severity])).toEqual([["journal-pending", "warning"]]);
+    // and after it, the fix is commit force again
+    expect(run(SEED, broken).findings[0]!.fix).toBe("commit force");
+  });
+
+  it("a service none of whose real servers answers: its fix parses", () => {
+    const r = run(SEED, (f) => void (f.director!.probes = new Map([["172.25.254.2 80", "timeout"], ["172.25.254.3 80", "timeout"]])));
+    const fix = r.findings.find((f) => f.code === "service-unreachable")!.fix;
+    const statements = /`([^`]+)`/.exec(fix)![1]!.replace("ADDR:PORT", "172.25.254.50:80");
+    expect(load(`${SEED}; ${statements.replace(/; commit$/, "")}`).errors).toEqual([]);
+  });
+
+  it("an IPv6-only listener is said as such, not as every address", () => {
+    const r = run(SEED, (f) => void (f["172.25.254.2"]!.listen = [{ proto: "tcp", addr: null, port: 80, family: 6 }]));
+    expect(r.findings.map((f) => f.code)).toEqual(["rs-not-listening"]);
+    expect(r.findings[0]!.message).toContain("(only on [::]:80 (IPv6 only))");
+  });
+
+  it("every check it could not make is in `checked`, skipped with why; error rows carry the finding", () => {
+    const gone = run(SEED, (f) => void (f["172.25.254.2"]!.addrs = f["172.25.254.2"]!.addrs.filter((a) => a.addr !== VIP)));
+    expect(gone.checked["172.25.254.2"]!.map((c) => `${c.check} ${c.result}`)).toEqual([
+      "reachable-from-director ok",
+      "vip-on-rs error",
+      "listening ok",
+      "arp-hidden skipped",
+      "arp-announce skipped",
+    ]);
+    expect(gone.checked["172.25.254.2"]![1]!.detail).toMatch(/^rs-vip-missing: /);
+    const open = run(SEED, (f) => void (f["172.25.254.2"]!.arp = []));
+    expect(open.checked["172.25.254.2"]!.find((c) => c.check === "arp-announce")).toMatchObject({ result: "skipped", detail: expect.stringContaining("hides both ways") });
+  });
+});

@@ -24,7 +24,12 @@ describe("the seed scenario", () => {
     expect(lines).toContain("172.25.254.2: arptables -A OUTPUT -s 172.25.254.10 -j mangle --mangle-ip-s 172.25.254.2");
     expect(lines).toContain("172.25.254.3: arptables -A OUTPUT -s 172.25.254.10 -j mangle --mangle-ip-s 172.25.254.3");
     expect(lines).toContain("172.25.254.3: ip addr add 172.25.254.10/32 dev eth0");
-    expect(lines).toHaveLength(10);
+    // and on each real server, once it is prepared, the check that it is ready (read-only)
+    expect(plan.steps.filter((s) => s.ready).map((s) => `${s.host}: ${s.reason}`)).toEqual([
+      "172.25.254.2: check real server 172.25.254.2 ready for tcp 172.25.254.10:80 (VIP bound, ARP hidden, port 80 listening)",
+      "172.25.254.3: check real server 172.25.254.3 ready for tcp 172.25.254.10:80 (VIP bound, ARP hidden, port 80 listening)",
+    ]);
+    expect(lines).toHaveLength(12);
   });
 
   it("matches the golden plans (text, shell, JSON)", () => {
@@ -33,8 +38,12 @@ describe("the seed scenario", () => {
     expectGolden(golden("seed-dr.json"), JSON.stringify(planToJson(plan), null, 2) + "\n");
   });
 
-  it("gives every step an undo that is its inverse", () => {
+  it("gives every step an undo that is its inverse (a check: nothing to undo)", () => {
     for (const s of plan.steps) {
+      if (s.ready) {
+        expect(s.undo).toEqual([]);
+        continue;
+      }
       expect(s.undo, s.argv.join(" ")).not.toBeNull();
       const inverse: Record<string, [number, string]> = { "-A": [1, "-D"], "-a": [1, "-d"], add: [2, "del"] };
       const [i, verb] = inverse[s.argv[1] === "addr" ? s.argv[2]! : s.argv[1]!]!;
@@ -49,10 +58,12 @@ describe("the seed scenario", () => {
       const drop = idx(rs, (a) => a[0] === "arptables" && a[2] === "INPUT");
       const mangle = idx(rs, (a) => a[0] === "arptables" && a[2] === "OUTPUT");
       const bind = idx(rs, (a) => a[0] === "ip");
+      const ready = plan.steps.findIndex((s) => s.host === rs && s.ready?.addr === rs);
       const added = idx("director", (a) => a[1] === "-a" && a.includes(`${rs}:80`));
       expect(drop).toBeLessThan(bind);
       expect(mangle).toBeLessThan(bind);
-      expect(bind).toBeLessThan(added);
+      expect(bind).toBeLessThan(ready);
+      expect(ready).toBeLessThan(added);
     }
     const svc = idx("director", (a) => a[1] === "-A");
     const vip = idx("director", (a) => a[0] === "ip");
@@ -158,7 +169,8 @@ describe("diff", () => {
     };
     const plan = planOf(SEED, running);
     expect(plan.steps.some((s) => s.argv.includes("del") || s.argv.includes("-D"))).toBe(false);
-    expect(plan.steps).toHaveLength(10);
+    // the seed's 10 changes and the check of each of its 2 real servers
+    expect(plan.steps).toHaveLength(12);
   });
 
   it("sets ARP sysctls on real servers before binding the VIP on lo, and restores the values read", () => {
@@ -167,7 +179,7 @@ describe("diff", () => {
       hosts: { "192.0.2.21": { ipvs: [], arp: [], addrs: [], sysctls: { "net.ipv4.conf.all.arp_ignore": "0", "net.ipv4.conf.lo.arp_announce": "0" } } },
     };
     const plan = planOf(src, running);
-    const rs = plan.steps.filter((s) => s.host === "192.0.2.21");
+    const rs = plan.steps.filter((s) => s.host === "192.0.2.21" && !s.ready);
     expect(rs.map((s) => s.argv.join(" "))).toEqual([
       "sysctl -q -w net.ipv4.conf.all.arp_ignore=1",
       "sysctl -q -w net.ipv4.conf.all.arp_announce=2",
@@ -244,7 +256,8 @@ describe("tun real servers", () => {
       },
     };
     const plan = planOf("vip 203.0.113.5 on eth0; service :80 rr; add rs 192.0.2.41 tun; arp hide on rs", running);
-    const rs = plan.steps.filter((s) => s.host === "192.0.2.41");
+    const rs = plan.steps.filter((s) => s.host === "192.0.2.41" && !s.ready);
+    expect(plan.steps.find((s) => s.ready)!.reason).toBe("check real server 192.0.2.41 ready for tcp 203.0.113.5:80 (VIP bound, ARP hidden, tunl0 up, port 80 listening)");
     expect(rs.map((s) => s.argv.join(" "))).toEqual([
       "sysctl -q -w net.ipv4.conf.all.rp_filter=0",
       "sysctl -q -w net.ipv4.conf.tunl0.rp_filter=0",
@@ -280,5 +293,63 @@ describe("tun real servers", () => {
     const up = plan.steps.find((s) => s.argv.join(" ") === "ip link set tunl0 up")!;
     expect(up.undo).toBeNull();
     expect(up.undoReason).toContain("modprobe ipip");
+  });
+});
+
+describe("readiness checks: a real server the director is about to add is checked on its host first", () => {
+  const checks = (p: Plan) => p.steps.filter((s) => s.ready).map((s) => `${s.id} ${s.host}: ${s.reason}`);
+
+  it("checks each real server added, after its host's own steps and before the director's -a for it", () => {
+    const plan = planOf("vip 192.0.2.10 on eth0; service :80 rr; add rs .21 .22; arp hide on rs via sysctl; service udp :53 rr; add rs .21");
+    expect(checks(plan)).toEqual([
+      "6 192.0.2.21: check real server 192.0.2.21 ready for tcp 192.0.2.10:80 (VIP bound, ARP hidden, port 80 listening)",
+      "7 192.0.2.21: check real server 192.0.2.21 ready for udp 192.0.2.10:53 (VIP bound, ARP hidden, udp port 53 listening)",
+      "13 192.0.2.22: check real server 192.0.2.22 ready for tcp 192.0.2.10:80 (VIP bound, ARP hidden, port 80 listening)",
+    ]);
+    for (const c of plan.steps.filter((s) => s.ready)) {
+      const own = plan.steps.filter((s) => s.host === c.host && !s.ready);
+      expect(Math.max(...own.map((s) => s.id))).toBeLessThan(c.id);
+      const add = plan.steps.find((s) => s.argv[1] === "-a" && s.change === c.change)!;
+      expect(add.host).toBe("director");
+      expect(c.id).toBeLessThan(add.id);
+      expect(c.phase).toBe(10);
+      expect(c.undo).toEqual([]);
+      expect(c.argv.slice(0, 2)).toEqual(["sh", "-c"]);
+    }
+    expect(renderPlanText(plan, { commands: true })).toContain("undo: nothing (a check changes nothing)");
+    expect(planToJson(plan).steps[5]!.ready).toMatchObject({ host: "192.0.2.21", addr: "192.0.2.21", port: 80, method: "dr", vip: "192.0.2.10", listen: "tcp" });
+  });
+
+  it("checks a NAT real server's own address and a tun one's tunl0, on a host a `host` statement names", () => {
+    const plan = planOf("host 192.0.2.31 via netns rs31; vip 192.0.2.10 on eth0; service :80 rr; add rs .31:8080 nat; vip 203.0.113.5 on eth0; service :443 rr; add rs 192.0.2.41 tun; arp hide on rs");
+    expect(checks(plan).map((c) => c.replace(/^\d+ /, ""))).toEqual([
+      "192.0.2.41: check real server 192.0.2.41 ready for tcp 203.0.113.5:443 (VIP bound, ARP hidden, tunl0 up, port 443 listening)",
+      "192.0.2.31: check real server 192.0.2.31 ready for tcp 192.0.2.10:80 (port 8080 listening)",
+    ]);
+    // the check's host is reached as the configuration says, though lvsh changes nothing there
+    expect(plan.hosts["192.0.2.31"]).toEqual({ kind: "netns", name: "rs31" });
+    expect(plan.steps.find((s) => s.host === "192.0.2.31")!.argv[2]).toContain("nothing listens on tcp 192.0.2.31:8080");
+  });
+
+  it("skips the listening part of a fwmark service (its ports are the marking rule's)", () => {
+    const plan = planOf("vip 192.0.2.10 on eth0; service fwmark 7 rr; add rs .21; arp hide on rs");
+    expect(checks(plan)).toEqual(["4 192.0.2.21: check real server 192.0.2.21 ready for fwmark 7 (VIP bound, ARP hidden)"]);
+    expect(plan.steps.find((s) => s.ready)!.argv[2]).not.toContain("ss ");
+  });
+
+  it("checks no real server lvsh does not reach (no `arp hide on rs`, no `host`), none at weight 0 or in maintenance", () => {
+    expect(checks(planOf("vip 192.0.2.10 on eth0; service :80 rr; add rs .21 .22 dr; add rs .23:8080 nat"))).toEqual([]);
+    expect(checks(planOf("vip 192.0.2.10 on eth0; service :80 rr; add rs .21 weight 0; add rs .22; maintenance rs .22 on; arp hide on rs"))).toEqual([]);
+  });
+
+  it("checks nothing for a weight change, a delete, or a real server already there", () => {
+    const running = compile(load(SEED).config).state;
+    expect(checks(planOf(`${SEED}; set rs .3 weight 5`, running))).toEqual([]);
+    expect(checks(planOf(`${SEED}; del rs .3`, running))).toEqual([]);
+    expect(checks(planOf(SEED, running))).toEqual([]);
+    // only the one added
+    expect(checks(planOf(`${SEED}; add rs .4`, running))).toEqual([
+      "4 172.25.254.4: check real server 172.25.254.4 ready for tcp 172.25.254.10:80 (VIP bound, ARP hidden, port 80 listening)",
+    ]);
   });
 });

@@ -19,7 +19,9 @@ describe("applySteps", () => {
       if (!execs.has(h)) execs.set(h, new DryRunExecutor(h));
       return execs.get(h)!;
     };
-    const out = await applySteps(plan.steps, new Map(plan.changes.map((c) => [c.key, c])), { executor, read: async () => ({ hosts: {} }) });
+    // the readiness checks read their hosts (a dry run reads nothing: see the check's own tests)
+    const steps = plan.steps.filter((s) => !s.ready);
+    const out = await applySteps(steps, new Map(plan.changes.map((c) => [c.key, c])), { executor, read: async () => ({ hosts: {} }) });
     expect(out.failed).toBeUndefined();
     expect(out.done).toHaveLength(10);
     expect(execs.get("director")!.calls).toEqual([
@@ -39,9 +41,11 @@ describe("applySteps", () => {
       "172.25.254.2:arptablesx1",
       "172.25.254.2:arptablesx1",
       "172.25.254.2:ipx1",
+      "172.25.254.2:shx1",
       "172.25.254.3:arptablesx1",
       "172.25.254.3:arptablesx1",
       "172.25.254.3:ipx1",
+      "172.25.254.3:shx1",
       "director:sysctlx1",
       "director:ipvsadmx5",
       "director:ipx1",
@@ -49,11 +53,13 @@ describe("applySteps", () => {
     ]);
   });
 
-  it("sends a host's consecutive steps in one round trip; an ipvsadm -R ends its round trip", () => {
+  it("sends a host's consecutive steps in one round trip; an ipvsadm -R ends its round trip, a readiness check is one of its own", () => {
     const plan = makePlan({ hosts: {} }, compile(load(`${SEED}; vip 192.0.2.10 on eth1; service :53 sh; add rs .2 nat`).config));
     expect(roundTrips(plan.steps).map((t) => `${t[0]![0]!.host}:${t.map((u) => (u.length > 1 ? `ipvsadm-Rx${u.length}` : u[0]!.argv[0])).join("+")}`)).toEqual([
       "172.25.254.2:arptables+arptables+ip",
+      "172.25.254.2:sh",
       "172.25.254.3:arptables+arptables+ip",
+      "172.25.254.3:sh",
       "director:sysctl+ipvsadm-Rx5",
       "director:ip+ip",
     ]);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runningJson, vipsInView } from "../../src/session/show.js";
 import { acquireLock } from "../../src/txn/index.js";
-import { freshStateDir, lvsh, simKernel, simSession } from "../helpers/sim.js";
+import { freshStateDir, lvsh, simKernel, simListen, simSession } from "../helpers/sim.js";
 
 const SEED = "vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3 dr; arp hide on rs";
 
@@ -18,7 +18,8 @@ describe("commit (acceptance, simulated target)", () => {
     const dir = freshStateDir();
     const r = await lvsh(dir, `${SEED}; commit`);
     expect(r.ok, r.rendered).toBe(true);
-    expect(r.out).toContain("commit complete: revision 1, 10 steps on 3 hosts");
+    // the seed's 10 changes and the readiness check of each of its 2 real servers
+    expect(r.out).toContain("commit complete: revision 1, 12 steps on 3 hosts");
     const j = await running(dir);
     expect(j.hosts.director!.ipvs).toEqual([
       "-A -t 172.25.254.10:80 -s rr",
@@ -299,5 +300,48 @@ describe("a session that stays open while another lvsh commits", () => {
     expect(a.session.running).toEqual(fresh.session.running);
     await a.session.close();
     await fresh.session.close();
+  });
+});
+
+describe("commit checks each real server it adds (simulated target)", () => {
+  it("a real server with nothing listening on the port: the commit fails at its check, names it, and undoes everything", async () => {
+    const dir = freshStateDir();
+    simListen(dir, "172.25.254.3", ["tcp *:22"]);
+    const before = simKernel(dir);
+    const r = await lvsh(dir, `${SEED}; commit`);
+    expect(r.ok).toBe(false);
+    const e = r.diagnostics.find((d) => d.code === "commit-failed" && d.severity === "error")!;
+    expect(e.message).toBe(
+      "commit failed at step 8 on 172.25.254.3: 172.25.254.3 is not ready for tcp 172.25.254.10:80: nothing on 172.25.254.3 listens on tcp 172.25.254.10:80: connections the director sends there are refused (`commit force` adds it anyway)",
+    );
+    // the steps before it (172.25.254.2's and 172.25.254.3's own) undone; the director never added anything
+    expect(r.rendered).toContain("rolled back: 6 steps undone; every host holds what it held before the commit");
+    expect(simKernel(dir)).toEqual(before);
+    expect(existsSync(join(dir, "sim", "revisions", "1.json"))).toBe(false);
+  });
+
+  it("a real server lvsh does not prepare (a `host` names it), its VIP bound by hand but not hidden from ARP: named, undone", async () => {
+    const dir = freshStateDir();
+    const s = await simSession(dir);
+    expect((await s.site.executor("172.25.254.2").run(["ip", "addr", "add", "172.25.254.10/32", "dev", "eth0"])).exitCode).toBe(0);
+    await s.session.close();
+    const before = simKernel(dir);
+    const r = await lvsh(dir, `host 172.25.254.2 via ssh root@172.25.254.2; vip 172.25.254.10 on eth0; service :80 rr; add rs .2 dr; commit`);
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.find((d) => d.code === "commit-failed" && d.severity === "error")?.message, r.rendered).toMatch(
+      /^commit failed at step 1 on 172\.25\.254\.2: 172\.25\.254\.2 is not ready for tcp 172\.25\.254\.10:80: 172\.25\.254\.2 answers ARP for 172\.25\.254\.10 on eth0/,
+    );
+    expect(simKernel(dir)).toEqual(before);
+  });
+
+  it("`commit force` adds it anyway, with a warning that names it", async () => {
+    const dir = freshStateDir();
+    simListen(dir, "172.25.254.3", []);
+    const r = await lvsh(dir, `${SEED}; commit force`);
+    expect(r.ok, r.rendered).toBe(true);
+    expect(r.out).toContain("warning: 172.25.254.3 is not ready for tcp 172.25.254.10:80: nothing on 172.25.254.3 listens on tcp 172.25.254.10:80: connections the director sends there are refused (commit force: adding it anyway)\n");
+    expect(r.out).not.toContain("172.25.254.2 is not ready");
+    expect(r.out).toContain("commit complete: revision 1, 12 steps on 3 hosts");
+    expect((await running(dir)).hosts.director!.ipvs).toContain("-a -t 172.25.254.10:80 -r 172.25.254.3:80 -g -w 1");
   });
 });

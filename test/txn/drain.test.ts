@@ -73,12 +73,13 @@ describe("drain rs: the commit (simulated target)", () => {
     const s = await simSession(dir);
     await s.session.run(`${SVC}; drain rs .3 timeout 2m; add rs .4`, "<t>");
     const { plan } = await s.session.plan();
-    const line = (x: { host: string; argv: readonly string[]; wait?: unknown }) => (x.wait ? `${x.host}: wait` : `${x.host}: ${x.argv.slice(0, 3).join(" ")}`);
+    const line = (x: { host: string; argv: readonly string[]; wait?: unknown; ready?: unknown }) => (x.wait ? `${x.host}: wait` : x.ready ? `${x.host}: check` : `${x.host}: ${x.argv.slice(0, 3).join(" ")}`);
     expect(plan!.steps.map(line)).toEqual([
       "director: ipvsadm -e -t",
       "172.25.254.4: arptables -A INPUT",
       "172.25.254.4: arptables -A OUTPUT",
       "172.25.254.4: ip addr add",
+      "172.25.254.4: check",
       "director: ipvsadm -a -t",
       "director: wait",
       "director: ipvsadm -d -t",
@@ -87,7 +88,7 @@ describe("drain rs: the commit (simulated target)", () => {
       "172.25.254.3: arptables -D OUTPUT",
     ]);
     expect(plan!.steps[0]!.argv).toContain("0");
-    expect(plan!.steps[5]!.reason).toBe("wait until 172.25.254.3:80 of tcp 172.25.254.10:80 has no active connection (at most 2m)");
+    expect(plan!.steps[6]!.reason).toBe("wait until 172.25.254.3:80 of tcp 172.25.254.10:80 has no active connection (at most 2m)");
     await s.session.close();
   });
 

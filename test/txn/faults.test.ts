@@ -10,7 +10,7 @@ import { makePlan } from "../../src/plan/index.js";
 import { JournalFile, runTransaction } from "../../src/txn/index.js";
 import { readState } from "../../src/state/index.js";
 import { load } from "../helpers/load.js";
-import { freshStateDir, lvsh, simKernel, simSession } from "../helpers/sim.js";
+import { freshStateDir, lvsh, simKernel, simListen, simSession } from "../helpers/sim.js";
 
 const A = [
   "vip 172.25.254.10 on eth0",
@@ -63,11 +63,14 @@ describe("a failing step k, for every k: the hosts end as they began", async () 
     const dir = freshStateDir();
     const a = await lvsh(dir, `${A}\ncommit`);
     expect(a.ok, a.rendered).toBe(true);
+    // B's tun real servers serve :8080 (their readiness checks pass)
+    for (const h of ["192.0.2.41", "192.0.2.42"]) simListen(dir, h, ["tcp *:22", "tcp *:8080"]);
     const before = simKernel(dir);
     const r = await lvsh(dir, `${B}\ncommit`, { inject: `fail:${k}` });
     expect(r.ok).toBe(false);
     expect(r.diagnostics.find((d) => d.code === "commit-failed" && d.severity === "error")!.message).toMatch(new RegExp(`^commit failed at step ${k} `));
-    expect(r.rendered).toContain(`rolled back: ${k - 1} step`);
+    // every step before k undone, but the readiness checks: they changed nothing
+    expect(r.rendered).toContain(`rolled back: ${plan!.steps.slice(0, k - 1).filter((s) => !s.ready).length} step`);
     expect(simKernel(dir)).toEqual(before);
     expect(new JournalFile(`${dir}/sim/journal.json`).read()).toBeUndefined();
   });
