@@ -181,6 +181,37 @@ lab_httpd_stop() {
   unset "LAB_HTTPD[$k]"
 }
 
+# lab_listen HOST PROTO:PORT...: something listening in HOST on each PORT
+# (PROTO tcp or udp), on every address, as a service's real server needs
+# before lvsh adds it (its readiness check reads `ss -Hlntu`): one node
+# process for them all, which accepts and closes (tcp) or reads and drops
+# (udp). For the ports a scenario sends no traffic to; where it fetches, a
+# responder (lab_httpd). Waits until every port listens; fails the scenario
+# when one cannot.
+lab_listen() {
+  local host=$1 ready i
+  shift
+  ready=$(mktemp /tmp/lvsh-lab-listen.XXXXXX)
+  LAB_TMP+=("$ready")
+  ip netns exec "$host" node -e '
+    const [file, ...specs] = process.argv.slice(1);
+    let left = specs.length;
+    const up = () => --left || require("node:fs").writeFileSync(file, "ready\n");
+    for (const s of specs) {
+      const [proto, port] = s.split(":");
+      if (proto === "udp") require("node:dgram").createSocket("udp4").bind(Number(port), "0.0.0.0", up);
+      else require("node:net").createServer((c) => c.destroy()).listen(Number(port), "0.0.0.0", up);
+    }
+  ' "$ready" "$@" &
+  LAB_PIDS+=($!)
+  for ((i = 0; i < 600; i++)); do
+    [[ -s $ready ]] && return 0
+    kill -0 "$!" 2>/dev/null || break
+    sleep 0.05
+  done
+  lab_fail "$host: nothing listens on $*"
+}
+
 # lab_httpd_ready HOST [PORT]: waits until the responder accepts on HOST's
 # own loopback (no packet between client and real servers before the test).
 lab_httpd_ready() {

@@ -4,7 +4,8 @@
 # written to $LAB_DIR/capture/ -- the golden fixtures of test/fixtures/lab/
 # (capture.test.ts compares them, and copies them there with UPDATE_GOLDEN=1).
 #
-# Pass 1, arptables-nft (Debian's default): commit, some traffic on :80 so
+# The real servers listen on every port of their services first (lvsh's
+# readiness check). Pass 1, arptables-nft (Debian's default): commit, some traffic on :80 so
 # that --stats and --rate have numbers, then ipvsadm -Sn, -Ln, -Ln
 # --thresholds, --stats, --rate, `ip -j addr`, `ip -j link` and the sysctls
 # lvsh reads on every host, and arptables-nft-save on the real servers. Then `clear`,
@@ -25,6 +26,14 @@ lab_segment br0 "lb:eth0:192.0.2.1/24" "rs1:eth0:192.0.2.2/24" "rs2:eth0:192.0.2
 lab_httpd rs1
 lab_httpd rs2
 lab_httpd_ready rs1 && lab_httpd_ready rs2 || lab_fail "the HTTP responders do not listen"
+# The other ports capture.lvsh's real servers serve, listening before the
+# commit (lvsh checks each real server it reaches listens on the service's
+# port before it adds it; sctp and fwmark services are not checked, nor the
+# real servers at weight 0 or those lvsh does not reach: the NAT and IPv6
+# ones exist only in the director's table). Only :80 gets traffic.
+lab_listen rs1 tcp:443 tcp:8000 tcp:8001 udp:5060 udp:9999 tcp:8443 tcp:8080 tcp:8081 tcp:8082
+lab_listen rs2 tcp:8000 tcp:8001 udp:5060 udp:9999 tcp:8443 tcp:8080 tcp:8081 tcp:8083
+lab_listen rs3 tcp:8443 tcp:8080 tcp:8084
 script="$(<"$SCRIPT")
 commit comment capture"
 clear_script="clear

@@ -36,6 +36,10 @@ undo_root() {
   ip link del eth0 2>/dev/null
 }
 lab_front "$P" || lab_fail "cannot build the topology"
+# the web servers the commit checks for before it adds rs1 and rs2
+lab_httpd rs1
+lab_httpd rs2
+lab_httpd_ready rs1 && lab_httpd_ready rs2 || lab_fail "the HTTP responders do not listen"
 ip link show eth0 >/dev/null 2>&1 && lab_fail "the guest's own namespace has an eth0 already"
 ip link add eth0 type dummy && ip link set eth0 up || lab_fail "cannot add a dummy eth0 to the guest's namespace"
 root_before=$(ipvsadm -Sn)

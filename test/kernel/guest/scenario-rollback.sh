@@ -38,6 +38,11 @@ lab_front "$P" || lab_fail "cannot build the topology"
 lab_httpd rs1
 lab_httpd rs2
 lab_httpd_ready rs1 && lab_httpd_ready rs2 || lab_fail "the HTTP responders do not listen"
+# B's other services, as an operator starts them before committing B (lvsh
+# checks each real server it adds listens on the port): :443 on both, udp :53
+# on rs2. The fetches go to :80 only.
+lab_listen rs1 tcp:443
+lab_listen rs2 tcp:443 udp:53
 
 empty=$(lab_snap lb rs1 rs2)
 commit_a=$(lab_lvsh_script A -- "$A")
