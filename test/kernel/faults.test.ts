@@ -14,6 +14,9 @@ interface PlanStep {
   id: number;
   host: string;
   argv: string[];
+  reason: string;
+  /** A readiness check (the real server's, before the director adds it). */
+  ready?: { host: string; addr: string };
 }
 interface Injected {
   name: string;
@@ -73,6 +76,11 @@ function injectedTests(get: () => Injected | undefined, title: string): void {
     const steps = x.plan.steps;
     it(`has a plan of ${steps.length} steps on ${new Set(steps.map((s) => s.host)).size} hosts`, () => {
       expect(steps.length).toBeGreaterThanOrEqual(10);
+      if (x.name !== "inject-seed") return;
+      // the seed: 3 steps and a readiness check per real server, then the director's 4
+      expect(steps.length).toBe(12);
+      expect(steps.filter((s) => s.ready).map((s) => `${s.id} ${s.host}`)).toEqual(["4 192.0.2.2", "8 192.0.2.3"]);
+      expect(steps[3]!.reason).toMatch(/^check real server 192\.0\.2\.2 ready for tcp 192\.0\.2\.10:80 \(VIP bound, ARP hidden, port 80 listening\)$/);
     });
     for (const run of x.runs.filter((r) => r.k > 0 && r.commit.exit !== 0)) {
       const s = steps[run.k - 1];
@@ -95,12 +103,13 @@ function injectedTests(get: () => Injected | undefined, title: string): void {
         expect(failedKs).toEqual(steps.map((s) => s.id));
         return;
       }
-      // ci: the first step, a real server's, a director's inside its ipvsadm batch, the last
+      // ci: the first step, a real server's, a readiness check, a director's inside its ipvsadm batch, the last
       expect(failedKs).toEqual(x.ks);
       const at = (k: number) => steps.find((s) => s.id === k)!;
       expect(failedKs[0]).toBe(1);
       expect(failedKs.at(-1)).toBe(steps.length);
-      expect(failedKs.some((k) => at(k).host !== "director")).toBe(true);
+      expect(failedKs.some((k) => at(k).host !== "director" && !at(k).ready)).toBe(true);
+      expect(failedKs.some((k) => at(k).ready)).toBe(true);
       expect(failedKs.some((k) => at(k).host === "director" && at(k).argv[0] === "ipvsadm" && at(k - 1).argv[0] === "ipvsadm" && at(k - 1).host === "director")).toBe(true);
     });
   });

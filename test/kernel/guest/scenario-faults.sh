@@ -5,15 +5,18 @@
 #
 #   scenario-faults.sh ci|full
 #
-#   inject-seed   from nothing, the seed's plan (10 steps) with step K failed
-#                 by lvsh's test hook (LVSH_TEST_INJECT=fail:K), then the
-#                 plan committed. full: every K until the commit succeeds
-#                 (K = steps + 1: no step K). ci: the first step, the last
-#                 real-server step, a director step inside the ipvsadm batch
-#                 (the steps before it in the batch have run) and the last
-#                 step -- every phase, both executors (the director's steps
-#                 run `via local`: lvsh runs in lb; the real servers' `via
-#                 netns`).
+#   inject-seed   from nothing, the seed's plan (12 steps: on each real
+#                 server its ARP rules, its VIP and the check that it is ready
+#                 -- VIP bound, ARP hidden, port 80 listening -- then the
+#                 director's) with step K failed by lvsh's test hook
+#                 (LVSH_TEST_INJECT=fail:K), then the plan committed. full:
+#                 every K until the commit succeeds (K = steps + 1: no step
+#                 K). ci: the first step, the last real-server step that
+#                 changes something, the last readiness check, a director
+#                 step inside the ipvsadm batch (the steps before it in the
+#                 batch have run) and the last step -- every phase, both
+#                 executors (the director's steps run `via local`: lvsh runs
+#                 in lb; the real servers' `via netns`).
 #   rs-eth9       from the seed: `arp hide on rs dev eth9`; the real server
 #                 has no eth9: refused before the first step (the interfaces
 #                 read), with the one meant.
@@ -76,6 +79,11 @@ lab_front "$P" || lab_fail "cannot build the topology"
 lab_httpd rs1
 lab_httpd rs2
 lab_httpd_ready rs1 && lab_httpd_ready rs2 || lab_fail "the HTTP responders do not listen"
+# the mixed configuration's :443, listening before it is committed (lvsh
+# checks each real server it adds is ready: director-lo must fail at its last
+# step, not at a readiness check)
+lab_listen rs1 tcp:443
+lab_listen rs2 tcp:443
 
 # plan FILE: lvsh's plan for FILE against the running state, as JSON (the
 # dry run of a script that ends with `commit` plans it and applies nothing).
@@ -90,21 +98,24 @@ steps() {
        /^      "host": / { host = $2; gsub(/[",]/, "", host) }
        /^      "argv": \[/ { getline; a = $1; gsub(/[",]/, "", a); print id, host, a }' <<<"$1"
 }
-# phases PLAN_JSON: K for the first step, the last real-server step, the
-# second step of the director's ipvsadm run (the batch is split there, the
-# step before it has run) and the last step.
+# phases PLAN_JSON: K for the first step, the last real-server step that
+# changes something, the last readiness check (`sh -c` on a real server),
+# the second step of the director's ipvsadm run (the batch is split there,
+# the step before it has run) and the last step.
 phases() {
-  local id host a first="" rs="" dir="" last="" nd=0
+  local id host a first="" rs="" ready="" dir="" last="" nd=0
   while read -r id host a; do
     [[ -z $first ]] && first=$id
-    [[ $host != director ]] && rs=$id
+    if [[ $host != director ]]; then
+      [[ $a == sh ]] && ready=$id || rs=$id
+    fi
     if [[ $host == director && $a == ipvsadm ]]; then
       nd=$((nd + 1))
       ((nd == 2)) && dir=$id
     fi
     last=$id
   done < <(steps "$1")
-  printf '%s\n' $first $rs $dir $last | awk '!seen[$0]++' | tr '\n' ' '
+  printf '%s\n' $first $rs $ready $dir $last | sort -n | awk '!seen[$0]++' | tr '\n' ' '
 }
 # inject NAME SCRIPT all|sample|phases: commits SCRIPT with step K failed and
 # snapshots, for K = 1, 2, ... until a commit succeeds (all; 40 at most), for
