@@ -13,6 +13,7 @@ import {
   checkCounters,
   checkLvsh,
   saveLines,
+  snapDiff,
   sysctls,
   type Arp,
   type Fetch,
@@ -35,6 +36,22 @@ interface DrResult {
   arp: Arp;
   stats: Stats;
   snap: Snap;
+  /** dr-arptables-nft: lvsh's readiness check with rs2's web server stopped. */
+  ready: ReadyCase | null;
+}
+
+interface ReadyCase {
+  /** `del rs .3; commit`: rs2 out of the table, its VIP and ARP rules gone. */
+  out: LvshRun;
+  /** the plan of `add rs .3; commit` (--dry-run --json) */
+  plan: LvshRun;
+  before: Snap;
+  /** `add rs .3; commit` with nothing listening on rs2's :80: must fail at the check. */
+  fail: LvshRun;
+  after: Snap;
+  /** the same with `commit ... force`: a warning, and rs2 added. */
+  force: LvshRun;
+  forced: Snap;
 }
 
 const VIP = "172.25.254.10";
@@ -45,8 +62,9 @@ for (const variant of ["arptables-nft", "arptables-legacy", "sysctl"] as const) 
   describe.skipIf(!ran(lab, `dr-${variant}`))(titled(lab, `lab: VS-DR by lvsh, ARP hidden by ${variant}`), () => {
     const r = (): DrResult => scenario<DrResult>(lab, `dr-${variant}`);
 
-    // arptables: 2 rules and the VIP per real server; sysctl: 4 sysctls and the VIP; director: service, 2 real servers, VIP
-    const steps = variant === "sysctl" ? 14 : 10;
+    // arptables: 2 rules and the VIP per real server; sysctl: 4 sysctls and the VIP; then its readiness check;
+    // director: service, 2 real servers, VIP
+    const steps = variant === "sysctl" ? 16 : 12;
     it(`commits the script: ${steps} steps on 3 hosts`, () => {
       expect(checkLvsh(r().commit)).toEqual([]);
       expect(r().commit.stdout).toMatch(new RegExp(`commit complete: revision \\d+, ${steps} steps on 3 hosts`));
@@ -91,6 +109,50 @@ for (const variant of ["arptables-nft", "arptables-legacy", "sysctl"] as const) 
     });
   });
 }
+
+describe.skipIf(!ran(lab, "dr-arptables-nft"))(titled(lab, "lab: lvsh's readiness check, a real server whose web server is stopped"), () => {
+  const r = (): ReadyCase => {
+    const x = scenario<DrResult>(lab, "dr-arptables-nft").ready;
+    if (!x) throw new Error("the scenario recorded no readiness case");
+    return x;
+  };
+
+  it("takes rs2 out first (`del rs .3; commit`): off the table, its VIP and ARP rules gone", () => {
+    expect(checkLvsh(r().out)).toEqual([]);
+    expect(saveLines(r().before.lb!.ipvsadm)).toEqual(SEED_TABLE.slice(0, 2));
+    expect(addrs(r().before.rs2!.addr)).toEqual([`${RIP.rs2}/24 dev eth0`]);
+    expect(arpRules(r().before.rs2!.arptables)).toEqual([]);
+  });
+
+  it("stops a commit adding it back at its step `check real server ... ready`, naming the port nothing listens on", () => {
+    const f = r().fail;
+    expect(checkLvsh(f, 1)).toEqual([]);
+    const rs2 = RIP.rs2.replace(/\./g, "\\.");
+    const vip = VIP.replace(/\./g, "\\.");
+    const m = new RegExp(`commit failed at step (\\d+) on ${rs2}: ${rs2} is not ready for tcp ${vip}:80: [^\\n]*nothing listens on tcp ${vip}:80`).exec(f.stderr);
+    expect(m, f.stderr).not.toBeNull();
+    // that step, in the plan of the same commit (--dry-run --json)
+    const steps = (JSON.parse(r().plan.stdout) as { steps: { id: number; host: string; reason: string }[] }).steps;
+    const step = steps.find((s) => s.id === Number(m![1]));
+    expect(step?.reason).toBe(`check real server ${RIP.rs2} ready for tcp ${VIP}:80 (VIP bound, ARP hidden, port 80 listening)`);
+    // the steps before it (rs2's ARP rules and VIP) ran, and were undone; the director's did not run
+    expect(steps.slice(0, step!.id - 1).every((s) => s.host === RIP.rs2)).toBe(true);
+    expect(f.stderr).toMatch(new RegExp(`rolled back: ${step!.id - 1} steps? undone; every host holds what it held before`));
+  });
+
+  it("undoes everything: the IPVS table, rs2's VIP and ARP rules as before, byte for byte", () => {
+    expect(snapDiff(r().before, r().after, { emptyArpTableIsNone: true })).toEqual([]);
+  });
+
+  it("adds it anyway with `commit force`, with a warning naming what is missing", () => {
+    const f = r().force;
+    expect(checkLvsh(f)).toEqual([]);
+    expect(f.stderr).toMatch(new RegExp(`warning: ${RIP.rs2.replace(/\./g, "\\.")} is not ready for tcp ${VIP.replace(/\./g, "\\.")}:80: .*nothing listens.*\\(commit force: adding it anyway\\)`));
+    expect(saveLines(r().forced.lb!.ipvsadm)).toEqual(SEED_TABLE);
+    expect(addrs(r().forced.rs2!.addr)).toEqual([`${RIP.rs2}/24 dev eth0`, `${VIP}/32 dev eth0`]);
+    expect(arpRules(r().forced.rs2!.arptables)).toEqual([`-A INPUT -j DROP -d ${VIP}`, `-A OUTPUT -j mangle -s ${VIP} --mangle-ip-s ${RIP.rs2}`]);
+  });
+});
 
 describe.skipIf(!ran(lab, "dr-sysctl-eth0"))(titled(lab, "lab negative control: lvsh commits `arp hide on rs via sysctl dev eth0`"), () => {
   const r = (): DrResult => scenario<DrResult>(lab, "dr-sysctl-eth0");

@@ -24,12 +24,17 @@
 # at a time, each undone before the next (doctor-NAME.json in the scenario's
 # directory; the result's `doctor`):
 #   arptables-nft     a real server without the VIP; a web server stopped
+#                     (and, with it stopped, lvsh's readiness check: the real
+#                     server deleted, then added back by a commit that must
+#                     stop at its check and undo, then by `commit force`; the
+#                     result's `ready`)
 #   arptables-legacy  a real server without the OUTPUT mangle rule (smoke.sh's
 #                     no-mangle control, on a set-up lvsh committed)
 #   sysctl            the director without its VIP; a second host (namespace
 #                     rogue on the segment) holding the VIP and answering ARP for it
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ready=""
 
 variant=${1:?usage: scenario-dr.sh VARIANT}
 lab_begin "dr-$variant"
@@ -86,6 +91,20 @@ case $variant in
     ip -n rs1 addr add "$VIP/32" dev eth0 || lab_fail "cannot put the VIP back on rs1"
     lab_httpd_stop rs2 || lab_fail "cannot stop rs2's web server"
     fault httpd-stopped
+    # lvsh's readiness check, with rs2's web server still stopped: rs2 taken
+    # out (`del rs`: off the table, its VIP and ARP rules gone), then added
+    # back. The commit must stop at "check real server $P.3 ready" and undo
+    # what it did on rs2; `commit ... force` then adds it anyway, with a warning.
+    use="use vip $VIP; use service :80"
+    ready_out=$(lab_lvsh -- -c "$use; del rs .3; commit comment \"rs2 out\"")
+    ready_before=$(lab_snap lb rs1 rs2)
+    ready_plan=$(lab_lvsh -- --dry-run --json -c "$use; add rs .3; commit")
+    ready_fail=$(lab_lvsh -- -c "$use; add rs .3; commit comment \"rs2 back\"")
+    ready_after=$(lab_snap lb rs1 rs2)
+    ready_force=$(lab_lvsh -- -c "$use; add rs .3; commit comment \"rs2 back anyway\" force")
+    ready_forced=$(lab_snap lb rs1 rs2)
+    ready=$(jobj out "$ready_out" plan "$ready_plan" before "$ready_before" fail "$ready_fail" after "$ready_after" \
+      force "$ready_force" forced "$ready_forced")
     lab_httpd rs2
     lab_httpd_ready rs2 || lab_fail "rs2's web server does not listen again"
     ;;
@@ -110,5 +129,5 @@ lab_end "$(jobj scenario "$(jstr "$LAB_SCENARIO")" variant "$(jstr "$variant")" 
   vip "$(jstr "$VIP")" rip "$(jobj rs1 "\"$P.2\"" rs2 "\"$P.3\"")" fetches "$FETCHES" \
   macs "$(lab_macs lb rs1 rs2 client)" script "$(jstr "$script")" \
   commit "$commit" fetch "$fetch" arp "$arp" stats "$stats" snap "$snap" \
-  rogue_mac "$(jstr "$(lab_mac rogue)")" doctor "$(jobj "${doctor[@]}")" \
+  rogue_mac "$(jstr "$(lab_mac rogue)")" doctor "$(jobj "${doctor[@]}")" ready "${ready:-null}" \
   ms "$(ms_since "$LAB_T0")")"
