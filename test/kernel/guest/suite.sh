@@ -96,8 +96,8 @@ declare -A CMD=(
   [bench]="scenario-bench.sh bench"
 )
 declare -A NOMINAL=(
-  [smoke-ok]=12 [smoke-no-mangle]=20 [dr-arptables-nft]=35 [dr-arptables-legacy]=30 [dr-sysctl]=35
-  [dr-sysctl-eth0]=25 [netns-director]=15 [wrr]=30 [nat]=35 [tun]=45 [rollback]=30 [faults]=75 [drain]=70 [watch]=40
+  [smoke-ok]=12 [smoke-no-mangle]=20 [dr-arptables-nft]=45 [dr-arptables-legacy]=30 [dr-sysctl]=35
+  [dr-sysctl-eth0]=25 [netns-director]=15 [wrr]=30 [nat]=35 [tun]=45 [rollback]=30 [faults]=85 [drain]=70 [watch]=40
   [faults-full]=200 [capture]=60 [batch]=20 [bench]=120
 )
 # the scenarios that do not run lvsh (they go first, while its snapshot is made)
