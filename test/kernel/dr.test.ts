@@ -154,7 +154,7 @@ describe.skipIf(!ran(lab, "dr-arptables-nft"))(titled(lab, "lab: lvsh's readines
   });
 });
 
-describe.skipIf(!ran(lab, "dr-sysctl-eth0"))(titled(lab, "lab negative control: lvsh commits `arp hide on rs via sysctl dev eth0`"), () => {
+describe.skipIf(!ran(lab, "dr-sysctl-eth0"))(titled(lab, "lab negative control: lvsh commits `arp hide on rs via sysctl dev eth0` (with `commit force`)"), () => {
   const r = (): DrResult => scenario<DrResult>(lab, "dr-sysctl-eth0");
 
   it("is committed by lvsh, with the sysctls and the VIP where the script says", () => {
@@ -168,6 +168,12 @@ describe.skipIf(!ran(lab, "dr-sysctl-eth0"))(titled(lab, "lab negative control: 
 
   it("was warned about by lvsh before it committed (arp-hide-sysctl-dev)", () => {
     expect(r().commit.stderr).toMatch(/warning: arp_ignore=1 still answers ARP for an address on the interface the request came in on/);
+  });
+
+  it("is refused by lvsh's readiness check for each real server (committed with `commit force`: a warning each)", () => {
+    for (const rs of [RIP.rs1, RIP.rs2]) {
+      expect(r().commit.stderr).toContain(`warning: ${rs} is not ready for tcp ${VIP}:80: ${VIP} is on eth0, where arp_ignore=1 still answers ARP for it`);
+    }
   });
 
   it("is caught by the ARP check: arp_ignore=1 does not hide an address of the interface asked on, so both real servers answer", () => {
