@@ -98,6 +98,7 @@ export const diagnosticCodes = {
   "journal-pending": "a commit was interrupted: its journal is still there (`lvsh recover`)",
   "precheck-failed": "a commit stopped before its first step (a host, a tool or a scheduler missing)",
   "commit-failed": "a step failed; what ran was undone",
+  "rs-not-ready": "`commit force` added a real server whose readiness check failed (a warning; without force the commit stops and undoes)",
   "rollback-incomplete": "after a failure, the hosts could not be brought back exactly",
   "unknown-revision": "a revision that does not exist",
   "show-argument": "a word after a `show` topic that the topic does not take",

@@ -178,7 +178,9 @@ export function readyCommand(r: ReadyCheck): string[] {
   if (r.listen) {
     const at = r.method === "nat" || !r.vip ? r.addr : r.vip;
     const ep = at.includes(":") ? `[${at}]:${r.port}` : `${at}:${r.port}`;
-    lines.push(`ss -Hln${r.listen === "udp" ? "u" : "t"} "sport = :${r.port}" | grep -q . || ${fail(`nothing listens on ${r.listen} ${ep}`)}`);
+    // on that address or every address (0.0.0.0, [::], *), as the commit's own check counts it
+    const addr = at.includes(":") ? `\\[${at}\\]` : at.replace(/\./g, "\\.");
+    lines.push(`ss -Hln${r.listen === "udp" ? "u" : "t"} "sport = :${r.port}" | grep -Eq " (${addr}|0\\.0\\.0\\.0|\\[::\\]|\\*)(%[^ :]+)?:${r.port} " || ${fail(`nothing listens on ${r.listen} ${ep}`)}`);
   }
   return ["sh", "-c", lines.join("; ")];
 }

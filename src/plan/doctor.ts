@@ -233,7 +233,7 @@ export function doctor(input: DoctorInput): DoctorReport {
         else {
           unreachable.set(svc.key, (unreachable.get(svc.key) ?? 0) + 1);
           const idle = r.maintenance || r.weight === 0;
-          const what = res === "refused" ? "refuses connections (nothing listens there)" : res === "timeout" ? "does not answer within 2 s" : res === "unreachable" ? "has no route from the director" : "could not be connected to";
+          const what = res === "refused" ? "refuses connections (nothing listens there)" : res === "timeout" ? "does not answer within 3 s" : res === "unreachable" ? "has no route from the director" : "could not be connected to";
           rep.find(host, "reachable-from-director", subject, {
             code: "rs-unreachable",
             severity: idle ? "warning" : "error",

@@ -1,5 +1,5 @@
 /** `commit` in a session: the transaction, and its outcome in the user's words. */
-import { error, hasErrors, printDuration, type CommitStmt, type Diagnostic } from "../lang/index.js";
+import { error, hasErrors, warning, printDuration, type CommitStmt, type Diagnostic } from "../lang/index.js";
 import { stepsLine, summaryLine, type Plan } from "../plan/index.js";
 import { commit, confirmPending, destConns, overdueConfirm, readPending, revisionName, startTimer, type CommitReport, type Site, type TxnResult } from "../txn/index.js";
 import type { Session } from "./session.js";
@@ -137,11 +137,14 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
   const previousHosts = Object.fromEntries(site.hosts([]).transports);
   // what only keepalived acts on, said with the plan (before the commit makes it the running configuration)
   const kaNote = keepalivedNote(session);
+  // warnings during the commit go with the diagnostics (stderr), not with the report
+  const forced: Diagnostic[] = [];
   const r = await commit(
     site,
     { candidate: session.candidate, base: session.base, rebase: (onto) => session.rebaseOnto(onto) },
     {
       say: (t) => session.io.write(t),
+      warn: (t) => void forced.push(warning("rs-not-ready", t, s.span)),
       progress: drainProgress(session),
       inspect: cutConnections,
       ...(session.opts.lockWaitMs !== undefined ? { lockWaitMs: session.opts.lockWaitMs } : {}),
@@ -154,7 +157,7 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
       ...(s.confirmed ? {} : { confirmsPending: true }),
     },
   );
-  const ds = report(s, r, session);
+  const ds = [...forced, ...report(s, r, session)];
   if (r.kind === "committed" && kaNote && (session.opts.yes || !session.opts.ask)) session.io.write(kaNote.replace(/^\n/, ""));
   if ("rebased" in r && r.rebased) {
     ds.unshift({ severity: "info", code: "commit-rebased", message: `re-based your edits on ${r.rebased.what}, committed since this session started`, span: s.span });

@@ -3,7 +3,7 @@
  * candidate's) in parallel, one round trip each (the executor batches the
  * commands), and holds what it read against the configuration
  * (plan/doctor.ts). The director also probes each real server (a TCP
- * connect, 2 s at most) and asks who answers ARP for its VIPs (`arping`,
+ * connect, 3 s at most) and asks who answers ARP for its VIPs (`arping`,
  * iputils or busybox), both in the background of one shell, so the whole
  * takes about as long as one read of the slowest host.
  */
@@ -28,7 +28,7 @@ export const DOCTOR_SYSCTLS = FACT_SYSCTLS;
 
 /**
  * The director's probes, run side by side: `p ADDR PORT` connects to a
- * real server (bash's /dev/tcp under `timeout 2`; port 0: one ping),
+ * real server (bash's /dev/tcp under `timeout 3`; port 0: one ping),
  * `a IFACE VIP` lists who answers ARP for the VIP (arping, or busybox's),
  * from the director's own address on that link (not the VIP).
  * Prints `P ADDR PORT open|refused|timeout|unreachable|failed|skipped`, and
@@ -47,7 +47,7 @@ while [ $# -gt 0 ]; do
       continue
     fi
     if [ -z "$tcp" ]; then echo "P $a $p skipped"; continue; fi
-    ( e=$(timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$a" "$p" 2>&1); r=$?
+    ( e=$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$a" "$p" 2>&1); r=$?
       case $r in 0) s=open;; 124) s=timeout;; *) case $e in *refused*) s=refused;; *"No route"*|*nreachable*) s=unreachable;; *) s=failed;; esac;; esac
       echo "P $a $p $s" ) & ;;
   a) i=$2 v=$3; shift 3

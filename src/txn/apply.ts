@@ -189,7 +189,7 @@ async function readyCheck(step: Step, env: ApplyEnv): Promise<ExecResult> {
   if (!problems.length) return { exitCode: 0, stdout: "", stderr: "", ms };
   const text = `${r.addr} is not ready for ${r.service}: ${problems.join("; ")}`;
   if (env.force) {
-    env.warn?.(`warning: ${text} (commit force: adding it anyway)`);
+    env.warn?.(`${text} (commit force: adding it anyway)`);
     return { exitCode: 0, stdout: "", stderr: "", ms };
   }
   return { exitCode: 1, stdout: "", stderr: `${text} (\`commit force\` adds it anyway)`, ms };

@@ -50,6 +50,8 @@ export interface CommitOptions {
   readonly preview?: (plan: Plan) => string;
   /** Progress for the person or script waiting (the lock). */
   readonly say?: (text: string) => void;
+  /** A warning during the commit (a real server not ready, added by `commit force`): the front end says it with the diagnostics. */
+  readonly warn?: (text: string) => void;
   /** Looks at the plan before it is shown and asked (what it would cut): a warning to say, or nothing. */
   readonly inspect?: (plan: Plan, site: Site) => Promise<string | undefined>;
   /** A drain's progress while the commit waits for it (`line`: a line of its own, else one redrawn). */
@@ -259,7 +261,7 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
         journal,
         ...(opts.progress ? { progress: opts.progress } : {}),
         ...(opts.force ? { force: true } : {}),
-        warn: (t) => opts.say?.(`${t}\n`),
+        warn: (t) => (opts.warn ? opts.warn(t) : opts.say?.(`${t}\n`)),
       },
       {
         id,

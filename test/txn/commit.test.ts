@@ -339,8 +339,11 @@ describe("commit checks each real server it adds (simulated target)", () => {
     simListen(dir, "172.25.254.3", []);
     const r = await lvsh(dir, `${SEED}; commit force`);
     expect(r.ok, r.rendered).toBe(true);
-    expect(r.out).toContain("warning: 172.25.254.3 is not ready for tcp 172.25.254.10:80: nothing on 172.25.254.3 listens on tcp 172.25.254.10:80: connections the director sends there are refused (commit force: adding it anyway)\n");
-    expect(r.out).not.toContain("172.25.254.2 is not ready");
+    // a warning with the diagnostics (stderr), not in the commit's report
+    expect(r.diagnostics.filter((d) => d.code === "rs-not-ready").map((d) => [d.severity, d.message])).toEqual([
+      ["warning", "172.25.254.3 is not ready for tcp 172.25.254.10:80: nothing on 172.25.254.3 listens on tcp 172.25.254.10:80: connections the director sends there are refused (commit force: adding it anyway)"],
+    ]);
+    expect(r.out).not.toContain("is not ready");
     expect(r.out).toContain("commit complete: revision 1, 12 steps on 3 hosts");
     expect((await running(dir)).hosts.director!.ipvs).toContain("-a -t 172.25.254.10:80 -r 172.25.254.3:80 -g -w 1");
   });
