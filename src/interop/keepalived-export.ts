@@ -27,17 +27,32 @@ function methodWords(d: Pick<Dest, "method" | "tunType" | "tunPort" | "tunCsum">
   return ["TUN type", type, ...(type === "gue" ? [`port ${d.tunPort ?? 0}`] : []), d.tunCsum ?? "nocsum"].join(" ");
 }
 
+const checkerNames = { http: "HTTP_GET", https: "SSL_GET", tcp: "TCP_CHECK", udp: "UDP_CHECK", smtp: "SMTP_CHECK", ping: "PING_CHECK", dns: "DNS_CHECK", misc: "MISC_CHECK" } as const;
+
 function checkBlock(c: HealthCheck, delayLoop: number | undefined): string[] {
   if (c.kind === "none") return [];
-  const name = { http: "HTTP_GET", https: "SSL_GET", tcp: "TCP_CHECK" }[c.kind];
   const body: string[] = [];
-  if (c.kind !== "tcp") {
+  if (c.kind === "http" || c.kind === "https") {
     body.push("url {", `${I}path ${quoteWord(c.path)}`, ...(c.expect ? [`${I}status_code ${c.expect.replace(/,/g, " ")}`] : []), "}");
   }
-  if (c.port !== null) body.push(`connect_port ${c.port}`);
-  body.push(`connect_timeout ${c.timeout}`, `retry ${c.retry}`);
+  if (c.kind === "smtp" && c.helo !== null) body.push(`helo_name ${quoteWord(c.helo)}`);
+  if (c.kind === "dns") {
+    body.push(`type ${c.type}`);
+    // keepalived's default name is the root
+    if (c.name !== ".") body.push(`name ${c.name}`);
+  }
+  if (c.kind === "misc") {
+    // keepalived splits the quoted command line into the program and its arguments
+    body.push(`misc_path "${c.command}"`);
+    if (c.timeout !== null) body.push(`misc_timeout ${c.timeout}`);
+    if (c.dynamic) body.push("misc_dynamic");
+  } else {
+    if (c.port !== null) body.push(`connect_port ${c.port}`);
+    body.push(`connect_timeout ${c.timeout}`);
+  }
+  body.push(`retry ${c.retry}`);
   if (c.every !== delayLoop) body.push(`delay_loop ${c.every}`);
-  return [`${name} {`, ...body.map((l) => I + l), "}"];
+  return [`${checkerNames[c.kind]} {`, ...body.map((l) => I + l), "}"];
 }
 
 function realServerBlock(r: RealDef, svc: ServiceDef, vsMethod: string, delayLoop: number | undefined): string[] {
