@@ -84,7 +84,7 @@ const noSuch: Readonly<Record<string, string>> = {
   min_reply_length: "lvsh's udp check does not ask for a reply",
   max_reply_length: "lvsh's udp check does not ask for a reply",
   user: "lvsh's misc check runs as keepalived's default script user",
-  host: "SMTP_CHECK's host blocks (deprecated in keepalived): lvsh checks the real server itself",
+  host: "a deprecated host block; lvsh checks the real server itself",
 };
 
 interface Specific {

@@ -168,16 +168,21 @@ export function keepalivedDocs(config: Config, source: string): KeepalivedExport
   const insts = instances(config);
   const unpaired = [...config.vips.values()].filter((v) => !v.pair);
   for (const v of unpaired) if (v.iface) notes.push(`keepalived does not bind ${v.addr} (it has no \`director pair\`): lvsh or the network configuration must`);
+  // MISC_CHECK runs programs: keepalived warns unless script security is on, and then needs a script user
+  const scripts = [...blocks.keys()].some((s) => s.check?.kind === "misc" || [...s.reals.values()].some((r) => r.check?.kind === "misc"));
+  const scriptDefs = scripts ? [`${I}enable_script_security`, `${I}script_user root`] : [];
+  if (scripts) notes.push("the misc checks' programs run as root with keepalived's script security on: each program and the directories above it must be writable by root only");
   const header = (who: string) => [`# keepalived.conf${who}, from ${source} (lvsh export --format keepalived)`, "# lb_kind, lb_algo, protocol and each check's timing are written out: keepalived's defaults differ from lvsh's", ""];
   const text = (lines: string[]) => lines.join("\n") + "\n";
   const vsLines = (svcs: Iterable<ServiceDef>) => [...svcs].flatMap((s) => [...(blocks.get(s) ?? []), ""]);
-  if (!insts.length) return { docs: [{ name: "keepalived.conf", text: text([...header(""), ...vsLines(blocks.keys())]) }], notes };
+  const globalDefs = (extra: string[]) => (extra.length || scriptDefs.length ? ["global_defs {", ...extra, ...scriptDefs, "}", ""] : []);
+  if (!insts.length) return { docs: [{ name: "keepalived.conf", text: text([...header(""), ...globalDefs([]), ...vsLines(blocks.keys())]) }], notes };
   const directors = [...new Set(insts.flatMap((i) => i.pair.addrs))];
   const docs = directors.map((d): Document => {
     const mine = insts.filter((i) => i.pair.addrs.includes(d));
     const vips = new Set([...mine.flatMap((i) => i.vips.map((v) => v.addr)), ...unpaired.map((v) => v.addr)]);
     const svcs = [...blocks.keys()].filter((s) => s.vip === null || !config.vips.has(s.vip) || vips.has(s.vip));
-    const lines = [...header(` of director ${d}`), "global_defs {", `${I}router_id lvsh_${d.replace(/[.:]/g, "_")}`, "}", "", ...mine.flatMap((i) => [...vrrpBlock(i, d), ""]), ...vsLines(svcs)];
+    const lines = [...header(` of director ${d}`), ...globalDefs([`${I}router_id lvsh_${d.replace(/[.:]/g, "_")}`]), ...mine.flatMap((i) => [...vrrpBlock(i, d), ""]), ...vsLines(svcs)];
     return { name: `keepalived-${d}.conf`, host: d, text: text(lines) };
   });
   return { docs, notes };
