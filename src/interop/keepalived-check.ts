@@ -149,6 +149,7 @@ export function readChecker(c: KaCtx, n: KaNode, defaults: CheckDefaults, rsPort
     else if (key === "delay_loop") own.delayLoop = secondsArg(c, k);
     else if (key === "delay_before_retry") noDelayBeforeRetry(c, k);
     else if (key === "url" && (kind === "http" || kind === "https")) urls.push(readUrl(c, k));
+    else if (key === "nb_get_retry") lost(c, k.line, `\`${k.words.join(" ")}\` in ${block}: keepalived knows nb_get_retry in HTTP_GET and SSL_GET only and ignores it here (unknown keyword), and so does the import; \`retry\` is the word`);
     else if (key && noSuch[key]) lost(c, k.line, `\`${k.words.join(" ")}\` in ${block}: ${noSuch[key]}`);
     else lost(c, k.line, `\`${k.words.join(" ")}\` in ${block}: lvsh has no such check setting`);
   }

@@ -166,6 +166,7 @@ virtual_server 192.0.2.10 53 {
     real_server 192.0.2.23 53 {
         weight 1
         UDP_CHECK {
+            nb_get_retry 2
             payload 0a0b
             require_reply
             connect_timeout 4
@@ -271,17 +272,18 @@ describe("import of keepalived's checkers", () => {
   });
 
   it("notes precisely what cannot be said", () => {
-    expect(note(28)).toEqual(["`payload 0a0b` in UDP_CHECK: lvsh's udp check sends no payload of its own (keepalived sends random bytes)"]);
-    expect(note(29)[0]).toContain("does not ask for a reply");
-    expect(note(43)).toEqual(["`host` in SMTP_CHECK: a deprecated host block; lvsh checks the real server itself"]);
-    expect(note(50)).toEqual(["`FILE_CHECK` cannot be said in lvsh: it follows a track_file's value; lvsh has no tracked files"]);
-    expect(note(55)).toEqual(["`connect_port 25` in PING_CHECK: a ping has no port"]);
-    expect(note(60)).toEqual(["`BFD_CHECK` cannot be said in lvsh: it follows a BFD session; lvsh has no BFD"]);
-    expect(note(58)).toEqual(["real server 192.0.2.23 25 loses its only checker: without one keepalived will never take it out of service"]);
-    expect(note(73)).toEqual(["`misc_path /usr/local/bin/check-web --strict`: keepalived runs `/usr/local/bin/check-web` only (quote the whole command line to pass arguments)"]);
-    expect(note(76)).toEqual(["`user nobody` in MISC_CHECK: lvsh's misc check runs as keepalived's default script user"]);
-    expect(note(91)).toEqual(["`digest 9b3a0c85a887a256d6939da88aabd8cd` of the url /health: lvsh's check compares the status code only, not the page's digest"]);
-    expect(note(93)).toEqual(["HTTP_GET with 2 urls: lvsh checks the first (/health) only; keepalived also checked /ready"]);
+    expect(note(28)[0]).toMatch(/^`nb_get_retry 2` in UDP_CHECK: keepalived knows nb_get_retry in HTTP_GET and SSL_GET only and ignores it here/);
+    expect(note(29)).toEqual(["`payload 0a0b` in UDP_CHECK: lvsh's udp check sends no payload of its own (keepalived sends random bytes)"]);
+    expect(note(30)[0]).toContain("does not ask for a reply");
+    expect(note(44)).toEqual(["`host` in SMTP_CHECK: a deprecated host block; lvsh checks the real server itself"]);
+    expect(note(51)).toEqual(["`FILE_CHECK` cannot be said in lvsh: it follows a track_file's value; lvsh has no tracked files"]);
+    expect(note(56)).toEqual(["`connect_port 25` in PING_CHECK: a ping has no port"]);
+    expect(note(61)).toEqual(["`BFD_CHECK` cannot be said in lvsh: it follows a BFD session; lvsh has no BFD"]);
+    expect(note(59)).toEqual(["real server 192.0.2.23 25 loses its only checker: without one keepalived will never take it out of service"]);
+    expect(note(74)).toEqual(["`misc_path /usr/local/bin/check-web --strict`: keepalived runs `/usr/local/bin/check-web` only (quote the whole command line to pass arguments)"]);
+    expect(note(77)).toEqual(["`user nobody` in MISC_CHECK: lvsh's misc check runs as keepalived's default script user"]);
+    expect(note(92)).toEqual(["`digest 9b3a0c85a887a256d6939da88aabd8cd` of the url /health: lvsh's check compares the status code only, not the page's digest"]);
+    expect(note(94)).toEqual(["HTTP_GET with 2 urls: lvsh checks the first (/health) only; keepalived also checked /ready"]);
     // the real server with FILE_CHECK then PING_CHECK keeps the ping and says the file check is gone
     expect(text).toContain("check ping every 3 timeout 7 rs .22");
   });
