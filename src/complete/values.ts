@@ -5,7 +5,7 @@
  * word before it.
  */
 import type { IToken } from "chevrotain";
-import { formatAddrPort, helpTopics, showTopicByName, showWordDocs, slotAfter, slotOfRule } from "../lang/index.js";
+import { dnsQueryTypes, formatAddrPort, helpTopics, showTopicByName, showWordDocs, slotAfter, slotOfRule } from "../lang/index.js";
 import { saveFormats } from "../interop/formats.js";
 import type { Config, Context, ServiceDef } from "../model/index.js";
 import type { Item } from "./complete.js";
@@ -134,6 +134,8 @@ export function valueItems(ruleStack: readonly string[], preceding: readonly ITo
       return helpTopics().map((t) => v(t.topic, t.doc));
     case "durations":
       return ["1m", "5m", "10m"].map((d) => v(d, "confirmation window"));
+    case "dns-types":
+      return dnsQueryTypes.map((t) => v(t, "DNS query type"));
     default:
       return [];
   }

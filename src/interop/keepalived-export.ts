@@ -27,17 +27,32 @@ function methodWords(d: Pick<Dest, "method" | "tunType" | "tunPort" | "tunCsum">
   return ["TUN type", type, ...(type === "gue" ? [`port ${d.tunPort ?? 0}`] : []), d.tunCsum ?? "nocsum"].join(" ");
 }
 
+const checkerNames = { http: "HTTP_GET", https: "SSL_GET", tcp: "TCP_CHECK", udp: "UDP_CHECK", smtp: "SMTP_CHECK", ping: "PING_CHECK", dns: "DNS_CHECK", misc: "MISC_CHECK" } as const;
+
 function checkBlock(c: HealthCheck, delayLoop: number | undefined): string[] {
   if (c.kind === "none") return [];
-  const name = { http: "HTTP_GET", https: "SSL_GET", tcp: "TCP_CHECK" }[c.kind];
   const body: string[] = [];
-  if (c.kind !== "tcp") {
+  if (c.kind === "http" || c.kind === "https") {
     body.push("url {", `${I}path ${quoteWord(c.path)}`, ...(c.expect ? [`${I}status_code ${c.expect.replace(/,/g, " ")}`] : []), "}");
   }
-  if (c.port !== null) body.push(`connect_port ${c.port}`);
-  body.push(`connect_timeout ${c.timeout}`, `retry ${c.retry}`);
+  if (c.kind === "smtp" && c.helo !== null) body.push(`helo_name ${quoteWord(c.helo)}`);
+  if (c.kind === "dns") {
+    body.push(`type ${c.type}`);
+    // keepalived's default name is the root
+    if (c.name !== ".") body.push(`name ${c.name}`);
+  }
+  if (c.kind === "misc") {
+    // keepalived splits the quoted command line into the program and its arguments
+    body.push(`misc_path "${c.command}"`);
+    if (c.timeout !== null) body.push(`misc_timeout ${c.timeout}`);
+    if (c.dynamic) body.push("misc_dynamic");
+  } else {
+    if (c.port !== null) body.push(`connect_port ${c.port}`);
+    body.push(`connect_timeout ${c.timeout}`);
+  }
+  body.push(`retry ${c.retry}`);
   if (c.every !== delayLoop) body.push(`delay_loop ${c.every}`);
-  return [`${name} {`, ...body.map((l) => I + l), "}"];
+  return [`${checkerNames[c.kind]} {`, ...body.map((l) => I + l), "}"];
 }
 
 function realServerBlock(r: RealDef, svc: ServiceDef, vsMethod: string, delayLoop: number | undefined): string[] {
@@ -153,16 +168,21 @@ export function keepalivedDocs(config: Config, source: string): KeepalivedExport
   const insts = instances(config);
   const unpaired = [...config.vips.values()].filter((v) => !v.pair);
   for (const v of unpaired) if (v.iface) notes.push(`keepalived does not bind ${v.addr} (it has no \`director pair\`): lvsh or the network configuration must`);
+  // MISC_CHECK runs programs: keepalived warns unless script security is on, and then needs a script user
+  const scripts = [...blocks.keys()].some((s) => s.check?.kind === "misc" || [...s.reals.values()].some((r) => r.check?.kind === "misc"));
+  const scriptDefs = scripts ? [`${I}enable_script_security`, `${I}script_user root`] : [];
+  if (scripts) notes.push("the misc checks' programs run as root with keepalived's script security on: each program and the directories above it must be writable by root only");
   const header = (who: string) => [`# keepalived.conf${who}, from ${source} (lvsh export --format keepalived)`, "# lb_kind, lb_algo, protocol and each check's timing are written out: keepalived's defaults differ from lvsh's", ""];
   const text = (lines: string[]) => lines.join("\n") + "\n";
   const vsLines = (svcs: Iterable<ServiceDef>) => [...svcs].flatMap((s) => [...(blocks.get(s) ?? []), ""]);
-  if (!insts.length) return { docs: [{ name: "keepalived.conf", text: text([...header(""), ...vsLines(blocks.keys())]) }], notes };
+  const globalDefs = (extra: string[]) => (extra.length || scriptDefs.length ? ["global_defs {", ...extra, ...scriptDefs, "}", ""] : []);
+  if (!insts.length) return { docs: [{ name: "keepalived.conf", text: text([...header(""), ...globalDefs([]), ...vsLines(blocks.keys())]) }], notes };
   const directors = [...new Set(insts.flatMap((i) => i.pair.addrs))];
   const docs = directors.map((d): Document => {
     const mine = insts.filter((i) => i.pair.addrs.includes(d));
     const vips = new Set([...mine.flatMap((i) => i.vips.map((v) => v.addr)), ...unpaired.map((v) => v.addr)]);
     const svcs = [...blocks.keys()].filter((s) => s.vip === null || !config.vips.has(s.vip) || vips.has(s.vip));
-    const lines = [...header(` of director ${d}`), "global_defs {", `${I}router_id lvsh_${d.replace(/[.:]/g, "_")}`, "}", "", ...mine.flatMap((i) => [...vrrpBlock(i, d), ""]), ...vsLines(svcs)];
+    const lines = [...header(` of director ${d}`), ...globalDefs([`${I}router_id lvsh_${d.replace(/[.:]/g, "_")}`]), ...mine.flatMap((i) => [...vrrpBlock(i, d), ""]), ...vsLines(svcs)];
     return { name: `keepalived-${d}.conf`, host: d, text: text(lines) };
   });
   return { docs, notes };

@@ -215,9 +215,15 @@ function realServer(c: KaCtx, n: KaNode, id: Id, vsMethod: MethodSpec, defaults:
     if (given && given !== id.port) info(c, n.line, `real server ${a} ${given}: keepalived resets a ${method.method} real server to the service's port ${id.port}`);
     port = id.port;
   }
-  const [first, ...more] = checkers;
-  for (const m of more) lost(c, m.line, `\`${m.words[0]}\`: lvsh keeps one check per real server (the first)`);
-  const check = first ? readChecker(c, first, own, port) : undefined;
+  // the first checker lvsh can read; keepalived needs every checker up, lvsh keeps one
+  let check: HealthCheck | undefined;
+  for (const k of checkers) {
+    if (check) lost(c, k.line, `\`${k.words[0]}\`: lvsh keeps one check per real server (the first it can read)`);
+    else check = readChecker(c, k, own, port);
+  }
+  if (checkers.length && !check) {
+    lost(c, n.line, `real server ${a} ${b ?? ""}`.trimEnd() + ` loses ${checkers.length === 1 ? "its only checker" : "all its checkers"}: without one keepalived will never take it out of service`);
+  }
   const dest: Dest = { addr: ip.text, family: ip.family, port, method: method.method, weight, uThreshold, lThreshold, ...(method.method === "tun" ? tunOf(method) : {}) };
   return { dest, ...(check ? { check } : {}), inhibit };
 }

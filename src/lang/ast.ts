@@ -11,7 +11,7 @@ export type Method = "dr" | "nat" | "tun";
 export type TunType = "ipip" | "gue" | "gre";
 export type CsumMode = "nocsum" | "csum" | "remcsum";
 export type ArpVia = "arptables" | "sysctl";
-export type CheckKind = "http" | "https" | "tcp" | "none";
+export type CheckKind = "http" | "https" | "tcp" | "udp" | "smtp" | "ping" | "dns" | "misc" | "none";
 
 /** A value with where it was written. */
 export interface V<T> {
@@ -71,6 +71,12 @@ export interface CheckOpts {
   timeout?: V<number>;
   retry?: V<number>;
   port?: V<number>;
+  /** `check smtp`: the HELO name. */
+  helo?: V<string>;
+  /** `check dns`: the query type, upper case (A, AAAA, SOA ...). */
+  queryType?: V<string>;
+  /** `check misc`: the exit code sets the weight. */
+  dynamic?: V<true>;
 }
 
 export type Transport =
@@ -154,7 +160,7 @@ export interface ArpHideStmt extends Base {
 export interface CheckStmt extends Base {
   readonly kind: "check";
   readonly type: V<CheckKind>;
-  /** The URL path of an http/https check. */
+  /** The URL path of an http/https check, the name a dns check asks for, the command line of a misc check. */
   readonly path?: V<string>;
   readonly opts: CheckOpts;
   /** Empty: the service's check. */

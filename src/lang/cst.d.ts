@@ -239,6 +239,13 @@ export type CheckStatementCstChildren = {
   Kw_https?: IToken[];
   path?: IToken[];
   Kw_tcp?: IToken[];
+  Kw_udp?: IToken[];
+  Kw_smtp?: IToken[];
+  Kw_ping?: IToken[];
+  Kw_dns?: IToken[];
+  dnsName?: IToken[];
+  Kw_misc?: IToken[];
+  command?: IToken[];
   Kw_none?: IToken[];
   checkOption?: CheckOptionCstNode[];
   Kw_rs?: IToken[];
@@ -261,6 +268,11 @@ export type CheckOptionCstChildren = {
   count?: IToken[];
   Kw_port?: IToken[];
   port?: IToken[];
+  Kw_helo?: IToken[];
+  helo?: IToken[];
+  Kw_type?: IToken[];
+  queryType?: IToken[];
+  Kw_dynamic?: IToken[];
 };
 
 export interface SorryStatementCstNode extends CstNode {

@@ -57,10 +57,20 @@ export const statementHelp: Readonly<Record<string, StatementHelp>> = {
   },
   check: {
     summary:
-      "A health check of the current service's real servers, for keepalived (`lvsh export --format keepalived`): `http`/`https` GET a PATH and expect a status (default 200-299), `tcp` connects, `none` checks nothing. With `rs ...` it is the check of those real servers only. It changes nothing lvsh applies.",
+      "A health check of the current service's real servers, for keepalived (`lvsh export --format keepalived`): `http`/`https` GET a PATH and expect a status (default 200-299), `tcp` connects, `udp` sends a datagram (an ICMP error fails it), `smtp` says HELO, `ping` sends an ICMP echo, `dns` asks for a NAME (`type`, default SOA), `misc` runs a program (exit 0 is healthy), `none` checks nothing. With `rs ...` it is the check of those real servers only. It changes nothing lvsh applies.",
     details:
-      "Defaults: every 10 s, timeout 5 s, retry 1, the real server's own port. A fwmark service's real servers are on port 0: give `port`. `commit check` is something else: a commit that only plans.",
-    examples: ["check http / expect 200", "check https /health expect 200-299 every 5 timeout 2 retry 3", "check tcp port 8080 rs .4 .5", "check none rs .9"],
+      "Defaults: every 10 s, timeout 5 s, retry 1, the real server's own port. A fwmark service's real servers are on port 0: give `port` (not for ping or misc). `check misc \"PATH ARGS\"`: `timeout` is how long the program may run (default: its interval); with `dynamic` its exit code sets the weight (0: as configured, 1: down, 2..255: weight exit-2). keepalived's FILE_CHECK and BFD_CHECK cannot be said. `commit check` is something else: a commit that only plans.",
+    examples: [
+      "check http / expect 200",
+      "check https /health expect 200-299 every 5 timeout 2 retry 3",
+      "check tcp port 8080 rs .4 .5",
+      "check udp port 53",
+      "check smtp helo lb1.example.com",
+      "check ping every 2 rs .9",
+      "check dns www.example.com type A",
+      'check misc "/usr/local/bin/check-app --port 8080" timeout 3 dynamic',
+      "check none rs .9",
+    ],
   },
   sorry: {
     summary: "The server that takes the current service's traffic when its healthy real servers weigh less than the quorum (keepalived's sorry_server). The port defaults to the service's.",

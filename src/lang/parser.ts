@@ -281,7 +281,7 @@ export class LvshParser extends CstParser {
     });
   });
 
-  /** check (http|https) PATH | tcp | none, then options, then optionally `rs RS ...` (those real servers only) */
+  /** check (http|https) PATH | tcp | udp | smtp | ping | dns NAME | misc COMMAND | none, then options, then optionally `rs RS ...` (those real servers only) */
   public checkStatement = this.RULE("checkStatement", () => {
     this.CONSUME(T.Check);
     this.OR([
@@ -292,6 +292,21 @@ export class LvshParser extends CstParser {
         },
       },
       { ALT: () => this.CONSUME(T.Tcp) },
+      { ALT: () => this.CONSUME(T.Udp) },
+      { ALT: () => this.CONSUME(T.Smtp) },
+      { ALT: () => this.CONSUME(T.Ping) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Dns);
+          this.CONSUME1(T.Value, { LABEL: "dnsName" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Misc);
+          this.CONSUME2(T.Value, { LABEL: "command" });
+        },
+      },
       { ALT: () => this.CONSUME(T.None) },
     ]);
     this.MANY(() => this.SUBRULE(this.checkOption));
@@ -333,6 +348,19 @@ export class LvshParser extends CstParser {
           this.CONSUME4(T.Value, { LABEL: "port" });
         },
       },
+      {
+        ALT: () => {
+          this.CONSUME(T.Helo);
+          this.CONSUME5(T.Value, { LABEL: "helo" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Type);
+          this.CONSUME6(T.Value, { LABEL: "queryType" });
+        },
+      },
+      { ALT: () => this.CONSUME(T.Dynamic) },
     ]);
   });
 

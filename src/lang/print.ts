@@ -84,6 +84,9 @@ export function printCheckOpts(o: A.CheckOpts): string[] {
   if (o.timeout) out.push(`timeout ${o.timeout.value}`);
   if (o.retry) out.push(`retry ${o.retry.value}`);
   if (o.port) out.push(`port ${o.port.value}`);
+  if (o.helo) out.push(`helo ${printWord(o.helo.value)}`);
+  if (o.queryType) out.push(`type ${o.queryType.value}`);
+  if (o.dynamic) out.push("dynamic");
   return out;
 }
 

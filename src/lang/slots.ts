@@ -24,7 +24,8 @@ export type CompletionKind =
   | "files"
   | "save-formats"
   | "durations"
-  | "help-topics";
+  | "help-topics"
+  | "dns-types";
 
 export interface Slot {
   /** As the grammar docs and `help VALUE` name it: `IFACE`. */
@@ -73,7 +74,7 @@ export const slots: readonly Slot[] = [
   { placeholder: "FLAG_LIST", what: "scheduler flags (sh-fallback, sh-port, mh-fallback, mh-port)", help: "comma-separated scheduler flags: sh-fallback, sh-port, mh-fallback, mh-port", after: ["flags"] },
   { placeholder: "WEIGHT", what: "a weight (0..65535)", help: "0 to 65535; 0 takes a server out of new connections", after: ["weight"] },
   { placeholder: "MIN, MAX", what: "a number of connections", help: "connection thresholds, 0 (none) to 2147483647; min needs a max at least as high", after: ["min", "max"] },
-  { placeholder: "PORT", what: "a port (1..65535)", help: "a port, 1 to 65535", after: ["port"] },
+  { placeholder: "PORT", what: "a port (1..65535)", help: "a port, 1 to 65535 (a check's port: the one it connects to, default the real server's)", after: ["port"] },
   { placeholder: "SSH_TARGET", what: "an ssh target [USER@]HOST[:PORT]", help: "[USER@]HOST[:PORT], a plain name or address", after: ["ssh"], complete: "ssh-targets" },
   { placeholder: "NETNS_NAME", what: "a network namespace name", help: "a network namespace name: letters, digits, `_ . -`", after: ["netns"], complete: "netns", check: val.parseNetnsName },
   { placeholder: "DURATION", what: "a duration, e.g. 5m", help: "90s, 5m, 1h (seconds when no unit)", after: ["confirmed"], complete: "durations", check: val.parseDuration },
@@ -83,8 +84,25 @@ export const slots: readonly Slot[] = [
   { placeholder: "TOPIC", what: "a topic", help: "a statement, or a value such as IFACE", after: ["help"], complete: "help-topics" },
   { placeholder: "REVISION", what: "a revision number", help: "a revision number (`show history` lists them)", after: ["rollback"], complete: "revisions" },
   { placeholder: "PATH", what: "a URL path, e.g. /health", help: "a URL path for an http/https check, e.g. / or /health (quote it if it has blanks or #)", after: ["http", "https"] },
+  { placeholder: "DNS_NAME", what: "a domain name, e.g. www.example.com", help: "the name a dns check asks the real server for: www.example.com, or . for the root", after: ["dns"], check: val.parseDnsName },
+  {
+    placeholder: "QUERY_TYPE",
+    what: "a DNS query type (A, AAAA, SOA ...)",
+    help: `the query type of a dns check: ${val.dnsQueryTypes.join(", ")} (default SOA)`,
+    after: ["type"],
+    complete: "dns-types",
+    check: val.parseDnsType,
+  },
+  {
+    placeholder: "COMMAND",
+    what: "a command line, e.g. \"/usr/local/bin/check-app 8080\"",
+    help: "the program a misc check runs, with its arguments, in double quotes (quote an argument inside with '); exit 0 is healthy",
+    after: ["misc"],
+    check: val.parseMiscCommand,
+  },
+  { placeholder: "HELO", what: "a HELO name", help: "the name an smtp check says HELO with (default keepalived's own)", after: ["helo"], check: val.parseHeloName },
   { placeholder: "CODE", what: "HTTP status codes, e.g. 200 or 200-299", help: "HTTP status codes: 200, 200-299, or a list: 200,301-302", after: ["expect"] },
-  { placeholder: "INTERVAL, SECONDS", what: "a number of seconds", help: "seconds: 10, 10s, 1m", after: ["every", "timeout"] },
+  { placeholder: "INTERVAL, SECONDS", what: "a number of seconds", help: "seconds: 10, 10s, 1m (`check misc ... timeout`: how long the program may run)", after: ["every", "timeout"] },
   { placeholder: "PERIOD", what: "a number of seconds", help: "seconds between two samples of `watch`: 2, 0.5, 1m (above 0, at most an hour)", after: ["interval"] },
   { placeholder: "SAMPLES", what: "a number of samples", help: "how many samples `watch` takes before it ends, 1 or more", after: ["count"] },
   { placeholder: "JSON", what: "`json`", help: "the word `json`: `watch` prints one JSON object per sample and line (NDJSON) instead of the table; `doctor` prints its findings and checks as one JSON object" },

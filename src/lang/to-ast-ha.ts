@@ -8,32 +8,52 @@ import * as val from "./values.js";
 const limits = val.limits;
 
 export function checkStatement(cx: AstContext, c: C.CheckStatementCstChildren): A.CheckStmt | undefined {
-  const typeTok = first(c.Kw_http) ?? first(c.Kw_https) ?? first(c.Kw_tcp) ?? first(c.Kw_none)!;
+  const typeTok =
+    first(c.Kw_http) ?? first(c.Kw_https) ?? first(c.Kw_tcp) ?? first(c.Kw_udp) ?? first(c.Kw_smtp) ?? first(c.Kw_ping) ?? first(c.Kw_dns) ?? first(c.Kw_misc) ?? first(c.Kw_none)!;
   const type = cx.v(typeTok, typeTok.image as A.CheckKind);
   const opts: A.CheckOpts = {};
   for (const o of c.checkOption ?? []) checkOption(cx, o.children, opts, type.value);
   const targets = c.realServer ? cx.targets(c.realServer, "checkStatement") : [];
   cx.noDuplicateTargets(targets);
-  const p = first(c.path);
+  const p = first(c.path) ?? first(c.dnsName) ?? first(c.command);
+  let path: A.V<string> | undefined;
+  if (p) {
+    const text = cx.text(p);
+    const span = cx.span(p);
+    const x = c.dnsName ? cx.take(val.parseDnsName(text, span)) : c.command ? cx.take(val.parseMiscCommand(text, span)) : text;
+    if (x !== undefined) path = cx.v(p, x);
+  }
   return {
     kind: "check",
     span: cx.stmt,
     type,
-    ...(p ? { path: cx.v(p, cx.text(p)) } : {}),
+    ...(path ? { path } : {}),
     opts,
     targets,
   };
 }
 
+/** Which check types take an option (the rest report check-option-invalid). */
+const optionTypes: Readonly<Record<string, { types: readonly A.CheckKind[]; why: string }>> = {
+  expect: { types: ["http", "https"], why: "`expect` is for http and https checks" },
+  port: { types: ["http", "https", "tcp", "udp", "smtp", "dns"], why: "`port` is for checks that connect to a port (not ping or misc)" },
+  helo: { types: ["smtp"], why: "`helo` is for smtp checks" },
+  type: { types: ["dns"], why: "`type` is for dns checks" },
+  dynamic: { types: ["misc"], why: "`dynamic` is for misc checks" },
+};
+
 export function checkOption(cx: AstContext, c: C.CheckOptionCstChildren, opts: A.CheckOpts, type: A.CheckKind): void {
-  const kw = first(c.Kw_expect) ?? first(c.Kw_every) ?? first(c.Kw_timeout) ?? first(c.Kw_retry) ?? first(c.Kw_port)!;
-  if (type === "none" || (type === "tcp" && c.Kw_expect)) {
-    const why = type === "none" ? "`check none` takes no options" : "`expect` is for http and https checks";
+  const kw =
+    first(c.Kw_expect) ?? first(c.Kw_every) ?? first(c.Kw_timeout) ?? first(c.Kw_retry) ?? first(c.Kw_port) ?? first(c.Kw_helo) ?? first(c.Kw_type) ?? first(c.Kw_dynamic)!;
+  const allowed = optionTypes[kw.image];
+  if (type === "none" || (allowed && !allowed.types.includes(type))) {
+    const why = type === "none" ? "`check none` takes no options" : allowed!.why;
     cx.diags.push(error("check-option-invalid", why, cx.span(kw)));
     cx.failed = true;
     return;
   }
-  const t = (first(c.code) ?? first(c.interval) ?? first(c.seconds) ?? first(c.count) ?? first(c.port))!;
+  if (c.Kw_dynamic) return cx.once(opts, "dynamic", "`dynamic`", kw, cx.v(kw, true));
+  const t = (first(c.code) ?? first(c.interval) ?? first(c.seconds) ?? first(c.count) ?? first(c.port) ?? first(c.helo) ?? first(c.queryType))!;
   const text = cx.text(t);
   const span = cx.span(t);
   if (c.code) {
@@ -48,6 +68,12 @@ export function checkOption(cx: AstContext, c: C.CheckOptionCstChildren, opts: A
   } else if (c.count) {
     const x = cx.take(val.parseInteger(text, span, "a retry count", limits.checkRetry.min, limits.checkRetry.max, "invalid-retry"));
     if (x !== undefined) cx.once(opts, "retry", "`retry`", t, cx.v(t, x));
+  } else if (c.helo) {
+    const x = cx.take(val.parseHeloName(text, span));
+    if (x !== undefined) cx.once(opts, "helo", "`helo`", t, cx.v(t, x));
+  } else if (c.queryType) {
+    const x = cx.take(val.parseDnsType(text, span));
+    if (x !== undefined) cx.once(opts, "queryType", "`type`", t, cx.v(t, x));
   } else {
     const x = cx.take(val.parsePort(text, span));
     if (x !== undefined) cx.once(opts, "port", "`port`", t, cx.v(t, x));

@@ -114,7 +114,7 @@ export const Inhibit = kw("inhibit", "set a failed real server's weight to 0 ins
 
 // protocols
 export const Tcp = kw("tcp", "TCP service (default); `check tcp`: a TCP connect check", Protocol, CheckType);
-export const Udp = kw("udp", "UDP service", Protocol);
+export const Udp = kw("udp", "UDP service; `check udp`: a UDP check (keepalived UDP_CHECK)", Protocol, CheckType);
 export const Sctp = kw("sctp", "SCTP service", Protocol);
 
 // service options
@@ -148,7 +148,7 @@ export const Rs = kw("rs", "real server", ShowTopic);
 export const Dr = kw("dr", "direct routing, gatewaying (-g, default)");
 export const Nat = kw("nat", "masquerading (-m)");
 export const Tun = kw("tun", "IP tunnelling (-i)");
-export const Type = kw("type", "tunnel type: ipip (default), gue, gre");
+export const Type = kw("type", "tunnel type: ipip (default), gue, gre; `check dns`: the query type (default SOA)");
 export const Ipip = kw("ipip", "IP in IP tunnel", TunType);
 export const Gue = kw("gue", "Generic UDP Encapsulation tunnel (needs port)", TunType);
 export const Gre = kw("gre", "GRE tunnel", TunType);
@@ -171,10 +171,16 @@ export const Sysctl = kw("sysctl", "VIP on lo with arp_ignore=1, arp_announce=2"
 // health checks (keepalived)
 export const Http = kw("http", "check with an HTTP GET (keepalived HTTP_GET)", CheckType);
 export const Https = kw("https", "check with an HTTPS GET (keepalived SSL_GET)", CheckType);
+export const Misc = kw("misc", "check by running a program: exit 0 is healthy (keepalived MISC_CHECK)", CheckType);
+export const Smtp = kw("smtp", "check with an SMTP HELO (keepalived SMTP_CHECK)", CheckType);
+export const Ping = kw("ping", "check with an ICMP echo (keepalived PING_CHECK)", CheckType);
+export const Dns = kw("dns", "check with a DNS query (keepalived DNS_CHECK)", CheckType);
 export const None = kw("none", "no health check", CheckType);
+export const Dynamic = kw("dynamic", "`check misc ... dynamic`: the program's exit code sets the weight (2..255: weight exit-2)");
+export const Helo = kw("helo", "`check smtp helo NAME`: the name the check says HELO with");
 export const Expect = kw("expect", "the HTTP status codes of a healthy server (default 200-299)");
 export const Every = kw("every", "seconds between two checks (default 10)");
-export const Timeout = kw("timeout", "seconds a check may take to connect (default 5); `drain`: how long to wait (default 5m)");
+export const Timeout = kw("timeout", "seconds a check may take to connect (default 5; `check misc`: to run, default its interval); `drain`: how long to wait (default 5m)");
 export const Then = kw("then", "`drain ... then del|keep`: delete the idle real server (default) or keep it at weight 0");
 export const Keep = kw("keep", "`drain ... then keep`: leave the real server at weight 0");
 export const From = kw("from", "`drain rs ADDR from SERVICE`: the service, when not the current one");

@@ -305,3 +305,41 @@ export function parseStatusCodes(text: string, span: Span): Result<string> {
   }
   return ok(out.join(","));
 }
+
+/** The query types keepalived's DNS_CHECK knows (its `type`; default SOA). */
+export const dnsQueryTypes = ["A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA", "RRSIG", "DNSKEY"] as const;
+
+/** `check dns ... type T`: one of keepalived's query types, any case -> upper case. */
+export function parseDnsType(text: string, span: Span): Result<string> {
+  const t = text.toUpperCase();
+  if ((dnsQueryTypes as readonly string[]).includes(t)) return ok(t);
+  const guess = closest(t, dnsQueryTypes);
+  return fail("invalid-dns-type", `\`${text}\` is not a DNS query type keepalived's check knows`, span, guess ? `did you mean ${guess}?` : `one of ${dnsQueryTypes.join(", ")}`);
+}
+
+/** `check dns NAME`: a domain name (`.` is the root), no empty label, labels up to 63 characters. */
+export function parseDnsName(text: string, span: Span): Result<string> {
+  if (text === ".") return ok(text);
+  const labels = (text.endsWith(".") ? text.slice(0, -1) : text).split(".");
+  const bad = text.length > 254 || labels.some((l) => !/^[A-Za-z0-9_*-]{1,63}$/.test(l));
+  if (bad) return fail("invalid-dns-name", `\`${text}\` is not a domain name: labels of letters, digits, \`-\` and \`_\`, none empty`, span, "write e.g. www.example.com, or . for the root");
+  return ok(text);
+}
+
+/**
+ * `check misc "PATH ARGS"`: the command line keepalived runs (its misc_path,
+ * written in double quotes; keepalived splits it into words, honouring 'quotes').
+ */
+export function parseMiscCommand(text: string, span: Span): Result<string> {
+  const t = text.trim();
+  if (!t) return fail("invalid-misc-command", "`check misc` needs the program to run", span, 'write e.g. check misc "/usr/local/bin/check-app --port 8080"');
+  if (t.includes('"')) return fail("invalid-misc-command", "a misc check's command cannot hold a double quote (keepalived reads it in double quotes)", span, "quote the program's arguments with ' instead");
+  if (t.endsWith("\\")) return fail("invalid-misc-command", "a misc check's command cannot end with a backslash", span);
+  return ok(t);
+}
+
+/** `check smtp helo NAME`: a word keepalived can say after HELO. */
+export function parseHeloName(text: string, span: Span): Result<string> {
+  if (!/^[!#-~]{1,255}$/.test(text)) return fail("invalid-helo", `\`${text}\` cannot be a HELO name: printable characters, no blank or double quote`, span, "write e.g. lb1.example.com");
+  return ok(text);
+}

@@ -34,13 +34,26 @@ export function healthCheckOf(s: CheckStmt): HealthCheck {
   const timeout = o.timeout?.value ?? limits.checkTimeout.default;
   const retry = o.retry?.value ?? limits.checkRetry.default;
   const port = o.port?.value ?? null;
-  if (type === "tcp") return { kind: "tcp", every, timeout, retry, port };
-  return { kind: type, path: s.path!.value, expect: o.expect?.value ?? null, every, timeout, retry, port };
+  switch (type) {
+    case "tcp":
+    case "udp":
+    case "ping":
+      return { kind: type, every, timeout, retry, port };
+    case "smtp":
+      return { kind: type, helo: o.helo?.value ?? null, every, timeout, retry, port };
+    case "dns":
+      return { kind: type, name: s.path!.value, type: o.queryType?.value ?? "SOA", every, timeout, retry, port };
+    case "misc":
+      return { kind: type, command: s.path!.value, timeout: o.timeout?.value ?? null, dynamic: !!o.dynamic, every, retry, port: null };
+    case "http":
+    case "https":
+      return { kind: type, path: s.path!.value, expect: o.expect?.value ?? null, every, timeout, retry, port };
+  }
 }
 
 /** A check of a real server on port 0 (fwmark services) must say which port to check. */
 export function checkPortProblem(check: HealthCheck, rsPort: number, span: Span, what: string): Diagnostic | undefined {
-  if (check.kind === "none" || check.port !== null || rsPort !== 0) return undefined;
+  if (check.kind === "none" || check.kind === "ping" || check.kind === "misc" || check.port !== null || rsPort !== 0) return undefined;
   return error("check-needs-port", `${what} is on port 0 (every port of a fwmark service): the check needs \`port N\``, span, { hint: "add e.g. `port 80`" });
 }
 

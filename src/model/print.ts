@@ -107,12 +107,17 @@ function destLines(s: ServiceDef, currentVip: string | null): string[] {
 function checkText(c: HealthCheck): string {
   if (c.kind === "none") return "none";
   const parts: string[] = [c.kind];
-  if (c.kind !== "tcp") parts.push(printWord(c.path));
-  if (c.kind !== "tcp" && c.expect !== null) parts.push(`expect ${c.expect}`);
+  if (c.kind === "http" || c.kind === "https") parts.push(printWord(c.path));
+  if (c.kind === "dns") parts.push(printWord(c.name));
+  if (c.kind === "misc") parts.push(printWord(c.command));
+  if ((c.kind === "http" || c.kind === "https") && c.expect !== null) parts.push(`expect ${c.expect}`);
   if (c.every !== limits.checkEvery.default) parts.push(`every ${c.every}`);
-  if (c.timeout !== limits.checkTimeout.default) parts.push(`timeout ${c.timeout}`);
+  if (c.kind === "misc" ? c.timeout !== null : c.timeout !== limits.checkTimeout.default) parts.push(`timeout ${c.timeout}`);
   if (c.retry !== limits.checkRetry.default) parts.push(`retry ${c.retry}`);
   if (c.port !== null) parts.push(`port ${c.port}`);
+  if (c.kind === "smtp" && c.helo !== null) parts.push(`helo ${printWord(c.helo)}`);
+  if (c.kind === "dns" && c.type !== "SOA") parts.push(`type ${c.type}`);
+  if (c.kind === "misc" && c.dynamic) parts.push("dynamic");
   return parts.join(" ");
 }
 

@@ -108,7 +108,40 @@ export type HealthCheck =
       /** null: the real server's port. */
       readonly port: number | null;
     }
-  | { readonly kind: "tcp"; readonly every: number; readonly timeout: number; readonly retry: number; readonly port: number | null }
+  | { readonly kind: "tcp" | "udp" | "ping"; readonly every: number; readonly timeout: number; readonly retry: number; readonly port: number | null }
+  | {
+      readonly kind: "smtp";
+      /** null: keepalived's own HELO name. */
+      readonly helo: string | null;
+      readonly every: number;
+      readonly timeout: number;
+      readonly retry: number;
+      readonly port: number | null;
+    }
+  | {
+      readonly kind: "dns";
+      /** The name asked for (`.`: the root, keepalived's default). */
+      readonly name: string;
+      /** The query type, upper case (keepalived's default SOA). */
+      readonly type: string;
+      readonly every: number;
+      readonly timeout: number;
+      readonly retry: number;
+      readonly port: number | null;
+    }
+  | {
+      readonly kind: "misc";
+      /** The command line keepalived runs (misc_path): exit 0 is healthy. */
+      readonly command: string;
+      /** Seconds the program may run; null: the check's interval (keepalived's default). */
+      readonly timeout: number | null;
+      /** The exit code sets the weight (misc_dynamic). */
+      readonly dynamic: boolean;
+      readonly every: number;
+      readonly retry: number;
+      /** A program checks no port. */
+      readonly port: null;
+    }
   /** No check (for real servers: not even the service's). */
   | { readonly kind: "none" };
 

@@ -169,8 +169,8 @@ virtual_server 192.0.2.10 80 {
     real_server 192.0.2.22 80 {
         weight 1
         inhibit_on_failure
-        MISC_CHECK {
-            misc_path "/usr/local/bin/check"
+        FILE_CHECK {
+            track_file app_up
         }
     }
 }
@@ -222,12 +222,14 @@ describe("import --from keepalived.conf", () => {
       "2: `global_defs { ... }`",
       "5: vrrp_instance VI_1 (virtual_router_id 51, priority 150 on eth0)",
       "35: `delay_before_retry 2`",
-      "41: `MISC_CHECK`",
+      "41: `FILE_CHECK` cannot be said in lvsh",
+      "38: real server 192.0.2.22 80 loses its only checker",
       "58: `virtual_server group web`",
     ]);
     expect(r.notes.find((n) => n.line === 5)!.text).toContain("add `director pair 192.0.2.251 192.0.2.252 priority 150 N vrid 51` after each `vip`");
     const script = importScript(r, "keepalived.conf");
-    expect(script).toMatch(/^# not imported \(keepalived\.conf:41\): `MISC_CHECK`/m);
+    expect(script).toMatch(/^# not imported \(keepalived\.conf:41\): `FILE_CHECK` cannot be said in lvsh: it follows a track_file's value/m);
+    expect(r.notes.find((n) => n.line === 38)!.text).toBe("real server 192.0.2.22 80 loses its only checker: without one keepalived will never take it out of service");
     expect(script).toMatch(/^# note \(keepalived\.conf:19\): virtual_server 192\.0\.2\.10 80 has no lb_kind: keepalived's default, NAT$/m);
     expect(script).toMatch(/^# note \(keepalived\.conf:46\): virtual_server 192\.0\.2\.10 53 has no protocol: keepalived uses UDP/m);
   });

@@ -48,7 +48,7 @@ describe("diagnostics", () => {
     expect(msg("add rs .2 tun type")).toMatch(/^expected a tunnel type: ipip, gue, gre/);
     expect(msg("arp hide on rs via")).toMatch(/^expected a means: arptables, sysctl/);
     expect(msg("check http")).toBe("expected a URL path, e.g. /health, found the end of the statement");
-    expect(msg("check")).toBe("expected `http`, `https`, `tcp` or `none`, found the end of the statement");
+    expect(msg("check")).toBe("expected `http`, `https`, `tcp`, `udp`, `smtp`, `ping`, `dns`, `misc`, ..., found the end of the statement");
     expect(msg("check tcp rs")).toBe("expected a real server address ADDR[:PORT], found the end of the statement");
     expect(msg("director pair .1 .2 priority")).toBe("expected a VRRP priority (1..254), found the end of the statement");
   });
