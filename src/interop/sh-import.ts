@@ -603,6 +603,16 @@ function isStartTest(cond: readonly Node[]): boolean {
   return /^(\[\[?|test) (x?)\$\{?1\}? ==? \2start( \]\]?)?$/.test(raw) || /^(\[\[?|test) (x?)start ==? \2\$\{?1\}?( \]\]?)?$/.test(raw);
 }
 
+/** What the ARP sysctls of a part lack to hide its VIPs (as `arp hide on rs via sysctl` sets them), or null. */
+function sysctlHideGap(part: RsGathered): string | null {
+  if (!Object.keys(part.sysctls).length || part.arp.length) return null;
+  const devs = [...new Set(part.addrs.map((a) => a.dev))];
+  if (!devs.length) return null;
+  const want = devs.flatMap((d) => ["all", d].flatMap((x) => [[confKey("ipv4", x, "arp_ignore"), "1"], [confKey("ipv4", x, "arp_announce"), "2"]]));
+  const missing = [...new Map(want.filter(([k, v]) => part.sysctls[k!] !== v).map(([k, v]) => [k!, `${k}=${v}${part.sysctls[k!] === undefined ? " (not set)" : ` (set to ${part.sysctls[k!]})`}`])).values()];
+  return missing.length ? `lvsh reads them as a hide when ${missing.join(", ")}` : null;
+}
+
 export interface ShellGathered {
   /** Real servers' parts that do not say which real server they are. */
   readonly anyRs: AnyRsPart[];
@@ -644,13 +654,16 @@ export function gatherShell(g: Gathered, source: string, text: string): ShellGat
   const rsAddrs: AddrEntry[] = [];
   for (const a of r.addrs) {
     const dev = a.addr.dev;
-    const onRs = dev === "lo" || dev === "tunl0" || (hides && !director);
+    // a director may hold the VIP on tunl0 too (tun): a script's only when it hides the VIP or adds no rule
+    const onRs = dev === "lo" || ((dev === "tunl0" || hides) && !director) || (dev === "tunl0" && hides);
     if (onRs) rsAddrs.push(a.addr);
     else if (!g.directorAddrs.some((d) => d.addr === a.addr.addr)) g.directorAddrs.push(a.addr);
   }
   const anyRs: AnyRsPart[] = [];
   if (hides || rsAddrs.length) {
     const part: RsGathered = { arp: r.arp.map((x) => x.rule), addrs: rsAddrs, sysctls: Object.fromEntries(arpSysctls.map((s) => [s.key, s.value])) };
+    const why = sysctlHideGap(part);
+    if (why) g.notes.push({ source, line: Math.min(...arpSysctls.map((x) => x.line)), kind: "lost", text: `the ARP sysctls (lines ${[...new Set(arpSysctls.map((x) => x.line))].join(", ")}) do not hide a VIP: ${why}` });
     const owners = [...new Set(part.arp.flatMap((x) => (x.target === "mangle" && x.mangleIpS ? [x.mangleIpS] : [])))];
     const line = Math.min(...[...r.arp, ...arpSysctls, ...r.addrs.filter((a) => rsAddrs.includes(a.addr))].map((x) => x.line));
     if (owners.length === 1) {

@@ -267,6 +267,18 @@ service arptables_jf save
     ]);
   });
 
+  it("tun: the director's VIP on tunl0 is the director's; a real server's sysctls that do not hide say what they lack", () => {
+    const director = "#!/bin/bash\nifconfig tunl0 203.0.113.10 netmask 255.255.255.255 up\nipvsadm -At 203.0.113.10:80 -s rr\nipvsadm -at 203.0.113.10:80 -r 203.0.113.2 -i\n";
+    const rs = "#!/bin/bash\nifconfig tunl0 203.0.113.10 netmask 255.255.255.255 up\necho 1 > /proc/sys/net/ipv4/conf/tunl0/arp_ignore\necho 2 > /proc/sys/net/ipv4/conf/tunl0/arp_announce\necho 1 > /proc/sys/net/ipv4/conf/all/arp_ignore\n";
+    const r = imported(["tun.sh", director], ["rs.sh", rs]);
+    expect(printConfig(r.config)).toBe("vip 203.0.113.10 on tunl0\nservice :80 rr\nadd rs .2 tun\n");
+    expect(notesOf(r.notes, "rs.sh")).toContain(
+      "3 lost: the ARP sysctls (lines 3, 4, 5) do not hide a VIP: lvsh reads them as a hide when net.ipv4.conf.all.arp_announce=2 (not set)",
+    );
+    const fixed = imported(["tun.sh", director], ["rs.sh", `${rs}echo 2 > /proc/sys/net/ipv4/conf/all/arp_announce\n`]);
+    expect(printConfig(fixed.config)).toContain("arp hide on rs via sysctl dev tunl0\n");
+  });
+
   it("`sudo sh -c 'echo ... > /proc/...'` is read as the commands it runs", () => {
     const rs = "#!/bin/sh\nsudo ip addr add 172.25.254.10 label lo:vip dev lo\nsudo sh -c 'echo 1 > /proc/sys/net/ipv4/conf/all/arp_ignore; echo 2 > /proc/sys/net/ipv4/conf/all/arp_announce; echo 1 > /proc/sys/net/ipv4/conf/lo/arp_ignore; echo 2 > /proc/sys/net/ipv4/conf/lo/arp_announce'\n";
     const r = imported(["lvs_dr.sh", LVS_DR], ["rs.sh", rs]);
