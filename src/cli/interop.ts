@@ -51,7 +51,14 @@ export async function importCmd(inv: Of<"import">, io: FrontIO): Promise<number>
       return 1;
     }
     warnNotes(io, "import", r.notes);
+    const reals = [...r.config.services.values()].reduce((n, s) => n + s.reals.size, 0);
+    const summary = `lvsh: import: ${r.config.services.size} service(s), ${reals} real server(s), ${r.notes.length} note(s)\n`;
+    if (r.nothing !== undefined) {
+      io.stderr(`lvsh: import: nothing imported: ${r.nothing}\n${summary}`);
+      return 1;
+    }
     io.stdout(importScript(r, inv.from.join(", ")));
+    io.stderr(summary);
     return 0;
   }
   const { session } = await openSession(io, { target: inv.target, yes: inv.yes, write: io.stderr, lvshCommand: selfCommand() });

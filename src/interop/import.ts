@@ -24,13 +24,16 @@ import {
 } from "../model/index.js";
 import { gatherArptables } from "./arptables.js";
 import { detectFormat } from "./detect.js";
-import { emptyGathered, noteComment, type Gathered, type Note } from "./gather.js";
+import { describeNote, emptyGathered, noteComment, rsEntry, type Gathered, type Note } from "./gather.js";
 import { gatherIpvsadm } from "./ipvsadm.js";
 import { gatherKeepalived } from "./keepalived-import.js";
+import { gatherShell, type AnyRsPart } from "./sh-import.js";
 
 export interface ImportResult {
   readonly config: Config;
   readonly notes: readonly Note[];
+  /** Of files: why no service could be imported (located where it applies); absent when one was. */
+  readonly nothing?: string;
 }
 
 export interface SourceFile {
@@ -72,7 +75,8 @@ function leftovers(g: Gathered, config: Config): Note[] {
     if (!config.vips.has(a.addr)) out.push({ source: "director", kind: "lost", text: `VIP ${a.addr} on ${a.dev}: no service uses it (lvsh binds the addresses of its services)` });
   }
   const desired = compile(config).state.hosts;
-  for (const [host, e] of g.rs) {
+  // without the director's rules, no ARP rule can be an `arp hide` (the reason nothing was imported says so)
+  for (const [host, e] of g.ipvs.length ? g.rs : []) {
     const want = new Set((desired[host]?.arp ?? []).map((r) => elementKey.arp(host, r)));
     for (const r of e.arp) {
       if (!want.has(elementKey.arp(host, r))) out.push({ source: host, kind: "lost", text: `ARP rule \`${elementKey.arp(host, r).replace(/^arp \S+ /, "")}\`: not the rules of an \`arp hide on rs\` of a service's VIP` });
@@ -81,17 +85,93 @@ function leftovers(g: Gathered, config: Config): Note[] {
   return out;
 }
 
-/** Files (ipvsadm rules, arptables-save, keepalived.conf, in any mix) -> a configuration. */
+/** Files (ipvsadm rules, arptables-save, keepalived.conf, shell scripts, in any mix) -> a configuration. */
 export function importFiles(files: readonly SourceFile[]): ImportResult | { readonly error: string } {
   const g = emptyGathered();
+  const anyRs: AnyRsPart[] = [];
+  const arpFiles: string[] = [];
+  const missed: Note[] = [];
   for (const f of files) {
+    if (f.text.includes("\0")) return { error: `${f.name} is not a text file: expected ipvsadm rules (ipvsadm -S), arptables-save output, a keepalived.conf or a shell script` };
     const format = detectFormat(f.text);
-    if (!format) return { error: `cannot tell what ${f.name} is: expected ipvsadm rules (ipvsadm -S), arptables-save output or a keepalived.conf` };
-    if (format === "ipvsadm") gatherIpvsadm(g, f.name, f.text);
-    else if (format === "arptables") gatherArptables(g, f.name, f.text);
-    else gatherKeepalived(g, f.name, f.text);
+    if (!format) g.notes.push({ source: f.name, kind: "lost", text: "nothing in it (only blank lines and comments)" });
+    else if (format === "ipvsadm") gatherIpvsadm(g, f.name, f.text);
+    else if (format === "arptables") {
+      arpFiles.push(f.name);
+      gatherArptables(g, f.name, f.text);
+    } else if (format === "keepalived") gatherKeepalived(g, f.name, f.text);
+    else {
+      const sh = gatherShell(g, f.name, f.text);
+      anyRs.push(...sh.anyRs);
+      missed.push(...sh.missed);
+    }
   }
-  return finish(g);
+  placeAnyRs(g, anyRs);
+  const r = finish(g);
+  const notes = [...r.notes, ...unhidden(g, r.config)];
+  if (r.config.services.size) return { ...r, notes };
+  return { ...r, notes, nothing: nothingReason(g, files, arpFiles, anyRs, [...missed, ...notes]) };
+}
+
+/**
+ * A real server's part that names no real server (the lo:0 script each of
+ * them runs) is taken as the part of every dr/tun real server of the VIPs
+ * it binds, when the director's rules are given; else it is noted.
+ */
+function placeAnyRs(g: Gathered, parts: readonly AnyRsPart[]): void {
+  for (const { source, line, part } of parts) {
+    const vips = new Set(part.addrs.map((a) => a.addr));
+    const reals = [...new Set(g.ipvs.filter((s) => s.addr && vips.has(s.addr)).flatMap((s) => s.dests.filter((d) => d.method !== "nat").map((d) => d.addr)))];
+    const what = `a real server's part (${[...vips].join(", ") || "no address"} bound${Object.keys(part.sysctls).length ? ", ARP sysctls" : ""}${part.arp.length ? ", ARP rules" : ""})`;
+    if (!reals.length) {
+      const why = vips.size ? (g.ipvs.length ? `no dr or tun real server of ${[...vips].join(", ")} is in the director's rules given` : "it does not say which real server it is, and no director rules were given: import it with the director's script or rules") : "it binds no VIP";
+      g.notes.push({ source, line, kind: "lost", text: `${what}: ${why}` });
+      continue;
+    }
+    for (const rip of reals) {
+      const e = rsEntry(g, rip);
+      e.arp.push(...part.arp);
+      for (const a of part.addrs) if (!e.addrs.some((b) => b.addr === a.addr)) e.addrs.push(a);
+      Object.assign(e.sysctls, part.sysctls);
+    }
+    g.notes.push({ source, line, kind: "info", text: `${what}: it names no real server; taken as what every real server of ${[...vips].join(", ")} runs (${reals.join(", ")})` });
+  }
+}
+
+/** The dr/tun real servers that `arp hide on rs` covers but whose rules were not given. */
+function unhidden(g: Gathered, config: Config): Note[] {
+  const out: Note[] = [];
+  for (const vip of config.vips.values()) {
+    if (!vip.arpHide) continue;
+    const given: string[] = [];
+    const missing: string[] = [];
+    for (const s of config.services.values()) {
+      if (s.addr !== vip.addr) continue;
+      for (const r of s.reals.values()) {
+        if (r.method === "nat" || given.includes(r.addr) || missing.includes(r.addr)) continue;
+        (g.rs.has(realServerHost(config, r.addr).name) ? given : missing).push(r.addr);
+      }
+    }
+    if (missing.length) {
+      out.push({
+        source: "import",
+        kind: "info",
+        text: `\`arp hide on rs\` of ${vip.addr} comes from the rules of ${given.join(", ")}; those of ${missing.join(", ")} were not given, and a commit hides the VIP there too`,
+      });
+    }
+  }
+  return out;
+}
+
+function nothingReason(g: Gathered, files: readonly SourceFile[], arpFiles: readonly string[], anyRs: readonly AnyRsPart[], notes: readonly Note[]): string {
+  const names = files.map((f) => f.name).join(", ");
+  if (g.ipvs.length === 0 && (g.rs.size || anyRs.length)) {
+    const arp = arpFiles.length ? `the ARP rules of ${arpFiles.join(", ")} need` : "a real server's part needs";
+    return `${arp} the director's rules: import them together (\`lvsh import --from DIRECTOR-RULES --from ${arpFiles[0] ?? anyRs[0]?.source ?? "FILE"}\`)`;
+  }
+  const first = notes.find((n) => n.kind === "lost");
+  if (first) return `no IPVS service in ${names}; the first line not imported: ${describeNote(first)}`;
+  return `no IPVS service in ${names}: expected \`ipvsadm -A\` rules (ipvsadm -S, a script), or a keepalived.conf with a virtual_server`;
 }
 
 function transportOf(t: TransportSpec): Transport {

@@ -74,7 +74,12 @@ export function parseArptablesSave(text: string): ArptablesSave {
 
 /** `-A CHAIN options...` -> the rule; null for a chain lvsh leaves alone. */
 function readRuleLine(line: string): Res<ArpRule | null> {
-  let words = line.split(/\s+/);
+  return parseArptablesRule(line.split(/\s+/));
+}
+
+/** The words of a rule (`-A CHAIN options...`, as arptables takes them) -> the rule; null for a chain lvsh leaves alone. */
+export function parseArptablesRule(given: readonly string[]): Res<ArpRule | null> {
+  let words = [...given];
   if (/^\[\d+:\d+\]$/.test(words[0]!)) words = words.slice(1); // counters, as -c prints them
   const [cmd, chainName, ...options] = words;
   if (cmd !== "-A" && cmd !== "--append") return fail("expected a rule: -A CHAIN ...");

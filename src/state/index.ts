@@ -5,8 +5,8 @@
  * simulated executor). Fetching the text (fetch.ts) is the only I/O here.
  */
 export type { StateProblem } from "./problem.js";
-export { parseIpvsadmSave, formatIpvsadmSave, formatIpvsadmSaveLines, type IpvsadmSave } from "./ipvsadm.js";
-export { ipvsadmOptions, splitArgs, type OptSpec, type LineArgs, type GivenOpt } from "./ipvsadm-args.js";
+export { parseIpvsadmSave, parseIpvsadmLines, formatIpvsadmSave, formatIpvsadmSaveLines, type IpvsadmSave } from "./ipvsadm.js";
+export { ipvsadmOptions, splitArgs, expandShortOptions, ipvsadmCommandOf, type IpvsadmCommand, type OptSpec, type LineArgs, type GivenOpt } from "./ipvsadm-args.js";
 export { readTableLine, type TableLine, type ServiceId, type ServiceAttrs } from "./ipvsadm-line.js";
 export {
   parseIpvsadmList,
@@ -25,7 +25,7 @@ export {
 } from "./ipvsadm-list.js";
 export { servicePorts, portNumber } from "./ports.js";
 export { canonicalSchedFlags } from "./sched-flags.js";
-export { parseArptablesSave, formatArptablesSave, formatArpRuleLine, ARPTABLES_NFT_EPOCH, type ArptablesBuild, type ArptablesSave } from "./arptables.js";
+export { parseArptablesSave, parseArptablesRule, formatArptablesSave, formatArpRuleLine, ARPTABLES_NFT_EPOCH, type ArptablesBuild, type ArptablesSave } from "./arptables.js";
 export { parseIpAddrJson, parseIpLinkJson, formatIpAddrJson, formatIpLinkJson, formatAddrLine, type IpLink, type IpLinkSpec, type IpAddrLinkSpec } from "./ip.js";
 export { parseSysctl, formatSysctl } from "./sysctl.js";
 /* Written alongside by the simulator/transaction work, exported here because their users import the index. */

@@ -88,9 +88,62 @@ function lookup(word: string): { opt: OptSpec; inline: string | null } | null {
   return { opt, inline: word.length > 2 ? word.slice(2) : null };
 }
 
-/** The words of a table line (without a leading `ipvsadm`) -> its options. */
-export function splitArgs(words: readonly string[]): Res<LineArgs> {
+/** Short commands that are not table lines, by letter. */
+const otherShort = new Set(["D", "d", "C", "L", "l", "Z", "R", "S", "n", "c", "h", "v"]);
+
+/**
+ * Combined short options as popt reads them (`-At` is `-A -t`, `-Ln` is
+ * `-L -n`): letters without a value one by one; the first that takes one
+ * takes the rest of the word (`-tVIP:80`) or the next word.
+ */
+export function expandShortOptions(words: readonly string[]): string[] {
+  return words.flatMap((word) => {
+    if (!/^-[^-]/.test(word) || word.length <= 2) return [word];
+    const first = byShort.get(word[1]!);
+    if (first ? first.arg !== "none" : !otherShort.has(word[1]!)) return [word];
+    const out: string[] = [];
+    for (let j = 1; j < word.length; j++) {
+      const opt = byShort.get(word[j]!);
+      if (opt && opt.arg !== "none") {
+        out.push(`-${word.slice(j)}`);
+        return out;
+      }
+      out.push(`-${word[j]}`);
+    }
+    return out;
+  });
+}
+
+/** What an `ipvsadm` command line does, by its command option (`ipvsadm` alone lists the table). */
+export type IpvsadmCommand = "table" | "clear" | "list" | "save" | "restore" | "delete" | "zero" | "set" | "daemon" | "other";
+
+const commandOfWord: Readonly<Record<string, IpvsadmCommand>> = {
+  "-A": "table", "-E": "table", "-a": "table", "-e": "table",
+  "--add-service": "table", "--edit-service": "table", "--add-server": "table", "--edit-server": "table",
+  "-C": "clear", "--clear": "clear",
+  "-L": "list", "-l": "list", "--list": "list",
+  "-S": "save", "--save": "save",
+  "-R": "restore", "--restore": "restore",
+  "-D": "delete", "-d": "delete", "--delete-service": "delete", "--delete-server": "delete",
+  "-Z": "zero", "--zero": "zero",
+  "--set": "set",
+  "--start-daemon": "daemon", "--stop-daemon": "daemon",
+};
+
+/** The command of an `ipvsadm` line's words (after `ipvsadm`, clusters expanded or not). */
+export function ipvsadmCommandOf(words: readonly string[]): IpvsadmCommand {
+  const expanded = expandShortOptions(words);
+  for (const w of expanded) {
+    const c = commandOfWord[w.startsWith("--") ? w.split("=")[0]! : w];
+    if (c) return c;
+  }
+  return expanded.some((w) => w.startsWith("-") && w !== "-n" && w !== "--numeric") ? "other" : "list";
+}
+
+/** The words of a table line (without a leading `ipvsadm`; combined short options allowed) -> its options. */
+export function splitArgs(given: readonly string[]): Res<LineArgs> {
   const out = new Map<string, GivenOpt>();
+  const words = expandShortOptions(given);
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     const found = lookup(word);

@@ -39,8 +39,14 @@ interface Entry {
  * is in the text; `-E`/`-e` replace what an earlier line said (or add).
  */
 export function parseIpvsadmSave(text: string): IpvsadmSave {
+  const words = numberedLines(text).map(({ line, text: raw }) => ({ line, text: raw, words: raw.trim().split(/\s+/).filter((w) => w !== "") }));
+  return parseIpvsadmLines(words);
+}
+
+/** The same from lines already split into words (a shell script's `ipvsadm` commands, `ipvsadm` left out or not). */
+export function parseIpvsadmLines(given: readonly { readonly line: number; readonly text: string; readonly words: readonly string[] }[]): IpvsadmSave {
   const problems: StateProblem[] = [];
-  const lines = readLines(text, problems);
+  const lines = readLines(given, problems);
   const table = new Map<string, Entry>();
   for (const l of lines) if (l.parsed.kind === "service") addService(table, l, l.parsed, problems);
   for (const l of lines) if (l.parsed.kind === "dest") addDest(table, l, l.parsed, problems);
@@ -48,10 +54,10 @@ export function parseIpvsadmSave(text: string): IpvsadmSave {
   return { services, problems };
 }
 
-function readLines(text: string, problems: StateProblem[]): ReadLine[] {
+function readLines(given: readonly { readonly line: number; readonly text: string; readonly words: readonly string[] }[], problems: StateProblem[]): ReadLine[] {
   const out: ReadLine[] = [];
-  for (const { line, text: raw } of numberedLines(text)) {
-    const words = raw.trim().split(/\s+/).filter((w) => w !== "");
+  for (const { line, text: raw, words: w } of given) {
+    const words = [...w];
     if (words.length === 0 || words[0]!.startsWith("#")) continue;
     if (words[0] === "ipvsadm") words.shift();
     const args = splitArgs(words);
