@@ -27,6 +27,7 @@ import { detectFormat } from "./detect.js";
 import { emptyGathered, noteComment, type Gathered, type Note } from "./gather.js";
 import { gatherIpvsadm } from "./ipvsadm.js";
 import { gatherKeepalived } from "./keepalived-import.js";
+import { resolveVrrp } from "./keepalived-vrrp.js";
 
 export interface ImportResult {
   readonly config: Config;
@@ -61,8 +62,22 @@ export function finish(g: Gathered, hosts: ReadonlyMap<string, HostDef> = new Ma
     }
     services.set(key, { ...svc, reals, ...g.serviceHa.get(key) });
   }
-  const config: Config = { ...lifted, services };
-  return { config, notes: [...g.notes, ...(reportUnused ? leftovers(g, config) : [])] };
+  // keepalived moves the VRRP VIPs: declared unbound (with their pair), used by a service or not
+  const vrrp = resolveVrrp(g);
+  const vips = new Map(lifted.vips);
+  for (const v of vrrp.vips) vips.set(v.addr, { ...v, arpHide: lifted.vips.get(v.addr)?.arpHide ?? null });
+  const config: Config = { ...lifted, vips, services };
+  return { config, notes: byPlace([...g.notes, ...vrrp.notes, ...(reportUnused ? leftovers(g, config) : [])]) };
+}
+
+/** Notes in the order of their sources, then of their lines (stable). */
+function byPlace(notes: readonly Note[]): Note[] {
+  const order = new Map<string, number>();
+  for (const n of notes) if (!order.has(n.source)) order.set(n.source, order.size);
+  return notes
+    .map((n, i) => ({ n, i }))
+    .sort((x, y) => order.get(x.n.source)! - order.get(y.n.source)! || (x.n.line ?? Infinity) - (y.n.line ?? Infinity) || x.i - y.i)
+    .map((x) => x.n);
 }
 
 /** What the files hold that the configuration does not use: VIPs without a service, ARP rules of no `arp hide`. */
@@ -82,15 +97,25 @@ function leftovers(g: Gathered, config: Config): Note[] {
 }
 
 /** Files (ipvsadm rules, arptables-save, keepalived.conf, in any mix) -> a configuration. */
-export function importFiles(files: readonly SourceFile[]): ImportResult | { readonly error: string } {
+/**
+ * Files (ipvsadm rules, arptables-save, keepalived.conf, in any mix) -> a
+ * configuration; or an error (with the notes so far) when a file cannot be
+ * read as any of them, or a keepalived.conf gives nothing at all (FILE:LINE: why).
+ */
+export function importFiles(files: readonly SourceFile[]): ImportResult | { readonly error: string; readonly notes?: readonly Note[] } {
   const g = emptyGathered();
+  const empty: string[] = [];
   for (const f of files) {
     const format = detectFormat(f.text);
     if (!format) return { error: `cannot tell what ${f.name} is: expected ipvsadm rules (ipvsadm -S), arptables-save output or a keepalived.conf` };
     if (format === "ipvsadm") gatherIpvsadm(g, f.name, f.text);
     else if (format === "arptables") gatherArptables(g, f.name, f.text);
-    else gatherKeepalived(g, f.name, f.text);
+    else {
+      const nothing = gatherKeepalived(g, f.name, f.text);
+      if (nothing) empty.push(`${f.name}:${nothing.line}: nothing could be imported: ${nothing.reason}`);
+    }
   }
+  if (empty.length) return { error: empty.join("\n"), notes: g.notes };
   return finish(g);
 }
 
