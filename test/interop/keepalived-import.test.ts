@@ -353,6 +353,10 @@ virtual_server 192.0.2.11 443 {
 });
 
 const unavailable = keepalivedUnavailable();
+// the namespace keepalived -t runs in is made above: removed even when a filter (-t) runs no test of it
+afterAll(() => {
+  keepalivedCleanup();
+});
 
 describe.skipIf(unavailable)(`a pair imported, then exported, passes keepalived -t${unavailable ? ` (skipped: ${unavailable})` : ""}`, () => {
   afterAll(() => {
