@@ -47,7 +47,7 @@ export async function importCmd(inv: Of<"import">, io: FrontIO): Promise<number>
     if (!files) return 2;
     const r = importFiles(files);
     if ("error" in r) {
-      io.stderr(`lvsh: import: ${r.error}\n`);
+      for (const line of r.error.split("\n")) io.stderr(`lvsh: import: ${line}\n`);
       return 1;
     }
     warnNotes(io, "import", r.notes);

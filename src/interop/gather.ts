@@ -30,6 +30,22 @@ export interface RsGathered {
   sysctls: Record<string, string>;
 }
 
+/** A keepalived `vrrp_instance`: its VIPs move between directors (never bound by lvsh). */
+export interface VrrpGathered {
+  readonly source: string;
+  readonly line: number;
+  readonly name: string;
+  readonly state: string | undefined;
+  readonly priority: number;
+  readonly iface: string | undefined;
+  readonly vrid: number | undefined;
+  readonly vips: readonly { readonly addr: string; readonly prefix: number; readonly line: number }[];
+  /** unicast_src_ip: this director's own address. */
+  readonly self: string | undefined;
+  /** unicast_peer: the other directors' addresses. */
+  readonly peers: readonly string[];
+}
+
 export interface Gathered {
   readonly ipvs: IpvsService[];
   readonly directorAddrs: AddrEntry[];
@@ -38,11 +54,13 @@ export interface Gathered {
   readonly serviceHa: Map<string, ServiceHa>;
   /** By `SERVICE-KEY REAL-SERVER-KEY`. */
   readonly realChecks: Map<string, HealthCheck>;
+  /** keepalived's VRRP instances, paired across files when the import finishes. */
+  readonly vrrp: VrrpGathered[];
   readonly notes: Note[];
 }
 
 export function emptyGathered(): Gathered {
-  return { ipvs: [], directorAddrs: [], rs: new Map(), serviceHa: new Map(), realChecks: new Map(), notes: [] };
+  return { ipvs: [], directorAddrs: [], rs: new Map(), serviceHa: new Map(), realChecks: new Map(), vrrp: [], notes: [] };
 }
 
 export function rsEntry(g: Gathered, host: string): RsGathered {

@@ -28,6 +28,7 @@ import { describeNote, emptyGathered, noteComment, rsEntry, type Gathered, type 
 import { gatherIpvsadm } from "./ipvsadm.js";
 import { gatherKeepalived } from "./keepalived-import.js";
 import { gatherShell, type AnyRsPart } from "./sh-import.js";
+import { resolveVrrp } from "./keepalived-vrrp.js";
 
 export interface ImportResult {
   readonly config: Config;
@@ -64,8 +65,22 @@ export function finish(g: Gathered, hosts: ReadonlyMap<string, HostDef> = new Ma
     }
     services.set(key, { ...svc, reals, ...g.serviceHa.get(key) });
   }
-  const config: Config = { ...lifted, services };
-  return { config, notes: [...g.notes, ...(reportUnused ? leftovers(g, config) : [])] };
+  // keepalived moves the VRRP VIPs: declared unbound (with their pair), used by a service or not
+  const vrrp = resolveVrrp(g);
+  const vips = new Map(lifted.vips);
+  for (const v of vrrp.vips) vips.set(v.addr, { ...v, arpHide: lifted.vips.get(v.addr)?.arpHide ?? null });
+  const config: Config = { ...lifted, vips, services };
+  return { config, notes: byPlace([...g.notes, ...vrrp.notes, ...(reportUnused ? leftovers(g, config) : [])]) };
+}
+
+/** Notes in the order of their sources, then of their lines (stable). */
+function byPlace(notes: readonly Note[]): Note[] {
+  const order = new Map<string, number>();
+  for (const n of notes) if (!order.has(n.source)) order.set(n.source, order.size);
+  return notes
+    .map((n, i) => ({ n, i }))
+    .sort((x, y) => order.get(x.n.source)! - order.get(y.n.source)! || (x.n.line ?? Infinity) - (y.n.line ?? Infinity) || x.i - y.i)
+    .map((x) => x.n);
 }
 
 /** What the files hold that the configuration does not use: VIPs without a service, ARP rules of no `arp hide`. */
@@ -91,6 +106,8 @@ export function importFiles(files: readonly SourceFile[]): ImportResult | { read
   const anyRs: AnyRsPart[] = [];
   const arpFiles: string[] = [];
   const missed: Note[] = [];
+  // a keepalived.conf that gives nothing at all: where and why
+  const kaEmpty: string[] = [];
   for (const f of files) {
     if (f.text.includes("\0")) return { error: `${f.name} is not a text file: expected ipvsadm rules (ipvsadm -S), arptables-save output, a keepalived.conf or a shell script` };
     const format = detectFormat(f.text);
@@ -99,7 +116,10 @@ export function importFiles(files: readonly SourceFile[]): ImportResult | { read
     else if (format === "arptables") {
       arpFiles.push(f.name);
       gatherArptables(g, f.name, f.text);
-    } else if (format === "keepalived") gatherKeepalived(g, f.name, f.text);
+    } else if (format === "keepalived") {
+      const nothing = gatherKeepalived(g, f.name, f.text);
+      if (nothing) kaEmpty.push(`${f.name}:${nothing.line}: nothing could be imported: ${nothing.reason}`);
+    }
     else {
       const sh = gatherShell(g, f.name, f.text);
       anyRs.push(...sh.anyRs);
@@ -110,7 +130,7 @@ export function importFiles(files: readonly SourceFile[]): ImportResult | { read
   const r = finish(g);
   const notes = [...r.notes, ...unhidden(g, r.config)];
   if (r.config.services.size) return { ...r, notes };
-  return { ...r, notes, nothing: nothingReason(g, files, arpFiles, anyRs, [...missed, ...notes]) };
+  return { ...r, notes, nothing: kaEmpty.length && !g.ipvs.length ? kaEmpty.join("\n") : nothingReason(g, files, arpFiles, anyRs, [...missed, ...notes]) };
 }
 
 /**

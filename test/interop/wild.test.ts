@@ -29,38 +29,16 @@ import { readWild, realKey, wildCorpusDir, wildFiles, wildUnavailable, type Wild
  * when a fix makes it pass (its test fails until then, on purpose).
  */
 const KNOWN: ReadonlyMap<string, string> = new Map([
-  // keepalived: `virtual_server group NAME` is not imported (a note says so): none of the
-  // group's members (addresses, an A.B.C.D-E range, fwmarks) become services
-  ["keepalived/01-upstream-virtual-server-group.conf", "virtual_server group: no services from virtual_server_group members (ranges, fwmarks)"],
-  // shell scripts that call ipvsadm: the import does not read shell at all ("cannot tell what
-  // FILE is", exit 1): VIP=... variables, `ipvsadm`/`/sbin/ipvsadm`/`sudo ipvsadm`/`$ipv` calls,
-  // combined options (-At, -at), case branches of init scripts
-  ["sh/02-chinajiajia-lvs-vip0.sh", "shell script with ipvsadm calls: not recognised"],
-  ["sh/06-dgsuccess-lvs-dr-udp.sh", "shell script with ipvsadm calls: not recognised"],
-  ["sh/07-13242084001-nat-init.sh", "shell script with ipvsadm calls: not recognised"],
-  ["sh/08-kuangling-dr-init.sh", "shell script with ipvsadm calls: not recognised"],
-  ["sh/11-poeao-tun-combined-opts.sh", "shell script with ipvsadm calls: not recognised"],
-  ["sh/12-poeao-nat-combined-opts.sh", "shell script with ipvsadm calls: not recognised"],
-  ["sh/13-castiel-dr-ipv-variable.sh", "shell script with ipvsadm calls: not recognised"],
-  ["sh/14-castiel-tun-init.sh", "shell script with ipvsadm calls: not recognised"],
-  ["sh/15-castiel-nat-sysctl.sh", "shell script with ipvsadm calls: not recognised"],
-  ["sh/18-leizhnxp-dr-sudo.sh", "shell script with ipvsadm calls: not recognised"],
-  ["sh/19-leizhnxp-nat-sudo-mixed.sh", "shell script with ipvsadm calls: not recognised"],
-  ["sh/21-poeao-dr-combined-opts.sh", "shell script with ipvsadm calls: not recognised"],
-  // shell scripts whose ipvsadm calls take their addresses from positional arguments or function
-  // locals ($2, local vip=$2): nothing can be read; the import should say so and not fail
-  ["sh/01-chinajiajia-lvs-vip-init.sh", "shell script with unresolvable ipvsadm arguments: not recognised (should be notes, exit 0)"],
-  ["sh/09-zhuqiyang-director-function.sh", "shell script with unresolvable ipvsadm arguments: not recognised (should be notes, exit 0)"],
-  // real-server scripts (VIP on lo or tunl0 with ifconfig/ip addr, arp_ignore/arp_announce via
-  // /proc or sysctl): not recognised; their VIPs appear nowhere in the output
-  ["sh/03-hbjoylee-realserver.sh", "real-server script (VIP on lo/tunl0, arp_ignore): not recognised"],
-  ["sh/04-chinajiajia-realserver.sh", "real-server script (VIP on lo/tunl0, arp_ignore): not recognised"],
-  ["sh/05-loong576-realserver.sh", "real-server script (VIP on lo/tunl0, arp_ignore): not recognised"],
-  ["sh/10-kuangling-realserver.sh", "real-server script (VIP on lo/tunl0, arp_ignore): not recognised"],
-  ["sh/16-poeao-rs-tunl0.sh", "real-server script (VIP on lo/tunl0, arp_ignore): not recognised"],
-  ["sh/17-castiel-rs-tunl0.sh", "real-server script (VIP on lo/tunl0, arp_ignore): not recognised"],
-  ["sh/20-leizhnxp-rs-ip-addr-lo.sh", "real-server script (VIP on lo/tunl0, arp_ignore): not recognised"],
-  ["sh/22-poeao-rs-lo.sh", "real-server script (VIP on lo/tunl0, arp_ignore): not recognised"],
+  // keepalived's sample lists 192.168.200.1 as a real server of its own address: IPVS takes it, lvsh
+  // refuses a real server that is the service's address (rs-is-vip) and notes it
+  ["keepalived/01-upstream-virtual-server-group.conf", "a real server on the service's own address (lvsh: rs-is-vip), noted"],
+  // the file's own mistakes: `-s rr 120` and an en-dash `–g`; lvsh refuses those lines, located
+  ["sh/02-chinajiajia-lvs-vip0.sh", "its ipvsadm lines have typos (`-s rr 120`, `–g`): refused and noted, exit 1"],
+  // the rules run only inside `if [ ! -e LOCK ]`: reported, not guessed
+  ["sh/07-13242084001-nat-init.sh", "its rules are inside an `if` on a lock file: noted, not guessed"],
+  // `ipvsadm -C` halfway drops the rules added before it, as the kernel would; the independent
+  // reading takes the union of what the file adds
+  ["sh/19-leizhnxp-nat-sudo-mixed.sh", "`ipvsadm -C` in the middle drops the earlier rules (as the kernel would)"],
 ]);
 
 // ------------------------------------------------------------------ measuring

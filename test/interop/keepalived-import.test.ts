@@ -1,0 +1,388 @@
+/**
+ * `lvsh import --from keepalived.conf` of files written like real ones:
+ * virtual_server_group (addresses, ranges, fwmarks), renamed and deprecated
+ * keywords, VRRP roles (a BACKUP's VIPs are never bound; a MASTER's and a
+ * BACKUP's files together make a `director pair`), and honest status (a
+ * service that cannot be imported is said with FILE:LINE; a file from which
+ * nothing can be taken fails).
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { importFiles, importScript, type ImportResult } from "../../src/interop/index.js";
+import { printConfig } from "../../src/model/index.js";
+import { sim } from "../helpers/cli.js";
+import { keepalivedCheck, keepalivedCleanup, keepalivedUnavailable } from "../helpers/keepalived.js";
+import { load } from "../helpers/load.js";
+import { freshStateDir } from "../helpers/sim.js";
+
+const dir = mkdtempSync(join(tmpdir(), "lvsh-kai-"));
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+function imported(...files: [string, string][]): ImportResult {
+  const r = importFiles(files.map(([name, text]) => ({ name, text })));
+  if ("error" in r) throw new Error(r.error);
+  return r;
+}
+
+const lostOf = (r: ImportResult) => r.notes.filter((n) => n.kind === "lost");
+
+const GROUPS = `! Configuration File for keepalived
+global_defs {
+   router_id LVS_A
+}
+
+virtual_server_group WEB {
+    10.0.0.1 80
+    10.0.0.5-7 80
+    2001:db8::a-c 80
+    fwmark 7
+}
+
+virtual_server group WEB {
+    delay_loop 6
+    lb_algo wrr
+    lb_kind NAT
+    protocol TCP
+    real_server 192.168.1.11 8080 {
+        weight 2
+        TCP_CHECK {
+            connect_port 8080
+            connect_timeout 3
+        }
+    }
+    real_server 192.168.1.12 8080 {
+        weight 1
+        uthreshold 100
+        TCP_CHECK {
+            connect_port 8080
+            connect_timeout 3
+        }
+    }
+    real_server 2001:db8::11 8080 {
+        weight 1
+    }
+}
+`;
+
+describe("virtual_server_group", () => {
+  const r = imported(["lb.conf", GROUPS]);
+  const keys = [...r.config.services.keys()];
+
+  it("expands addresses, ranges (the last byte, an IPv6 address's last group in hex) and fwmarks into services", () => {
+    expect(keys).toEqual([
+      "tcp 10.0.0.1:80",
+      "tcp 10.0.0.5:80",
+      "tcp 10.0.0.6:80",
+      "tcp 10.0.0.7:80",
+      "tcp [2001:db8::a]:80",
+      "tcp [2001:db8::b]:80",
+      "tcp [2001:db8::c]:80",
+      "fwmark 7",
+    ]);
+    const v4 = r.config.services.get("tcp 10.0.0.6:80")!;
+    expect(v4.scheduler).toBe("wrr");
+    expect([...v4.reals.keys()]).toEqual(["192.168.1.11:8080", "192.168.1.12:8080"]);
+    expect(v4.check).toMatchObject({ kind: "tcp", port: null, every: 6, timeout: 3 });
+    // the fwmark service's check names its port (its real servers could be on others)
+    const fw = r.config.services.get("fwmark 7")!;
+    expect(fw.check).toBeUndefined();
+    expect([...fw.reals.values()].map((x) => x.check?.kind)).toEqual(["tcp", "tcp"]);
+    expect(load(printConfig(r.config)).errors).toEqual([]);
+  });
+
+  it("says each note once, not once per address of the group", () => {
+    const texts = r.notes.map((n) => `${n.line} ${n.text}`);
+    expect(new Set(texts).size).toBe(texts.length);
+    // the IPv6 real server is left out of the IPv4 services, the IPv4 ones out of the IPv6 services: said once each
+    expect(lostOf(r).map((n) => `${n.line}: ${n.text}`)).toEqual([
+      "2: `global_defs { ... }`: lvsh has no such setting",
+      "18: real server 192.168.1.11: IPv4, so it is left out of the IPv6 services (only a tun real server can be of another family)",
+      "25: real server 192.168.1.12: IPv4, so it is left out of the IPv6 services (only a tun real server can be of another family)",
+      "33: real server 2001:db8::11: IPv6, so it is left out of the IPv4 services (only a tun real server can be of another family)",
+    ]);
+  });
+
+  it("notes a range it cannot expand and an unknown group, with the line", () => {
+    const bad = importFiles([{ name: "b.conf", text: "virtual_server_group G {\n  10.0.0.9-3 80\n}\nvirtual_server group G {\n  lb_algo rr\n}\nvirtual_server group H {\n  lb_algo rr\n}\n" }]);
+    if ("error" in bad) throw new Error(bad.error);
+    expect(bad.config.services.size).toBe(0);
+    expect(bad.nothing).toMatch(/^b\.conf:4: nothing could be imported: none of its 2 virtual_server blocks could be imported/);
+    expect(bad.notes.map((n) => `${n.line}: ${n.text.replace(/:.*/s, "")}`)).toEqual([
+      "2: `10.0.0.9-3 80` in virtual_server_group G",
+      "4: `virtual_server group G`",
+      "7: `virtual_server group H`",
+    ]);
+  });
+});
+
+const RENAMED = `virtual_server 192.0.2.10 80 {
+    delay_loop 5
+    lvs_sched rr
+    lvs_method DR
+    persistence_timeout 0
+    protocol TCP
+    real_server 192.0.2.21 80 {
+        weigth 3
+        HTTP_GET {
+            url {
+                path /health
+                status_code 200
+            }
+            nb_get_retry 2
+        }
+    }
+    real_server 192.0.2.22 80 {
+        weigth 3
+        HTTP_GET {
+            url {
+                path /health
+                status_code 200
+            }
+            nb_get_retry 2
+        }
+    }
+}
+virtual_server 192.0.2.10 443 {
+    lvs_sched rr
+    protocol TCP
+    real_server 192.0.2.21 443 {
+        lvs_method DR
+        weight 1
+        TCP_CHECK {
+            nb_get_retry 4
+        }
+    }
+}
+`;
+
+describe("renamed and deprecated keywords", () => {
+  const r = imported(["k.conf", RENAMED]);
+
+  it("reads them as keepalived does, with one note per keyword", () => {
+    expect(printConfig(r.config)).toBe(
+      [
+        "vip 192.0.2.10",
+        "service :80 rr",
+        "add rs .21 .22 dr",
+        "check http /health expect 200 every 5 retry 2",
+        "service :443 rr",
+        "add rs .21 dr",
+        "check tcp every 60",
+        "",
+      ].join("\n"),
+    );
+    const about = (w: string) => r.notes.filter((n) => n.text.startsWith(`\`${w}\``) || n.text.startsWith(`keepalived does not know \`${w}\``));
+    expect(about("lvs_sched").map((n) => [n.line, n.kind])).toEqual([[3, "info"]]);
+    expect(about("lvs_sched")[0]!.text).toContain("(here and on 1 more line)");
+    expect(about("lvs_method").map((n) => n.line)).toEqual([4]);
+    expect(about("nb_get_retry").map((n) => n.line)).toEqual([14, 35]);
+    expect(about("nb_get_retry")[0]!.text).toContain("read as retry");
+    expect(about("nb_get_retry")[1]!.text).toContain("in TCP_CHECK: keepalived does not know it there");
+    // keepalived ignores `weigth` (Unknown keyword): the weight stays 1, said once
+    expect(about("weigth").map((n) => n.line)).toEqual([8]);
+  });
+
+  it("takes persistence_timeout 0 as no persistence, silently; and contradicts itself nowhere", () => {
+    expect(r.notes.some((n) => n.line === 5)).toBe(false);
+    expect(r.config.services.get("tcp 192.0.2.10:80")!.persistence).toBeNull();
+    // :443 has no lb_kind, but its one real server says DR: no note of keepalived's NAT default
+    expect(r.notes.filter((n) => n.text.includes("has no lb_kind"))).toEqual([]);
+    expect(lostOf(r)).toEqual([]);
+  });
+});
+
+const VRRP = (state: "MASTER" | "BACKUP", self: string, peer: string, priority: number) => `! Configuration File for keepalived
+global_defs {
+    router_id ${state === "MASTER" ? "lb1" : "lb2"}
+}
+
+vrrp_instance VI_1 {
+    state ${state}
+    interface eth0
+    virtual_router_id 51
+    priority ${priority}
+    advert_int 1
+    unicast_src_ip ${self}
+    unicast_peer {
+        ${peer}
+    }
+    authentication {
+        auth_type PASS
+        auth_pass 1111
+    }
+    virtual_ipaddress {
+        192.0.2.10/24 dev eth0 label eth0:1
+        192.0.2.1
+    }
+}
+
+virtual_server 192.0.2.10 80 {
+    delay_loop 3
+    lb_algo wlc
+    lb_kind NAT
+    protocol TCP
+    real_server 10.1.0.21 80 {
+        weight 1
+        TCP_CHECK {
+            connect_timeout 2
+        }
+    }
+    real_server 10.1.0.22 80 {
+        weight 1
+        MISC_CHECK {
+            misc_path "/usr/local/bin/check_web 10.1.0.22"
+        }
+    }
+}
+`;
+
+const MASTER = VRRP("MASTER", "192.0.2.251", "192.0.2.252", 150);
+const BACKUP = VRRP("BACKUP", "192.0.2.252", "192.0.2.251", 100);
+
+describe("VRRP roles", () => {
+  it("never binds a BACKUP's VIPs: they are declared unbound, and a VIP no service uses (the NAT gateway) is declared too", () => {
+    const r = imported(["backup.conf", BACKUP]);
+    const text = printConfig(r.config);
+    expect(text).toMatch(/^vip 192\.0\.2\.10\/24\nservice :80 wlc\n/);
+    expect(text).toContain("\nvip 192.0.2.1\n");
+    expect(text).not.toContain(" on eth0");
+    const vi = lostOf(r).find((n) => n.line === 6 && n.text.includes("keepalived moves"))!;
+    expect(vi.text).toContain("vrrp_instance VI_1 (state BACKUP, virtual_router_id 51, priority 100 on eth0): keepalived moves its VIPs (192.0.2.10, 192.0.2.1)");
+    expect(vi.text).toContain("`director pair 192.0.2.251 192.0.2.252 priority N 100 vrid 51 interface eth0`");
+    expect(lostOf(r).find((n) => n.line === 21)!.text).toBe("virtual_ipaddress 192.0.2.10: `label eth0:1`: lvsh keeps the address and its prefix only");
+    // no note says the VIP is bound, or that no service uses one
+    expect(r.notes.filter((n) => /bound on the director|no service uses/.test(n.text))).toEqual([]);
+  });
+
+  it("imported, then planned on the simulated target: binds no VIP", () => {
+    const state = freshStateDir();
+    const i = sim(state, ["import", "--from", file("backup.conf", BACKUP)]);
+    expect(i.code, i.err).toBe(0);
+    const plan = sim(state, ["--dry-run", "--json", file("imported.lvsh", i.out)]);
+    expect(plan.code, plan.err).toBe(0);
+    const steps = (JSON.parse(plan.out) as { steps: { argv: string[] }[] }).steps;
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.filter((s) => s.argv[0] === "ip" && s.argv.includes("addr"))).toEqual([]);
+    expect(steps.some((s) => s.argv.join(" ") === "ipvsadm -A -t 192.0.2.10:80 -s wlc")).toBe(true);
+  });
+
+  it("makes the MASTER's and the BACKUP's files, given together, a `director pair` of the directors' own addresses", () => {
+    const r = imported(["backup.conf", BACKUP], ["master.conf", MASTER]);
+    const text = printConfig(r.config);
+    expect(text).toContain("vip 192.0.2.10/24\nservice :80 wlc\nadd rs 10.1.0.21 10.1.0.22 nat\ncheck tcp every 3 timeout 2 rs 10.1.0.21\ncheck misc "/usr/local/bin/check_web 10.1.0.22" every 3 retry 0 rs 10.1.0.22\ndirector pair .251 .252 interface eth0\n");
+    expect(text).toContain("vip 192.0.2.1\ndirector pair .251 .252 interface eth0\n");
+    expect(load(text).errors).toEqual([]);
+    // the same virtual_server in both files is one service, without a note
+    expect(r.notes.filter((n) => n.text.includes("left out"))).toEqual([]);
+    expect(lostOf(r).filter((n) => n.text.includes("the pair needs both directors"))).toEqual([]);
+    const pair = r.notes.find((n) => n.kind === "info" && n.text.includes("are one VRRP router"))!;
+    expect(`${pair.source}:${pair.line}`).toBe("master.conf:6");
+    // the MISC_CHECK is left to the other path; the real server that lost its only checker is said
+    expect(lostOf(r).find((n) => n.source === "backup.conf" && n.line === 37)!.text).toContain("will then never take it out of service");
+    expect(lostOf(r).find((n) => n.source === "backup.conf" && n.line === 39)!.text).toMatch(/^`MISC_CHECK`/);
+  });
+
+  it("notes the directors' addresses as unknown when the files do not say them", () => {
+    const strip = (t: string) => t.replace(/ {4}unicast_src_ip .*\n {4}unicast_peer \{\n.*\n {4}\}\n/, "");
+    const r = imported(["a.conf", strip(MASTER)], ["b.conf", strip(BACKUP)]);
+    expect([...r.config.vips.values()].every((v) => v.pair === undefined && v.iface === null)).toBe(true);
+    const n = lostOf(r).find((x) => x.text.includes("are one VRRP router"))!;
+    expect(n.text).toContain("the files do not say the directors' own addresses");
+    expect(n.text).toContain("`director pair MASTER-ADDR BACKUP-ADDR priority 150 100 vrid 51 interface eth0`");
+  });
+
+  it("notes a vrrp_sync_group and the excluded addresses", () => {
+    const text = `vrrp_sync_group VG1 {\n    group {\n        VI_1\n    }\n}\n${BACKUP.replace("    virtual_ipaddress {", "    virtual_ipaddress_excluded {\n        192.0.2.11\n    }\n    virtual_ipaddress {")}`;
+    const r = imported(["s.conf", text]);
+    expect(lostOf(r)[0]!.text).toBe("vrrp_sync_group VG1 (VI_1): lvsh has no sync groups; VIPs fail over together when their pairs name one `vrid` on one interface");
+    expect([...r.config.vips.keys()]).toContain("192.0.2.11");
+  });
+});
+
+describe("honest status", () => {
+  it("notes every virtual_server it cannot import with FILE:LINE and why, and imports the others", () => {
+    const text = `global_defs {
+    router_id lb1
+
+virtual_server 192.0.2.10 80 {
+    lb_algo rr
+    lb_kind DR
+    protocol TCP
+    real_server 192.0.2.21 80 {
+    }
+}
+}
+virtual_server 192.0.2.300 80 {
+    lb_algo rr
+}
+virtual_server 192.0.2.11 443 {
+    lb_algo rr
+    lb_kind DR
+    protocol TCP
+    real_server 192.0.2.21 443 {
+        weight 1
+    }
+}
+`;
+    const state = freshStateDir();
+    const i = sim(state, ["import", "--from", file("lost.conf", text)]);
+    expect(i.code, i.err).toBe(0);
+    expect(i.out).toContain("# not imported (");
+    expect(i.err).toMatch(/lost\.conf:4: not imported: `virtual_server 192\.0\.2\.10 80` is inside the `global_defs` block of line 1 \(a `\}` missing before it\?\)/);
+    expect(i.err).toMatch(/lost\.conf:12: not imported: `virtual_server 192\.0\.2\.300 80`: expected an address and a port/);
+    expect(i.out).toContain("vip 192.0.2.11\nservice :443 rr\nadd rs .21 dr\n");
+  });
+
+  it("fails, located, on a file from which nothing could be taken", () => {
+    const state = freshStateDir();
+    const a = sim(state, ["import", "--from", file("defs.conf", "! only globals\nglobal_defs {\n    router_id lb1\n}\n")]);
+    expect(a.code).toBe(1);
+    expect(a.err).toMatch(/lvsh: import: .*defs\.conf:2: nothing could be imported: no virtual_server and no vrrp_instance/);
+    expect(a.out).toBe("");
+    const b = sim(state, ["import", "--from", file("bad.conf", "virtual_server 192.0.2.10 http {\n    lb_algo rr\n}\n")]);
+    expect(b.code).toBe(1);
+    expect(b.err).toMatch(/bad\.conf:1: not imported: `virtual_server 192\.0\.2\.10 http`: expected an address and a port/);
+    expect(b.err).toMatch(/lvsh: import: .*bad\.conf:1: nothing could be imported: its virtual_server could not be imported: `virtual_server 192\.0\.2\.10 http`: expected an address and a port/);
+  });
+});
+
+const unavailable = keepalivedUnavailable();
+// the namespace keepalived -t runs in is made above: removed even when a filter (-t) runs no test of it
+afterAll(() => {
+  keepalivedCleanup();
+});
+
+describe.skipIf(unavailable)(`a pair imported, then exported, passes keepalived -t${unavailable ? ` (skipped: ${unavailable})` : ""}`, () => {
+  afterAll(() => {
+    expect(keepalivedCleanup()).toBe(true);
+  });
+
+  it("writes both directors' files, each accepted without a warning", () => {
+    const state = freshStateDir();
+    const i = sim(state, ["import", "--from", file("m.conf", MASTER), "--from", file("b.conf", BACKUP)]);
+    expect(i.code, i.err).toBe(0);
+    const c = sim(state, ["-y", "-c", `${i.out}\ncommit`]);
+    expect(c.code, c.err).toBe(0);
+    const out = mkdtempSync(join(tmpdir(), "lvsh-kai-out-"));
+    const e = sim(state, ["export", "--format", "keepalived", "--to", `${out}/`]);
+    expect(e.code, e.err).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(["keepalived-192.0.2.251.conf", "keepalived-192.0.2.252.conf"]);
+    for (const f of files) {
+      const k = keepalivedCheck(join(out, f));
+      expect(k.out + k.err, f).toBe("");
+      expect(k.code, f).toBe(0);
+    }
+    const master = readFileSync(join(out, files[0]!), "utf8");
+    expect(master).toMatch(/state MASTER\n\s+interface eth0\n\s+virtual_router_id 51\n\s+priority 150\n/);
+    expect(master).toMatch(/virtual_ipaddress \{\n\s+192\.0\.2\.10\/24 dev eth0\n\s+192\.0\.2\.1\/32 dev eth0\n/);
+    // the script says the same: importScript heads it with the notes
+    expect(importScript(imported(["m.conf", MASTER], ["b.conf", BACKUP]), "m.conf, b.conf")).toContain("# note (m.conf:6): vrrp_instance VI_1");
+  });
+});
