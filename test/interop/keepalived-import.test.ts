@@ -275,7 +275,7 @@ describe("VRRP roles", () => {
   it("makes the MASTER's and the BACKUP's files, given together, a `director pair` of the directors' own addresses", () => {
     const r = imported(["backup.conf", BACKUP], ["master.conf", MASTER]);
     const text = printConfig(r.config);
-    expect(text).toContain("vip 192.0.2.10/24\nservice :80 wlc\nadd rs 10.1.0.21 10.1.0.22 nat\ncheck tcp every 3 timeout 2 rs 10.1.0.21\ncheck misc "/usr/local/bin/check_web 10.1.0.22" every 3 retry 0 rs 10.1.0.22\ndirector pair .251 .252 interface eth0\n");
+    expect(text).toContain("vip 192.0.2.10/24\nservice :80 wlc\nadd rs 10.1.0.21 10.1.0.22 nat\ncheck tcp every 3 timeout 2 rs 10.1.0.21\ncheck misc \"/usr/local/bin/check_web 10.1.0.22\" every 3 retry 0 rs 10.1.0.22\ndirector pair .251 .252 interface eth0\n");
     expect(text).toContain("vip 192.0.2.1\ndirector pair .251 .252 interface eth0\n");
     expect(load(text).errors).toEqual([]);
     // the same virtual_server in both files is one service, without a note
