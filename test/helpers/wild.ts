@@ -2,8 +2,10 @@
  * The corpus of configuration files from the wild (public repositories:
  * keepalived.conf, ipvsadm rules, shell scripts, arptables-save output) and
  * an independent reading of each, written here without src/ so that it can
- * judge the importer. The corpus is third-party data: it lives outside the
- * repository (the steering repository's shared/fixtures/wild), never in git.
+ * judge the importer. The corpus is third-party data, each file kept
+ * byte-for-byte as published: test/fixtures/wild/SOURCES.md names the
+ * repository, path and commit of each, and README.md there says where the
+ * files go and how to add one.
  *
  * The independent reading is deliberately simple and explicit:
  * - keepalived: `virtual_server ADDR PORT {`, `virtual_server fwmark N {`,
@@ -38,21 +40,31 @@ export interface WildFile {
 
 const KINDS: readonly WildKind[] = ["keepalived", "ipvsadm", "sh", "arptables"];
 
-/** Where the corpus is: LVSH_WILD_CORPUS when set, else `<repo>/../shared/fixtures/wild`, else /work/shared/fixtures/wild. */
+const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory();
+
+/**
+ * Where the corpus is: LVSH_WILD_CORPUS when set, else the repository's
+ * test/fixtures/wild when its kind folders hold the files, else
+ * ../shared/fixtures/wild beside the repository (the steering repository's
+ * shared/, which CI also has beside its clone).
+ */
 export function wildCorpusDir(): string | undefined {
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
   const env = process.env["LVSH_WILD_CORPUS"];
   // when set, the variable alone decides (a wrong path skips rather than silently reading another corpus)
-  const candidates = env ? [env] : [join(repo, "../shared/fixtures/wild"), "/work/shared/fixtures/wild"];
-  for (const c of candidates) if (existsSync(c) && statSync(c).isDirectory()) return c;
+  if (env) return isDir(env) ? env : undefined;
+  // test/fixtures/wild always holds SOURCES.md and README.md: it is the corpus once a kind folder is there
+  for (const c of [join(repo, "test/fixtures/wild"), join(repo, "../shared/fixtures/wild")]) if (KINDS.some((k) => isDir(join(c, k)))) return c;
   return undefined;
 }
 
-/** Why the corpus tests cannot run here (a fresh clone elsewhere), or undefined. */
+/** Why the corpus tests cannot run here (a fresh clone without the files), or undefined. */
 export function wildUnavailable(): string | undefined {
   if (wildCorpusDir()) return undefined;
   const env = process.env["LVSH_WILD_CORPUS"];
-  return env ? `LVSH_WILD_CORPUS=${env} is not a directory` : "no corpus of files from the wild: set LVSH_WILD_CORPUS, or put it at ../shared/fixtures/wild next to the repository";
+  return env
+    ? `LVSH_WILD_CORPUS=${env} is not a directory`
+    : "no corpus of files from the wild: put the files test/fixtures/wild/SOURCES.md lists in test/fixtures/wild/<kind>/, or set LVSH_WILD_CORPUS";
 }
 
 export function wildFiles(dir = wildCorpusDir()): WildFile[] {
