@@ -1,7 +1,7 @@
 /** `npm run bench`: performance figures, printed (never asserted in tests). */
 import { fileURLToPath } from "node:url";
 import { benchCliDryRun, benchLanguage } from "./lang.js";
-import { benchCommit, benchDoctor } from "./txn.js";
+import { benchCommit, benchDoctor, benchFleet } from "./txn.js";
 import { benchCompleteProcess, benchTab } from "./complete.js";
 
 const log = (line: string) => console.log(line);
@@ -11,5 +11,6 @@ benchLanguage(log);
 benchCliDryRun(log, fileURLToPath(new URL("./lvsh", import.meta.url)));
 await benchCommit(log);
 await benchDoctor(log);
+await benchFleet(log);
 benchTab(log);
 benchCompleteProcess(log, fileURLToPath(new URL("./lvsh", import.meta.url)));

@@ -57,3 +57,35 @@ export async function benchDoctor(log: (line: string) => void): Promise<void> {
   await session.close();
   rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * A seed-shaped commit (VIP, service, `arp hide on rs`) to 1, 10 and 100
+ * real servers whose every round trip takes 50 ms (LVSH_TEST_DELAY_MS's
+ * wrapper, as ssh over a network): real servers side by side should make
+ * 100 cost about what 1 does. Goal: 100 in at most 3x the time of 1.
+ */
+export async function benchFleet(log: (line: string) => void): Promise<void> {
+  const delayMs = 50;
+  const commitTime = async (n: number, parallel?: number): Promise<{ ms: number; steps: number }> => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsh-bench-"));
+    const site = new Site({ target: "sim", stateDir: dir, delayMs, ...(parallel ? { parallel } : {}) });
+    const session = new Session({ io: { write: () => {} }, site, yes: true });
+    await session.open();
+    const reals = Array.from({ length: n }, (_, i) => `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`).join(" ");
+    await session.run(`vip 10.0.0.10 on eth0; service :80 rr; add rs ${reals} dr; arp hide on rs`, "fleet.lvsh");
+    const steps = (await session.plan()).plan!.steps.length;
+    const [r, ms] = await timed(() => session.run("commit", "<commit>"));
+    if (!r.ok) throw new Error(session.render(r.diagnostics));
+    await session.close();
+    rmSync(dir, { recursive: true, force: true });
+    return { ms, steps };
+  };
+  const one = await commitTime(1);
+  const ten = await commitTime(10);
+  const hundred = await commitTime(100);
+  const serial = await commitTime(100, 1);
+  const ratio = hundred.ms / one.ms;
+  log(`commit to real servers ${delayMs} ms away (each round trip waits ${delayMs} ms; seed-shaped: VIP + ARP hiding on each, --parallel 16):`);
+  log(`  1 real server ${one.ms.toFixed(0)} ms (${one.steps} steps), 10: ${ten.ms.toFixed(0)} ms (${ten.steps} steps), 100: ${hundred.ms.toFixed(0)} ms (${hundred.steps} steps); 100 one host at a time (--parallel 1): ${serial.ms.toFixed(0)} ms`);
+  log(`  ratio 100/1: ${ratio.toFixed(2)} (goal <= 3 -> ${ratio <= 3 ? "met" : "NOT met"})`);
+}

@@ -2,6 +2,7 @@
 import { exportFormats, names, saveFormats } from "../interop/formats.js";
 import { parseArgs } from "node:util";
 import { commands, options } from "./spec.js";
+import { parallelValue } from "../txn/settings.js";
 import { parseSampleCount, parseWatchInterval, type Span } from "../lang/index.js";
 
 /** The kernel's rate estimator updates every 2 s. */
@@ -11,6 +12,8 @@ export interface Common {
   readonly yes: boolean;
   /** Undefined: decide from the machine (root and IPVS -> local, else sim). */
   readonly target?: "sim" | "local";
+  /** `--parallel N`: hosts side by side in a commit's real-server phases. */
+  readonly parallel?: number;
 }
 
 export type Invocation =
@@ -59,7 +62,13 @@ export function parseCli(argv: readonly string[]): Invocation {
   if (v.sim && v.target === "local") return { kind: "usage-error", message: "--sim and --target local contradict each other" };
   if (typeof v.target === "string" && v.target !== "sim" && v.target !== "local") return { kind: "usage-error", message: `--target is sim or local, not ${JSON.stringify(v.target)}` };
   const target = v.sim || v.target === "sim" ? "sim" : v.target === "local" || v.real ? "local" : undefined;
-  const common: Common = { yes: v.yes === true, ...(target ? { target } : {}) };
+  let parallel: number | undefined;
+  if (typeof v.parallel === "string") {
+    const p = parallelValue(v.parallel);
+    if (typeof p === "string") return { kind: "usage-error", message: `--parallel: ${p}` };
+    parallel = p;
+  }
+  const common: Common = { yes: v.yes === true, ...(target ? { target } : {}), ...(parallel !== undefined ? { parallel } : {}) };
   const dryRun = v["dry-run"] === true;
   const json = v.json === true;
   const cmd = pos[0] !== undefined ? commands.find((c) => c.name === pos[0]) : undefined;

@@ -43,6 +43,7 @@ function openFor(common: Common, io: FrontIO, opts: Omit<OpenOptions, "target" |
   return openSession(io, {
     target: common.target,
     yes: common.yes,
+    parallel: common.parallel,
     lvshCommand: selfCommand(),
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...(opts.write ? { write: opts.write } : {}),
@@ -145,7 +146,7 @@ async function doctorCmd(inv: Extract<Invocation, { kind: "doctor" }>, io: Front
 }
 
 async function recoverCmd(inv: Extract<Invocation, { kind: "recover" }>, io: FrontIO): Promise<number> {
-  const { site } = await openSite(inv.target);
+  const { site } = await openSite(inv.target, process.env, { parallel: inv.parallel });
   try {
     const r = await recover(site);
     // a commit confirmed that was overdue (its timer died, maybe in the middle of its revert) is reverted now

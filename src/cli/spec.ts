@@ -42,6 +42,7 @@ export const options: readonly OptionSpec[] = [
   { long: "dry-run", short: "n", type: "boolean", summary: "plan against the running state, print the commands per host; apply nothing", for: [""] },
   { long: "json", type: "boolean", summary: "with --dry-run, show or doctor: JSON; with watch: one JSON object per sample and line", for: ["", "show", "watch", "doctor"] },
   { long: "yes", short: "y", type: "boolean", summary: "answer yes to questions (commit over many hosts, over drift)" },
+  { long: "parallel", type: "string", value: "N", summary: "commit to at most N hosts at once in the real servers' phases (default 16, or `parallel = N` in the state directory's settings file)" },
   { long: "sim", type: "boolean", summary: "use the simulated target (kept in the state directory)" },
   {
     long: "target",

@@ -32,6 +32,12 @@ export interface ManyOptions {
    * ignore it.
    */
   readonly oneStep?: boolean;
+  /**
+   * The plan's steps each command carries (a commit's round trip: one id,
+   * or an `ipvsadm -R`'s ids, one per line): fault injection finds its
+   * step by id. Transports ignore it.
+   */
+  readonly steps?: readonly (readonly number[])[];
 }
 
 export interface Executor {

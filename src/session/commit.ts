@@ -1,7 +1,7 @@
 /** `commit` in a session: the transaction, and its outcome in the user's words. */
 import { error, hasErrors, warning, printDuration, type CommitStmt, type Diagnostic } from "../lang/index.js";
 import { stepsLine, summaryLine, type Plan } from "../plan/index.js";
-import { commit, confirmPending, destConns, overdueConfirm, readPending, revisionName, startTimer, type CommitReport, type Site, type TxnResult } from "../txn/index.js";
+import { commit, confirmPending, type HostsProgress, destConns, overdueConfirm, readPending, revisionName, startTimer, type CommitReport, type Site, type TxnResult } from "../txn/index.js";
 import type { Session } from "./session.js";
 import { keepalivedNote } from "./show.js";
 import { counted } from "../util/index.js";
@@ -96,6 +96,38 @@ function drainProgress(session: Session): (text: string, line: boolean) => void 
   };
 }
 
+/** A phase over fewer hosts than this goes by without a progress bar. */
+export const PROGRESS_HOSTS = 5;
+
+/**
+ * A phase over many hosts: on a terminal a bar redrawn in place (hosts
+ * done / total, the phase, failures), left on screen when the phase ends;
+ * in a script plain lines: the start, one every 5 seconds at most, the end.
+ */
+export function hostsProgress(session: Session, now: () => number = Date.now): (p: HostsProgress) => void {
+  const tty = session.io.columns !== undefined;
+  let last = 0;
+  return (p) => {
+    if (p.total < PROGRESS_HOSTS) return;
+    const end = p.final === true;
+    const failed = p.failed ? `, ${p.failed} failed` : "";
+    if (tty) {
+      const width = Math.max(20, (session.io.columns ?? 80) - 1);
+      const tail = ` ${p.done}/${p.total} hosts${failed} · ${p.phase}`;
+      const barWidth = Math.max(10, Math.min(30, width - tail.length - 2));
+      const filled = Math.round((barWidth * p.done) / p.total);
+      const line = `[${"#".repeat(filled)}${"-".repeat(barWidth - filled)}]${tail}`;
+      session.io.write(`\r\x1b[K${line.length > width ? line.slice(0, width) : line}${end ? "\n" : ""}`);
+      return;
+    }
+    const t = now();
+    if (!end && p.done > 0 && t - last < 5000) return;
+    if (end && p.done === 0) return; // stopped before any host ran: the failure says it
+    last = t;
+    session.io.write(`${p.phase}: ${p.done}/${p.total} hosts done${failed}\n`);
+  };
+}
+
 /**
  * Real servers a plan deletes without draining them, that the director
  * still sends connections to: said before the question, with the drain
@@ -146,6 +178,7 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
       say: (t) => session.io.write(t),
       warn: (t) => void forced.push(warning("rs-not-ready", t, s.span)),
       progress: drainProgress(session),
+      hosts: hostsProgress(session),
       inspect: cutConnections,
       ...(session.opts.lockWaitMs !== undefined ? { lockWaitMs: session.opts.lockWaitMs } : {}),
       ...(s.comment ? { comment: s.comment.value } : {}),

@@ -5,7 +5,7 @@
  * command line, the shell, import/export) only call this.
  */
 import type { Diagnostic } from "../lang/index.js";
-import { chooseTarget, type TargetChoice } from "../target/index.js";
+import { chooseTarget, parseDelay, type TargetChoice } from "../target/index.js";
 import { Site, overdueConfirm, stateDirFrom } from "../txn/index.js";
 import type { Target } from "../exec/index.js";
 import { setPointHook } from "../util/index.js";
@@ -36,7 +36,7 @@ export function installPointFaults(spec: string | undefined): void {
 }
 
 /** The chosen target, its state directory ($LVSH_STATE_DIR ...) and executors; the test hooks when asked for. */
-export async function openSite(target: Target | undefined, env: NodeJS.ProcessEnv = process.env): Promise<{ site: Site; choice: TargetChoice }> {
+export async function openSite(target: Target | undefined, env: NodeJS.ProcessEnv = process.env, opts: { parallel?: number | undefined } = {}): Promise<{ site: Site; choice: TargetChoice }> {
   installPointFaults(env.LVSH_TEST_INJECT);
   const choice = await chooseTarget(target);
   const site = new Site({
@@ -46,6 +46,9 @@ export async function openSite(target: Target | undefined, env: NodeJS.ProcessEn
     ...(env.LVSH_TEST_INJECT ? { inject: env.LVSH_TEST_INJECT } : {}),
     // a test's hook: this kernel has no IPVS, so a real director's ipvsadm is simulated (target/sim-ipvs.ts)
     ...(env.LVSH_TEST_SIM_IPVS === "1" ? { simIpvs: true } : {}),
+    ...(opts.parallel !== undefined ? { parallel: opts.parallel } : {}),
+    // a test's and the bench's network: each round trip to a host waits this long (target/delay.ts)
+    ...(parseDelay(env.LVSH_TEST_DELAY_MS) ? { delayMs: parseDelay(env.LVSH_TEST_DELAY_MS)! } : {}),
   });
   return { site, choice };
 }
@@ -68,11 +71,13 @@ export interface OpenOptions {
   readonly lvshCommand?: readonly string[];
   /** Start from the last revision without reading the hosts (a command that reads them itself: doctor). */
   readonly noRead?: boolean;
+  /** Hosts side by side in a commit's real-server phases (`--parallel`). */
+  readonly parallel?: number | undefined;
 }
 
 /** A session on the chosen target, with the running state read. */
 export async function openSession(io: FrontIO, opts: OpenOptions = {}): Promise<Opened> {
-  const { site, choice } = await openSite(opts.target);
+  const { site, choice } = await openSite(opts.target, process.env, { parallel: opts.parallel });
   // a commit confirmed whose timer died is reverted before anything else
   const overdue = await overdueConfirm(site, io.stderr);
   const session = new Session({

@@ -7,6 +7,7 @@ import { Injector, parseFault } from "./inject.js";
 import { localExecutor, netnsExecutor, SshExecutor, type Executor, type Target } from "../exec/index.js";
 import { SimExecutor } from "../sim/index.js";
 import { SimIpvsExecutor } from "./sim-ipvs.js";
+import { DelayedExecutor } from "./delay.js";
 
 export interface ExecutorOptions {
   readonly target: Target;
@@ -18,6 +19,8 @@ export interface ExecutorOptions {
   readonly inject?: string;
   /** A test's hook (LVSH_TEST_SIM_IPVS=1): on the real target, ipvsadm goes to the simulator (target/sim-ipvs.ts). */
   readonly simIpvs?: boolean;
+  /** A test's and the bench's network (LVSH_TEST_DELAY_MS): each round trip to a host waits this long first (target/delay.ts). */
+  readonly delayMs?: number;
 }
 
 /**
@@ -100,7 +103,8 @@ export class ExecutorPool {
     if (had) this.retired.push(had.exec);
     const real = makeExecutor(host, t, this.opts);
     const made = this.opts.simIpvs && this.opts.target !== "sim" ? new SimIpvsExecutor(real, this.opts.simDir, simMachine(t)) : real;
-    const exec = this.injector ? this.injector.wrap(made) : made;
+    const slow = this.opts.delayMs ? new DelayedExecutor(made, this.opts.delayMs) : made;
+    const exec = this.injector ? this.injector.wrap(slow) : slow;
     this.made.set(host, { exec, via });
     return exec;
   }

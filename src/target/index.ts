@@ -5,3 +5,4 @@
 export { chooseTarget, type TargetChoice } from "./choose.js";
 export { makeExecutor, ExecutorPool, simMachine, controlDir, type ExecutorOptions } from "./factory.js";
 export { Injector, parseFault, type Fault } from "./inject.js";
+export { DelayedExecutor, parseDelay } from "./delay.js";

@@ -7,11 +7,12 @@
  *   kill:K       lvsh is killed (SIGKILL) just before step K
  *   pause:K:MS   lvsh waits MS milliseconds before step K, then goes on
  *
- * Steps are counted as a commit runs them: every command of a round trip
- * that stops at the first failure (runMany with stopAtFailure), each line
- * of an `ipvsadm -R` counting as one step, and a readiness check's read
- * (runMany with oneStep) as one. The fault fires once; what runs after it
- * (the undo) passes through. Other reads are never counted.
+ * K is the plan's step number (`show plan`): a commit's round trips say
+ * which steps each command carries (runMany's `steps`: one per command, one
+ * per line of an `ipvsadm -R`, a readiness check's reads all one step), so
+ * the fault lands on step K also when hosts run side by side. The fault
+ * fires once; what runs after it (the undo) passes through. Reads are
+ * never touched.
  */
 import { NOT_RUN, asCommand, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../exec/index.js";
 
@@ -26,9 +27,8 @@ export function parseFault(spec: string | undefined): Fault | undefined {
   return m ? { kind: m[1] as Fault["kind"], step: Number(m[2]), ms: Number(m[3] ?? 1000) } : undefined;
 }
 
-/** Counts steps across every host of a target, and fires the fault once. */
+/** Finds step K in the round trips of every host of a target, and fires the fault once. */
 export class Injector {
-  private count = 0;
   private fired = false;
   constructor(readonly fault: Fault) {}
 
@@ -36,20 +36,11 @@ export class Injector {
     return new InjectingExecutor(inner, this);
   }
 
-  /** Given a round trip's commands, where the fault lands: the command index and, in an `ipvsadm -R`, how many of its lines run before it. */
-  locate(cmds: readonly Command[]): { index: number; linesBefore: number } | undefined {
-    if (this.fired) return undefined;
-    let at = this.count;
-    for (const [i, c] of cmds.entries()) {
-      const n = c.stdin !== undefined && c.argv[0] === "ipvsadm" && c.argv[1] === "-R" ? c.stdin.split("\n").filter(Boolean).length : 1;
-      if (this.fault.step <= at + n) return { index: i, linesBefore: this.fault.step - at - 1 };
-      at += n;
-    }
-    return undefined;
-  }
-
-  advance(cmds: readonly Command[]): void {
-    for (const c of cmds) this.count += c.stdin !== undefined && c.argv[0] === "ipvsadm" && c.argv[1] === "-R" ? c.stdin.split("\n").filter(Boolean).length : 1;
+  /** Given a round trip's steps per command, where the fault lands: the command index and, in an `ipvsadm -R`, how many of its lines run before it. */
+  locate(steps: ManyOptions["steps"]): { index: number; linesBefore: number } | undefined {
+    if (this.fired || !steps) return undefined;
+    const index = steps.findIndex((ids) => ids.includes(this.fault.step));
+    return index < 0 ? undefined : { index, linesBefore: steps[index]!.indexOf(this.fault.step) };
   }
 
   fire(): void {
@@ -82,11 +73,8 @@ class InjectingExecutor implements Executor {
     if (opts?.oneStep) return this.oneStep(cmds, opts);
     if (!opts?.stopAtFailure) return this.inner.runMany(cmds, opts);
     const all = cmds.map(asCommand);
-    const hit = this.injector.locate(all);
-    if (!hit) {
-      this.injector.advance(all);
-      return this.inner.runMany(all, opts);
-    }
+    const hit = this.injector.locate(opts.steps);
+    if (!hit) return this.inner.runMany(all, opts);
     this.injector.fire();
     // what comes before the fault runs for real
     const before = all.slice(0, hit.index);
@@ -111,12 +99,7 @@ class InjectingExecutor implements Executor {
 
   /** A step made of several reads (a readiness check): counted as one; a fault there fails its first read. */
   private async oneStep(cmds: readonly (readonly string[] | Command)[], opts: ManyOptions): Promise<ExecResult[]> {
-    const one: Command[] = [{ argv: ["true"] }];
-    const hit = this.injector.locate(one);
-    if (!hit) {
-      this.injector.advance(one);
-      return this.inner.runMany(cmds, opts);
-    }
+    if (!this.injector.locate(opts.steps)) return this.inner.runMany(cmds, opts);
     this.injector.fire();
     if (this.injector.fault.kind === "kill") process.kill(process.pid, "SIGKILL");
     if (this.injector.fault.kind === "pause") {

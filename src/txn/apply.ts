@@ -1,5 +1,13 @@
 /**
- * Runs steps in order, in batches where a batch keeps the undo guarantee:
+ * Runs a plan's steps. The real servers' phases (the plan's middle block:
+ * ARP hiding, VIPs, readiness checks) run host beside host, at most
+ * `parallel` at once, each host's steps in their order; the director's
+ * phases before and after stay one step after another, so the barriers hold
+ * (a real server is ready before the director's `-a` sends it traffic). A
+ * failure on one host stops new work from starting; what runs finishes, and
+ * every step done on every host is returned, in plan order, for the undo.
+ *
+ * Within a host, steps run in batches where a batch keeps the undo guarantee:
  * consecutive `ipvsadm` steps on one host go to one `ipvsadm -R`. ipvsadm -R
  * exits 0 even when lines fail and stops at a `#` line, so a batch that
  * prints anything on stderr (or exits non-zero) is checked against the
@@ -9,7 +17,7 @@
  * failure; the journal records them all as started before it.
  */
 import { destKeyOf, elementKey, serviceKeyOf, type HostState, type State } from "../model/index.js";
-import { realServerReady, sameDest, sameService, type Change, type Step } from "../plan/index.js";
+import { PHASES, realServerReady, sameDest, sameService, type Change, type Step } from "../plan/index.js";
 import type { ExecResult, Executor } from "../exec/index.js";
 import { factCommands, parseFacts } from "../state/index.js";
 import { counted } from "../util/index.js";
@@ -28,6 +36,45 @@ export interface ApplyEnv {
   force?: boolean;
   /** A warning for the person (a readiness check that failed under `commit force`). */
   warn?(text: string): void;
+  /** How many hosts of a real-server phase run at once (default DEFAULT_PARALLEL; 1: one host after another). */
+  parallel?: number;
+  /** A phase over several hosts: called as it starts and as each host ends. */
+  hosts?(p: HostsProgress): void;
+}
+
+/** How far a phase over several hosts is. */
+export interface HostsProgress {
+  /** What the phase does, for people. */
+  readonly phase: string;
+  readonly done: number;
+  readonly total: number;
+  /** Hosts whose steps failed (the rest of the phase stops launching). */
+  readonly failed: number;
+  /** The phase is over (every host done, or stopped by a failure). */
+  readonly final?: boolean;
+}
+
+/** Hosts side by side in a real-server phase, unless `--parallel` or the state directory's `settings` say otherwise. */
+export const DEFAULT_PARALLEL = 16;
+
+/** A run of steps: one after another, or (real servers' phases) each host's steps in order, the hosts side by side. */
+export interface Stage {
+  readonly parallel: boolean;
+  readonly steps: Step[];
+}
+
+const BLOCK = new Map(PHASES.map((p) => [p.id, p.block]));
+
+/** The plan's stages: the real-server block (but a drain's wait) runs host beside host; the rest in order. */
+export function stages(steps: readonly Step[]): Stage[] {
+  const out: Stage[] = [];
+  for (const s of steps) {
+    const parallel = BLOCK.get(s.phase) === 1 && !s.wait;
+    const last = out[out.length - 1];
+    if (last && last.parallel === parallel) last.steps.push(s);
+    else out.push({ parallel, steps: [s] });
+  }
+  return out;
 }
 
 export interface Failure {
@@ -182,7 +229,7 @@ async function readyCheck(step: Step, env: ApplyEnv): Promise<ExecResult> {
   const start = Date.now();
   const exec = env.executor(step.host);
   const cmds = factCommands({ arp: r.method !== "nat" && r.family === 4, listen: r.listen !== null, routes: false });
-  const results = await exec.runMany(cmds, { oneStep: true });
+  const results = await exec.runMany(cmds, { oneStep: true, steps: cmds.map(() => [step.id]) });
   const facts = parseFacts(cmds, results, exec.describe);
   const problems = facts.unreadable ? [`cannot read ${step.host} (${facts.via}): ${facts.unreadable}`] : realServerReady(r, facts).findings.filter((f) => f.severity === "error").map((f) => f.message);
   const ms = Date.now() - start;
@@ -195,9 +242,12 @@ async function readyCheck(step: Step, env: ApplyEnv): Promise<ExecResult> {
   return { exitCode: 1, stdout: "", stderr: `${text} (\`commit force\` adds it anyway)`, ms };
 }
 
-export async function applySteps(steps: readonly Step[], changes: ReadonlyMap<string, Change>, env: ApplyEnv): Promise<ApplyOutcome> {
+/** Steps one after another (one host's, or the director's phases): round trips in order; stops before a round trip once `stopped()`. */
+async function runSerial(steps: readonly Step[], changes: ReadonlyMap<string, Change>, env: ApplyEnv, stopped: () => boolean): Promise<ApplyOutcome> {
   const done: Step[] = [];
   for (const units of roundTrips(steps)) {
+    // another host failed: nothing new starts (what runs finishes)
+    if (stopped()) return { done };
     const alone = units.length === 1 && units[0]!.length === 1 ? units[0]![0]! : undefined;
     const wait = alone && (alone.wait || alone.ready) ? alone : undefined;
     if (wait) {
@@ -219,7 +269,7 @@ export async function applySteps(steps: readonly Step[], changes: ReadonlyMap<st
       return { done, failed: { step: all[0]!, result: { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 } } };
     }
     const cmds = units.map((u) => (u.length === 1 ? { argv: u[0]!.argv } : { argv: ["ipvsadm", "-R"], stdin: restoreInput(u) }));
-    const results = await env.executor(all[0]!.host).runMany(cmds, { stopAtFailure: true });
+    const results = await env.executor(all[0]!.host).runMany(cmds, { stopAtFailure: true, steps: units.map((u) => u.map((s) => s.id)) });
     for (const [i, u] of units.entries()) {
       const out = await unitOutcome(u, results[i]!, env, changes);
       done.push(...out.done);
@@ -227,6 +277,64 @@ export async function applySteps(steps: readonly Step[], changes: ReadonlyMap<st
     }
   }
   return { done };
+}
+
+/** The hosts of a real-server stage side by side (at most env.parallel at once), each host's steps in order. */
+async function runParallel(steps: readonly Step[], changes: ReadonlyMap<string, Change>, env: ApplyEnv, stopped: () => boolean): Promise<ApplyOutcome> {
+  const byHost = new Map<string, Step[]>();
+  for (const s of steps) byHost.set(s.host, [...(byHost.get(s.host) ?? []), s]);
+  const groups = [...byHost.values()];
+  if (groups.length === 1) return runSerial(groups[0]!, changes, env, stopped);
+  const limit = Math.max(1, Math.min(env.parallel ?? DEFAULT_PARALLEL, groups.length));
+  const phase = phaseWords(steps);
+  const done: Step[] = [];
+  let failed: Failure | undefined;
+  let next = 0;
+  let ended = 0;
+  let failures = 0;
+  const halted = () => failed !== undefined || stopped();
+  env.hosts?.({ phase, done: 0, total: groups.length, failed: 0 });
+  const worker = async (): Promise<void> => {
+    while (!halted() && next < groups.length) {
+      const group = groups[next++]!;
+      const out = await runSerial(group, changes, env, halted);
+      done.push(...out.done);
+      ended++;
+      if (out.failed) {
+        failures++;
+        failed ??= out.failed;
+      }
+      env.hosts?.({ phase, done: ended, total: groups.length, failed: failures });
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+  env.hosts?.({ phase, done: ended, total: groups.length, failed: failures, final: true });
+  return failed ? { done, failed } : { done };
+}
+
+/** What a real-server stage does, for its progress line: its phases' kinds, in order. */
+function phaseWords(steps: readonly Step[]): string {
+  const words: Record<string, string> = { sysctl: "ARP sysctls", arp: "ARP rules", link: "tunl0", addr: "VIPs", ready: "readiness checks" };
+  const ids = [...new Set(steps.map((s) => s.phase))].sort((a, b) => a - b);
+  const kinds = [...new Set(ids.map((id) => PHASES.find((p) => p.id === id)!).map((p) => (p.action === "remove" ? `removing ${words[p.kind] ?? p.kind}` : (words[p.kind] ?? p.kind))))];
+  return `real servers: ${kinds.join(", ")}`;
+}
+
+export async function applySteps(steps: readonly Step[], changes: ReadonlyMap<string, Change>, env: ApplyEnv): Promise<ApplyOutcome> {
+  const done: Step[] = [];
+  let failed: Failure | undefined;
+  for (const stage of stages(steps)) {
+    const out = await (stage.parallel ? runParallel : runSerial)(stage.steps, changes, env, () => false);
+    done.push(...out.done);
+    if (out.failed) {
+      failed = out.failed;
+      break;
+    }
+  }
+  // in the order given (the plan's): the undo goes back through them in reverse
+  const at = new Map(steps.map((s, i) => [s, i]));
+  done.sort((a, b) => at.get(a)! - at.get(b)!);
+  return failed ? { done, failed } : { done };
 }
 
 /** The steps that undo `done`, in reverse order (a step with no undo is skipped and reported). */

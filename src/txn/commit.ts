@@ -18,6 +18,7 @@ import { acquireLock, currentUser, describeHolder } from "./lock.js";
 import { writeRevision, type Revision } from "./revisions.js";
 import { nextRestores, withRestores, type Restores } from "./restore.js";
 import { runTransaction, type TxnResult } from "./transaction.js";
+import type { HostsProgress } from "./apply.js";
 
 function restoresOf(r: Restores | undefined): { restore?: Restores } {
   return r ? { restore: r } : {};
@@ -56,6 +57,8 @@ export interface CommitOptions {
   readonly inspect?: (plan: Plan, site: Site) => Promise<string | undefined>;
   /** A drain's progress while the commit waits for it (`line`: a line of its own, else one redrawn). */
   readonly progress?: (text: string, line: boolean) => void;
+  /** A phase over several hosts: how far it is (the progress bar). */
+  readonly hosts?: (p: HostsProgress) => void;
 }
 
 /** The part of a desired state on one host. */
@@ -260,6 +263,8 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
         read: async (hosts) => (await site.read({ transports: view.transports, specs: view.specs.filter((s) => hosts.includes(s.host)) })).state,
         journal,
         ...(opts.progress ? { progress: opts.progress } : {}),
+        ...(opts.hosts ? { hosts: opts.hosts } : {}),
+        parallel: site.parallel,
         ...(opts.force ? { force: true } : {}),
         warn: (t) => (opts.warn ? opts.warn(t) : opts.say?.(`${t}\n`)),
       },

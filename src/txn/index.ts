@@ -2,7 +2,8 @@ export { stateDirFrom, statePaths, ensureDirs, type StatePaths } from "./statedi
 export { acquireLock, currentUser, describeHolder, type LockHolder, type LockResult } from "./lock.js";
 export { JournalFile, type Journal } from "./journal.js";
 export { checkChain, latestRevision, readRevision, revisionFile, revisionNumbers, strayFiles, leftoverTemps, writeRevision, type Revision } from "./revisions.js";
-export { applySteps, batches, roundTrips, changeHolds, destConns, undoSteps, type ApplyEnv, type ApplyOutcome, type Failure } from "./apply.js";
+export { applySteps, batches, roundTrips, stages, changeHolds, destConns, undoSteps, DEFAULT_PARALLEL, type ApplyEnv, type ApplyOutcome, type Failure, type HostsProgress, type Stage } from "./apply.js";
+export { readSettings, parallelValue, MAX_PARALLEL, type Settings } from "./settings.js";
 export { runTransaction, rollBack, type TxnEnv, type TxnResult, type Rollback } from "./transaction.js";
 export { Site, configOf, type SiteOptions, type HostsView } from "./site.js";
 export { commit, managed, revisionName, type CommitOptions, type CommitReport, type CommitInput, type CommitBase, type RebaseTarget, type Rebased, type RebaseNote } from "./commit.js";

@@ -63,6 +63,7 @@ export async function recover(site: Site): Promise<RecoverReport> {
       executor: (h) => site.executor(h),
       read: async (hosts) => (await site.read({ transports, specs: specs.filter((s) => hosts.includes(s.host)) })).state,
       journal: new JournalFile(`${site.paths.journal}.recover`),
+      parallel: site.parallel,
     }, { id: newJournalId() });
     if (txn.ok) file.remove();
     return { kind: "recovered", journal, steps: plan.steps.length, txn };

@@ -24,6 +24,8 @@ import { readState, type HostReadSpec, type StateRead } from "../state/index.js"
 import { ensureDirs, statePaths, type StatePaths } from "./statedir.js";
 import { checkChain, readRevision, revisionFile, revisionNumbers, type Revision } from "./revisions.js";
 import { JournalFile, type Journal } from "./journal.js";
+import { readSettings, type Settings } from "./settings.js";
+import { DEFAULT_PARALLEL } from "./apply.js";
 
 export interface SiteOptions {
   readonly target: Target;
@@ -32,6 +34,10 @@ export interface SiteOptions {
   readonly inject?: string;
   /** A test's hook: the real target's ipvsadm simulated (target/sim-ipvs.ts). */
   readonly simIpvs?: boolean;
+  /** A test's and the bench's network: each round trip waits this long (LVSH_TEST_DELAY_MS, target/delay.ts). */
+  readonly delayMs?: number;
+  /** Hosts side by side in a real-server phase (`--parallel`); else the state directory's settings, else DEFAULT_PARALLEL. */
+  readonly parallel?: number;
 }
 
 const DIRECTOR_KEYS = ["net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"];
@@ -81,7 +87,17 @@ export class Site {
       stateDir: opts.stateDir,
       ...(opts.inject ? { inject: opts.inject } : {}),
       ...(opts.simIpvs ? { simIpvs: true } : {}),
+      ...(opts.delayMs ? { delayMs: opts.delayMs } : {}),
     });
+  }
+
+  private settingsRead: Settings | undefined;
+
+  /** How many hosts of a real-server phase a commit runs at once. */
+  get parallel(): number {
+    if (this.opts.parallel !== undefined) return this.opts.parallel;
+    this.settingsRead ??= readSettings(this.paths.settings);
+    return this.settingsRead.parallel ?? DEFAULT_PARALLEL;
   }
 
   get target(): Target {

@@ -27,6 +27,8 @@ export interface StatePaths {
   /** Simulated hosts (sim target only). */
   readonly simHosts: string;
   readonly history: string;
+  /** The administrator's settings (txn/settings.ts). */
+  readonly settings: string;
 }
 
 export function statePaths(root: string, target: Target): StatePaths {
@@ -40,6 +42,7 @@ export function statePaths(root: string, target: Target): StatePaths {
     confirm: join(t, "confirm.json"),
     simHosts: join(root, "sim", "hosts"),
     history: join(root, "history"),
+    settings: join(root, "settings"),
   };
 }
 

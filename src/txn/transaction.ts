@@ -63,13 +63,15 @@ async function runUndos(steps: readonly Step[], changes: ReadonlyMap<string, Cha
   const failures: Failure[] = [];
   let rest = [...steps];
   while (rest.length) {
-    const out = await applySteps(rest, changes, { executor: env.executor, read: env.read });
+    const out = await applySteps(rest, changes, { executor: env.executor, read: env.read, ...(env.parallel ? { parallel: env.parallel } : {}) });
     undone += out.done.length;
     if (!out.failed) break;
     failures.push(out.failed);
-    // on with the rest: what came after the failed step (less what its ipvsadm -R did)
+    // on with the rest: every step but those done (an ipvsadm -R's lines that held, other hosts'
+    // steps that ran beside it) and the one that failed
     const done = new Set(out.done);
-    rest = rest.slice(rest.indexOf(out.failed.step) + 1).filter((s) => !done.has(s));
+    const failed = out.failed.step;
+    rest = rest.filter((s) => !done.has(s) && s !== failed);
   }
   return { undone, failures };
 }

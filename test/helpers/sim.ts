@@ -15,10 +15,12 @@ export interface SimOptions {
   yes?: boolean;
   /** How long a commit waits for another's lock (ms; the tests' default 2 s). */
   lockWaitMs?: number;
+  /** Hosts side by side in a commit's real-server phases (default: the Site's). */
+  parallel?: number;
 }
 
 export async function simSession(stateDir: string, opts: SimOptions = {}) {
-  const site = new Site({ target: "sim", stateDir, ...(opts.inject ? { inject: opts.inject } : {}) });
+  const site = new Site({ target: "sim", stateDir, ...(opts.inject ? { inject: opts.inject } : {}), ...(opts.parallel ? { parallel: opts.parallel } : {}) });
   const out: string[] = [];
   const session = new Session({
     io: { write: (t) => void out.push(t) },

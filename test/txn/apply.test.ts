@@ -65,7 +65,7 @@ describe("applySteps", () => {
     ]);
   });
 
-  it("stops a round trip at its failed step: what follows on that host does not run, nor does any later host", async () => {
+  it("stops a round trip at its failed step: what follows on that host does not run, nor does any later host (one host at a time)", async () => {
     const plan = makePlan({ hosts: {} }, compile(load(SEED).config));
     const calls: { host: string; cmds: Command[] }[] = [];
     const executor = (host: string): Executor => ({
@@ -81,7 +81,7 @@ describe("applySteps", () => {
       close: async () => {},
     });
     const starting: number[][] = [];
-    const out = await applySteps(plan.steps, new Map(plan.changes.map((c) => [c.key, c])), { executor, read: async () => ({ hosts: {} }), starting: (ids) => starting.push([...ids]) });
+    const out = await applySteps(plan.steps, new Map(plan.changes.map((c) => [c.key, c])), { executor, read: async () => ({ hosts: {} }), starting: (ids) => starting.push([...ids]), parallel: 1 });
     expect(calls.map((c) => `${c.host}: ${c.cmds.length}`)).toEqual(["172.25.254.2: 3"]);
     expect(starting).toEqual([[1, 2, 3]]);
     expect(out.done.map((s) => s.id)).toEqual([1]);

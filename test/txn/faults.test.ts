@@ -66,7 +66,8 @@ describe("a failing step k, for every k: the hosts end as they began", async () 
     // B's tun real servers serve :8080 (their readiness checks pass)
     for (const h of ["192.0.2.41", "192.0.2.42"]) simListen(dir, h, ["tcp *:22", "tcp *:8080"]);
     const before = simKernel(dir);
-    const r = await lvsh(dir, `${B}\ncommit`, { inject: `fail:${k}` });
+    // one host at a time: what ran before step k is exactly steps 1..k-1 (in parallel, see parallel.test.ts)
+    const r = await lvsh(dir, `${B}\ncommit`, { inject: `fail:${k}`, parallel: 1 });
     expect(r.ok).toBe(false);
     expect(r.diagnostics.find((d) => d.code === "commit-failed" && d.severity === "error")!.message).toMatch(new RegExp(`^commit failed at step ${k} `));
     // every step before k undone, but the readiness checks: they changed nothing
