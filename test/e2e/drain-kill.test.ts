@@ -19,8 +19,8 @@ describe("drain rs, killed", () => {
   it("a drain killed during its wait is undone by `lvsh recover`: the weight goes back", async () => {
     const dir = freshStateDir();
     expect((await lvsh(dir, `${SEED}; commit`)).ok).toBe(true);
-    // kill:2: after the weight 0 (step 1) and the wait, before the delete
-    const env = { ...process.env, LVSH_STATE_DIR: dir, LVSH_TEST_INJECT: "kill:2" };
+    // kill:3: after the weight 0 (step 1) and the wait (step 2), before the delete (step 3)
+    const env = { ...process.env, LVSH_STATE_DIR: dir, LVSH_TEST_INJECT: "kill:3" };
     const k = spawnSync(resolve("dist/lvsh"), ["--sim", "--yes", "-c", `${SVC}; drain rs .3; commit`], { env, encoding: "utf8" });
     expect(k.signal).toBe("SIGKILL");
     expect(await weights(dir)).toEqual(["172.25.254.2 1", "172.25.254.3 0"]);

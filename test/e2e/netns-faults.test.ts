@@ -88,20 +88,26 @@ describe.skipIf(why !== undefined)(`step k fails, for every k, on namespaces${wh
     const desired = compile(load(config).config);
     const plan = makePlan(before, desired);
     expect(plan.steps.length).toBe(28);
-    for (let k = 1; k <= plan.steps.length; k++) {
-      // the test's fault, around the real executors (what LVSH_TEST_INJECT=fail:K installs)
-      const injector = new Injector({ kind: "fail", step: k, ms: 0 });
-      const wrapped = new Map([...execs].map(([h, e]) => [h, injector.wrap(e)]));
-      const r = await runTransaction(plan, before, desired, "test", {
-        executor: (h) => wrapped.get(h)!,
-        read,
-        journal: new JournalFile(`${dir}/j.json`),
-      });
-      expect(r.ok, `k=${k}`).toBe(false);
-      expect(r.failed!.step.id).toBe(k);
-      // what ran before k is undone, but the checks: they changed nothing
-      expect(r.rollback, `k=${k}`).toMatchObject({ ok: true, undone: plan.steps.slice(0, k - 1).filter((s) => !s.ready).length, mismatches: [] });
-      expect(await read(), `k=${k}`).toEqual(before);
+    // one host at a time (what ran before k is exactly steps 1..k-1), then real servers side by side
+    for (const parallel of [1, 16]) {
+      for (let k = 1; k <= plan.steps.length; k++) {
+        // the test's fault, around the real executors (what LVSH_TEST_INJECT=fail:K installs)
+        const injector = new Injector({ kind: "fail", step: k, ms: 0 });
+        const wrapped = new Map([...execs].map(([h, e]) => [h, injector.wrap(e)]));
+        const r = await runTransaction(plan, before, desired, "test", {
+          executor: (h) => wrapped.get(h)!,
+          read,
+          journal: new JournalFile(`${dir}/j.json`),
+          parallel,
+        });
+        const at = `k=${k}, parallel ${parallel}`;
+        expect(r.ok, at).toBe(false);
+        expect(r.failed!.step.id, at).toBe(k);
+        // what ran before k is undone, but the checks: they changed nothing
+        if (parallel === 1) expect(r.rollback, at).toMatchObject({ ok: true, undone: plan.steps.slice(0, k - 1).filter((s) => !s.ready).length, mismatches: [] });
+        else expect(r.rollback, at).toMatchObject({ ok: true, mismatches: [] });
+        expect(await read(), at).toEqual(before);
+      }
     }
   });
 });
