@@ -65,7 +65,7 @@ export async function benchDoctor(log: (line: string) => void): Promise<void> {
  * 100 cost about what 1 does. Goal: 100 in at most 3x the time of 1.
  */
 export async function benchFleet(log: (line: string) => void): Promise<void> {
-  const delayMs = 50;
+  const delayMs = Number(process.env.FLEET_DELAY ?? 50);
   const commitTime = async (n: number, parallel?: number): Promise<{ ms: number; steps: number }> => {
     const dir = mkdtempSync(join(tmpdir(), "lvsh-bench-"));
     const site = new Site({ target: "sim", stateDir: dir, delayMs, ...(parallel ? { parallel } : {}) });
@@ -80,6 +80,7 @@ export async function benchFleet(log: (line: string) => void): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
     return { ms, steps };
   };
+  await commitTime(10); // warm-up: the JIT, the file cache
   const one = await commitTime(1);
   const ten = await commitTime(10);
   const hundred = await commitTime(100);

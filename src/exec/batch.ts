@@ -19,7 +19,7 @@ export function batchScript(cmds: readonly (readonly string[] | Command)[], nonc
       const eof = `__LVSH_IN_${nonce}_${i}`;
       const input = c.stdin === undefined ? "" : ` <<'${eof}'\n${c.stdin}${c.stdin.endsWith("\n") || c.stdin === "" ? "" : "\n"}${eof}`;
       const run = `${shellJoin(c.argv)}${input}\ns=$?; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s"; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s" >&2`;
-      return opts.stopAtFailure ? `${run}; [ "$s" -eq 0 ] || exit 0` : run;
+      return opts.stopAtFailure && !c.read ? `${run}; [ "$s" -eq 0 ] || exit 0` : run;
     })
     .join("\n");
 }

@@ -21,6 +21,11 @@ export interface RunOptions {
 export interface Command {
   readonly argv: readonly string[];
   readonly stdin?: string;
+  /**
+   * A read whose failure is data (a readiness check's `ss` where there is
+   * none): a batch that stops at the first failure goes on after it.
+   */
+  readonly read?: boolean;
 }
 
 export interface ManyOptions {
@@ -58,11 +63,17 @@ export function asCommand(c: readonly string[] | Command): Command {
   return "argv" in c ? c : { argv: c };
 }
 
+/** Whether a batch that stops at the first failure has stopped: a command but a read failed. */
+export function stoppedAt(cmds: readonly Command[], out: readonly ExecResult[]): boolean {
+  return out.some((r, i) => r.exitCode !== 0 && !cmds[i]?.read);
+}
+
 /** runMany for executors without round trips to save: one command after another. */
 export async function runInOrder(exec: Pick<Executor, "run">, cmds: readonly (readonly string[] | Command)[], opts: ManyOptions = {}): Promise<ExecResult[]> {
   const out: ExecResult[] = [];
-  for (const c of cmds.map(asCommand)) {
-    if (opts.stopAtFailure && out.some((r) => r.exitCode !== 0)) {
+  const all = cmds.map(asCommand);
+  for (const c of all) {
+    if (opts.stopAtFailure && stoppedAt(all, out)) {
       out.push({ exitCode: 255, stdout: "", stderr: NOT_RUN, ms: 0 });
       continue;
     }

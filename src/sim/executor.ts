@@ -104,7 +104,7 @@ export class SimExecutor implements Executor {
   update(change: (h: SimHost) => void): void {
     const h = this.load();
     change(h);
-    writeJsonAtomic(this.file, h);
+    writeJsonAtomic(this.file, h, { durable: false });
   }
 
   async run(argv: readonly string[], opts?: RunOptions): Promise<ExecResult> {
@@ -117,7 +117,7 @@ export class SimExecutor implements Executor {
       return { exitCode: 255, stdout: "", stderr: `simulated host ${this.host} is unreadable: ${(e as Error).message}\n`, ms: performance.now() - t0 };
     }
     const r = simRun(h, argv, opts?.stdin);
-    if (r.changed) writeJsonAtomic(this.file, h);
+    if (r.changed) writeJsonAtomic(this.file, h, { durable: false });
     return { exitCode: r.code, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
   }
 

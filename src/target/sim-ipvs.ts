@@ -7,7 +7,7 @@
  * kernel's IPVS is proven in the lab (test/kernel). The transaction code
  * knows nothing of it: a wrapper around the executors, like the injector.
  */
-import { asCommand, NOT_RUN, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../exec/index.js";
+import { asCommand, NOT_RUN, stoppedAt, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../exec/index.js";
 import { SimExecutor } from "../sim/index.js";
 
 const ipvs = (argv: readonly string[]) => argv[0] === "ipvsadm" || (argv[0] === "modprobe" && argv.some((a) => /^ip_vs/.test(a)));
@@ -37,7 +37,7 @@ export class SimIpvsExecutor implements Executor {
     const out: ExecResult[] = [];
     let i = 0;
     while (i < all.length) {
-      if (opts.stopAtFailure && out.some((r) => r.exitCode !== 0)) {
+      if (opts.stopAtFailure && stoppedAt(all, out)) {
         out.push({ exitCode: 255, stdout: "", stderr: NOT_RUN, ms: 0 });
         i++;
         continue;

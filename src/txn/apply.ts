@@ -18,7 +18,7 @@
  */
 import { destKeyOf, elementKey, serviceKeyOf, type HostState, type State } from "../model/index.js";
 import { PHASES, realServerReady, sameDest, sameService, type Change, type Step } from "../plan/index.js";
-import type { ExecResult, Executor } from "../exec/index.js";
+import type { Command, ExecResult, Executor } from "../exec/index.js";
 import { factCommands, parseFacts } from "../state/index.js";
 import { counted } from "../util/index.js";
 
@@ -225,11 +225,23 @@ async function drainWait(step: Step, env: ApplyEnv): Promise<ExecResult> {
  * wrong (the commit undoes), or, with `force`, a warning and on.
  */
 async function readyCheck(step: Step, env: ApplyEnv): Promise<ExecResult> {
-  const r = step.ready!;
   const start = Date.now();
   const exec = env.executor(step.host);
-  const cmds = factCommands({ arp: r.method !== "nat" && r.family === 4, listen: r.listen !== null, routes: false });
+  const cmds = readyReads(step);
   const results = await exec.runMany(cmds, { oneStep: true, steps: cmds.map(() => [step.id]) });
+  return readyOutcome(step, cmds, results, env, start);
+}
+
+/** The reads of a real server's readiness check (commands whose failure is data). */
+function readyReads(step: Step): string[][] {
+  const r = step.ready!;
+  return factCommands({ arp: r.method !== "nat" && r.family === 4, listen: r.listen !== null, routes: false });
+}
+
+/** A readiness check's outcome from its reads' results. */
+function readyOutcome(step: Step, cmds: readonly string[][], results: readonly ExecResult[], env: ApplyEnv, start: number): ExecResult {
+  const r = step.ready!;
+  const exec = env.executor(step.host);
   const facts = parseFacts(cmds, results, exec.describe);
   const problems = facts.unreadable ? [`cannot read ${step.host} (${facts.via}): ${facts.unreadable}`] : realServerReady(r, facts).findings.filter((f) => f.severity === "error").map((f) => f.message);
   const ms = Date.now() - start;
@@ -245,7 +257,9 @@ async function readyCheck(step: Step, env: ApplyEnv): Promise<ExecResult> {
 /** Steps one after another (one host's, or the director's phases): round trips in order; stops before a round trip once `stopped()`. */
 async function runSerial(steps: readonly Step[], changes: ReadonlyMap<string, Change>, env: ApplyEnv, stopped: () => boolean): Promise<ApplyOutcome> {
   const done: Step[] = [];
-  for (const units of roundTrips(steps)) {
+  const trips = roundTrips(steps);
+  for (let t = 0; t < trips.length; t++) {
+    const units = trips[t]!;
     // another host failed: nothing new starts (what runs finishes)
     if (stopped()) return { done };
     const alone = units.length === 1 && units[0]!.length === 1 ? units[0]![0]! : undefined;
@@ -262,18 +276,33 @@ async function runSerial(steps: readonly Step[], changes: ReadonlyMap<string, Ch
       continue;
     }
     const all = units.flat();
+    // the readiness check that follows this host's steps rides in the same round trip: its reads
+    // run once the steps succeeded (not after an ipvsadm -R, whose outcome needs a re-read first)
+    const next = trips[t + 1];
+    const ready = next?.length === 1 && next[0]!.length === 1 && next[0]![0]!.ready && next[0]![0]!.host === all[0]!.host && units.every((u) => u.length === 1) ? next[0]![0]! : undefined;
+    if (ready) t++;
     try {
-      env.starting?.(all.map((s) => s.id));
+      env.starting?.([...all.map((s) => s.id), ...(ready ? [ready.id] : [])]);
     } catch (e) {
       // what is about to run could not be recorded first: it does not run
       return { done, failed: { step: all[0]!, result: { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 } } };
     }
-    const cmds = units.map((u) => (u.length === 1 ? { argv: u[0]!.argv } : { argv: ["ipvsadm", "-R"], stdin: restoreInput(u) }));
-    const results = await env.executor(all[0]!.host).runMany(cmds, { stopAtFailure: true, steps: units.map((u) => u.map((s) => s.id)) });
+    const start = Date.now();
+    const cmds: Command[] = units.map((u) => (u.length === 1 ? { argv: u[0]!.argv } : { argv: ["ipvsadm", "-R"], stdin: restoreInput(u) }));
+    const reads = ready ? readyReads(ready) : [];
+    const results = await env.executor(all[0]!.host).runMany([...cmds, ...reads.map((argv) => ({ argv, read: true }))], {
+      stopAtFailure: true,
+      steps: [...units.map((u) => u.map((s) => s.id)), ...reads.map(() => [ready!.id])],
+    });
     for (const [i, u] of units.entries()) {
       const out = await unitOutcome(u, results[i]!, env, changes);
       done.push(...out.done);
       if (out.failed) return { done, failed: out.failed };
+    }
+    if (ready) {
+      const r = readyOutcome(ready, reads, results.slice(cmds.length), env, start);
+      if (r.exitCode !== 0) return { done, failed: { step: ready, result: r } };
+      done.push(ready);
     }
   }
   return { done };
@@ -287,6 +316,15 @@ async function runParallel(steps: readonly Step[], changes: ReadonlyMap<string, 
   if (groups.length === 1) return runSerial(groups[0]!, changes, env, stopped);
   const limit = Math.max(1, Math.min(env.parallel ?? DEFAULT_PARALLEL, groups.length));
   const phase = phaseWords(steps);
+  // the journal records the whole stage as about to run, once (one fsync, not one per host's
+  // round trip, each of which would stall every other host): what may have run is a superset
+  try {
+    env.starting?.(steps.map((s) => s.id));
+  } catch (e) {
+    return { done: [], failed: { step: steps[0]!, result: { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 } } };
+  }
+  const { starting: _recorded, ...rest } = env;
+  const hostEnv: ApplyEnv = rest;
   const done: Step[] = [];
   let failed: Failure | undefined;
   let next = 0;
@@ -297,7 +335,7 @@ async function runParallel(steps: readonly Step[], changes: ReadonlyMap<string, 
   const worker = async (): Promise<void> => {
     while (!halted() && next < groups.length) {
       const group = groups[next++]!;
-      const out = await runSerial(group, changes, env, halted);
+      const out = await runSerial(group, changes, hostEnv, halted);
       done.push(...out.done);
       ended++;
       if (out.failed) {

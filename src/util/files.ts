@@ -60,18 +60,24 @@ export interface WriteOptions {
   readonly label?: string;
   /** Never replace an existing file: EEXIST instead (a hard link, not a rename). */
   readonly exclusive?: boolean;
+  /**
+   * false: atomic (readers see the old content or the new) but not synced to
+   * disk -- for a simulated host's file, a model that a power cut may take
+   * back one change of (a process kill loses nothing). Default true.
+   */
+  readonly durable?: boolean;
 }
 
 /** Writes text to path atomically and durably. */
 export function writeFileAtomic(path: string, text: string, opts: WriteOptions | string = {}): void {
-  const { label, exclusive } = typeof opts === "string" ? { label: opts, exclusive: false } : opts;
+  const { label, exclusive, durable = true } = typeof opts === "string" ? { label: opts, exclusive: false } : opts;
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   const fd = openSync(tmp, "wx", 0o600);
   try {
     try {
       writeSync(fd, text);
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -88,7 +94,7 @@ export function writeFileAtomic(path: string, text: string, opts: WriteOptions |
     }
     throw e;
   }
-  fsyncDir(dir);
+  if (durable) fsyncDir(dir);
   if (label) point(`${label}:renamed`);
 }
 

@@ -109,5 +109,5 @@ describe.skipIf(why !== undefined)(`step k fails, for every k, on namespaces${wh
         expect(await read(), at).toEqual(before);
       }
     }
-  });
+  }, 120_000);
 });

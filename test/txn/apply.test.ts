@@ -82,8 +82,10 @@ describe("applySteps", () => {
     });
     const starting: number[][] = [];
     const out = await applySteps(plan.steps, new Map(plan.changes.map((c) => [c.key, c])), { executor, read: async () => ({ hosts: {} }), starting: (ids) => starting.push([...ids]), parallel: 1 });
-    expect(calls.map((c) => `${c.host}: ${c.cmds.length}`)).toEqual(["172.25.254.2: 3"]);
-    expect(starting).toEqual([[1, 2, 3]]);
+    // the host's three steps, and its readiness check's four reads riding along
+    expect(calls.map((c) => `${c.host}: ${c.cmds.length}`)).toEqual(["172.25.254.2: 7"]);
+    // the real servers' stage (both hosts' steps) is journalled as a whole before it starts
+    expect(starting).toEqual([[1, 2, 3, 4, 5, 6, 7, 8]]);
     expect(out.done.map((s) => s.id)).toEqual([1]);
     expect(out.failed?.step.id).toBe(2);
     expect(out.failed?.result.stderr).toBe("no\n");
