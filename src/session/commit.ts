@@ -104,27 +104,29 @@ export const PROGRESS_HOSTS = 5;
  * done / total, the phase, failures), left on screen when the phase ends;
  * in a script plain lines: the start, one every 5 seconds at most, the end.
  */
-export function hostsProgress(session: Session, now: () => number = Date.now): (p: HostsProgress) => void {
-  const tty = session.io.columns !== undefined;
+export function hostsProgress(io: { write(text: string): void; readonly columns?: number | undefined }, now: () => number = Date.now): (p: HostsProgress) => void {
+  const tty = io.columns !== undefined;
   let last = 0;
   return (p) => {
     if (p.total < PROGRESS_HOSTS) return;
     const end = p.final === true;
     const failed = p.failed ? `, ${p.failed} failed` : "";
     if (tty) {
-      const width = Math.max(20, (session.io.columns ?? 80) - 1);
+      const width = Math.max(20, (io.columns ?? 80) - 1);
       const tail = ` ${p.done}/${p.total} hosts${failed} · ${p.phase}`;
-      const barWidth = Math.max(10, Math.min(30, width - tail.length - 2));
+      // the bar keeps its width from frame to frame: room for the longest tail this phase can have
+      const longest = ` ${p.total}/${p.total} hosts, ${p.total} failed · ${p.phase}`;
+      const barWidth = Math.max(10, Math.min(30, width - longest.length - 2));
       const filled = Math.round((barWidth * p.done) / p.total);
       const line = `[${"#".repeat(filled)}${"-".repeat(barWidth - filled)}]${tail}`;
-      session.io.write(`\r\x1b[K${line.length > width ? line.slice(0, width) : line}${end ? "\n" : ""}`);
+      io.write(`\r\x1b[K${line.length > width ? line.slice(0, width) : line}${end ? "\n" : ""}`);
       return;
     }
     const t = now();
     if (!end && p.done > 0 && t - last < 5000) return;
     if (end && p.done === 0) return; // stopped before any host ran: the failure says it
     last = t;
-    session.io.write(`${p.phase}: ${p.done}/${p.total} hosts done${failed}\n`);
+    io.write(`${p.phase}: ${p.done}/${p.total} hosts done${failed}\n`);
   };
 }
 
@@ -178,7 +180,7 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
       say: (t) => session.io.write(t),
       warn: (t) => void forced.push(warning("rs-not-ready", t, s.span)),
       progress: drainProgress(session),
-      hosts: hostsProgress(session),
+      hosts: hostsProgress(session.io),
       inspect: cutConnections,
       ...(session.opts.lockWaitMs !== undefined ? { lockWaitMs: session.opts.lockWaitMs } : {}),
       ...(s.comment ? { comment: s.comment.value } : {}),

@@ -3,4 +3,5 @@ export { Session, type SourceOptions, type RunOutcome, type SessionState } from 
 export { sessionCommands, type SessionIO } from "./commands.js";
 export { openSession, openSite, installPointFaults, lockWait, type Opened, type OpenOptions } from "./open.js";
 export { processIO, type FrontIO } from "./io.js";
+export { hostsProgress, PROGRESS_HOSTS } from "./commit.js";
 export { runWatch, watchService, DEFAULT_INTERVAL_S, type WatchOptions } from "./watch.js";
