@@ -78,10 +78,12 @@ for f in "$CORPUS"/sh/*.sh "$CORPUS"/ipvsadm/*; do
   director imp-src || lab_fail "cannot make a namespace"
   t0=$(now)
   if [[ $id == ipvsadm/* ]]; then
-    ip netns exec imp-src timeout 30 ipvsadm -R <"$f" >"$LAB_DIR/run.out" 2>"$LAB_DIR/run.err"
+    ip netns exec imp-src timeout -s KILL 10 ipvsadm -R <"$f" >"$LAB_DIR/run.out" 2>"$LAB_DIR/run.err"
   else
-    (cd "$(dirname "$f")" && PATH=$SHIM:$PATH ip netns exec imp-src timeout 30 \
-      unshare --pid --fork --mount-proc bash "$f" start) >"$LAB_DIR/run.out" 2>"$LAB_DIR/run.err" </dev/null
+    # the timeout is the pid namespace's init: when it kills the script (one that loops on an
+    # argument it does not know), the namespace ends and every process in it
+    (cd "$(dirname "$f")" && PATH=$SHIM:$PATH ip netns exec imp-src \
+      unshare --pid --fork --mount-proc timeout -s KILL 10 bash "$f" start) >"$LAB_DIR/run.out" 2>"$LAB_DIR/run.err" </dev/null
   fi
   rc=$?
   src=$(save imp-src)
