@@ -33,6 +33,8 @@ interface FileResult {
   import_file?: ImportRun;
   export_live?: ExportRun;
   export_file?: ExportRun;
+  /** The two imports are the same statements (comments aside): one export made both tables. */
+  same_text?: boolean;
   live?: string;
   file?: string;
 }
@@ -61,7 +63,7 @@ describe.skipIf(!ran(lab, "import"))(titled(lab, "lab: import of the corpus' dir
       return;
     }
     const files = r.files ?? [];
-    const lines = files.map((f) => `  ${f.id.padEnd(40)} ${f.rules ? `${f.rules} rules: live ${f.live === f.src ? "same" : "DIFFERS"}, --from ${f.file === f.src ? "same" : "DIFFERS"}` : `no rule of its own (exit ${f.run.exit}${f.run.stderr ? `: ${f.run.stderr.split("\n")[0]}` : ""})`}`);
+    const lines = files.map((f) => `  ${f.id.padEnd(40)} ${f.rules ? `${f.rules} rules: live ${f.live === f.src ? "same" : "DIFFERS"}, --from ${f.file === f.src ? "same" : "DIFFERS"}${f.same_text ? " (the two imports are the same statements)" : ""}` : `no rule of its own (exit ${f.run.exit}${f.run.stderr ? `: ${f.run.stderr.split("\n")[0]}` : ""})`}`);
     console.log(`lab: import: ${applicable().length} of ${files.length} director scripts build rules on their own:\n${lines.join("\n")}`);
     // the corpus holds a dozen director scripts that run alone (DR, NAT, TUN, UDP, combined options, sudo, service names)
     expect(applicable().length).toBeGreaterThanOrEqual(8);
