@@ -80,10 +80,12 @@ for f in "$CORPUS"/sh/*.sh "$CORPUS"/ipvsadm/*; do
   if [[ $id == ipvsadm/* ]]; then
     ip netns exec imp-src timeout -s KILL 10 ipvsadm -R <"$f" >"$LAB_DIR/run.out" 2>"$LAB_DIR/run.err"
   else
-    # the timeout is the pid namespace's init: when it kills the script (one that loops on an
-    # argument it does not know), the namespace ends and every process in it
+    # the timeout is the pid namespace's init: when it kills the script, the namespace ends and
+    # every process in it. A script that loops on an argument it does not know is stopped by its
+    # CPU limit (8 s of CPU); one that waits (a ping to nowhere) by the 60 s of wall time
     (cd "$(dirname "$f")" && PATH=$SHIM:$PATH ip netns exec imp-src \
-      unshare --pid --fork --mount-proc timeout -s KILL 10 bash "$f" start) >"$LAB_DIR/run.out" 2>"$LAB_DIR/run.err" </dev/null
+      unshare --pid --fork --mount-proc timeout -s KILL 60 bash -c 'ulimit -t 8; exec bash "$1" start' _ "$f") \
+      >"$LAB_DIR/run.out" 2>"$LAB_DIR/run.err" </dev/null
   fi
   rc=$?
   src=$(save imp-src)
