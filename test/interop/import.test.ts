@@ -57,7 +57,10 @@ describe("import --from ipvsadm rules", () => {
     const script = tmpFile("imported.lvsh", i.out);
     const e = sim(state, ["export", "--format", "ipvsadm", script]);
     expect(e.code, e.err).toBe(0);
-    expect(e.out.split("\n").filter(Boolean).sort()).toEqual(readFileSync(file, "utf8").split("\n").filter(Boolean).sort());
+    // the same lines, but for `--tun-type ipip`, the default, which export leaves out (ipvsadm before 1.30 refuses it)
+    const given = readFileSync(file, "utf8").split("\n").filter(Boolean);
+    expect(given.some((l) => l.endsWith(" --tun-type ipip"))).toBe(true);
+    expect(e.out.split("\n").filter(Boolean).sort()).toEqual(given.map((l) => l.replace(/ --tun-type ipip$/, "")).sort());
   });
 
   it("reads `ipvsadm -S` with service names like -Sn", () => {
