@@ -383,5 +383,11 @@ describe.skipIf(unavailable)(`a pair imported, then exported, passes keepalived 
     expect(master).toMatch(/virtual_ipaddress \{\n\s+192\.0\.2\.10\/24 dev eth0\n\s+192\.0\.2\.1\/32 dev eth0\n/);
     // the script says the same: importScript heads it with the notes
     expect(importScript(imported(["m.conf", MASTER], ["b.conf", BACKUP]), "m.conf, b.conf")).toContain("# note (m.conf:6): vrrp_instance VI_1");
+    // the directors' own addresses are written (unicast), so the two exported files give the pair back
+    expect(master).toMatch(/advert_int 1\n\s+unicast_src_ip 192\.0\.2\.251\n\s+unicast_peer \{\n\s+192\.0\.2\.252\n\s+\}\n/);
+    const again = imported(...files.map((f): [string, string] => [f, readFileSync(join(out, f), "utf8")]));
+    const pairs = [...again.config.vips.values()].map((v) => v.pair && `${v.addr} ${v.pair.addrs.join(" ")} ${v.pair.priorities.join(" ")} ${v.pair.vrid} ${v.pair.iface}`);
+    expect(pairs).toEqual(["192.0.2.10 192.0.2.251 192.0.2.252 150 100 51 eth0", "192.0.2.1 192.0.2.251 192.0.2.252 150 100 51 eth0"]);
+    expect(again.notes.filter((n) => n.text.includes("own addresses"))).toEqual([]);
   });
 });
