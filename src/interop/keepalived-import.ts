@@ -226,6 +226,8 @@ interface Id {
   readonly addr: { addr: string; family: Family } | null;
   readonly port: number;
   readonly fwmark: number | null;
+  /** A fwmark of a virtual_server_group: keepalived keeps its real servers' ports (for their checks), where a `virtual_server fwmark` clears them. */
+  readonly inGroup?: boolean;
 }
 
 function vsId(c: KaCtx, n: KaNode): Id | undefined {
@@ -252,7 +254,7 @@ function groupEntry(c: KaCtx, e: KaNode, group: string): Id[] {
   const [a = "", b] = e.words;
   if (a === "fwmark") {
     const id = vsId(c, { ...e, words: ["virtual_server", ...e.words] });
-    return id ? [id] : [];
+    return id ? [{ ...id, inGroup: true }] : [];
   }
   const bad = (why: string): Id[] => {
     lost(c, e.line, `\`${e.words.join(" ")}\` in virtual_server_group ${group}: ${why}`);
@@ -400,13 +402,18 @@ function realServer(c: KaCtx, n: KaNode, id: Id, vsMethod: MethodSpec, defaults:
     }
     check = readChecker(c, retryRenamed(c, k), own, port);
     if (check && check.kind !== "none" && check.port === null && port === 0) {
-      lost(c, k.line, `\`${k.words[0]}\` of real server ${ip.text} without connect_port: the real server is on port 0 (every port of fwmark ${id.fwmark}), and lvsh's check needs a port`);
-      check = undefined;
+      // keepalived checks a fwmark group's real server on the port its real_server line gives (check_data.c: "port will be ignored" by IPVS only)
+      if (id.inGroup && given && check.kind !== "misc") check = { ...check, port: given };
+      else {
+        lost(c, k.line, `\`${k.words[0]}\` of real server ${ip.text} in fwmark ${id.fwmark} without connect_port: the real server is on port 0 (every port of the mark), and lvsh's check needs a port`);
+        check = undefined;
+      }
     }
     if (check) kept = k;
   }
   if (checkers.length && !check) {
-    lost(c, n.line, `real server ${n.words.slice(1).join(" ")}: none of its checkers could be imported, so it has no check; keepalived (as lvsh exports it) will then never take it out of service`);
+    const svc = id.fwmark !== null ? `fwmark ${id.fwmark}` : `${id.addr?.addr}:${id.port}`;
+    lost(c, n.line, `real server ${n.words.slice(1).join(" ")} of ${svc}: none of its checkers could be imported, so it has no check there; keepalived (as lvsh exports it) will then never take it out of that service`);
   }
   const dest: Dest = { addr: ip.text, family: ip.family, port, method: method.method, weight, uThreshold, lThreshold, ...(method.method === "tun" ? tunOf(method) : {}) };
   return { dest, ...(check ? { check } : {}), inhibit, ownMethod, line: n.line };

@@ -138,6 +138,20 @@ describe("virtual_server_group", () => {
     ]);
   });
 
+  it("checks a fwmark group entry's real server on the port its real_server line gives, as keepalived does; a note on a checker names the service", () => {
+    const group = "virtual_server_group G {\n    10.25.0.1 80\n    fwmark 7\n}\n";
+    const vs = (head: string) => `${head} {\n    lb_algo rr\n    lb_kind DR\n    protocol TCP\n    real_server 10.25.0.11 80 {\n        TCP_CHECK {\n            connect_timeout 3\n        }\n    }\n}\n`;
+    const r = imported(["g.conf", group + vs("virtual_server group G")]);
+    expect(lostOf(r)).toEqual([]);
+    expect(printConfig(r.config)).toBe("service fwmark 7 rr\nadd rs 10.25.0.11 dr\ncheck tcp every 60 timeout 3 port 80\n\nvip 10.25.0.1\nservice :80 rr\nadd rs .11 dr\ncheck tcp every 60 timeout 3\n");
+    // a `virtual_server fwmark`: keepalived clears the real server's port, so the check has none; the notes say which service
+    const f = imported(["f.conf", vs("virtual_server fwmark 7")]);
+    expect(lostOf(f).map((n) => `${n.line}: ${n.text}`)).toEqual([
+      "5: real server 10.25.0.11 80 of fwmark 7: none of its checkers could be imported, so it has no check there; keepalived (as lvsh exports it) will then never take it out of that service",
+      "6: `TCP_CHECK` of real server 10.25.0.11 in fwmark 7 without connect_port: the real server is on port 0 (every port of the mark), and lvsh's check needs a port",
+    ]);
+  });
+
   it("notes a range it cannot expand and an unknown group, with the line", () => {
     const bad = importFiles([{ name: "b.conf", text: "virtual_server_group G {\n  10.0.0.9-3 80\n}\nvirtual_server group G {\n  lb_algo rr\n}\nvirtual_server group H {\n  lb_algo rr\n}\n" }]);
     if ("error" in bad) throw new Error(bad.error);
