@@ -70,8 +70,15 @@ async function run(inv: Extract<Invocation, { kind: "run" }>, io: FrontIO): Prom
     if (session.declined || session.doctorFailed) return 1;
     if (!inv.dryRun && session.commits > 0) return 0;
     const { plan, diagnostics } = await session.plan();
-    if (!plan) return 1;
     const printed = new Set(all.map((d) => d.message));
+    if (!plan) {
+      // planning refused what the script built (an interface the host lacks...): every reason, located, and a last line
+      const reasons = diagnostics.filter((d) => !printed.has(d.message));
+      if (reasons.length) io.stderr(session.render(reasons) + "\n");
+      const errs = diagnostics.filter((d) => d.severity === "error").length;
+      io.stderr(`lvsh: ${errs ? countLine(errs, diagnostics.length - errs) : "no plan could be made"} in ${name}; nothing was applied\n`);
+      return 1;
+    }
     const fresh = diagnostics.filter((d) => d.code === "host-unreadable" && !printed.has(d.message));
     if (fresh.length) io.stderr(session.render(fresh) + "\n");
     if (inv.dryRun) {

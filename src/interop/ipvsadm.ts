@@ -15,13 +15,17 @@ export function gatherIpvsadm(g: Gathered, source: string, text: string): void {
   for (const p of save.problems) g.notes.push({ source, line: p.line, kind: "lost", text: `${p.message}: \`${p.text.trim()}\`` });
 }
 
-/** The rules of an IPVS table, one line each, as `ipvsadm -R` reads them. */
+/**
+ * The rules of an IPVS table, one line each, as `ipvsadm -R` of every
+ * version reads them: `--tun-type` only when the tunnel is not the default
+ * ipip (ipvsadm before 1.30 refuses the option, and `-R` still exits 0).
+ */
 export function ipvsadmRuleLines(services: readonly IpvsService[]): string[] {
   const out: string[] = [];
   for (const s of services) {
-    out.push(...formatIpvsadmSaveLines([{ ...s, dests: [] }]));
+    out.push(...formatIpvsadmSaveLines([{ ...s, dests: [] }], { portable: true }));
     for (const d of s.dests) {
-      const [, line] = formatIpvsadmSaveLines([{ ...s, dests: [d] }]);
+      const [, line] = formatIpvsadmSaveLines([{ ...s, dests: [d] }], { portable: true });
       const extra = [...(d.uThreshold ? ["-x", String(d.uThreshold)] : []), ...(d.lThreshold ? ["-y", String(d.lThreshold)] : [])];
       out.push([line!, ...extra].join(" "));
     }

@@ -128,6 +128,22 @@ function instances(config: Config): Instance[] {
   return [...out.values()];
 }
 
+/** The instance's family: its VIPs' (one family each, see instances()). */
+const familyOf = (inst: Instance) => inst.vips[0]!.family;
+const addrFamily = (a: string) => (a.includes(":") ? 6 : 4);
+
+/**
+ * The directors' own addresses, as unicast_src_ip and unicast_peer, when they
+ * are of the instance's family (keepalived ignores a VIP of another family
+ * than the instance's addresses): what the pair names, so that importing the
+ * two files gives the pair back; otherwise keepalived's multicast.
+ */
+function unicastLines(inst: Instance, director: string): string[] {
+  const peer = inst.pair.addrs.find((a) => a !== director);
+  if (!peer || inst.pair.addrs.some((a) => addrFamily(a) !== familyOf(inst))) return [];
+  return [`unicast_src_ip ${director}`, "unicast_peer {", `${I}${peer}`, "}"];
+}
+
 function vrrpBlock(inst: Instance, director: string): string[] {
   const i = inst.pair.addrs.indexOf(director);
   const mine = inst.pair.priorities[i]!;
@@ -138,6 +154,7 @@ function vrrpBlock(inst: Instance, director: string): string[] {
     `virtual_router_id ${inst.pair.vrid}`,
     `priority ${mine}`,
     "advert_int 1",
+    ...unicastLines(inst, director),
     "virtual_ipaddress {",
     ...inst.vips.map((v) => `${I}${v.addr}/${v.prefix} dev ${v.iface ?? inst.iface}`),
     "}",

@@ -226,6 +226,8 @@ interface Id {
   readonly addr: { addr: string; family: Family } | null;
   readonly port: number;
   readonly fwmark: number | null;
+  /** A fwmark of a virtual_server_group: keepalived keeps its real servers' ports (for their checks), where a `virtual_server fwmark` clears them. */
+  readonly inGroup?: boolean;
 }
 
 function vsId(c: KaCtx, n: KaNode): Id | undefined {
@@ -252,7 +254,7 @@ function groupEntry(c: KaCtx, e: KaNode, group: string): Id[] {
   const [a = "", b] = e.words;
   if (a === "fwmark") {
     const id = vsId(c, { ...e, words: ["virtual_server", ...e.words] });
-    return id ? [id] : [];
+    return id ? [{ ...id, inGroup: true }] : [];
   }
   const bad = (why: string): Id[] => {
     lost(c, e.line, `\`${e.words.join(" ")}\` in virtual_server_group ${group}: ${why}`);
@@ -280,9 +282,23 @@ function groupEntry(c: KaCtx, e: KaNode, group: string): Id[] {
   return Array.from({ length: last - start + 1 }, (_, i) => id(parseIp([...words.slice(0, 7), start + i].map((w) => w.toString(16)).join(":"))!.text));
 }
 
-/** The file's `virtual_server_group`s, by name, expanded. */
-function readGroups(c: KaCtx, nodes: readonly KaNode[]): Map<string, { line: number; ids: Id[] }> {
-  const out = new Map<string, { line: number; ids: Id[] }>();
+interface Group {
+  readonly line: number;
+  readonly ids: Id[];
+  /** IPv4 and IPv6 entries (addresses, or fwmarks with `inet`/`inet6`). */
+  readonly mixed: boolean;
+  /** Why keepalived removes the group (and so ignores the virtual servers of it). */
+  readonly removed?: string;
+}
+
+/**
+ * The file's `virtual_server_group`s, by name, expanded. keepalived
+ * (check_parser.c vsg_handler) removes a group with IPv4 and IPv6 entries and
+ * a fwmark without family; a mixed group without one is kept (see
+ * virtualServer).
+ */
+function readGroups(c: KaCtx, nodes: readonly KaNode[]): Map<string, Group> {
+  const out = new Map<string, Group>();
   for (const n of nodes) {
     if (n.words[0] !== "virtual_server_group") continue;
     const name = n.words[1] ?? "";
@@ -290,13 +306,25 @@ function readGroups(c: KaCtx, nodes: readonly KaNode[]): Map<string, { line: num
       lost(c, n.line, `virtual_server_group ${name} is defined again (line ${out.get(name)!.line} first): this one is left out`);
       continue;
     }
-    out.set(name, { line: n.line, ids: (n.block ?? []).flatMap((e) => groupEntry(c, e, name)) });
+    const entries = n.block ?? [];
+    const ids = entries.flatMap((e) => groupEntry(c, e, name));
+    const fams = new Set(ids.flatMap((id) => (id.addr ? [id.addr.family] : [])));
+    for (const e of entries) if (e.words[0] === "fwmark" && (e.words[2] === "inet" || e.words[2] === "inet6")) fams.add(e.words[2] === "inet" ? 4 : 6);
+    const mixed = fams.size === 2;
+    const bare = entries.find((e) => e.words[0] === "fwmark" && e.words.length === 2);
+    if (mixed && bare) {
+      const removed = `keepalived removes virtual_server_group ${name} (line ${n.line}): it has IPv4 and IPv6 entries and \`${bare.words.join(" ")}\` (line ${bare.line}) without a family (\`inet\` or \`inet6\`)`;
+      lost(c, n.line, `${removed}; lvsh leaves it out too`);
+      out.set(name, { line: n.line, ids: [], mixed, removed });
+      continue;
+    }
+    out.set(name, { line: n.line, ids, mixed });
   }
   return out;
 }
 
 /** The ids of a `virtual_server` line: its address and port, its fwmark, or its group's entries. */
-function vsIds(c: KaCtx, n: KaNode, groups: ReadonlyMap<string, { line: number; ids: Id[] }>): Id[] {
+function vsIds(c: KaCtx, n: KaNode, groups: ReadonlyMap<string, Group>): Id[] {
   if (n.words[1] !== "group") {
     const id = vsId(c, n);
     return id ? [id] : [];
@@ -305,6 +333,10 @@ function vsIds(c: KaCtx, n: KaNode, groups: ReadonlyMap<string, { line: number; 
   const g = groups.get(name);
   if (!g) {
     lost(c, n.line, `\`${n.words.join(" ")}\`: this file has no virtual_server_group ${name} (an included file? import it in the same file)`);
+    return [];
+  }
+  if (g.removed) {
+    lost(c, n.line, `\`${n.words.join(" ")}\`: ${g.removed}, and with it this virtual server: left out`);
     return [];
   }
   if (!g.ids.length) lost(c, n.line, `\`${n.words.join(" ")}\`: virtual_server_group ${name} (line ${g.line}) gives no address lvsh can read`);
@@ -370,13 +402,18 @@ function realServer(c: KaCtx, n: KaNode, id: Id, vsMethod: MethodSpec, defaults:
     }
     check = readChecker(c, retryRenamed(c, k), own, port);
     if (check && check.kind !== "none" && check.port === null && port === 0) {
-      lost(c, k.line, `\`${k.words[0]}\` of real server ${ip.text} without connect_port: the real server is on port 0 (every port of fwmark ${id.fwmark}), and lvsh's check needs a port`);
-      check = undefined;
+      // keepalived checks a fwmark group's real server on the port its real_server line gives (check_data.c: "port will be ignored" by IPVS only)
+      if (id.inGroup && given && check.kind !== "misc") check = { ...check, port: given };
+      else {
+        lost(c, k.line, `\`${k.words[0]}\` of real server ${ip.text} in fwmark ${id.fwmark} without connect_port: the real server is on port 0 (every port of the mark), and lvsh's check needs a port`);
+        check = undefined;
+      }
     }
     if (check) kept = k;
   }
   if (checkers.length && !check) {
-    lost(c, n.line, `real server ${n.words.slice(1).join(" ")}: none of its checkers could be imported, so it has no check; keepalived (as lvsh exports it) will then never take it out of service`);
+    const svc = id.fwmark !== null ? `fwmark ${id.fwmark}` : `${id.addr?.addr}:${id.port}`;
+    lost(c, n.line, `real server ${n.words.slice(1).join(" ")} of ${svc}: none of its checkers could be imported, so it has no check there; keepalived (as lvsh exports it) will then never take it out of that service`);
   }
   const dest: Dest = { addr: ip.text, family: ip.family, port, method: method.method, weight, uThreshold, lThreshold, ...(method.method === "tun" ? tunOf(method) : {}) };
   return { dest, ...(check ? { check } : {}), inhibit, ownMethod, line: n.line };
@@ -396,12 +433,23 @@ function fingerprint(c: KaCtx, svc: IpvsService, key: string): string {
 }
 
 /** The virtual_server (one service, or one per address of its group); false when none was imported. */
-function virtualServer(c: KaCtx, n: KaNode, groups: ReadonlyMap<string, { line: number; ids: Id[] }>): boolean {
+function virtualServer(c: KaCtx, n: KaNode, groups: ReadonlyMap<string, Group>): boolean {
   const ids = vsIds(c, n, groups);
   if (!ids.length) return false;
   const vs: VsDraft = { line: n.line, persistence: null, onePacket: false, flags: [], rawFlags: [], defaults: {}, reals: [] };
   for (const k of n.block ?? []) vsOption(c, vs, k);
   const name = n.words.slice(1).join(" ");
+  const group = n.words[1] === "group" ? groups.get(n.words[2] ?? "") : undefined;
+  if (group?.mixed) {
+    // keepalived (ipwrapper.c) ignores a virtual server of an IPv4 and IPv6 group once a family is set: by ip_family, or a real server that is not tunnelled
+    const mark = c.g.notes.length;
+    const fixed = vs.ipFamily !== undefined || vs.reals.some((r) => realServer(c, r, ids[0]!, vs.method ?? { method: "nat" }, vs.defaults)?.dest.method !== "tun");
+    c.g.notes.length = mark;
+    if (fixed) {
+      lost(c, n.line, `virtual_server ${name}: virtual_server_group ${n.words[2]} (line ${group.line}) has IPv4 and IPv6 entries, which keepalived takes only when every real server is tunnelled and no ip_family is set; it ignores this virtual server ("virtual server group with IPv4 & IPv6 doesn't match virtual server"): left out`);
+      return false;
+    }
+  }
   const taken = takenBy.get(c.g) ?? new Map<string, { source: string; line: number; print: string }>();
   takenBy.set(c.g, taken);
   let any = false;

@@ -125,12 +125,36 @@ export interface VrrpResult {
   readonly notes: Note[];
 }
 
-function pairOf(hi: VrrpGathered, lo: VrrpGathered, notes: Note[]): DirectorPair | undefined {
+/**
+ * A file is one director's: the address its instances name as their own
+ * (unicast_src_ip/mcast_src_ip, or the one unicast_peer the other file's
+ * instances name), when they all name one. An instance that says none (one
+ * of another family than the addresses: keepalived takes no unicast_src_ip
+ * of another family than its VIPs) is that director's all the same.
+ */
+function directorAddrs(g: readonly VrrpGathered[]): Map<string, { addr: string; at: VrrpGathered }> {
+  const seen = new Map<string, Map<string, VrrpGathered>>();
+  const add = (source: string, addr: string, at: VrrpGathered) => seen.set(source, (seen.get(source) ?? new Map()).set(addr, (seen.get(source)?.get(addr) ?? at)));
+  for (const i of g) if (i.self) add(i.source, i.self, i);
+  const out = new Map<string, { addr: string; at: VrrpGathered }>();
+  for (const [source, addrs] of seen) if (addrs.size === 1) out.set(source, { addr: [...addrs.keys()][0]!, at: [...addrs.values()][0]! });
+  return out;
+}
+
+function pairOf(hi: VrrpGathered, lo: VrrpGathered, notes: Note[], known: Map<string, { addr: string; at: VrrpGathered }>): DirectorPair | undefined {
   const where = (i: VrrpGathered) => `${i.source}:${i.line}`;
   const note = (text: string) => notes.push({ source: hi.source, line: hi.line, kind: "lost", text });
   const both = `${describe(hi)} and ${describe(lo)} of ${where(lo)} are one VRRP router`;
-  const a = hi.self ?? (lo.peers.length === 1 ? lo.peers[0] : undefined);
-  const b = lo.self ?? (hi.peers.length === 1 ? hi.peers[0] : undefined);
+  const own = (i: VrrpGathered, other: VrrpGathered) => i.self ?? (other.peers.length === 1 ? other.peers[0] : undefined);
+  let a = own(hi, lo);
+  let b = own(lo, hi);
+  const fromFile = [hi, lo].filter((i, n) => (n === 0 ? a : b) === undefined && known.has(i.source));
+  if (!a && known.has(hi.source)) a = known.get(hi.source)!.addr;
+  if (!b && known.has(lo.source)) b = known.get(lo.source)!.addr;
+  if (a && b && fromFile.length) {
+    const said = fromFile.map((i) => `${known.get(i.source)!.addr} (unicast_src_ip of ${where(known.get(i.source)!.at)})`).join(" and ");
+    notes.push({ source: hi.source, line: hi.line, kind: "info", text: `${describe(hi)} names no directors' addresses of its own: taken from the other instances of the same files, ${said}` });
+  }
   const stmt = pairText(a ?? "MASTER-ADDR", b ?? "BACKUP-ADDR", hi.priority, lo.priority, hi);
   if (hi.priority === lo.priority) return void note(`${both}, both of priority ${hi.priority} (keepalived then elects the higher address); lvsh's pair needs two priorities: add \`${pairText(a ?? "MASTER-ADDR", b ?? "BACKUP-ADDR", "P1", "P2", hi)}\` after each \`vip\``);
   if (hi.vrid === undefined) return void note(`${both}, without a virtual_router_id (keepalived refuses such an instance)`);
@@ -157,12 +181,13 @@ export function resolveVrrp(g: Gathered): VrrpResult {
   for (const i of g.vrrp) groups.set(routerKey(i), [...(groups.get(routerKey(i)) ?? []), i]);
   const vips: VipDef[] = [];
   const seen = new Map<string, VrrpGathered>();
+  const known = directorAddrs(g.vrrp);
   for (const group of groups.values()) {
     const sources = new Set(group.map((i) => i.source));
     let pair: DirectorPair | undefined;
     if (group.length === 2 && sources.size === 2) {
       const [hi, lo] = [...group].sort((x, y) => y.priority - x.priority) as [VrrpGathered, VrrpGathered];
-      pair = pairOf(hi, lo, notes);
+      pair = pairOf(hi, lo, notes, known);
     } else {
       for (const i of group) {
         const list = i.vips.map((v) => v.addr).join(", ") || "none";

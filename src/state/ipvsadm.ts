@@ -109,11 +109,22 @@ function serviceOptions(s: IpvsService): string[] {
 
 const methodFlag = { dr: "-g", nat: "-m", tun: "-i" } as const;
 
-/** `-S` always writes the weight, never the thresholds; a tunnel always its type. */
-function destOptions(d: Dest): string[] {
+/**
+ * How the lines are written: as `ipvsadm -Sn` 1.30+ prints them (`-S`, the
+ * default), or `portable`: what `ipvsadm -R` of every version loads, old
+ * (before 1.30, no `--tun-type` option: it refuses the line) and new, so
+ * `--tun-type` only for a tunnel that is not the default ipip.
+ */
+export interface SaveStyle {
+  readonly portable?: boolean;
+}
+
+/** `-S` always writes the weight, never the thresholds; a tunnel always its type (portable: only when not ipip). */
+function destOptions(d: Dest, style: SaveStyle): string[] {
   const out = [methodFlag[d.method], "-w", String(d.weight)];
   if (d.method !== "tun") return out;
   const type = d.tunType ?? "ipip";
+  if (type === "ipip" && style.portable) return out;
   out.push("--tun-type", type);
   if (type === "gue") out.push("--tun-port", String(d.tunPort ?? 0));
   if (type !== "ipip") out.push(`--tun-${d.tunCsum ?? "nocsum"}`);
@@ -121,12 +132,12 @@ function destOptions(d: Dest): string[] {
 }
 
 /** The lines `ipvsadm -Sn` prints for this table (for JSON output). */
-export function formatIpvsadmSaveLines(services: readonly IpvsService[]): string[] {
+export function formatIpvsadmSaveLines(services: readonly IpvsService[], style: SaveStyle = {}): string[] {
   const out: string[] = [];
   for (const s of services) {
     const svc = serviceArgs(s).join(" ");
     out.push(`-A ${svc} ${serviceOptions(s).join(" ")}`);
-    for (const d of s.dests) out.push(`-a ${svc} -r ${formatAddrPort(d.addr, d.port)} ${destOptions(d).join(" ")}`);
+    for (const d of s.dests) out.push(`-a ${svc} -r ${formatAddrPort(d.addr, d.port)} ${destOptions(d, style).join(" ")}`);
   }
   return out;
 }

@@ -91,6 +91,25 @@ describe("errors", () => {
     }
   });
 
+  it("a plan refused at plan time (an interface the director lacks): exit 1 with the located error, every way it is run", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsh-"));
+    const file = join(dir, "bond.lvsh");
+    writeFileSync(file, "# imported\n\nvip 10.40.0.1 on bond0\nservice :80 rr\nadd rs .11 nat\n");
+    const runs: [string[], string][] = [
+      [["--sim", "--dry-run", file], file],
+      [["--sim", "--dry-run", "--json", file], file],
+      [["--sim", file], file],
+      [["--sim", "--dry-run", "-c", `load ${file}`], "-c"],
+    ];
+    for (const [args, name] of runs) {
+      const r = lvsh(args);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.out).not.toMatch(/ipvsadm|"steps"/);
+      expect(r.err, args.join(" ")).toContain(`${file}:3:1: error: director has no interface bond0`);
+      expect(r.err).toContain(`lvsh: 1 error in ${name}; nothing was applied`);
+    }
+  });
+
   it("usage errors exit 2", () => {
     expect(lvsh(["--frobnicate"]).code).toBe(2);
     expect(lvsh(["/nonexistent/x.lvsh"]).code).toBe(2);

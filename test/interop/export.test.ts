@@ -43,6 +43,22 @@ describe("export --format ipvsadm", () => {
     expect(readFileSync(join(dir, "out.rules"), "utf8")).toBe("-A -u 192.0.2.10:53 -s rr\n-a -u 192.0.2.10:53 -r 192.0.2.2:53 -m -w 1 -x 10\n");
   });
 
+  it("writes --tun-type only for a tunnel that is not the default ipip (ipvsadm before 1.30 refuses the option), in export and save alike", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "t.lvsh"), "vip 192.0.2.10\nservice :80 rr\nadd rs .2 tun\nadd rs .3 tun type gue port 6080\n");
+    const r = sim(freshStateDir(), ["export", "--format", "ipvsadm", "t.lvsh"], { cwd: dir });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe(
+      "-A -t 192.0.2.10:80 -s rr\n-a -t 192.0.2.10:80 -r 192.0.2.2:80 -i -w 1\n-a -t 192.0.2.10:80 -r 192.0.2.3:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-nocsum\n",
+    );
+    const state = freshStateDir();
+    expect(sim(state, ["-y", "-c", `load ${join(dir, "t.lvsh")}; commit`]).code).toBe(0);
+    const file = join(dir, "saved.rules");
+    const s = sim(state, ["save", "--format", "ipvsadm", "--to", file]);
+    expect(s.code, s.err).toBe(0);
+    expect(readFileSync(file, "utf8")).toBe(r.out);
+  });
+
   it("fails with nothing committed, on a script with errors, and on a file it cannot read", () => {
     const none = sim(freshStateDir(), ["export"]);
     expect(none.code).toBe(1);

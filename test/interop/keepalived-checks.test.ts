@@ -279,7 +279,7 @@ describe("import of keepalived's checkers", () => {
     expect(note(51)).toEqual(["`FILE_CHECK` cannot be said in lvsh: it follows a track_file's value; lvsh has no tracked files"]);
     expect(note(56)).toEqual(["`connect_port 25` in PING_CHECK: a ping has no port"]);
     expect(note(61)).toEqual(["`BFD_CHECK` cannot be said in lvsh: it follows a BFD session; lvsh has no BFD"]);
-    expect(note(59)).toEqual(["real server 192.0.2.23 25: none of its checkers could be imported, so it has no check; keepalived (as lvsh exports it) will then never take it out of service"]);
+    expect(note(59)).toEqual(["real server 192.0.2.23 25 of 192.0.2.10:25: none of its checkers could be imported, so it has no check there; keepalived (as lvsh exports it) will then never take it out of that service"]);
     expect(note(74)).toEqual(["`misc_path /usr/local/bin/check-web --strict`: keepalived runs `/usr/local/bin/check-web` only (quote the whole command line to pass arguments)"]);
     expect(note(77)).toEqual(["`user nobody` in MISC_CHECK: lvsh's misc check runs as keepalived's default script user"]);
     expect(note(92)).toEqual(["`digest 9b3a0c85a887a256d6939da88aabd8cd` of the url /health: lvsh's check compares the status code only, not the page's digest"]);

@@ -40,7 +40,7 @@ global_defs {
 virtual_server_group WEB {
     10.0.0.1 80
     10.0.0.5-7 80
-    2001:db8::a-c 80
+    ! IPv6 in group WEB6: keepalived removes a group of IPv4 and IPv6 with a fwmark without family
     fwmark 7
 }
 
@@ -68,6 +68,19 @@ virtual_server group WEB {
         weight 1
     }
 }
+
+virtual_server_group WEB6 {
+    2001:db8::a-c 80
+}
+
+virtual_server group WEB6 {
+    lb_algo wrr
+    lb_kind NAT
+    protocol TCP
+    real_server 2001:db8::11 8080 {
+        weight 1
+    }
+}
 `;
 
 describe("virtual_server_group", () => {
@@ -80,10 +93,10 @@ describe("virtual_server_group", () => {
       "tcp 10.0.0.5:80",
       "tcp 10.0.0.6:80",
       "tcp 10.0.0.7:80",
+      "fwmark 7",
       "tcp [2001:db8::a]:80",
       "tcp [2001:db8::b]:80",
       "tcp [2001:db8::c]:80",
-      "fwmark 7",
     ]);
     const v4 = r.config.services.get("tcp 10.0.0.6:80")!;
     expect(v4.scheduler).toBe("wrr");
@@ -99,12 +112,43 @@ describe("virtual_server_group", () => {
   it("says each note once, not once per address of the group", () => {
     const texts = r.notes.map((n) => `${n.line} ${n.text}`);
     expect(new Set(texts).size).toBe(texts.length);
-    // the IPv6 real server is left out of the IPv4 services, the IPv4 ones out of the IPv6 services: said once each
+    // the IPv6 real server is left out of the IPv4 services: said once
     expect(lostOf(r).map((n) => `${n.line}: ${n.text}`)).toEqual([
       "2: `global_defs { ... }`: lvsh has no such setting",
-      "18: real server 192.168.1.11: IPv4, so it is left out of the IPv6 services (only a tun real server can be of another family)",
-      "25: real server 192.168.1.12: IPv4, so it is left out of the IPv6 services (only a tun real server can be of another family)",
       "33: real server 2001:db8::11: IPv6, so it is left out of the IPv4 services (only a tun real server can be of another family)",
+    ]);
+  });
+
+  it("leaves out, as keepalived does, a group of IPv4 and IPv6 with a fwmark without family, and a virtual server of an IPv4 and IPv6 group with a real server not tunnelled", () => {
+    const text = [
+      "virtual_server_group WEB {\n  10.4.0.1 80\n  fwmark 7\n  2001:db8::a 80\n}",
+      "virtual_server group WEB {\n  lb_algo rr\n  lb_kind DR\n  protocol TCP\n  real_server 10.4.0.11 80 {\n    weight 1\n  }\n}",
+      "virtual_server_group W2 {\n  10.5.0.1 80\n  2001:db8::b 80\n}",
+      "virtual_server group W2 {\n  lb_algo rr\n  lb_kind DR\n  protocol TCP\n  real_server 10.5.0.11 80 {\n    weight 1\n  }\n}",
+      "virtual_server_group W3 {\n  10.6.0.1 80\n  2001:db8::c 80\n  fwmark 8 inet\n}",
+      "virtual_server group W3 {\n  lb_algo rr\n  lb_kind TUN\n  protocol TCP\n  real_server 10.6.0.11 80 {\n    weight 1\n  }\n}",
+    ].join("\n");
+    const r = imported(["mix.conf", text]);
+    // every real server of W3 tunnelled, no ip_family: keepalived takes the group, one service per entry
+    expect([...r.config.services.keys()]).toEqual(["tcp 10.6.0.1:80", "tcp [2001:db8::c]:80", "fwmark 8"]);
+    expect(lostOf(r).map((n) => `${n.line}: ${n.text}`)).toEqual([
+      "1: keepalived removes virtual_server_group WEB (line 1): it has IPv4 and IPv6 entries and `fwmark 7` (line 3) without a family (`inet` or `inet6`); lvsh leaves it out too",
+      "6: `virtual_server group WEB`: keepalived removes virtual_server_group WEB (line 1): it has IPv4 and IPv6 entries and `fwmark 7` (line 3) without a family (`inet` or `inet6`), and with it this virtual server: left out",
+      '18: virtual_server group W2: virtual_server_group W2 (line 14) has IPv4 and IPv6 entries, which keepalived takes only when every real server is tunnelled and no ip_family is set; it ignores this virtual server ("virtual server group with IPv4 & IPv6 doesn\'t match virtual server"): left out',
+    ]);
+  });
+
+  it("checks a fwmark group entry's real server on the port its real_server line gives, as keepalived does; a note on a checker names the service", () => {
+    const group = "virtual_server_group G {\n    10.25.0.1 80\n    fwmark 7\n}\n";
+    const vs = (head: string) => `${head} {\n    lb_algo rr\n    lb_kind DR\n    protocol TCP\n    real_server 10.25.0.11 80 {\n        TCP_CHECK {\n            connect_timeout 3\n        }\n    }\n}\n`;
+    const r = imported(["g.conf", group + vs("virtual_server group G")]);
+    expect(lostOf(r)).toEqual([]);
+    expect(printConfig(r.config)).toBe("service fwmark 7 rr\nadd rs 10.25.0.11 dr\ncheck tcp every 60 timeout 3 port 80\n\nvip 10.25.0.1\nservice :80 rr\nadd rs .11 dr\ncheck tcp every 60 timeout 3\n");
+    // a `virtual_server fwmark`: keepalived clears the real server's port, so the check has none; the notes say which service
+    const f = imported(["f.conf", vs("virtual_server fwmark 7")]);
+    expect(lostOf(f).map((n) => `${n.line}: ${n.text}`)).toEqual([
+      "5: real server 10.25.0.11 80 of fwmark 7: none of its checkers could be imported, so it has no check there; keepalived (as lvsh exports it) will then never take it out of that service",
+      "6: `TCP_CHECK` of real server 10.25.0.11 in fwmark 7 without connect_port: the real server is on port 0 (every port of the mark), and lvsh's check needs a port",
     ]);
   });
 
@@ -383,5 +427,11 @@ describe.skipIf(unavailable)(`a pair imported, then exported, passes keepalived 
     expect(master).toMatch(/virtual_ipaddress \{\n\s+192\.0\.2\.10\/24 dev eth0\n\s+192\.0\.2\.1\/32 dev eth0\n/);
     // the script says the same: importScript heads it with the notes
     expect(importScript(imported(["m.conf", MASTER], ["b.conf", BACKUP]), "m.conf, b.conf")).toContain("# note (m.conf:6): vrrp_instance VI_1");
+    // the directors' own addresses are written (unicast), so the two exported files give the pair back
+    expect(master).toMatch(/advert_int 1\n\s+unicast_src_ip 192\.0\.2\.251\n\s+unicast_peer \{\n\s+192\.0\.2\.252\n\s+\}\n/);
+    const again = imported(...files.map((f): [string, string] => [f, readFileSync(join(out, f), "utf8")]));
+    const pairs = [...again.config.vips.values()].map((v) => v.pair && `${v.addr} ${v.pair.addrs.join(" ")} ${v.pair.priorities.join(" ")} ${v.pair.vrid} ${v.pair.iface}`);
+    expect(pairs).toEqual(["192.0.2.10 192.0.2.251 192.0.2.252 150 100 51 eth0", "192.0.2.1 192.0.2.251 192.0.2.252 150 100 51 eth0"]);
+    expect(again.notes.filter((n) => n.text.includes("own addresses"))).toEqual([]);
   });
 });

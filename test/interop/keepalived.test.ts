@@ -56,7 +56,7 @@ describe.skipIf(unavailable)(`keepalived -t on the exported files${unavailable ?
       expect(r.code).toBe(0);
     }
     const [master, backup] = files.map((f) => readFileSync(f, "utf8"));
-    expect(master).toMatch(/vrrp_instance lvsh_eth0_51 \{\n\s+state MASTER\n\s+interface eth0\n\s+virtual_router_id 51\n\s+priority 150\n\s+advert_int 1\n\s+virtual_ipaddress \{\n\s+172\.25\.254\.10\/32 dev eth0\n/);
+    expect(master).toMatch(/vrrp_instance lvsh_eth0_51 \{\n\s+state MASTER\n\s+interface eth0\n\s+virtual_router_id 51\n\s+priority 150\n\s+advert_int 1\n\s+unicast_src_ip 172\.25\.254\.251\n\s+unicast_peer \{\n\s+172\.25\.254\.252\n\s+\}\n\s+virtual_ipaddress \{\n\s+172\.25\.254\.10\/32 dev eth0\n/);
     expect(backup).toMatch(/state BACKUP\n\s+interface eth0\n\s+virtual_router_id 51\n\s+priority 100\n/);
     for (const t of [master, backup]) expect(t).toContain("virtual_server 172.25.254.10 80 {");
   });
@@ -76,6 +76,15 @@ describe.skipIf(unavailable)(`keepalived -t on the exported files${unavailable ?
     expect(text).toContain("vrrp_instance lvsh_eth0_7 {");
     expect(text).toContain("vrrp_instance lvsh_eth0_7_v6 {");
     expect(text).toMatch(/virtual_ipaddress \{\n\s+192\.0\.2\.10\/32 dev eth0\n\s+203\.0\.113\.5\/32 dev eth0\n\s+\}/);
+    // the IPv4 instance names the directors (unicast); the IPv6 one cannot (keepalived takes no IPv4 unicast_src_ip for IPv6 VIPs)
+    expect(text).toMatch(/vrrp_instance lvsh_eth0_7 \{[^}]*unicast_src_ip 192\.0\.2\.251\n\s+unicast_peer \{\n\s+192\.0\.2\.252\n/);
+    expect(text).not.toMatch(/vrrp_instance lvsh_eth0_7_v6 \{[^}]*unicast/);
+    // imported again, every VIP has its pair back, the IPv6 ones through the files' other instance
+    const again = importFiles(files.map((f) => ({ name: f, text: readFileSync(join(dir, f), "utf8") })));
+    if ("error" in again) throw new Error(again.error);
+    const pairs = [...again.config.vips.values()].map((v) => `${v.addr}: ${v.pair ? `${v.pair.addrs.join(" ")} ${v.pair.priorities.join(" ")} ${v.pair.vrid}` : "none"}`);
+    expect(pairs).toEqual(["192.0.2.10: 192.0.2.251 192.0.2.252 200 100 7", "203.0.113.5: 192.0.2.251 192.0.2.252 200 100 7", "2001:db8::10: 192.0.2.251 192.0.2.252 200 100 7"]);
+    expect(again.notes.filter((n) => n.kind === "lost" && n.text.includes("VRRP"))).toEqual([]);
   });
 
   it("accepts a file with a warning-free NAT, sorry server and quorum set", () => {
