@@ -11,7 +11,8 @@
  */
 import { netmaskToPrefix, parseIp, parseIPv4 } from "../lang/index.js";
 import { confKey, type AddrEntry, type ArpRule } from "../model/index.js";
-import { ipvsadmCommandOf, parseArptablesRule, parseIpvsadmLines } from "../state/index.js";
+import { ipvsadmCommandOf, parseArptablesRule } from "../state/index.js";
+import { replayIpvsadm } from "./ipvsadm.js";
 import { rsEntry, type Gathered, type Note, type RsGathered } from "./gather.js";
 import { parseShell, plainWord, type CaseNode, type IfNode, type LoopNode, type Node, type SimpleCmd, type Word } from "./sh-parse.js";
 
@@ -359,13 +360,11 @@ class Reader {
     const say = (text: string, kind: Note["kind"] = "lost") => this.note(line, `\`${shown}\`: ${text}`, kind);
     switch (what) {
       case "table":
+      case "clear":
+      case "delete":
+        // replayed in order with the others, as ipvsadm would run them
         this.ipvsadm.push({ line, text: shown, words: args });
         return;
-      case "clear": {
-        const dropped = this.ipvsadm.splice(0);
-        say(`clears the IPVS table: lvsh describes the whole table (a commit leaves nothing else in it)${dropped.length ? `; the ${dropped.length} rule(s) added before it (line ${dropped[0]!.line} on) are dropped, as ipvsadm -C drops them` : ""}`, "info");
-        return;
-      }
       case "list":
       case "zero":
         say(`it ${what === "list" ? "lists" : "zeroes the counters of"} the table; nothing to import`);
@@ -378,9 +377,6 @@ class Reader {
         say(`it restores the table from ${from?.ok ? `\`${from.words.join(" ")}\`` : "its input"}; import that file too (\`lvsh import --from FILE\`)`);
         return;
       }
-      case "delete":
-        say("lvsh imports what the table has, not what is deleted from it");
-        return;
       case "set":
         say("lvsh does not manage IPVS connection timeouts (--set)");
         return;
@@ -639,13 +635,10 @@ export function gatherShell(g: Gathered, source: string, text: string): ShellGat
   const notesBefore = g.notes.length;
   g.notes.push(...r.notes);
 
-  const save = parseIpvsadmLines(r.ipvsadm);
+  const save = replayIpvsadm(source, r.ipvsadm);
   g.ipvs.push(...save.services);
-  for (const p of save.problems) {
-    const n: Note = { source, line: p.line, kind: "lost", text: `\`${p.text}\`: ${p.message}` };
-    g.notes.push(n);
-    r.missed.push(n);
-  }
+  g.notes.push(...save.notes);
+  r.missed.push(...save.notes.filter((n) => n.kind === "lost"));
   r.missed.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 
   const arpSysctls = r.sysctls;
