@@ -40,6 +40,8 @@ const asEdit: Readonly<Record<string, string>> = { "-D": "-E", "--delete-service
 export function replayIpvsadm(source: string, lines: readonly RuleLine[]): { services: IpvsService[]; notes: Note[] } {
   const notes: Note[] = [];
   const table = new Map<string, Entry>();
+  // the -A lines that could not be read: what names their service says so
+  const unread = new Map<string, number>();
   const lost = (l: RuleLine, text: string) => notes.push({ source, line: l.line, kind: "lost", text: `\`${l.text.trim()}\`: ${text}` });
   const info = (l: RuleLine, text: string) => notes.push({ source, line: l.line, kind: "info", text: `\`${l.text.trim()}\`: ${text}` });
   for (const l of lines) {
@@ -60,12 +62,14 @@ export function replayIpvsadm(source: string, lines: readonly RuleLine[]): { ser
     const parsed = args.ok ? readTableLine(args.value) : args;
     if (!parsed.ok) {
       lost(l, parsed.message);
+      const id = args.ok && args.value.get("command")?.opt.name === "add-service" ? readTableLine(new Map([...args.value].filter(([k]) => k === "command" || k === "service" || k === "ipv6"))) : null;
+      if (id?.ok) unread.set(serviceKeyOf(id.value.id), l.line);
       continue;
     }
     const p = parsed.value;
     const key = serviceKeyOf(p.id);
     const entry = table.get(key);
-    const fails = (why: string) => lost(l, `${why}: ipvsadm fails this line, so it changes nothing`);
+    const fails = (why: string) => lost(l, `${why}${!entry && unread.has(key) ? ` (its -A on line ${unread.get(key)} is not imported)` : ""}: ipvsadm fails this line, so it changes nothing`);
     if (what === "delete") {
       if (!entry) fails(`service ${key} does not exist here`);
       else if (p.kind === "service") {
@@ -90,7 +94,7 @@ export function replayIpvsadm(source: string, lines: readonly RuleLine[]): { ser
       continue;
     }
     if (!entry) {
-      fails(`service ${key} does not exist${p.edit ? "" : " (its -A line must come first)"}`);
+      fails(`service ${key} does not exist${p.edit || unread.has(key) ? "" : " (its -A line must come first)"}`);
       continue;
     }
     const dkey = destKeyOf(p.dest);

@@ -26,7 +26,65 @@ export const REPRO: Record<string, [string, string][]> = {
   midC: [["midC.rules", "-A -t 10.12.0.1:80 -s rr\n-C\n-A -t 10.12.0.2:80 -s rr\nhello\n-a -t 10.12.0.2:80 -r 10.12.0.11:80 -g -w 1\n"]],
   edit: [["e.sh", "ipvsadm -A -t 10.9.0.1:80 -s rr\nipvsadm -a -t 10.9.0.1:80 -r 10.9.0.11:80\nipvsadm -E -t 10.9.0.9:80 -s lc\nipvsadm -e -t 10.9.0.9:80 -r 10.9.0.91:80 -w 3\n"]],
   order: [["o.rules", "-a -t 10.28.0.1:80 -r 10.28.0.11:80 -g -w 1\n-A -t 10.28.0.1:80 -s rr\n-a -t 10.28.0.1:80 -r 10.28.0.12:80 -g -w 1\n"]],
+  conflict: [
+    ["dir.rules", "-A -t 192.168.1.100:80 -s rr\n-a -t 192.168.1.100:80 -r 192.168.1.11:80 -g -w 1\n-a -t 192.168.1.100:80 -r 192.168.1.12:80 -g -w 1\n"],
+    ["dir3.rules", "-A -t 192.168.1.100:80 -s lc\n-a -t 192.168.1.100:80 -r 192.168.1.99:80 -m -w 1\n"],
+  ],
+  conflictKa: [
+    ["d.sh", "ipvsadm -A -t 192.168.1.100:80 -s rr\nipvsadm -a -t 192.168.1.100:80 -r 192.168.1.11 -g\n"],
+    ["k.conf", "virtual_server 192.168.1.100 80 {\n lb_algo wrr\n lb_kind DR\n protocol TCP\n real_server 192.168.1.14 80 {\n  weight 1\n  TCP_CHECK {\n   connect_timeout 3\n  }\n }\n}\n"],
+  ],
+  same: [
+    ["a.rules", "-A -t 192.168.1.100:80 -s rr\n-a -t 192.168.1.100:80 -r 192.168.1.11:80 -g -w 1\n"],
+    ["b.sh", "ipvsadm -A -t 192.168.1.100:80 -s rr\nipvsadm -a -t 192.168.1.100:80 -r 192.168.1.11:80 -g -w 1\n"],
+  ],
+  chk: [["chk.rules", "-A -t 10.32.0.1:84 -s twos\n-a -t 10.32.0.1:84 -r 10.32.0.1:84 -g -w 1\n-a -t 10.32.0.1:84 -r 10.32.0.2:84 -g -w 1 -x 5 -y 10\n-a -t 10.32.0.1:84 -r 224.0.0.9:84\n-A -t 0.0.0.0:85 -s rr\n-a -t 0.0.0.0:85 -r 10.32.0.3\n-A -t 224.0.0.1:86 -s rr\n"]],
+  chkKa: [["t.conf", "virtual_server 10.3.0.1 80 {\n lb_algo rr\n lb_kind DR\n protocol TCP\n real_server 10.3.0.17 80 {\n  weight 1\n  uthreshold 5\n  lthreshold 10\n }\n}\n"]],
 };
+
+describe("several --from files", () => {
+  it("F2: the same service in two files, differing: the first file's is imported, the other noted with both files and the real servers lost", () => {
+    const r = imported(...REPRO.conflict!);
+    expect(printConfig(r.config)).toBe("vip 192.168.1.100\nservice :80 rr\nadd rs .11 .12 dr\n");
+    expect(lost(r.notes)).toEqual([
+      "dir3.rules:1 tcp 192.168.1.100:80 differs from the one of dir.rules:1, which is imported (`-A -t 192.168.1.100:80 -s lc` here, `-A -t 192.168.1.100:80 -s rr` there; real servers lost with it: 192.168.1.99:80 -m -w 1; real servers it lacks: 192.168.1.11:80 -g -w 1, 192.168.1.12:80 -g -w 1); this one is left out",
+    ]);
+  });
+
+  it("F2: across kinds (a script and a keepalived.conf), and the left-out one's checks go with it", () => {
+    const r = imported(...REPRO.conflictKa!);
+    const svc = r.config.services.get("tcp 192.168.1.100:80")!;
+    expect([...svc.reals.keys()]).toEqual(["192.168.1.11:80"]);
+    expect(svc.check).toBeUndefined();
+    expect(lost(r.notes).join("\n")).toContain("k.conf:- tcp 192.168.1.100:80 differs from the one of d.sh:1, which is imported");
+  });
+
+  it("F2: the same service, the same in both files, is no news", () => {
+    const r = imported(...REPRO.same!);
+    expect(r.notes).toEqual([]);
+    expect(printConfig(r.config)).toBe("vip 192.168.1.100\nservice :80 rr\nadd rs .11 dr\n");
+  });
+});
+
+describe("what lvsh refuses is noted and left out (F11)", () => {
+  it("a local real server, a real server or a service on an unusable address, thresholds min > max", () => {
+    const r = imported(...REPRO.chk!);
+    expect(printConfig(r.config)).toBe("vip 10.32.0.1\nservice :84 twos\nadd rs .2 dr\n");
+    expect(lost(r.notes)).toEqual([
+      "chk.rules:2 real server 10.32.0.1:84 of tcp 10.32.0.1:84: the service's own address (a local real server), which lvsh refuses; left out",
+      "chk.rules:3 real server 10.32.0.2:84 of tcp 10.32.0.1:84: its lower threshold (10) is above its upper one (5), which lvsh refuses (min must not exceed max); the thresholds are left out",
+      "chk.rules:4 real server 224.0.0.9:84 of tcp 10.32.0.1:84: 224.0.0.9 is a multicast address: it cannot be a real server; left out",
+      "chk.rules:5 tcp 0.0.0.0:85: 0.0.0.0 is the unspecified address: it cannot be a VIP; left out, with its 1 real server(s)",
+      "chk.rules:7 tcp 224.0.0.1:86: 224.0.0.1 is a multicast address: it cannot be a VIP; left out, with its 0 real server(s)",
+    ]);
+  });
+
+  it("of a keepalived.conf too (uthreshold 5, lthreshold 10)", () => {
+    const r = imported(...REPRO.chkKa!);
+    expect(printConfig(r.config)).toBe("vip 10.3.0.1\nservice :80 rr\nadd rs .17 dr\n");
+    expect(lost(r.notes).join("\n")).toContain("t.conf:- real server 10.3.0.17:80 of tcp 10.3.0.1:80: its lower threshold (10) is above its upper one (5)");
+  });
+});
 
 describe("ipvsadm commands replayed in order", () => {
   it("F1: a script's -D and -d remove what they name, as the kernel would", () => {
