@@ -40,7 +40,37 @@ export const REPRO: Record<string, [string, string][]> = {
   ],
   chk: [["chk.rules", "-A -t 10.32.0.1:84 -s twos\n-a -t 10.32.0.1:84 -r 10.32.0.1:84 -g -w 1\n-a -t 10.32.0.1:84 -r 10.32.0.2:84 -g -w 1 -x 5 -y 10\n-a -t 10.32.0.1:84 -r 224.0.0.9:84\n-A -t 0.0.0.0:85 -s rr\n-a -t 0.0.0.0:85 -r 10.32.0.3\n-A -t 224.0.0.1:86 -s rr\n"]],
   chkKa: [["t.conf", "virtual_server 10.3.0.1 80 {\n lb_algo rr\n lb_kind DR\n protocol TCP\n real_server 10.3.0.17 80 {\n  weight 1\n  uthreshold 5\n  lthreshold 10\n }\n}\n"]],
+  cond: [["c.sh", "[ -n \"$X\" ] && ipvsadm -A -t 10.5.0.1:80\nipvsadm -A -t 10.5.0.2:80 && ipvsadm -a -t 10.5.0.2:80 -r 10.5.0.21\ntest -f /x && true && ipvsadm -a -t 10.5.0.2:80 -r 10.5.0.22\n"]],
+  heredoc: [["h.sh", "VIP=10.5.0.1\nipvsadm -R <<EOF\n-A -t $VIP:80 -s rr\n-a -t $VIP:80 -r 10.5.0.11 -g\njunk\nEOF\nipvsadm-restore <<-'END'\n\t-A -t 10.5.0.3:80\nEND\n"]],
+  sudo: [["s.sh", "/usr/bin/sudo ipvsadm -A -t 10.5.0.2:80\nsudo -u root /usr/sbin/ipvsadm -a -t 10.5.0.2:80 -r 10.5.0.22\n"]],
+  crlf: [["c.sh", "ipvsadm -A -t 10.6.0.1:80 -s rr\r\nipvsadm -a -t 10.6.0.1:80 \\\r\n  -r 10.6.0.11 -g\r\n"]],
 };
+
+describe("shell scripts", () => {
+  it("F8: `A && B` where A is a condition is not imported, as an `if` is not; after a command lvsh imports, B is", () => {
+    const r = imported(...REPRO.cond!);
+    expect(printConfig(r.config)).toBe("vip 10.5.0.2\nservice :80 wlc\nadd rs .21 dr\n");
+    expect(lost(r.notes)).toContain("c.sh:1 `ipvsadm -A -t 10.5.0.1:80`: runs only when `[ -n \"$X\" ]` succeeds: lvsh does not evaluate conditions");
+    expect(lost(r.notes)).toContain("c.sh:3 `ipvsadm -a -t 10.5.0.2:80 -r 10.5.0.22`: runs only when the command before it runs and succeeds, which lvsh does not know");
+  });
+
+  it("F9: `ipvsadm -R <<EOF` reads the here-document's lines as rules, each at its line", () => {
+    const r = imported(...REPRO.heredoc!);
+    expect(printConfig(r.config)).toBe("vip 10.5.0.1\nservice :80 rr\nadd rs .11 dr\n\nvip 10.5.0.3\nservice :80 wlc\n");
+    expect(r.notes.map((n) => `${n.line} ${n.kind}`)).toEqual(["2 info", "5 lost", "7 info"]);
+    expect(lost(r.notes)).toEqual(["h.sh:5 `junk`: not an ipvsadm rule (ipvsadm -R reads one `-A`/`-a`/... line each)"]);
+  });
+
+  it("F15: sudo by its path", () => {
+    expect(printConfig(imported(...REPRO.sudo!).config)).toBe("vip 10.5.0.2\nservice :80 wlc\nadd rs .22 dr\n");
+  });
+
+  it("F16: CRLF lines with `\\` continuations", () => {
+    const r = imported(...REPRO.crlf!);
+    expect(printConfig(r.config)).toBe("vip 10.6.0.1\nservice :80 rr\nadd rs .11 dr\n");
+    expect(r.notes).toEqual([]);
+  });
+});
 
 describe("several --from files", () => {
   it("F2: the same service in two files, differing: the first file's is imported, the other noted with both files and the real servers lost", () => {
