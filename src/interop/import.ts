@@ -4,10 +4,14 @@
  * real servers grouped with `.N` shorthand, `arp hide on rs` where the real
  * servers hide the VIP), headed by what could not be imported.
  */
-import { parseIp, type Transport } from "../lang/index.js";
+import { parseIp, type Span, type Transport } from "../lang/index.js";
 import {
   compile,
   destKeyOf,
+  serviceKeyOf,
+  unusableAddress,
+  type Dest,
+  type IpvsService,
   elementKey,
   emptyConfig,
   liftState,
@@ -25,7 +29,7 @@ import {
 import { gatherArptables } from "./arptables.js";
 import { detectFormat } from "./detect.js";
 import { describeNote, emptyGathered, noteComment, rsEntry, type Gathered, type Note } from "./gather.js";
-import { gatherIpvsadm } from "./ipvsadm.js";
+import { gatherIpvsadm, ipvsadmRuleLines } from "./ipvsadm.js";
 import { gatherKeepalived } from "./keepalived-import.js";
 import { gatherShell, type AnyRsPart } from "./sh-import.js";
 import { resolveVrrp } from "./keepalived-vrrp.js";
@@ -108,9 +112,12 @@ export function importFiles(files: readonly SourceFile[]): ImportResult | { read
   const missed: Note[] = [];
   // a keepalived.conf that gives nothing at all: where and why
   const kaEmpty: string[] = [];
+  // each service's file, for the notes on conflicts and on what lvsh refuses
+  const origin = new Map<string, Origin>();
   for (const f of files) {
     if (f.text.includes("\0")) return { error: `${f.name} is not a text file: expected ipvsadm rules (ipvsadm -S), arptables-save output, a keepalived.conf or a shell script` };
     const format = detectFormat(f.text);
+    const before = { ipvs: g.ipvs.length, ha: new Set(g.serviceHa.keys()), checks: new Set(g.realChecks.keys()) };
     if (!format) g.notes.push({ source: f.name, kind: "lost", text: "nothing in it (only blank lines and comments)" });
     else if (format === "ipvsadm") gatherIpvsadm(g, f.name, f.text);
     else if (format === "arptables") {
@@ -125,12 +132,112 @@ export function importFiles(files: readonly SourceFile[]): ImportResult | { read
       anyRs.push(...sh.anyRs);
       missed.push(...sh.missed);
     }
+    mergeSource(g, f.name, before, origin);
   }
+  refused(g, origin);
   placeAnyRs(g, anyRs);
   const r = finish(g);
   const notes = [...r.notes, ...unhidden(g, r.config)];
   if (r.config.services.size) return { ...r, notes };
   return { ...r, notes, nothing: kaEmpty.length && !g.ipvs.length ? kaEmpty.join("\n") : nothingReason(g, files, arpFiles, anyRs, [...missed, ...notes]) };
+}
+
+interface Origin {
+  readonly source: string;
+  readonly line?: number;
+  readonly svc: IpvsService;
+}
+
+function originOf(svc: IpvsService, source: string): Origin {
+  return svc.span && svc.span.file === source ? { source, line: svc.span.line, svc } : { source, svc };
+}
+
+function at(o: Origin): string {
+  return o.line ? `${o.source}:${o.line}` : o.source;
+}
+
+/**
+ * The services a file added, against those of the files before it: the
+ * same service again is no news; one that differs is left out with a note
+ * naming both files and what differs (the first file's is imported), as
+ * the keepalived import does between two keepalived.conf files.
+ */
+function mergeSource(g: Gathered, source: string, before: { ipvs: number; ha: ReadonlySet<string>; checks: ReadonlySet<string> }, origin: Map<string, Origin>): void {
+  for (const svc of g.ipvs.splice(before.ipvs)) {
+    const key = serviceKeyOf(svc);
+    const prior = origin.get(key);
+    if (!prior) {
+      origin.set(key, originOf(svc, source));
+      g.ipvs.push(svc);
+      continue;
+    }
+    const diff = differences(prior.svc, svc);
+    if (!diff.length) continue;
+    const here = originOf(svc, source);
+    g.notes.push({ source, ...(here.line ? { line: here.line } : {}), kind: "lost", text: `${key} differs from the one of ${at(prior)}, which is imported (${diff.join("; ")}); this one is left out` });
+    // its health checks and the like are not the imported one's
+    for (const k of [...g.serviceHa.keys()]) if (k === key && !before.ha.has(k)) g.serviceHa.delete(k);
+    for (const k of [...g.realChecks.keys()]) if (k.startsWith(`${key} `) && !before.checks.has(k)) g.realChecks.delete(k);
+  }
+}
+
+/** What differs between two services of the same key, said briefly (empty: the same). */
+function differences(a: IpvsService, b: IpvsService): string[] {
+  const out: string[] = [];
+  const [sa] = ipvsadmRuleLines([{ ...a, dests: [] }]);
+  const [sb] = ipvsadmRuleLines([{ ...b, dests: [] }]);
+  if (sa !== sb) out.push(`\`${sb}\` here, \`${sa}\` there`);
+  const rs = (s: IpvsService) => new Map(s.dests.map((d) => [destKeyOf(d), ipvsadmRuleLines([{ ...s, dests: [d] }])[1]!.replace(/^.* -r /, "")]));
+  const ra = rs(a);
+  const rb = rs(b);
+  const onlyHere = [...rb].filter(([k, v]) => ra.get(k) !== v).map(([, v]) => v);
+  const onlyThere = [...ra].filter(([k, v]) => rb.get(k) !== v).map(([, v]) => v);
+  if (onlyHere.length) out.push(`real servers lost with it: ${onlyHere.join(", ")}`);
+  if (onlyThere.length) out.push(`real servers it lacks: ${onlyThere.join(", ")}`);
+  return out;
+}
+
+/**
+ * What lvsh refuses, so that the import passes \`lvsh check\`: a service on
+ * an address no client can reach (0.0.0.0, multicast, ...) is left out; a
+ * real server on such an address or on the service's own address is left
+ * out; thresholds with the lower above the upper are left out (the real
+ * server stays). Each is noted at its line where the file gives one.
+ */
+function refused(g: Gathered, origin: ReadonlyMap<string, Origin>): void {
+  const where = (key: string, span: Span | undefined) => {
+    const o = origin.get(key);
+    const source = span && span !== RUNNING_SPAN && span.file ? span.file : (o?.source ?? "import");
+    const line = span && span !== RUNNING_SPAN && span.file ? span.line : o?.line;
+    return { source, ...(line ? { line } : {}) };
+  };
+  const kept: IpvsService[] = [];
+  for (const svc of g.ipvs) {
+    const key = serviceKeyOf(svc);
+    const bad = svc.addr !== null ? unusableAddress(svc.addr, "a VIP", RUNNING_SPAN) : undefined;
+    if (bad) {
+      g.notes.push({ ...where(key, svc.span), kind: "lost", text: `${key}: ${bad.message}; left out, with its ${svc.dests.length} real server(s)` });
+      g.serviceHa.delete(key);
+      continue;
+    }
+    const dests: Dest[] = [];
+    for (const d of svc.dests) {
+      const rs = destKeyOf(d);
+      const why = svc.addr !== null && d.addr === svc.addr ? `the service's own address (a local real server), which lvsh refuses` : unusableAddress(d.addr, "a real server", RUNNING_SPAN)?.message;
+      if (why) {
+        g.notes.push({ ...where(key, d.span), kind: "lost", text: `real server ${rs} of ${key}: ${why}; left out` });
+        continue;
+      }
+      if (d.lThreshold > 0 && d.lThreshold > d.uThreshold) {
+        g.notes.push({ ...where(key, d.span), kind: "lost", text: `real server ${rs} of ${key}: its lower threshold (${d.lThreshold}) is above its upper one (${d.uThreshold || "none"}), which lvsh refuses (min must not exceed max); the thresholds are left out` });
+        dests.push({ ...d, uThreshold: 0, lThreshold: 0 });
+        continue;
+      }
+      dests.push(d);
+    }
+    kept.push({ ...svc, dests });
+  }
+  g.ipvs.splice(0, g.ipvs.length, ...kept);
 }
 
 /**

@@ -11,9 +11,11 @@
  */
 import { netmaskToPrefix, parseIp, parseIPv4 } from "../lang/index.js";
 import { confKey, type AddrEntry, type ArpRule } from "../model/index.js";
-import { ipvsadmCommandOf, parseArptablesRule, parseIpvsadmLines } from "../state/index.js";
+import { ipvsadmCommandOf, parseArptablesRule } from "../state/index.js";
+import { RULE_LINE } from "./detect.js";
+import { replayIpvsadm } from "./ipvsadm.js";
 import { rsEntry, type Gathered, type Note, type RsGathered } from "./gather.js";
-import { parseShell, plainWord, type CaseNode, type IfNode, type LoopNode, type Node, type SimpleCmd, type Word } from "./sh-parse.js";
+import { parseShell, plainWord, type HereDoc, type CaseNode, type IfNode, type LoopNode, type Node, type SimpleCmd, type Word } from "./sh-parse.js";
 
 /** A real server's part that does not say which real server it is (the script each of them runs). */
 export interface AnyRsPart {
@@ -34,6 +36,8 @@ interface Frame {
 }
 
 type Expanded = { readonly ok: true; readonly words: string[] } | { readonly ok: false; readonly why: string };
+/** A redirection with its target expanded. */
+type Redirected = { readonly op: string; readonly target: Expanded; readonly heredoc?: HereDoc };
 
 const ARP_SYSCTL = /^net\.ipv4\.conf\.([^.]+)\.(arp_ignore|arp_announce)$/;
 /** Commands that change nothing lvsh describes, noted without more words. */
@@ -136,12 +140,27 @@ class Reader {
   /* ---- the tree ---- */
 
   run(nodes: readonly Node[], frame: Frame): void {
+    // the command before was not read: what runs after it with && runs only when it did
+    let skipped = false;
     for (let n = 0; n < nodes.length; n++) {
       const node = nodes[n]!;
       if (node.join === "||") {
         this.unread([node], frame, `runs only when the command before it fails`);
+        skipped = true;
         continue;
       }
+      if (node.join === "&&") {
+        // `A && B`: B runs when A succeeds; A a command lvsh imports is taken as succeeding, anything else (a test, a check) is a condition
+        const prev = nodes[n - 1];
+        const name = prev?.k === "cmd" ? commandName(prev, this, frame) : null;
+        if (skipped || !prev || !name || !RELEVANT.has(name)) {
+          const what = prev?.k === "cmd" ? `\`${this.shown(prev, frame)}\`` : `the \`${prev?.k ?? "?"}\` before it`;
+          this.unread([node], frame, skipped ? "runs only when the command before it runs and succeeds, which lvsh does not know" : `runs only when ${what} succeeds: lvsh does not evaluate conditions`);
+          skipped = true;
+          continue;
+        }
+      }
+      skipped = false;
       if (node.k === "cmd") this.command(node, frame);
       else if (node.k === "group") this.run(node.body, frame);
       else if (node.k === "func") this.funcs.set(node.name, { node, called: this.funcs.get(node.name)?.called ?? false });
@@ -257,8 +276,8 @@ class Reader {
     let words = e.words;
     // sudo [-E] [-u USER] COMMAND; command/exec/env/nohup COMMAND
     for (;;) {
-      const w = words[0];
-      if (w === "sudo") {
+      const w = basename(words[0] ?? "");
+      if (w === "sudo" || w === "doas") {
         words = words.slice(1);
         while (words[0]?.startsWith("-")) words = words.slice(words[0] === "-u" || words[0] === "-g" ? 2 : 1);
       } else if (w === "command" || w === "exec" || w === "nohup" || w === "builtin") words = words.slice(1);
@@ -269,7 +288,7 @@ class Reader {
     }
     const name = basename(words[0] ?? "");
     const args = words.slice(1);
-    const redirs = cmd.redirs.map((r) => ({ op: r.op, target: this.expandWord(r.target, frame) }));
+    const redirs = cmd.redirs.map((r) => ({ op: r.op, target: this.expandWord(r.target, frame), ...(r.heredoc ? { heredoc: r.heredoc } : {}) }));
     const fn = this.funcs.get(words[0] ?? "");
     if (fn) {
       if (this.calling.has(fn.node.name)) {
@@ -298,7 +317,7 @@ class Reader {
         for (const v of args) this.vars.delete(v);
         return;
       case "ipvsadm":
-        return this.ipvsadmCmd(cmd.line, shown, args, redirs);
+        return this.ipvsadmCmd(cmd.line, shown, args, redirs, frame);
       case "arptables":
       case "arptables-legacy":
       case "arptables-nft":
@@ -331,6 +350,7 @@ class Reader {
       }
       case "ipvsadm-restore":
       case "arptables-restore":
+        if (name === "ipvsadm-restore" && redirs.some((r) => r.heredoc)) return this.ipvsadmCmd(cmd.line, shown, ["-R"], redirs, frame);
         this.note(cmd.line, `\`${shown}\`: it restores from a file; import that file too (\`lvsh import --from FILE\`)`);
         return;
       case ".":
@@ -354,18 +374,16 @@ class Reader {
     }
   }
 
-  private ipvsadmCmd(line: number, shown: string, args: string[], redirs: readonly { op: string; target: Expanded }[]): void {
+  private ipvsadmCmd(line: number, shown: string, args: string[], redirs: readonly Redirected[], frame: Frame): void {
     const what = ipvsadmCommandOf(args);
     const say = (text: string, kind: Note["kind"] = "lost") => this.note(line, `\`${shown}\`: ${text}`, kind);
     switch (what) {
       case "table":
+      case "clear":
+      case "delete":
+        // replayed in order with the others, as ipvsadm would run them
         this.ipvsadm.push({ line, text: shown, words: args });
         return;
-      case "clear": {
-        const dropped = this.ipvsadm.splice(0);
-        say(`clears the IPVS table: lvsh describes the whole table (a commit leaves nothing else in it)${dropped.length ? `; the ${dropped.length} rule(s) added before it (line ${dropped[0]!.line} on) are dropped, as ipvsadm -C drops them` : ""}`, "info");
-        return;
-      }
       case "list":
       case "zero":
         say(`it ${what === "list" ? "lists" : "zeroes the counters of"} the table; nothing to import`);
@@ -374,13 +392,12 @@ class Reader {
         say(`it saves the table${redirs.length ? " to a file" : ""}; \`lvsh save\` keeps lvsh's across reboots`);
         return;
       case "restore": {
+        const doc = redirs.find((r) => r.heredoc)?.heredoc;
+        if (doc) return this.restoreHereDoc(line, shown, doc, frame);
         const from = redirs.find((r) => r.op === "<")?.target;
         say(`it restores the table from ${from?.ok ? `\`${from.words.join(" ")}\`` : "its input"}; import that file too (\`lvsh import --from FILE\`)`);
         return;
       }
-      case "delete":
-        say("lvsh imports what the table has, not what is deleted from it");
-        return;
       case "set":
         say("lvsh does not manage IPVS connection timeouts (--set)");
         return;
@@ -390,6 +407,34 @@ class Reader {
       default:
         say("not an ipvsadm command lvsh reads");
     }
+  }
+
+  /** `ipvsadm -R <<EOF`: the here-document's lines are the rules it restores, each at its line. */
+  private restoreHereDoc(line: number, shown: string, doc: HereDoc, frame: Frame): void {
+    const last = doc.line + doc.lines.length - 1;
+    this.note(line, `\`${shown}\`: it restores the table from the here-document ${doc.lines.length ? `of lines ${doc.line}-${last}` : "(empty)"}: its lines are read as ipvsadm rules`, "info");
+    doc.lines.forEach((raw, n) => {
+      const at = doc.line + n;
+      const t = raw.trim();
+      if (t === "" || t.startsWith("#")) return;
+      let words: string[];
+      if (doc.quoted || !/[$`\\]/.test(t)) words = t.split(/\s+/);
+      else {
+        const c = parseShell(t).nodes[0];
+        const e = c?.k === "cmd" ? this.expandWords(c.words, frame) : ({ ok: false, why: "not a line of words" } as const);
+        if (!e.ok) {
+          this.note(at, `\`${t}\`: ${e.why}`);
+          return;
+        }
+        words = e.words;
+      }
+      if (words[0] === "ipvsadm") words = words.slice(1);
+      if (!RULE_LINE.test(words.join(" "))) {
+        this.note(at, `\`${t}\`: not an ipvsadm rule (ipvsadm -R reads one \`-A\`/\`-a\`/... line each)`);
+        return;
+      }
+      this.ipvsadm.push({ line: at, text: t, words });
+    });
   }
 
   private arptablesCmd(line: number, shown: string, args: string[]): void {
@@ -506,7 +551,7 @@ class Reader {
     }
   }
 
-  private echo(line: number, shown: string, name: string, args: string[], redirs: readonly { op: string; target: Expanded }[]): void {
+  private echo(line: number, shown: string, name: string, args: string[], redirs: readonly Redirected[]): void {
     const out = redirs.find((r) => r.op === ">" || r.op === ">>" || r.op === ">|" || r.op === "1>");
     if (!out) {
       this.note(line, `\`${shown}\`: it prints a message`);
@@ -556,7 +601,7 @@ function childrenOf(node: Node): readonly Node[] {
 function commandName(cmd: SimpleCmd, r: Reader, frame: Frame): string | null {
   const words = cmd.words.filter((w) => !isAssignment(w));
   let i = 0;
-  while (i < words.length && (words[i]!.raw === "sudo" || words[i]!.raw.startsWith("-"))) i++;
+  while (i < words.length && (basename(words[i]!.raw) === "sudo" || words[i]!.raw.startsWith("-"))) i++;
   const w = words[i];
   if (!w) return null;
   const e = r.expandWord(w, frame);
@@ -639,13 +684,10 @@ export function gatherShell(g: Gathered, source: string, text: string): ShellGat
   const notesBefore = g.notes.length;
   g.notes.push(...r.notes);
 
-  const save = parseIpvsadmLines(r.ipvsadm);
+  const save = replayIpvsadm(source, r.ipvsadm);
   g.ipvs.push(...save.services);
-  for (const p of save.problems) {
-    const n: Note = { source, line: p.line, kind: "lost", text: `\`${p.text}\`: ${p.message}` };
-    g.notes.push(n);
-    r.missed.push(n);
-  }
+  g.notes.push(...save.notes);
+  r.missed.push(...save.notes.filter((n) => n.kind === "lost"));
   r.missed.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 
   const arpSysctls = r.sysctls;

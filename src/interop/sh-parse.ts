@@ -1,9 +1,9 @@
 /**
  * A shell script -> a tree of commands, as sh reads it, for the simple
  * things load-balancer scripts do: words with quotes, `\` escapes and line
- * continuations, `$VAR`/`${VAR}`/`${VAR:-word}` (kept, expanded later),
+ * continuations (CRLF lines too), `$VAR`/`${VAR}`/`${VAR:-word}` (kept, expanded later),
  * `$(...)` and backticks (kept as such: lvsh never runs them), `#`
- * comments, `;`/`&&`/`||`/`|`/`&`, redirections, here-documents (skipped),
+ * comments, `;`/`&&`/`||`/`|`/`&`, redirections, here-documents (their lines kept with the command),
  * and the compound commands `if`, `for`/`while`/`until`, `case`, `{ }`,
  * `( )` and function definitions. Pure: text in, tree out; what it cannot
  * make sense of comes back as problems with their line, never a throw.
@@ -21,9 +21,19 @@ export interface Word {
   readonly line: number;
 }
 
+/** A here-document's lines (`<<EOF ... EOF`), read where its command is. */
+export interface HereDoc {
+  /** The line of its first line. */
+  line: number;
+  readonly lines: string[];
+  /** Its delimiter was quoted (`<<'EOF'`): no `$` expansion in it. */
+  readonly quoted: boolean;
+}
+
 export interface Redir {
   readonly op: string;
   readonly target: Word;
+  readonly heredoc?: HereDoc;
 }
 
 /** How a command is joined to the one before it. */
@@ -82,7 +92,7 @@ export interface ShProblem {
 
 /* ---------------- lexer ---------------- */
 
-type Tok = { readonly t: "word"; readonly w: Word } | { readonly t: "op"; readonly op: string; readonly line: number } | { readonly t: "nl"; readonly line: number };
+type Tok = { readonly t: "word"; readonly w: Word } | { readonly t: "op"; readonly op: string; readonly line: number; readonly heredoc?: HereDoc } | { readonly t: "nl"; readonly line: number };
 
 const OPS = [";;", "&&", "||", "<<-", "<<", ">>", ">&", "<&", ">|", "<>", ";", "&", "|", "(", ")", "<", ">"];
 export const REDIRECTS = new Set(["<<-", "<<", ">>", ">&", "<&", ">|", "<>", "<", ">"]);
@@ -91,7 +101,7 @@ function lex(text: string, problems: ShProblem[]): Tok[] {
   const toks: Tok[] = [];
   let i = 0;
   let line = 1;
-  const heredocs: { delim: string; strip: boolean }[] = [];
+  const heredocs: { delim: string; strip: boolean; doc: HereDoc }[] = [];
   let parts: Part[] = [];
   let lit = "";
   let litQuoted = false;
@@ -170,6 +180,7 @@ function lex(text: string, problems: ShProblem[]): Tok[] {
       line++;
       // here-documents: their lines follow the command's line
       for (const h of heredocs.splice(0)) {
+        h.doc.line = line;
         for (;;) {
           if (i >= text.length) {
             problems.push({ line, message: `here-document ended by \`${h.delim}\` is not closed` });
@@ -180,6 +191,7 @@ function lex(text: string, problems: ShProblem[]): Tok[] {
           i = eol < 0 ? text.length : eol + 1;
           line++;
           if ((h.strip ? l.replace(/^\t+/, "") : l) === h.delim) break;
+          h.doc.lines.push(h.strip ? l.replace(/^\t+/, "") : l);
         }
       }
       continue;
@@ -202,13 +214,19 @@ function lex(text: string, problems: ShProblem[]): Tok[] {
         inWord = false;
         parts = [];
       } else endWord();
-      toks.push({ t: "op", op: fd + op, line });
       i += op.length;
       if (op === "<<" || op === "<<-") {
-        while (text[i] === " " || text[i] === "\t") i++;
-        const m = /^(['"]?)([^\s'";|&<>()]+)\1/.exec(text.slice(i));
-        if (m) heredocs.push({ delim: m[2]!, strip: op === "<<-" });
+        let j = i;
+        while (text[j] === " " || text[j] === "\t") j++;
+        const m = /^(['"]?)([^\s'";|&<>()]+)\1/.exec(text.slice(j));
+        if (m) {
+          const doc: HereDoc = { line: 0, lines: [], quoted: m[1] !== "" };
+          heredocs.push({ delim: m[2]!, strip: op === "<<-", doc });
+          toks.push({ t: "op", op: fd + op, line, heredoc: doc });
+          continue;
+        }
       }
+      toks.push({ t: "op", op: fd + op, line });
       continue;
     }
     startWord();
@@ -467,7 +485,7 @@ class Parser {
         this.pos++;
         const target = this.peek();
         if (target?.t === "word") {
-          redirs.push({ op: t.op, target: target.w });
+          redirs.push({ op: t.op, target: target.w, ...(t.heredoc ? { heredoc: t.heredoc } : {}) });
           this.pos++;
         } else this.problems.push({ line: t.line, message: `\`${t.op}\` without a file` });
       } else break;
@@ -575,8 +593,10 @@ export interface ShScript {
   readonly problems: readonly ShProblem[];
 }
 
-export function parseShell(text: string): ShScript {
+export function parseShell(given: string): ShScript {
   const problems: ShProblem[] = [];
+  // CRLF lines (a script saved on Windows): sh would choke on the CRs; lvsh reads the lines, `\` continuations included
+  const text = given.replace(/\r\n/g, "\n");
   const toks = lex(text, problems);
   const p = new Parser(toks, problems);
   const nodes = p.list(new Set());

@@ -5,6 +5,7 @@ export { compile, ARP_SYSCTLS, TUN_DEV, type Desired, type ReadyDef } from "./co
 export { readyCheckOf } from "./ready.js";
 export { keepalivedParts, printConfig, serviceOptions } from "./print.js";
 export { serviceMethod } from "./validate-ha.js";
+export { unusableAddress } from "./checks.js";
 export { serviceKeyOf, destKeyOf, serviceArgs, arpRuleArgs, elementKey, confKey } from "./keys.js";
 export { directorHost, realServerHost, transportSpec, describeTransport, type HostRef } from "./hosts.js";
 export { liftState, RUNNING_SPAN, type LiftOptions } from "./lift.js";
