@@ -696,6 +696,12 @@ export function gatherShell(g: Gathered, source: string, text: string): ShellGat
   const rsAddrs: AddrEntry[] = [];
   for (const a of r.addrs) {
     const dev = a.addr.dev;
+    // a real server's script that also configures its own address (a /24 on eth0, its RIP): a
+    // host's address, not a VIP -- VIPs are bound /32 (/128), or on lo or tunl0
+    if (!director && hides && dev !== "lo" && dev !== "tunl0" && a.addr.prefix < (a.addr.addr.includes(":") ? 128 : 32)) {
+      g.notes.push({ source, line: a.line, kind: "info", text: `${a.addr.addr}/${a.addr.prefix} on ${dev}: the host's own address (a VIP is bound /${a.addr.addr.includes(":") ? 128 : 32}), not imported` });
+      continue;
+    }
     // a director may hold the VIP on tunl0 too (tun): a script's only when it hides the VIP or adds no rule
     const onRs = dev === "lo" || ((dev === "tunl0" || hides) && !director) || (dev === "tunl0" && hides);
     if (onRs) rsAddrs.push(a.addr);

@@ -44,6 +44,10 @@ export const REPRO: Record<string, [string, string][]> = {
   heredoc: [["h.sh", "VIP=10.5.0.1\nipvsadm -R <<EOF\n-A -t $VIP:80 -s rr\n-a -t $VIP:80 -r 10.5.0.11 -g\njunk\nEOF\nipvsadm-restore <<-'END'\n\t-A -t 10.5.0.3:80\nEND\n"]],
   sudo: [["s.sh", "/usr/bin/sudo ipvsadm -A -t 10.5.0.2:80\nsudo -u root /usr/sbin/ipvsadm -a -t 10.5.0.2:80 -r 10.5.0.22\n"]],
   crlf: [["c.sh", "ipvsadm -A -t 10.6.0.1:80 -s rr\r\nipvsadm -a -t 10.6.0.1:80 \\\r\n  -r 10.6.0.11 -g\r\n"]],
+  ownAddr: [
+    ["dir.rules", "-A -t 192.168.1.100:80 -s rr\n-a -t 192.168.1.100:80 -r 192.168.1.12:80 -g -w 1\n"],
+    ["rs10.sh", "echo 1 > /proc/sys/net/ipv4/conf/lo/arp_ignore\necho 2 > /proc/sys/net/ipv4/conf/lo/arp_announce\necho 1 > /proc/sys/net/ipv4/conf/all/arp_ignore\necho 2 > /proc/sys/net/ipv4/conf/all/arp_announce\nip addr add 192.168.1.100/32 dev lo\nip addr add 192.168.1.12/24 dev eth0\n"],
+  ],
 };
 
 describe("shell scripts", () => {
@@ -161,6 +165,17 @@ describe("ipvsadm commands replayed in order", () => {
       "e.sh:3 service tcp 10.9.0.9:80 does not exist (-E edits a service; -A adds one): ipvsadm fails this line, so it changes nothing",
       "e.sh:4 service tcp 10.9.0.9:80 does not exist: ipvsadm fails this line, so it changes nothing",
     ]);
+  });
+});
+
+describe("a real server's script that also sets up its own address", () => {
+  it("F12: a /24 on eth0 is the host's own address, not a VIP: noted, and the VIP on lo is hidden via sysctl", () => {
+    const r = imported(...REPRO.ownAddr!);
+    const text = importScript(r, "x");
+    expect(text).toContain("arp hide on rs via sysctl");
+    expect(text).not.toMatch(/vip 192\.168\.1\.12\b/);
+    expect(r.notes.map((n) => `${n.source}:${n.line} ${n.text}`)).toContain("rs10.sh:6 192.168.1.12/24 on eth0: the host's own address (a VIP is bound /32), not imported");
+    expect(lost(r.notes)).toEqual([]);
   });
 });
 
