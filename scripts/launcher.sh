@@ -1,6 +1,6 @@
 #!/bin/sh
 # lvsh: starts lvsh from its V8 startup snapshot (lvsh.blob, next to this
-# file) when it was made here -- lvsh.node names the node that made it (the
+# file; lvsh-complete.blob for `lvsh __complete`) when it was made here -- lvsh.node names the node that made it (the
 # file has that node's modification time) and this CPU's flags, both of
 # which V8 checks -- and NODE_OPTIONS is empty (V8 options there would not
 # match the snapshot's); else from the plain bundle (lvsh.mjs), slower to
@@ -37,7 +37,13 @@ if [ -z "${NODE_OPTIONS:-}" ] && [ -f "$dir/lvsh.blob" ] && [ -f "$dir/lvsh.node
         esac
       done </proc/cpuinfo
     fi
-    [ "$cpu" = "$here" ] && exec "$node" --snapshot-blob "$dir/lvsh.blob" -- "$@"
+    if [ "$cpu" = "$here" ]; then
+      # a Tab in bash or zsh: the smaller snapshot that answers only that
+      if [ "${1-}" = __complete ] && [ -f "$dir/lvsh-complete.blob" ]; then
+        exec "$node" --snapshot-blob "$dir/lvsh-complete.blob" -- "$@"
+      fi
+      exec "$node" --snapshot-blob "$dir/lvsh.blob" -- "$@"
+    fi
   fi
 fi
 exec "$node" "$dir/lvsh.mjs" "$@"

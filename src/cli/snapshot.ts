@@ -15,6 +15,7 @@ import { parse, renderDiagnostics, type ConfigStatement } from "../lang/index.js
 import { answerComplete } from "./complete-args.js";
 import { completeStatements } from "./complete-statements.js";
 import { main } from "./main.js";
+import { settle, warmCompletion } from "./warm.js";
 import "./interop.js";
 import "./completion.js";
 import "./watch.js";
@@ -45,20 +46,11 @@ function warm(): void {
 
 if (v8.startupSnapshot?.isBuildingSnapshot()) {
   warm();
+  void warmCompletion();
   v8.startupSnapshot.setDeserializeMainFunction(() => {
     // node took its own options and the `--` the launcher puts before lvsh's
     const argv = process.argv.slice(1);
-    const done = argv[0] === "__complete"
-      ? answerComplete(argv.slice(1), completeStatements).then((out) => (process.stdout.write(out), 0))
-      : main(argv);
-    done.then(
-      (code) => {
-        process.exitCode = code;
-      },
-      (e: unknown) => {
-        process.stderr.write(`lvsh: internal error: ${(e as Error).stack ?? String(e)}\n`);
-        process.exitCode = 70;
-      },
-    );
+    // `__complete` has a snapshot of its own (snapshot-complete.ts); this one answers it too
+    settle(argv[0] === "__complete" ? answerComplete(argv.slice(1), completeStatements).then((out) => (process.stdout.write(out), 0)) : main(argv));
   });
 }
