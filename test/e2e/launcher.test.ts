@@ -36,6 +36,10 @@ describe("the launcher", () => {
     expect(readFileSync(join(DIST, "lvsh-complete.blob")).length).toBeGreaterThan(1_000_000);
   });
 
+  it("made the snapshots without node's code cache of its own modules (it ends them: an empty one there)", () => {
+    for (const blob of ["lvsh.blob", "lvsh-complete.blob"]) expect(readFileSync(join(DIST, blob)).subarray(-8)).toEqual(Buffer.alloc(8));
+  });
+
   it("answers a Tab from the completion snapshot, the same as from the whole program's and from the bundle", () => {
     const words = ["__complete", "lvsh -c 'service :80 w", "'service :80 w"];
     const dir = copyDist();
