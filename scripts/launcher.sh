@@ -19,10 +19,24 @@ case $self in
   */*) dir=${self%/*} ;;
   *) dir=. ;;
 esac
-node=$(command -v node) || {
+# the node on PATH, as `command -v node` finds it, without the fork of $(...)
+# (an empty entry is the current directory; the colon added keeps a last empty one)
+node=
+dirs=$PATH:
+set -f
+IFS=:
+for d in $dirs; do
+  if [ -f "${d:-.}/node" ] && [ -x "${d:-.}/node" ]; then
+    node=${d:-.}/node
+    break
+  fi
+done
+unset IFS
+set +f
+if [ -z "$node" ]; then
   echo "lvsh: node is not on PATH (lvsh needs Node.js 20 or later)" >&2
   exit 127
-}
+fi
 if [ -z "${NODE_OPTIONS:-}" ] && [ -f "$dir/lvsh.blob" ] && [ -f "$dir/lvsh.node" ] &&
   ! [ "$node" -nt "$dir/lvsh.node" ] && ! [ "$node" -ot "$dir/lvsh.node" ]; then
   { IFS= read -r made && IFS= read -r cpu; } <"$dir/lvsh.node"
