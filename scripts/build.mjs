@@ -1,8 +1,9 @@
 // Bundles lvsh into dist/ with esbuild: one file to start fast (chevrotain
-// unbundled costs ~250 ms at start-up, bundled a few ms), then a V8 startup
-// snapshot of it (dist/lvsh.blob), which the launcher dist/lvsh starts from:
-// no module to load and the parser already built (~3x faster to start
-// natively, ~15x under the lab's emulated CPU).
+// unbundled costs ~250 ms at start-up, bundled a few ms), then V8 startup
+// snapshots of it (dist/lvsh.blob, and dist/lvsh-complete.blob for Tab;
+// scripts/snapshot.mjs), which the launcher dist/lvsh starts from: no module
+// to load and the parser already built (~3x faster to start natively, ~15x
+// under the lab's emulated CPU).
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -1,12 +1,13 @@
 #!/bin/sh
-# lvsh: starts lvsh from its V8 startup snapshot (lvsh.blob, next to this
-# file; lvsh-complete.blob for `lvsh __complete`) when it was made here -- lvsh.node names the node that made it (the
-# file has that node's modification time) and this CPU's flags, both of
-# which V8 checks -- and NODE_OPTIONS is empty (V8 options there would not
-# match the snapshot's); else from the plain bundle (lvsh.mjs), slower to
-# start but the same program. `node snapshot.mjs` (next to this file) makes
-# the snapshot again. Only shell built-ins on the way (readlink when started
-# through a symlink): this runs on every command and every Tab.
+# lvsh: starts lvsh from its V8 startup snapshot (lvsh.blob next to this
+# file, or lvsh-complete.blob for `lvsh __complete`, every Tab) when it was
+# made here -- lvsh.node names the node that made it (the file has that
+# node's modification time) and this CPU's flags, both of which V8 checks --
+# and NODE_OPTIONS is empty (V8 options there would not match the
+# snapshot's); else from the plain bundle (lvsh.mjs), slower to start but the
+# same program. `node snapshot.mjs` (next to this file) makes the snapshots
+# again. Only shell built-ins on the way (readlink when started through a
+# symlink): this runs on every command and every Tab.
 self=$0
 while [ -L "$self" ]; do
   link=$(readlink "$self")
