@@ -9,8 +9,9 @@
 // and otherwise starts the plain bundle. `npm run build` runs this; run it
 // again (`node dist/snapshot.mjs`) on a machine that got dist/ from elsewhere.
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -92,10 +93,14 @@ function dropCodeCache(blob, check) {
   const whole = readFileSync(blob);
   const at = codeCacheStart(whole);
   if (at < 0) return "no code cache found where node 20 puts it";
-  const answer = (file) => spawnSync(process.execPath, ["--snapshot-blob", file, "--", ...check], { env, encoding: "utf8", timeout: 60_000 });
+  // a state directory of none: Tab reads one, and the machine's is not for a build to read
+  const state = mkdtempSync(join(tmpdir(), "lvsh-snapshot-"));
+  const answer = (file) =>
+    spawnSync(process.execPath, ["--snapshot-blob", file, "--", ...check], { env: { ...env, LVSH_STATE_DIR: join(state, "none") }, encoding: "utf8", timeout: 60_000 });
   const before = answer(blob);
   writeFileSync(blob, Buffer.concat([whole.subarray(0, at), Buffer.alloc(8)]));
   const after = answer(blob);
+  rmSync(state, { recursive: true, force: true });
   if (before.status === 0 && after.status === 0 && after.stdout === before.stdout && after.stdout) return undefined;
   writeFileSync(blob, whole);
   return `without it, \`lvsh ${check.join(" ")}\` answers ${JSON.stringify(after.stdout || after.stderr)}`;
