@@ -1,12 +1,13 @@
 #!/bin/sh
-# lvsh: starts lvsh from its V8 startup snapshot (lvsh.blob, next to this
-# file) when it was made here -- lvsh.node names the node that made it (the
-# file has that node's modification time) and this CPU's flags, both of
-# which V8 checks -- and NODE_OPTIONS is empty (V8 options there would not
-# match the snapshot's); else from the plain bundle (lvsh.mjs), slower to
-# start but the same program. `node snapshot.mjs` (next to this file) makes
-# the snapshot again. Only shell built-ins on the way (readlink when started
-# through a symlink): this runs on every command and every Tab.
+# lvsh: starts lvsh from its V8 startup snapshot (lvsh.blob next to this
+# file, or lvsh-complete.blob for `lvsh __complete`, every Tab) when it was
+# made here -- lvsh.node names the node that made it (the file has that
+# node's modification time) and this CPU's flags, both of which V8 checks --
+# and NODE_OPTIONS is empty (V8 options there would not match the
+# snapshot's); else from the plain bundle (lvsh.mjs), slower to start but the
+# same program. `node snapshot.mjs` (next to this file) makes the snapshots
+# again. Only shell built-ins on the way (readlink when started through a
+# symlink): this runs on every command and every Tab.
 self=$0
 while [ -L "$self" ]; do
   link=$(readlink "$self")
@@ -19,10 +20,24 @@ case $self in
   */*) dir=${self%/*} ;;
   *) dir=. ;;
 esac
-node=$(command -v node) || {
+# the node on PATH, as `command -v node` finds it, without the fork of $(...)
+# (an empty entry is the current directory; the colon added keeps a last empty one)
+node=
+dirs=$PATH:
+set -f
+IFS=:
+for d in $dirs; do
+  if [ -f "${d:-.}/node" ] && [ -x "${d:-.}/node" ]; then
+    node=${d:-.}/node
+    break
+  fi
+done
+unset IFS
+set +f
+if [ -z "$node" ]; then
   echo "lvsh: node is not on PATH (lvsh needs Node.js 20 or later)" >&2
   exit 127
-}
+fi
 if [ -z "${NODE_OPTIONS:-}" ] && [ -f "$dir/lvsh.blob" ] && [ -f "$dir/lvsh.node" ] &&
   ! [ "$node" -nt "$dir/lvsh.node" ] && ! [ "$node" -ot "$dir/lvsh.node" ]; then
   { IFS= read -r made && IFS= read -r cpu; } <"$dir/lvsh.node"
@@ -37,7 +52,13 @@ if [ -z "${NODE_OPTIONS:-}" ] && [ -f "$dir/lvsh.blob" ] && [ -f "$dir/lvsh.node
         esac
       done </proc/cpuinfo
     fi
-    [ "$cpu" = "$here" ] && exec "$node" --snapshot-blob "$dir/lvsh.blob" -- "$@"
+    if [ "$cpu" = "$here" ]; then
+      # a Tab in bash or zsh: the smaller snapshot that answers only that
+      if [ "${1-}" = __complete ] && [ -f "$dir/lvsh-complete.blob" ]; then
+        exec "$node" --snapshot-blob "$dir/lvsh-complete.blob" -- "$@"
+      fi
+      exec "$node" --snapshot-blob "$dir/lvsh.blob" -- "$@"
+    fi
   fi
 fi
 exec "$node" "$dir/lvsh.mjs" "$@"

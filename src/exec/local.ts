@@ -1,10 +1,11 @@
 /** Runs argv on this machine (execa, never a shell). */
 import { execa } from "execa";
+import { nowMs } from "../util/index.js";
 import { runBatched } from "./batch.js";
 import { failed, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "./types.js";
 
 export async function runLocal(argv: readonly string[], opts: RunOptions = {}): Promise<ExecResult> {
-  const t0 = performance.now();
+  const t0 = nowMs();
   try {
     const r = await execa(argv[0]!, argv.slice(1), {
       reject: false,
@@ -14,13 +15,13 @@ export async function runLocal(argv: readonly string[], opts: RunOptions = {}): 
       env: { LC_ALL: "C" },
       extendEnv: true,
     });
-    const ms = performance.now() - t0;
+    const ms = nowMs() - t0;
     if (r.failed && r.exitCode === undefined) {
       return failed(`${argv[0]}: ${r.timedOut ? "timed out" : (r.cause as Error | undefined)?.message ?? r.shortMessage}`, ms);
     }
     return { exitCode: r.exitCode ?? 255, stdout: String(r.stdout), stderr: String(r.stderr), ms };
   } catch (e) {
-    return failed(`${argv[0]}: ${(e as Error).message}`, performance.now() - t0);
+    return failed(`${argv[0]}: ${(e as Error).message}`, nowMs() - t0);
   }
 }
 

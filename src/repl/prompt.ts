@@ -25,7 +25,7 @@ export async function withPrompt<T>(server: Interface | undefined, ask: () => Pr
 
 /** Ctrl-C (SIGINT) at the prompt rejects inquirer's promise: that is a no. */
 export async function confirmPrompt(server: Interface | undefined, message: string, dflt = false): Promise<boolean> {
-  const { confirm } = await import("@inquirer/prompts");
+  const { confirm } = await import("./prompts.js");
   try {
     return await withPrompt(server, () => confirm({ message, default: dflt }));
   } catch {

@@ -33,7 +33,7 @@ function serversCheck(session: Session, before: readonly string[], method: strin
 
 /** Asks the questions and returns the statements (not yet run), or undefined when cancelled. */
 export async function askSetup(server: Interface | undefined, session: Session, io: { stdout(t: string): void }): Promise<string | undefined> {
-  const { input, select, number } = await import("@inquirer/prompts");
+  const { input, select, number } = await import("./prompts.js");
   const schedulers = keywordsInOrder.filter((k) => k.categories.includes(T.Scheduler));
   const links = (session.links.director ?? []).map((l) => l.name).filter((n) => n !== "lo");
   try {

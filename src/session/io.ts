@@ -1,5 +1,6 @@
 /** What a front end (the command line, the shell) gives a session: its output streams, files, a terminal. */
 import { readFile } from "node:fs/promises";
+import { isatty } from "node:tty";
 
 export interface FrontIO {
   stdout(text: string): void;
@@ -22,7 +23,8 @@ export const processIO: FrontIO = {
   readFile: (p) => readFile(p, "utf8"),
   // getters: read when asked, not when the module loads (the startup snapshot loads it at build time)
   get tty() {
-    return !!process.stdin.isTTY && !!process.stdout.isTTY;
+    // what process.stdin.isTTY says, without making process.stdin (a stream) where no prompt may come
+    return isatty(0) && isatty(1);
   },
   get columns() {
     return process.stdout.isTTY ? process.stdout.columns : undefined;

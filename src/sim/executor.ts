@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { readJson, writeJsonAtomic } from "../util/index.js";
+import { nowMs, readJson, writeJsonAtomic } from "../util/index.js";
 import { runInOrder, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../exec/index.js";
 import { simArptables, simArptablesSave } from "./arptables.js";
 import { newSimHost, simHostProblem, type SimHost } from "./host.js";
@@ -108,17 +108,17 @@ export class SimExecutor implements Executor {
   }
 
   async run(argv: readonly string[], opts?: RunOptions): Promise<ExecResult> {
-    const t0 = performance.now();
+    const t0 = nowMs();
     let h: SimHost;
     try {
       h = this.load();
     } catch (e) {
       // a broken host file is a host that cannot be reached
-      return { exitCode: 255, stdout: "", stderr: `simulated host ${this.host} is unreadable: ${(e as Error).message}\n`, ms: performance.now() - t0 };
+      return { exitCode: 255, stdout: "", stderr: `simulated host ${this.host} is unreadable: ${(e as Error).message}\n`, ms: nowMs() - t0 };
     }
     const r = simRun(h, argv, opts?.stdin);
     if (r.changed) writeJsonAtomic(this.file, h, { durable: false });
-    return { exitCode: r.code, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
+    return { exitCode: r.code, stdout: r.stdout, stderr: r.stderr, ms: nowMs() - t0 };
   }
 
   runMany(cmds: readonly (readonly string[] | Command)[], opts?: ManyOptions): Promise<ExecResult[]> {

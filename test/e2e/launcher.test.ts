@@ -4,7 +4,7 @@
  * must behave the same.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -33,6 +33,29 @@ describe("the launcher", () => {
     expect(node).toBe(process.execPath);
     expect(cpu).toBe(readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("flags")));
     expect(readFileSync(join(DIST, "lvsh.blob")).length).toBeGreaterThan(1_000_000);
+    expect(readFileSync(join(DIST, "lvsh-complete.blob")).length).toBeGreaterThan(1_000_000);
+  });
+
+  it("made the snapshots without node's code cache of its own modules (it ends them: an empty one there)", () => {
+    for (const blob of ["lvsh.blob", "lvsh-complete.blob"]) expect(readFileSync(join(DIST, blob)).subarray(-8)).toEqual(Buffer.alloc(8));
+  });
+
+  it("answers a Tab from the completion snapshot, the same as from the whole program's and from the bundle", () => {
+    const words = ["__complete", "lvsh -c 'service :80 w", "'service :80 w"];
+    const dir = copyDist();
+    writeFileSync(join(dir, "lvsh-complete.blob"), "not a snapshot");
+    const spoiled = run([join(dir, "lvsh"), ...words]);
+    expect(spoiled.code).not.toBe(0);
+    expect(spoiled.out).toBe("");
+    const tab = run([join(DIST, "lvsh"), ...words]);
+    expect(tab).toEqual({ code: 0, out: "plain\n'service :80 wrr\n'service :80 wlc\n", err: "" });
+    rmSync(join(dir, "lvsh-complete.blob"));
+    expect(run([join(dir, "lvsh"), ...words])).toEqual(tab);
+    expect(run([process.execPath, join(DIST, "lvsh.mjs"), ...words])).toEqual(tab);
+    // the completion snapshot answers nothing else
+    const other = run([process.execPath, "--snapshot-blob", join(DIST, "lvsh-complete.blob"), "--", "--version"]);
+    expect(other.code).toBe(70);
+    expect(other.err).toContain("answers only `lvsh __complete`");
   });
 
   it("starts lvsh from the snapshot: a spoiled blob is what node loads", () => {
