@@ -47,7 +47,10 @@ function parseHextets(part: string): number[] | null {
 }
 
 export function parseIPv6(text: string): ParsedIp | null {
-  if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(":")) return null;
+  // every IPv6 address has two colons at least (`::`): `192.0.2.1:80` is refused before any regex
+  const colon = text.indexOf(":");
+  if (colon < 0 || text.indexOf(":", colon + 1) < 0) return null;
+  if (!/^[0-9a-fA-F:.]+$/.test(text)) return null;
   let tail: number[] = [];
   let body = text;
   // an embedded IPv4 tail, e.g. ::ffff:192.0.2.1

@@ -30,7 +30,8 @@ interface Entry {
   attrs: ServiceAttrs;
   readonly line: number;
   readonly dests: Dest[];
-  readonly destLines: Map<string, number>;
+  /** By destKeyOf: the real server's place in `dests` and the line that added it. */
+  readonly destAt: Map<string, { readonly index: number; readonly line: number }>;
 }
 
 /**
@@ -57,10 +58,8 @@ export function parseIpvsadmLines(given: readonly { readonly line: number; reado
 function readLines(given: readonly { readonly line: number; readonly text: string; readonly words: readonly string[] }[], problems: StateProblem[]): ReadLine[] {
   const out: ReadLine[] = [];
   for (const { line, text: raw, words: w } of given) {
-    const words = [...w];
-    if (words.length === 0 || words[0]!.startsWith("#")) continue;
-    if (words[0] === "ipvsadm") words.shift();
-    const args = splitArgs(words);
+    if (w.length === 0 || w[0]!.startsWith("#")) continue;
+    const args = splitArgs(w[0] === "ipvsadm" ? w.slice(1) : w);
     const parsed = args.ok ? readTableLine(args.value) : args;
     if (parsed.ok) out.push({ line, text: raw, parsed: parsed.value });
     else problems.push({ line, text: raw, message: parsed.message });
@@ -71,7 +70,7 @@ function readLines(given: readonly { readonly line: number; readonly text: strin
 function addService(table: Map<string, Entry>, l: ReadLine, p: TableLine & { kind: "service" }, problems: StateProblem[]): void {
   const key = serviceKeyOf(p.id);
   const before = table.get(key);
-  if (!before) table.set(key, { id: p.id, attrs: p.attrs, line: l.line, dests: [], destLines: new Map() });
+  if (!before) table.set(key, { id: p.id, attrs: p.attrs, line: l.line, dests: [], destAt: new Map() });
   else if (p.edit) before.attrs = p.attrs;
   else problems.push({ line: l.line, text: l.text, message: `service ${key} is already added on line ${before.line}` });
 }
@@ -84,12 +83,12 @@ function addDest(table: Map<string, Entry>, l: ReadLine, p: TableLine & { kind: 
     return;
   }
   const dkey = destKeyOf(p.dest);
-  const at = entry.dests.findIndex((d) => destKeyOf(d) === dkey);
-  if (at < 0) {
+  const at = entry.destAt.get(dkey);
+  if (!at) {
+    entry.destAt.set(dkey, { index: entry.dests.length, line: l.line });
     entry.dests.push(p.dest);
-    entry.destLines.set(dkey, l.line);
-  } else if (p.edit) entry.dests[at] = p.dest;
-  else problems.push({ line: l.line, text: l.text, message: `real server ${dkey} of ${key} is already added on line ${entry.destLines.get(dkey)}` });
+  } else if (p.edit) entry.dests[at.index] = p.dest;
+  else problems.push({ line: l.line, text: l.text, message: `real server ${dkey} of ${key} is already added on line ${at.line}` });
 }
 
 /* ---------------- formatting ---------------- */
