@@ -141,7 +141,7 @@ function lexErrorToDiagnostic(file: string, source: string, lines: LineMap, e: {
 export function parse(text: string, file = "<input>"): ParseResult {
   // a UTF-8 byte-order mark (an editor's) is not a statement: a space keeps every offset where it was
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
-  const lexed = T.getLexer().tokenize(source);
+  const lexed = T.lex(source);
   const lines = new LineMap(source);
   const diagnostics: Diagnostic[] = lexed.errors.map((e) => lexErrorToDiagnostic(file, source, lines, e));
   const statements: Statement[] = [];

@@ -8,6 +8,11 @@ import { CstParser, type CstNode, type IToken } from "chevrotain";
 import * as T from "./tokens.js";
 import { errorMessageProvider } from "./parse-messages.js";
 
+/** The one word a GATE reads. */
+const JSON_WORD = "json";
+/** Every word a GATE below reads (LA(n).image): the statement cache (parseStatementTokens) tells them apart. */
+const GATED: ReadonlySet<string> = new Set([JSON_WORD]);
+
 export class LvshParser extends CstParser {
   constructor() {
     // the bundle skips the grammar's self-checks (the tests run them on the sources): faster start-up
@@ -456,7 +461,7 @@ export class LvshParser extends CstParser {
   public watchStatement = this.RULE("watchStatement", () => {
     this.CONSUME(T.Watch);
     // `json` is a word of watch's, not a service address
-    this.OPTION({ GATE: () => this.LA(1).image !== "json", DEF: () => this.SUBRULE(this.serviceSpec) });
+    this.OPTION({ GATE: () => this.LA(1).image !== JSON_WORD, DEF: () => this.SUBRULE(this.serviceSpec) });
     this.MANY(() => {
       this.OR([
         {
@@ -481,7 +486,7 @@ export class LvshParser extends CstParser {
     this.CONSUME(T.Doctor);
     this.OPTION(() => this.CONSUME(T.Candidate));
     // `json` is a word of doctor's, not a service address
-    this.OPTION1({ GATE: () => this.LA(1).image !== "json", DEF: () => this.SUBRULE(this.serviceSpec) });
+    this.OPTION1({ GATE: () => this.LA(1).image !== JSON_WORD, DEF: () => this.SUBRULE(this.serviceSpec) });
     this.OPTION2(() => this.CONSUME(T.Value, { LABEL: "json" }));
   });
 
@@ -583,9 +588,65 @@ export interface StatementParse {
   readonly errors: LvshParser["errors"];
 }
 
+/**
+ * The parse of a statement depends only on its tokens' types, and on the
+ * words its GATEs read (GATED): statements of one shape (`add rs ADDR weight
+ * N`, 10,000 times in a long script) are parsed once, and the others get a
+ * copy of that CST with their own tokens. Only parses without errors are
+ * kept (an error's message names its token).
+ */
+const shapes = new Map<string, { cst: CstNode; at: Map<IToken, number> }>();
+let maxShapes = 500;
+
+/** Empties the cache of shapes; `max` (tests): how many it keeps from now on (0: none). */
+export function clearStatementCache(max = 500): void {
+  shapes.clear();
+  maxShapes = max;
+}
+
+function shapeOf(tokens: readonly IToken[]): string {
+  let key = "";
+  for (const t of tokens) key += GATED.has(t.image) ? `${t.tokenTypeIdx}=${t.image} ` : `${t.tokenTypeIdx} `;
+  return key;
+}
+
+/** A CST's copy with the tokens at the same places in `tokens`; undefined if one is not among `at`'s. */
+function copyCst(n: CstNode, at: ReadonlyMap<IToken, number>, tokens: readonly IToken[]): CstNode | undefined {
+  const children: Record<string, (CstNode | IToken)[]> = {};
+  for (const k in n.children) {
+    const list = n.children[k]!;
+    const out: (CstNode | IToken)[] = new Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i]!;
+      if ("image" in x) {
+        const j = at.get(x);
+        if (j === undefined) return undefined;
+        out[i] = tokens[j]!;
+      } else {
+        const c = copyCst(x, at, tokens);
+        if (!c) return undefined;
+        out[i] = c;
+      }
+    }
+    children[k] = out;
+  }
+  return { name: n.name, children } as CstNode;
+}
+
 export function parseStatementTokens(tokens: IToken[]): StatementParse {
+  const key = maxShapes > 0 ? shapeOf(tokens) : "";
+  const known = maxShapes > 0 ? shapes.get(key) : undefined;
+  if (known) {
+    const cst = copyCst(known.cst, known.at, tokens);
+    if (cst) return { cst, errors: [] };
+  }
   const p = getParser();
   p.input = tokens;
   const cst = p.statement();
-  return { cst, errors: p.errors };
+  const errors = p.errors;
+  if (maxShapes > 0 && errors.length === 0) {
+    if (shapes.size >= maxShapes) shapes.clear();
+    shapes.set(key, { cst, at: new Map(tokens.map((t, i) => [t, i])) });
+  }
+  return { cst, errors };
 }

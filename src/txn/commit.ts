@@ -291,7 +291,7 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
             snapshot,
             ...restoresOf(nextRestores(asked, previous, running)),
             journal: id,
-          });
+          }, previous);
         },
       },
     );
