@@ -43,12 +43,19 @@ export const PHASES: readonly Phase[] = [
 
 /** The phase of a step that removes (`remove`) or creates/updates (`set`) an element on a host. */
 export function phaseOf(kind: Phase["kind"], action: "remove" | "set", onDirector: boolean): Phase {
-  const side = onDirector ? "director" : "real server";
-  const p = PHASES.find((x) => x.kind === kind && x.action === action && x.side === side);
-  if (p) return p;
-  // a kind that has no phase on this side (ipvs on a real server, arp on the director): use the other side's
-  return PHASES.find((x) => x.kind === kind && x.action === action)!;
+  const key = `${kind} ${action} ${onDirector}`;
+  let p = phaseCache.get(key);
+  if (!p) {
+    const side = onDirector ? "director" : "real server";
+    // a kind that has no phase on this side (ipvs on a real server, arp on the director): use the other side's
+    p = PHASES.find((x) => x.kind === kind && x.action === action && x.side === side) ?? PHASES.find((x) => x.kind === kind && x.action === action)!;
+    phaseCache.set(key, p);
+  }
+  return p;
 }
+
+/** phaseOf's answers (a plan of 10,000 steps asks twice a step). */
+const phaseCache = new Map<string, Phase>();
 
 export function stepAction(action: Action, removing: boolean): "remove" | "set" {
   return action === "delete" || (action === "replace" && removing) ? "remove" : "set";

@@ -93,8 +93,8 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
   keys.sort((a, b) => a - b);
   const sorted = keys.map((k) => drafts[k % 2 ** 24]!);
   // a drained real server's host unbinds the VIP and its ARP hiding only after the director deleted it
-  const teardown = sorted.filter((d) => drainedHosts.has(d.host) && d.phase >= 4 && d.phase <= 5);
-  const ordered = [...sorted.filter((d) => !teardown.includes(d)), ...late.wait, ...late.after, ...teardown];
+  const teardown = drainedHosts.size ? sorted.filter((d) => drainedHosts.has(d.host) && d.phase >= 4 && d.phase <= 5) : [];
+  const ordered = teardown.length || late.wait.length || late.after.length ? [...sorted.filter((d) => !teardown.includes(d)), ...late.wait, ...late.after, ...teardown] : sorted;
   const steps: Step[] = ordered.map((d, i) => {
     d.id = i + 1;
     return d;
@@ -106,13 +106,18 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
     const t = desired.hosts.get(s.host) ?? (s.ready ? desired.ready?.get(s.change)?.transport : undefined) ?? opts.hosts?.get(s.host);
     hosts[s.host] = t ?? (s.host === scope.director ? { kind: "local" } : { kind: "ssh", user: "root", host: s.host });
   }
-  const count = (a: string) => changes.filter((c) => c.action === a).length;
+  const counts = { create: 0, update: 0, delete: 0, replace: 0 };
+  for (const c of changes) counts[c.action]++;
+  // the digest of the state read is taken when asked for (a commit with a person to answer): 10,000 real servers take a while
+  let print: string | undefined;
   return {
     steps,
     changes,
     hosts,
     vips: [...scope.vips].sort(),
-    fingerprint: fingerprint(running),
-    summary: { add: count("create") + count("replace"), change: count("update"), destroy: count("delete") + count("replace") },
+    get fingerprint() {
+      return (print ??= fingerprint(running));
+    },
+    summary: { add: counts.create + counts.replace, change: counts.update, destroy: counts.delete + counts.replace },
   };
 }

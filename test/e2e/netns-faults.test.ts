@@ -92,10 +92,13 @@ describe.skipIf(why !== undefined)(`step k fails, for every k, on namespaces${wh
       // the test's fault, around the real executors (what LVSH_TEST_INJECT=fail:K installs)
       const injector = new Injector({ kind: "fail", step: k, ms: 0 });
       const wrapped = new Map([...execs].map(([h, e]) => [h, injector.wrap(e)]));
+      // one host at a time: what ran before step k is exactly steps 1..k-1 (side by side, the other
+      // hosts' steps that were running when k failed finish too: test/txn/parallel.test.ts)
       const r = await runTransaction(plan, before, desired, "test", {
         executor: (h) => wrapped.get(h)!,
         read,
         journal: new JournalFile(`${dir}/j.json`),
+        parallel: 1,
       });
       expect(r.ok, `k=${k}`).toBe(false);
       expect(r.failed!.step.id).toBe(k);
