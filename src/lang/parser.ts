@@ -591,11 +591,18 @@ export interface StatementParse {
 /**
  * The parse of a statement depends only on its tokens' types, and on the
  * words its GATEs read (GATED): statements of one shape (`add rs ADDR weight
- * N`, 10,000 times in a long script) are parsed once, and the others get a
- * copy of that CST with their own tokens. Only parses without errors are
- * kept (an error's message names its token).
+ * N`, 10,000 times in a long script) are parsed once. The cache keeps that
+ * CST with tokens of its own; a statement of the same shape gets it back with
+ * those tokens set to its own (image, offset, type), in place: nothing is
+ * copied or allocated. Only parses without errors are kept (an error's
+ * message names its token).
  */
-const shapes = new Map<string, { cst: CstNode; at: Map<IToken, number> }>();
+interface Shape {
+  readonly cst: CstNode;
+  /** The CST's tokens, in the order of the statement's. */
+  readonly tokens: IToken[];
+}
+const shapes = new Map<string, Shape | null>();
 let maxShapes = 500;
 
 /** Empties the cache of shapes; `max` (tests): how many it keeps from now on (0: none). */
@@ -610,43 +617,53 @@ function shapeOf(tokens: readonly IToken[]): string {
   return key;
 }
 
-/** A CST's copy with the tokens at the same places in `tokens`; undefined if one is not among `at`'s. */
-function copyCst(n: CstNode, at: ReadonlyMap<IToken, number>, tokens: readonly IToken[]): CstNode | undefined {
-  const children: Record<string, (CstNode | IToken)[]> = {};
-  for (const k in n.children) {
-    const list = n.children[k]!;
-    const out: (CstNode | IToken)[] = new Array(list.length);
-    for (let i = 0; i < list.length; i++) {
-      const x = list[i]!;
-      if ("image" in x) {
-        const j = at.get(x);
-        if (j === undefined) return undefined;
-        out[i] = tokens[j]!;
-      } else {
-        const c = copyCst(x, at, tokens);
-        if (!c) return undefined;
-        out[i] = c;
+/** A CST's copy with tokens of its own (in `own`, in the order of `tokens`); null if a token of it is not among them. */
+function ownCst(cst: CstNode, tokens: readonly IToken[]): Shape | null {
+  const own = tokens.map((t) => ({ ...t }));
+  const at = new Map(tokens.map((t, i) => [t, i]));
+  const copy = (n: CstNode): CstNode | null => {
+    const children: Record<string, (CstNode | IToken)[]> = {};
+    for (const k in n.children) {
+      const out: (CstNode | IToken)[] = [];
+      for (const x of n.children[k]!) {
+        const c = "image" in x ? own[at.get(x) ?? -1] : copy(x);
+        if (!c) return null;
+        out.push(c);
       }
+      children[k] = out;
     }
-    children[k] = out;
-  }
-  return { name: n.name, children } as CstNode;
+    return { name: n.name, children } as CstNode;
+  };
+  const c = copy(cst);
+  return c && { cst: c, tokens: own };
 }
 
+/**
+ * A statement's CST and its errors. A CST from the cache of shapes holds the
+ * cache's tokens, set to this statement's: it is good until the next call
+ * (parse() builds its AST at once).
+ */
 export function parseStatementTokens(tokens: IToken[]): StatementParse {
   const key = maxShapes > 0 ? shapeOf(tokens) : "";
   const known = maxShapes > 0 ? shapes.get(key) : undefined;
   if (known) {
-    const cst = copyCst(known.cst, known.at, tokens);
-    if (cst) return { cst, errors: [] };
+    for (let i = 0; i < tokens.length; i++) {
+      const from = tokens[i]!;
+      const to = known.tokens[i] as { -readonly [K in keyof IToken]: IToken[K] };
+      to.image = from.image;
+      to.startOffset = from.startOffset;
+      to.tokenType = from.tokenType;
+      to.tokenTypeIdx = from.tokenTypeIdx;
+    }
+    return { cst: known.cst, errors: [] };
   }
   const p = getParser();
   p.input = tokens;
   const cst = p.statement();
   const errors = p.errors;
-  if (maxShapes > 0 && errors.length === 0) {
+  if (maxShapes > 0 && errors.length === 0 && known === undefined) {
     if (shapes.size >= maxShapes) shapes.clear();
-    shapes.set(key, { cst, at: new Map(tokens.map((t, i) => [t, i])) });
+    shapes.set(key, ownCst(cst, tokens));
   }
   return { cst, errors };
 }

@@ -64,10 +64,19 @@ class Differ {
   ) {}
 
   push(key: string, host: string, action: Change["action"], before: Element | null, after: Element | null): void {
-    const reason = action === "update" ? describeUpdate(before!, after!) : describeElement(action, (after ?? before)!, before);
     const el = after ?? before!;
     const span = el.kind === "sysctl" || el.kind === "link" ? this.origins.get(key) : el.value.span;
-    const c: { -readonly [K in keyof Change]: Change[K] } = { key, host, action, before, after, reason };
+    const c: { -readonly [K in keyof Change]: Change[K] } = {
+      key,
+      host,
+      action,
+      before,
+      after,
+      // said when shown (a plan on screen, a failure): a commit of 10,000 real servers with --yes never shows it
+      get reason(): string {
+        return action === "update" ? describeUpdate(before!, after!) : describeElement(action, (after ?? before)!, before);
+      },
+    };
     if (span) c.span = span;
     this.changes.push(c);
   }

@@ -42,9 +42,28 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
   // the waits, then the drained real servers' deletes, then what those real servers' hosts tear down
   const late: { wait: Draft[]; after: Draft[] } = { wait: [], after: [] };
   const drainedHosts = new Set<string>();
-  const draft = (c: Change, pair: CommandPair, kind: Element["kind"], extra: Partial<Draft> = {}): Draft => {
+  const draft = (c: Change, pair: CommandPair, kind: Element["kind"], extra?: Partial<Draft>): Draft => {
     const phase = phaseOf(kind, stepAction(c.action, pair.removing), c.host === scope.director);
-    const d: Draft = { id: 0, host: c.host, argv: pair.argv, undo: pair.undo, reason: c.reason, change: c.key, phase: phase.id, ...extra };
+    const given = extra?.reason;
+    const d: Draft =
+      given === undefined
+        ? {
+            id: 0,
+            host: c.host,
+            argv: pair.argv,
+            undo: pair.undo,
+            // the change's reason, said when shown (as the change's)
+            get reason(): string {
+              return c.reason;
+            },
+            change: c.key,
+            phase: phase.id,
+          }
+        : { id: 0, host: c.host, argv: pair.argv, undo: pair.undo, reason: given, change: c.key, phase: phase.id };
+    if (extra) {
+      const { reason: _r, ...rest } = extra;
+      Object.assign(d, rest);
+    }
     if (pair.undoReason) d.undoReason = pair.undoReason;
     if (c.span) d.span = c.span;
     return d;

@@ -113,8 +113,16 @@ function addService(table: Map<string, Entry>, l: ReadLine, p: TableLine & { kin
   else problems.push({ line: l.line, text: l.text, message: `service ${key} is already added on line ${before.line}` });
 }
 
+/** serviceKeyOf, once per service id (plainDest gives the real servers of a service one id). */
+const idKeys = new WeakMap<ServiceId, string>();
+function idKey(id: ServiceId): string {
+  let k = idKeys.get(id);
+  if (k === undefined) idKeys.set(id, (k = serviceKeyOf(id)));
+  return k;
+}
+
 function addDest(table: Map<string, Entry>, l: ReadLine, p: TableLine & { kind: "dest" }, problems: StateProblem[]): void {
-  const key = serviceKeyOf(p.id);
+  const key = idKey(p.id);
   const entry = table.get(key);
   if (!entry) {
     problems.push({ line: l.line, text: l.text, message: `real server for service ${key}, which no -A line adds` });
