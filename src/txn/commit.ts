@@ -257,8 +257,9 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
     // the state read above: the real servers' thresholds (a second listing of the whole table,
     // seconds for 10,000 real servers on a slow director) matter to them only when either has one.
     // The read above (drift, the plan) always lists them: a threshold set by hand is seen and undone.
+    // The schedulers' modules are not looked for again either: the read above did (missingSchedulers).
     const thresholds = hasThresholds(desired.state) || hasThresholds(running);
-    const after = thresholds ? view.specs : view.specs.map((s) => (s.ipvs ? { ...s, thresholds: false } : s));
+    const after = view.specs.map((s) => (s.ipvs ? { ...s, ...(thresholds ? {} : { thresholds: false }), modules: [] } : s));
     const txn = await runTransaction(
       plan,
       running,

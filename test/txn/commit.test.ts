@@ -134,7 +134,7 @@ function watchCommands(site: Site, restoreInput: (text: string) => string = (t) 
 describe("the real servers' thresholds in a commit's reads", () => {
   const THRESH = "--thresholds";
 
-  it("reads them before the steps always, after the steps only when the candidate or the table has one", async () => {
+  it("reads them before the steps always, after the steps only when the candidate or the table has one (and the modules before only)", async () => {
     const dir = freshStateDir();
     const s = await simSession(dir);
     const seen = watchCommands(s.site);
@@ -145,6 +145,8 @@ describe("the real servers' thresholds in a commit's reads", () => {
     expect(reads).toHaveLength(2);
     expect(seen.filter((c) => c.endsWith(THRESH))).toHaveLength(1);
     expect(seen.indexOf(`ipvsadm -Ln ${THRESH}`)).toBeLessThan(seen.lastIndexOf("ipvsadm -Sn"));
+    // the scheduler's module is looked for by the first read only
+    expect(seen.filter((c) => c.startsWith("modprobe"))).toEqual(["modprobe -n -q ip_vs_rr"]);
     // with one configured, the verify lists them too
     const t = await simSession(dir);
     const seen2 = watchCommands(t.site);
