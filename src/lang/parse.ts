@@ -8,6 +8,7 @@ import type { HelpStmt, Statement } from "./ast.js";
 import { error, joinSpans, type Diagnostic, type Span } from "./diagnostic.js";
 import { keywordsInRule, statementKeywords } from "./grammar-info.js";
 import { parseStatementTokens } from "./parser.js";
+import { plainAddRs } from "./plain.js";
 import { closest, didYouMean } from "./suggest.js";
 import { foreignScheduler, typoKind } from "./typo.js";
 import { statementHelp } from "./help-text.js";
@@ -177,6 +178,11 @@ export function parse(text: string, file = "<input>"): ParseResult {
     if (stmt[0]!.tokenType === T.Word && !statementKeywords().has(stmt[0]!.image)) {
       diagnostics.push(unknownStatement(stmt[0]!, file, lines));
       failed(stmt[0]!);
+      continue;
+    }
+    const plain = plainAddRs(stmt, file, lines, span);
+    if (plain) {
+      add(plain);
       continue;
     }
     const { cst, errors } = parseStatementTokens(stmt);
