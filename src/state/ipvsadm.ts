@@ -7,7 +7,7 @@
  * servers given. (ipvsadm itself lists services in hash order and sorts
  * real servers by address and port; the parser keeps the input order.)
  */
-import { formatAddrPort, maxPrefix, parseIPv4, prefixToNetmask } from "../lang/index.js";
+import { formatAddrPort, isIPv4, maxPrefix, prefixToNetmask } from "../lang/index.js";
 import { destKeyOf, serviceArgs, serviceKeyOf, type Dest, type IpvsService } from "../model/index.js";
 import { splitArgs } from "./ipvsadm-args.js";
 import { readTableLine, type ServiceAttrs, type ServiceId, type TableLine } from "./ipvsadm-line.js";
@@ -71,14 +71,14 @@ function plainDest(raw: string, services: Map<string, ServiceId | null>): TableL
     id = ep.ok && ep.value.port !== null && ep.value.family === 4 ? { proto: m[1] === "t" ? "tcp" : "udp", addr: ep.value.addr, port: ep.value.port, fwmark: null, family: 4 } : null;
     services.set(svcText, id);
   }
-  const ip = parseIPv4(m[3]!);
   const rport = Number(m[4]);
   const weight = Number(m[6]);
-  if (!id || !ip || rport > 65535 || weight > 65535) return undefined;
+  // a dotted quad as parseIPv4 takes it is its own canonical text
+  if (!id || !isIPv4(m[3]!) || rport > 65535 || weight > 65535) return undefined;
   const method = m[5] === "g" ? "dr" : "nat";
   // ipvsadm: a dr real server of an address service gets the service's port
   const port = method === "nat" ? rport : id.port;
-  return { kind: "dest", edit: false, id, dest: { addr: ip.text, family: 4, port, method, weight, uThreshold: 0, lThreshold: 0 } };
+  return { kind: "dest", edit: false, id, dest: { addr: m[3]!, family: 4, port, method, weight, uThreshold: 0, lThreshold: 0 } };
 }
 
 /** The same from lines already split into words (a shell script's `ipvsadm` commands, `ipvsadm` left out or not). */
