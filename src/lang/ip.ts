@@ -36,6 +36,27 @@ export function parseIPv4(text: string): ParsedIp | null {
   return { family: 4, text, bytes };
 }
 
+/** Whether parseIPv4 takes the text (without making its bytes). */
+export function isIPv4(text: string): boolean {
+  let parts = 0;
+  let n = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || n > 255 || parts === 4) return false;
+      parts++;
+      n = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && n === 0) return false;
+      n = n * 10 + (c - 48);
+      if (++digits > 3) return false;
+    } else return false;
+  }
+  return parts === 4;
+}
+
 function parseHextets(part: string): number[] | null {
   if (part === "") return [];
   const out: number[] = [];
@@ -47,7 +68,10 @@ function parseHextets(part: string): number[] | null {
 }
 
 export function parseIPv6(text: string): ParsedIp | null {
-  if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(":")) return null;
+  // every IPv6 address has two colons at least (`::`): `192.0.2.1:80` is refused before any regex
+  const colon = text.indexOf(":");
+  if (colon < 0 || text.indexOf(":", colon + 1) < 0) return null;
+  if (!/^[0-9a-fA-F:.]+$/.test(text)) return null;
   let tail: number[] = [];
   let body = text;
   // an embedded IPv4 tail, e.g. ::ffff:192.0.2.1

@@ -30,7 +30,12 @@ export class LineMap {
   /** The span of [start, end). */
   span(file: string, start: number, end: number): Span {
     const a = this.position(start);
-    const b = end > start ? this.position(end - 1) : a;
+    const last = end > start ? end - 1 : start;
+    // on the line of its start (nearly always): no second lookup
+    const s = this.starts;
+    const l = a.line - 1;
+    if (l + 1 >= s.length || last < s[l + 1]!) return { file, start, end, line: a.line, col: a.col, endLine: a.line, endCol: last - s[l]! + 2 };
+    const b = this.position(last);
     return { file, start, end, line: a.line, col: a.col, endLine: b.line, endCol: b.col + 1 };
   }
 }

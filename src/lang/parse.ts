@@ -8,6 +8,7 @@ import type { HelpStmt, Statement } from "./ast.js";
 import { error, joinSpans, type Diagnostic, type Span } from "./diagnostic.js";
 import { keywordsInRule, statementKeywords } from "./grammar-info.js";
 import { parseStatementTokens } from "./parser.js";
+import { plainAddRs } from "./plain.js";
 import { closest, didYouMean } from "./suggest.js";
 import { foreignScheduler, typoKind } from "./typo.js";
 import { statementHelp } from "./help-text.js";
@@ -141,7 +142,7 @@ function lexErrorToDiagnostic(file: string, source: string, lines: LineMap, e: {
 export function parse(text: string, file = "<input>"): ParseResult {
   // a UTF-8 byte-order mark (an editor's) is not a statement: a space keeps every offset where it was
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
-  const lexed = T.getLexer().tokenize(source);
+  const lexed = T.lex(source);
   const lines = new LineMap(source);
   const diagnostics: Diagnostic[] = lexed.errors.map((e) => lexErrorToDiagnostic(file, source, lines, e));
   const statements: Statement[] = [];
@@ -177,6 +178,11 @@ export function parse(text: string, file = "<input>"): ParseResult {
     if (stmt[0]!.tokenType === T.Word && !statementKeywords().has(stmt[0]!.image)) {
       diagnostics.push(unknownStatement(stmt[0]!, file, lines));
       failed(stmt[0]!);
+      continue;
+    }
+    const plain = plainAddRs(stmt, file, lines, span);
+    if (plain) {
+      add(plain);
       continue;
     }
     const { cst, errors } = parseStatementTokens(stmt);

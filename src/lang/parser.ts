@@ -8,6 +8,11 @@ import { CstParser, type CstNode, type IToken } from "chevrotain";
 import * as T from "./tokens.js";
 import { errorMessageProvider } from "./parse-messages.js";
 
+/** The one word a GATE reads. */
+const JSON_WORD = "json";
+/** Every word a GATE below reads (LA(n).image): the statement cache (parseStatementTokens) tells them apart. */
+const GATED: ReadonlySet<string> = new Set([JSON_WORD]);
+
 export class LvshParser extends CstParser {
   constructor() {
     // the bundle skips the grammar's self-checks (the tests run them on the sources): faster start-up
@@ -456,7 +461,7 @@ export class LvshParser extends CstParser {
   public watchStatement = this.RULE("watchStatement", () => {
     this.CONSUME(T.Watch);
     // `json` is a word of watch's, not a service address
-    this.OPTION({ GATE: () => this.LA(1).image !== "json", DEF: () => this.SUBRULE(this.serviceSpec) });
+    this.OPTION({ GATE: () => this.LA(1).image !== JSON_WORD, DEF: () => this.SUBRULE(this.serviceSpec) });
     this.MANY(() => {
       this.OR([
         {
@@ -481,7 +486,7 @@ export class LvshParser extends CstParser {
     this.CONSUME(T.Doctor);
     this.OPTION(() => this.CONSUME(T.Candidate));
     // `json` is a word of doctor's, not a service address
-    this.OPTION1({ GATE: () => this.LA(1).image !== "json", DEF: () => this.SUBRULE(this.serviceSpec) });
+    this.OPTION1({ GATE: () => this.LA(1).image !== JSON_WORD, DEF: () => this.SUBRULE(this.serviceSpec) });
     this.OPTION2(() => this.CONSUME(T.Value, { LABEL: "json" }));
   });
 
@@ -583,9 +588,82 @@ export interface StatementParse {
   readonly errors: LvshParser["errors"];
 }
 
+/**
+ * The parse of a statement depends only on its tokens' types, and on the
+ * words its GATEs read (GATED): statements of one shape (`add rs ADDR weight
+ * N`, 10,000 times in a long script) are parsed once. The cache keeps that
+ * CST with tokens of its own; a statement of the same shape gets it back with
+ * those tokens set to its own (image, offset, type), in place: nothing is
+ * copied or allocated. Only parses without errors are kept (an error's
+ * message names its token).
+ */
+interface Shape {
+  readonly cst: CstNode;
+  /** The CST's tokens, in the order of the statement's. */
+  readonly tokens: IToken[];
+}
+const shapes = new Map<string, Shape | null>();
+let maxShapes = 500;
+
+/** Empties the cache of shapes; `max` (tests): how many it keeps from now on (0: none). */
+export function clearStatementCache(max = 500): void {
+  shapes.clear();
+  maxShapes = max;
+}
+
+function shapeOf(tokens: readonly IToken[]): string {
+  let key = "";
+  for (const t of tokens) key += GATED.has(t.image) ? `${t.tokenTypeIdx}=${t.image} ` : `${t.tokenTypeIdx} `;
+  return key;
+}
+
+/** A CST's copy with tokens of its own (in `own`, in the order of `tokens`); null if a token of it is not among them. */
+function ownCst(cst: CstNode, tokens: readonly IToken[]): Shape | null {
+  const own = tokens.map((t) => ({ ...t }));
+  const at = new Map(tokens.map((t, i) => [t, i]));
+  const copy = (n: CstNode): CstNode | null => {
+    const children: Record<string, (CstNode | IToken)[]> = {};
+    for (const k in n.children) {
+      const out: (CstNode | IToken)[] = [];
+      for (const x of n.children[k]!) {
+        const c = "image" in x ? own[at.get(x) ?? -1] : copy(x);
+        if (!c) return null;
+        out.push(c);
+      }
+      children[k] = out;
+    }
+    return { name: n.name, children } as CstNode;
+  };
+  const c = copy(cst);
+  return c && { cst: c, tokens: own };
+}
+
+/**
+ * A statement's CST and its errors. A CST from the cache of shapes holds the
+ * cache's tokens, set to this statement's: it is good until the next call
+ * (parse() builds its AST at once).
+ */
 export function parseStatementTokens(tokens: IToken[]): StatementParse {
+  const key = maxShapes > 0 ? shapeOf(tokens) : "";
+  const known = maxShapes > 0 ? shapes.get(key) : undefined;
+  if (known) {
+    for (let i = 0; i < tokens.length; i++) {
+      const from = tokens[i]!;
+      const to = known.tokens[i] as { -readonly [K in keyof IToken]: IToken[K] };
+      to.image = from.image;
+      to.startOffset = from.startOffset;
+      to.tokenType = from.tokenType;
+      to.tokenTypeIdx = from.tokenTypeIdx;
+    }
+    return { cst: known.cst, errors: [] };
+  }
   const p = getParser();
   p.input = tokens;
   const cst = p.statement();
-  return { cst, errors: p.errors };
+  const errors = p.errors;
+  if (maxShapes > 0 && errors.length === 0 && known === undefined) {
+    if (shapes.size >= maxShapes) shapes.clear();
+    shapes.set(key, ownCst(cst, tokens));
+  }
+  return { cst, errors };
 }

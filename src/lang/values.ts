@@ -142,6 +142,26 @@ export function parseRsTarget(
   suggestions: Iterable<string>,
   typo: (guess: string) => { code: DiagnosticCode; what: string; words: string[] } | undefined,
 ): Result<RsTarget> {
+  // a long script names the same real servers again and again: each text is read once (its span is this one's)
+  const known = rsTargets.get(text);
+  if (known) return ok(known.port === undefined ? { addr: { ...known.addr, span }, span } : { addr: { ...known.addr, span }, port: known.port, span });
+  const r = readRsTarget(text, span, suggestions, typo);
+  if (r.ok) {
+    if (rsTargets.size >= 10_000) rsTargets.clear();
+    rsTargets.set(text, r.value);
+  }
+  return r;
+}
+
+/** parseRsTarget's readings, by text (the spans in them are the first reading's). */
+const rsTargets = new Map<string, RsTarget>();
+
+function readRsTarget(
+  text: string,
+  span: Span,
+  suggestions: Iterable<string>,
+  typo: (guess: string) => { code: DiagnosticCode; what: string; words: string[] } | undefined,
+): Result<RsTarget> {
   const hp = splitHostPort(text);
   const addr = hp ? parseAddrLit(hp.host, span) : undefined;
   if (!hp || !addr || !addr.ok) {

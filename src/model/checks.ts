@@ -25,23 +25,38 @@ export type AddressRole = "a VIP" | "a real server" | "a service address" | "a s
  * (ipaddr.js knows the ranges).
  */
 export function unusableAddress(addr: string, role: AddressRole, span: Span): Diagnostic | undefined {
+  const key = `${role}\0${addr}`;
+  let v = verdicts.get(key);
+  if (v === undefined) {
+    v = verdict(addr, role);
+    // a script of 10,000 real servers names the same few hundred addresses again and again
+    if (verdicts.size >= 10_000) verdicts.clear();
+    verdicts.set(key, v);
+  }
+  return v ? error("unusable-address", `${addr} is ${v.what}: it cannot be ${role}`, span, { hint: v.hint }) : undefined;
+}
+
+/** What unusableAddress found for an address in a role (null: usable), by role and address. */
+const verdicts = new Map<string, { what: string; hint: string } | null>();
+const RESERVED_V4 = ipaddr.parse("240.0.0.0") as ipaddr.IPv4;
+
+function verdict(addr: string, role: AddressRole): { what: string; hint: string } | null {
   let parsed: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     parsed = ipaddr.parse(addr);
   } catch {
-    return undefined; // the parser reported it
+    return null; // the parser reported it
   }
-  const fail = (what: string, hint: string) => error("unusable-address", `${addr} is ${what}: it cannot be ${role}`, span, { hint });
   const unicast = role === "a real server" || role === "a sorry server" ? "it is reached at its own unicast address" : "clients reach it: give a unicast address";
   if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    return fail("an IPv4-mapped IPv6 address", `write the IPv4 address: ${(parsed as ipaddr.IPv6).toIPv4Address().toString()}`);
+    return { what: "an IPv4-mapped IPv6 address", hint: `write the IPv4 address: ${(parsed as ipaddr.IPv6).toIPv4Address().toString()}` };
   }
   const range = parsed.range();
   const what = UNUSABLE[range];
-  if (what) return fail(what, unicast);
-  if (parsed.kind() === "ipv4" && parsed.match(ipaddr.parse("240.0.0.0") as ipaddr.IPv4, 4) && range !== "broadcast") return fail("in 240.0.0.0/4, reserved", unicast);
-  if (range === "linkLocal" && (role === "a VIP" || role === "a service address" || role === "a director")) return fail("a link-local address (it never leaves its link)", unicast);
-  return undefined;
+  if (what) return { what, hint: unicast };
+  if (parsed.kind() === "ipv4" && parsed.match(RESERVED_V4, 4) && range !== "broadcast") return { what: "in 240.0.0.0/4, reserved", hint: unicast };
+  if (range === "linkLocal" && (role === "a VIP" || role === "a service address" || role === "a director")) return { what: "a link-local address (it never leaves its link)", hint: unicast };
+  return null;
 }
 
 export function checkService(def: ServiceDef, s: ServiceStmt): Diagnostic[] {

@@ -160,10 +160,13 @@ export function compile(config: Config): Desired {
     drains.set(elementKey.dest(dir.name, d.service, d.dest), { ...d, rsHost: realServerHost(config, d.addr).name });
   }
   const ready = new Map<string, ReadyDef>();
+  // each address's host once: a farm names the same real servers in many services
+  const refs = new Map<string, ReturnType<typeof realServerHost>>();
   for (const svc of config.services.values()) {
     for (const r of svc.reals.values()) {
       if (r.maintenance || r.weight === 0) continue;
-      const ref = realServerHost(config, r.addr);
+      let ref = refs.get(r.addr);
+      if (!ref) refs.set(r.addr, (ref = realServerHost(config, r.addr)));
       if (ref.name === dir.name || (!hosts.has(ref.name) && !ref.def)) continue;
       ready.set(elementKey.dest(dir.name, serviceKeyOf(svc), destKeyOf(r)), { check: readyCheckOf(config, svc, r), transport: ref.transport });
     }

@@ -180,12 +180,13 @@ class Evaluator {
     return { addr: r.addr, family: r.family, port, key: destKeyOf({ addr: r.addr, port }) };
   }
 
-  buildDest(t: RsTarget, base: Omit<RealDef, "key" | "span"> | undefined, opts: RsOpts, svc: ServiceDef, span: Span): RealDef | undefined {
-    const r = this.target(t, svc);
+  /** `at`: the target, when the caller has it already. */
+  buildDest(t: RsTarget, base: Omit<RealDef, "key" | "span"> | undefined, opts: RsOpts, svc: ServiceDef, span: Span, at = this.target(t, svc)): RealDef | undefined {
+    const r = at;
     if (!r) return undefined;
     const method = opts.method?.value ?? base?.method ?? "dr";
-    const keepTun = method === "tun";
-    const def: RealDef = {
+    // assigned, not spread from empty objects: 10,000 real servers come through here
+    const def = {
       key: r.key,
       addr: r.addr,
       family: r.family,
@@ -194,10 +195,10 @@ class Evaluator {
       weight: opts.weight?.value ?? base?.weight ?? 1,
       uThreshold: opts.max?.value ?? base?.uThreshold ?? 0,
       lThreshold: opts.min?.value ?? base?.lThreshold ?? 0,
-      ...(keepTun ? tunFields(opts, base) : {}),
-      ...(base?.check ? { check: base.check } : {}),
-      span,
-    };
+    } as { -readonly [K in keyof RealDef]: RealDef[K] };
+    if (method === "tun") Object.assign(def, tunFields(opts, base));
+    if (base?.check) def.check = base.check;
+    def.span = span;
     const problems = checkDest(def, svc, t, opts);
     if (problems.length === 0) return def;
     this.diags.push(...problems);
@@ -219,7 +220,8 @@ class Evaluator {
       for (const t of s.targets) {
         // an existing real server keeps what the statement does not say
         const known = this.target(t, svc);
-        const d = this.buildDest(t, known ? reals.get(known.key) : undefined, s.opts, svc, s.span);
+        if (!known) continue;
+        const d = this.buildDest(t, reals.get(known.key), s.opts, svc, s.span, known);
         // its check is set by `check ... rs`, not by `add rs`: re-adding keeps it
         const check = d && reals.get(d.key)?.check;
         if (d) reals.set(d.key, check ? { ...d, check } : d);

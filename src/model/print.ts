@@ -69,9 +69,9 @@ function destOptions(r: RealDef): string {
 /** `.2` when the address shares the first three octets of the current VIP. */
 function shortAddr(addr: string, currentVip: string | null): string {
   if (currentVip && !addr.includes(":") && !currentVip.includes(":")) {
-    const v = currentVip.split(".");
-    const d = addr.split(".");
-    if (v.slice(0, 3).join(".") === d.slice(0, 3).join(".")) return `.${d[3]}`;
+    // both dotted quads: the same text up to the last dot (no split: 10,000 real servers come through here)
+    const d = addr.lastIndexOf(".");
+    if (d === currentVip.lastIndexOf(".") && addr.startsWith(currentVip.slice(0, d + 1))) return addr.slice(d);
   }
   return addr;
 }

@@ -84,7 +84,15 @@ export function validate(config: Config): Diagnostic[] {
     }
   }
   const used = new Set<string>(["director"]);
-  for (const svc of config.services.values()) for (const r of svc.reals.values()) used.add(realServerHost(config, r.addr).name);
+  // each address once: a farm names the same real servers in many services
+  const seen = new Set<string>();
+  for (const svc of config.services.values()) {
+    for (const r of svc.reals.values()) {
+      if (seen.has(r.addr)) continue;
+      seen.add(r.addr);
+      used.add(realServerHost(config, r.addr).name);
+    }
+  }
   for (const h of config.hosts.values()) {
     if (!used.has(h.key)) {
       out.push(warning("unused-host", `host ${h.key} is not the director nor any real server's host`, h.span));

@@ -60,8 +60,14 @@ function setCommand(e: Element, update: boolean): string[] {
   switch (e.kind) {
     case "service":
       return ["ipvsadm", update ? "-E" : "-A", ...serviceArgs(e.value), ...serviceSpecArgs(e.value)];
-    case "dest":
-      return ["ipvsadm", update ? "-e" : "-a", ...svcArgs(e.service), "-r", destAddrArg(e.value), ...destSpecArgs(e.value)];
+    case "dest": {
+      // pushed, not spread: 10,000 real servers come through here
+      const out = ["ipvsadm", update ? "-e" : "-a"];
+      for (const a of svcArgs(e.service)) out.push(a);
+      out.push("-r", destAddrArg(e.value));
+      for (const a of destSpecArgs(e.value)) out.push(a);
+      return out;
+    }
     case "addr":
       return ["ip", "addr", "add", `${e.value.addr}/${e.value.prefix}`, "dev", e.value.dev];
     case "arp":
@@ -78,8 +84,12 @@ function removeCommand(e: Element): string[] | null {
   switch (e.kind) {
     case "service":
       return ["ipvsadm", "-D", ...serviceArgs(e.value)];
-    case "dest":
-      return ["ipvsadm", "-d", ...svcArgs(e.service), "-r", destAddrArg(e.value)];
+    case "dest": {
+      const out = ["ipvsadm", "-d"];
+      for (const a of svcArgs(e.service)) out.push(a);
+      out.push("-r", destAddrArg(e.value));
+      return out;
+    }
     case "addr":
       return ["ip", "addr", "del", `${e.value.addr}/${e.value.prefix}`, "dev", e.value.dev];
     case "arp":

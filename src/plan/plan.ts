@@ -25,6 +25,10 @@ function managedVips(desired: State, extra: Iterable<string>): Set<string> {
   return out;
 }
 
+/** The sort key's fields: hosts (20 bits) and order of appearance (24 bits). */
+const HOSTS = 2 ** 20;
+const ORDER = 2 ** 24;
+
 export function makePlan(running: State, desired: Desired, opts: PlanOptions = {}): Plan {
   const scope: DiffScope = { director: opts.director ?? "director", vips: managedVips(desired.state, opts.vips ?? []) };
   const changes = diff(running, desired.state, scope, desired.origins);
@@ -42,16 +46,15 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
   // the waits, then the drained real servers' deletes, then what those real servers' hosts tear down
   const late: { wait: Draft[]; after: Draft[] } = { wait: [], after: [] };
   const drainedHosts = new Set<string>();
-  const draft = (c: Change, pair: CommandPair, kind: Element["kind"], extra: Partial<Draft> = {}): Draft => {
-    const phase = phaseOf(kind, stepAction(c.action, pair.removing), c.host === scope.director);
-    const d: Draft = { id: 0, host: c.host, argv: pair.argv, undo: pair.undo, reason: c.reason, change: c.key, phase: phase.id, ...extra };
+  const draft = (c: Change, pair: CommandPair, kind: Element["kind"], extra?: Partial<Draft>, phase = phaseOf(kind, stepAction(c.action, pair.removing), c.host === scope.director)): Draft => {
+    const d: Draft = { id: 0, host: c.host, argv: pair.argv, undo: pair.undo, reason: c.reason, change: c.key, phase: phase.id };
+    if (extra) Object.assign(d, extra);
     if (pair.undoReason) d.undoReason = pair.undoReason;
     if (c.span) d.span = c.span;
     return d;
   };
-  const place = (d: Draft, kind: Element["kind"] | "ready", action: "remove" | "set", host: string) => {
-    const phase = phaseOf(kind, action, host === scope.director);
-    keys.push(((phase.block * 2 ** 20 + hostOrder.get(host)!) * 32 + phase.id) * 2 ** 24 + drafts.length);
+  const place = (d: Draft, kind: Element["kind"] | "ready", action: "remove" | "set", host: string, phase = phaseOf(kind, action, host === scope.director)) => {
+    keys.push(((phase.block * HOSTS + hostOrder.get(host)!) * 32 + phase.id) * ORDER + drafts.length);
     drafts.push(d);
   };
   for (const c of changes) {
@@ -70,7 +73,10 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
       }
       continue;
     }
-    for (const pair of commandsFor(c)) place(draft(c, pair, kind), kind, stepAction(c.action, pair.removing), c.host);
+    for (const pair of commandsFor(c)) {
+      const phase = phaseOf(kind, stepAction(c.action, pair.removing), c.host === scope.director);
+      place(draft(c, pair, kind, undefined, phase), kind, phase.action, c.host, phase);
+    }
     // a real server the director is about to add: checked on its host once that host's own steps ran
     const ready = kind === "dest" && c.action === "create" && c.host === scope.director ? desired.ready?.get(c.key) : undefined;
     if (ready) {
@@ -91,10 +97,10 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
   }
   // (block, host, phase, order of appearance): a stable sort within a phase
   keys.sort((a, b) => a - b);
-  const sorted = keys.map((k) => drafts[k % 2 ** 24]!);
+  const sorted = keys.map((k) => drafts[k % ORDER]!);
   // a drained real server's host unbinds the VIP and its ARP hiding only after the director deleted it
-  const teardown = sorted.filter((d) => drainedHosts.has(d.host) && d.phase >= 4 && d.phase <= 5);
-  const ordered = [...sorted.filter((d) => !teardown.includes(d)), ...late.wait, ...late.after, ...teardown];
+  const teardown = drainedHosts.size ? sorted.filter((d) => drainedHosts.has(d.host) && d.phase >= 4 && d.phase <= 5) : [];
+  const ordered = teardown.length || late.wait.length || late.after.length ? [...sorted.filter((d) => !teardown.includes(d)), ...late.wait, ...late.after, ...teardown] : sorted;
   const steps: Step[] = ordered.map((d, i) => {
     d.id = i + 1;
     return d;
@@ -106,13 +112,18 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
     const t = desired.hosts.get(s.host) ?? (s.ready ? desired.ready?.get(s.change)?.transport : undefined) ?? opts.hosts?.get(s.host);
     hosts[s.host] = t ?? (s.host === scope.director ? { kind: "local" } : { kind: "ssh", user: "root", host: s.host });
   }
-  const count = (a: string) => changes.filter((c) => c.action === a).length;
+  const counts = { create: 0, update: 0, delete: 0, replace: 0 };
+  for (const c of changes) counts[c.action]++;
+  // the digest of the state read is taken when asked for (a commit with a person to answer): 10,000 real servers take a while
+  let print: string | undefined;
   return {
     steps,
     changes,
     hosts,
     vips: [...scope.vips].sort(),
-    fingerprint: fingerprint(running),
-    summary: { add: count("create") + count("replace"), change: count("update"), destroy: count("delete") + count("replace") },
+    get fingerprint() {
+      return (print ??= fingerprint(running));
+    },
+    summary: { add: counts.create + counts.replace, change: counts.update, destroy: counts.delete + counts.replace },
   };
 }

@@ -17,6 +17,14 @@ export interface HostReadSpec {
   readonly host: string;
   /** Read the IPVS table (the director). */
   readonly ipvs: boolean;
+  /**
+   * With the table, its real servers' thresholds (`ipvsadm -Ln --thresholds`:
+   * `-S` leaves them out); default yes. False: every threshold reads as 0 --
+   * for reads that only compare with configurations that set none (the
+   * session's and the commit's, txn/site.ts), which saves listing a large
+   * table a second time.
+   */
+  readonly thresholds?: boolean;
   /** Read the ARP rules (real servers that hide a VIP). */
   readonly arp: boolean;
   readonly sysctlKeys: readonly string[];
@@ -61,7 +69,8 @@ function commands(spec: HostReadSpec): string[][] {
   // `ip -j addr show` lists every link too (name, flags, MAC, type): no `ip -j link show`
   const cmds: string[][] = [["ip", "-j", "addr", "show"]];
   if (spec.sysctlKeys.length) cmds.push(["sysctl", "-e", ...spec.sysctlKeys]);
-  if (spec.ipvs) cmds.push(["ipvsadm", "-Sn"], ["ipvsadm", "-Ln", "--thresholds"]);
+  if (spec.ipvs) cmds.push(["ipvsadm", "-Sn"]);
+  if (spec.ipvs && spec.thresholds !== false) cmds.push(["ipvsadm", "-Ln", "--thresholds"]);
   if (spec.arp) cmds.push(["arptables-save"]);
   for (const m of spec.modules ?? []) cmds.push(["modprobe", "-n", "-q", m]);
   return cmds;
@@ -89,7 +98,7 @@ export async function readHost(exec: Executor, spec: HostReadSpec): Promise<Host
     let ipvs: HostState["ipvs"] = [];
     if (spec.ipvs) {
       const save = parseIpvsadmSave(out("ipvsadm", "-Sn"));
-      ipvs = withThresholds(save.services, parseIpvsadmThresholds(out("ipvsadm", "--thresholds")));
+      ipvs = spec.thresholds === false ? save.services : withThresholds(save.services, parseIpvsadmThresholds(out("ipvsadm", "--thresholds")));
       notes.push(...save.problems.map((p) => note("ipvsadm -Sn", p)));
     }
     let arp: HostState["arp"] = [];

@@ -7,10 +7,11 @@
  * servers given. (ipvsadm itself lists services in hash order and sorts
  * real servers by address and port; the parser keeps the input order.)
  */
-import { formatAddrPort, maxPrefix, prefixToNetmask } from "../lang/index.js";
+import { formatAddrPort, isIPv4, maxPrefix, prefixToNetmask } from "../lang/index.js";
 import { destKeyOf, serviceArgs, serviceKeyOf, type Dest, type IpvsService } from "../model/index.js";
 import { splitArgs } from "./ipvsadm-args.js";
 import { readTableLine, type ServiceAttrs, type ServiceId, type TableLine } from "./ipvsadm-line.js";
+import { parseEndpoint } from "./endpoint.js";
 import { numberedLines, type StateProblem } from "./problem.js";
 import { canonicalSchedFlags } from "./sched-flags.js";
 
@@ -30,7 +31,8 @@ interface Entry {
   attrs: ServiceAttrs;
   readonly line: number;
   readonly dests: Dest[];
-  readonly destLines: Map<string, number>;
+  /** By destKeyOf: the real server's place in `dests` and the line that added it. */
+  readonly destAt: Map<string, { readonly index: number; readonly line: number }>;
 }
 
 /**
@@ -39,14 +41,55 @@ interface Entry {
  * is in the text; `-E`/`-e` replace what an earlier line said (or add).
  */
 export function parseIpvsadmSave(text: string): IpvsadmSave {
-  const words = numberedLines(text).map(({ line, text: raw }) => ({ line, text: raw, words: raw.trim().split(/\s+/).filter((w) => w !== "") }));
-  return parseIpvsadmLines(words);
+  const problems: StateProblem[] = [];
+  const out: ReadLine[] = [];
+  const services = new Map<string, ServiceId | null>();
+  for (const { line, text: raw } of numberedLines(text)) {
+    const fast = plainDest(raw, services);
+    if (fast) out.push({ line, text: raw, parsed: fast });
+    else readLine(line, raw, raw.trim().split(/\s+/).filter((w) => w !== ""), out, problems);
+  }
+  return table(out, problems);
+}
+
+/**
+ * The line `ipvsadm -Sn` prints for a plain real server of a TCP or UDP
+ * service over IPv4 (`-a -t 192.0.2.10:80 -r 192.0.2.2:80 -g -w 1`: 10,000
+ * of them for a large table), read without splitting it into options: the
+ * same TableLine as readTableLine's. Undefined for anything else, or
+ * anything odd (left to the reader, which says what is wrong).
+ */
+const PLAIN_DEST = /^-a -([tu]) (\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}) -r (\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}):(\d{1,5}) -([gm]) -w (\d{1,5})$/;
+
+function plainDest(raw: string, services: Map<string, ServiceId | null>): TableLine | undefined {
+  const m = PLAIN_DEST.exec(raw);
+  if (!m) return undefined;
+  const svcText = `${m[1]} ${m[2]}`;
+  let id = services.get(svcText);
+  if (id === undefined) {
+    const ep = parseEndpoint(m[2]!);
+    id = ep.ok && ep.value.port !== null && ep.value.family === 4 ? { proto: m[1] === "t" ? "tcp" : "udp", addr: ep.value.addr, port: ep.value.port, fwmark: null, family: 4 } : null;
+    services.set(svcText, id);
+  }
+  const rport = Number(m[4]);
+  const weight = Number(m[6]);
+  // a dotted quad as parseIPv4 takes it is its own canonical text
+  if (!id || !isIPv4(m[3]!) || rport > 65535 || weight > 65535) return undefined;
+  const method = m[5] === "g" ? "dr" : "nat";
+  // ipvsadm: a dr real server of an address service gets the service's port
+  const port = method === "nat" ? rport : id.port;
+  return { kind: "dest", edit: false, id, dest: { addr: m[3]!, family: 4, port, method, weight, uThreshold: 0, lThreshold: 0 } };
 }
 
 /** The same from lines already split into words (a shell script's `ipvsadm` commands, `ipvsadm` left out or not). */
 export function parseIpvsadmLines(given: readonly { readonly line: number; readonly text: string; readonly words: readonly string[] }[]): IpvsadmSave {
   const problems: StateProblem[] = [];
-  const lines = readLines(given, problems);
+  const lines: ReadLine[] = [];
+  for (const { line, text, words } of given) readLine(line, text, words, lines, problems);
+  return table(lines, problems);
+}
+
+function table(lines: readonly ReadLine[], problems: StateProblem[]): IpvsadmSave {
   const table = new Map<string, Entry>();
   for (const l of lines) if (l.parsed.kind === "service") addService(table, l, l.parsed, problems);
   for (const l of lines) if (l.parsed.kind === "dest") addDest(table, l, l.parsed, problems);
@@ -54,42 +97,44 @@ export function parseIpvsadmLines(given: readonly { readonly line: number; reado
   return { services, problems };
 }
 
-function readLines(given: readonly { readonly line: number; readonly text: string; readonly words: readonly string[] }[], problems: StateProblem[]): ReadLine[] {
-  const out: ReadLine[] = [];
-  for (const { line, text: raw, words: w } of given) {
-    const words = [...w];
-    if (words.length === 0 || words[0]!.startsWith("#")) continue;
-    if (words[0] === "ipvsadm") words.shift();
-    const args = splitArgs(words);
-    const parsed = args.ok ? readTableLine(args.value) : args;
-    if (parsed.ok) out.push({ line, text: raw, parsed: parsed.value });
-    else problems.push({ line, text: raw, message: parsed.message });
-  }
-  return out;
+function readLine(line: number, raw: string, w: readonly string[], out: ReadLine[], problems: StateProblem[]): void {
+  if (w.length === 0 || w[0]!.startsWith("#")) return;
+  const args = splitArgs(w[0] === "ipvsadm" ? w.slice(1) : w);
+  const parsed = args.ok ? readTableLine(args.value) : args;
+  if (parsed.ok) out.push({ line, text: raw, parsed: parsed.value });
+  else problems.push({ line, text: raw, message: parsed.message });
 }
 
 function addService(table: Map<string, Entry>, l: ReadLine, p: TableLine & { kind: "service" }, problems: StateProblem[]): void {
   const key = serviceKeyOf(p.id);
   const before = table.get(key);
-  if (!before) table.set(key, { id: p.id, attrs: p.attrs, line: l.line, dests: [], destLines: new Map() });
+  if (!before) table.set(key, { id: p.id, attrs: p.attrs, line: l.line, dests: [], destAt: new Map() });
   else if (p.edit) before.attrs = p.attrs;
   else problems.push({ line: l.line, text: l.text, message: `service ${key} is already added on line ${before.line}` });
 }
 
+/** serviceKeyOf, once per service id (plainDest gives the real servers of a service one id). */
+const idKeys = new WeakMap<ServiceId, string>();
+function idKey(id: ServiceId): string {
+  let k = idKeys.get(id);
+  if (k === undefined) idKeys.set(id, (k = serviceKeyOf(id)));
+  return k;
+}
+
 function addDest(table: Map<string, Entry>, l: ReadLine, p: TableLine & { kind: "dest" }, problems: StateProblem[]): void {
-  const key = serviceKeyOf(p.id);
+  const key = idKey(p.id);
   const entry = table.get(key);
   if (!entry) {
     problems.push({ line: l.line, text: l.text, message: `real server for service ${key}, which no -A line adds` });
     return;
   }
   const dkey = destKeyOf(p.dest);
-  const at = entry.dests.findIndex((d) => destKeyOf(d) === dkey);
-  if (at < 0) {
+  const at = entry.destAt.get(dkey);
+  if (!at) {
+    entry.destAt.set(dkey, { index: entry.dests.length, line: l.line });
     entry.dests.push(p.dest);
-    entry.destLines.set(dkey, l.line);
-  } else if (p.edit) entry.dests[at] = p.dest;
-  else problems.push({ line: l.line, text: l.text, message: `real server ${dkey} of ${key} is already added on line ${entry.destLines.get(dkey)}` });
+  } else if (p.edit) entry.dests[at.index] = p.dest;
+  else problems.push({ line: l.line, text: l.text, message: `real server ${dkey} of ${key} is already added on line ${at.line}` });
 }
 
 /* ---------------- formatting ---------------- */

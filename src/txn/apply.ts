@@ -194,8 +194,13 @@ async function drainWait(step: Step, env: ApplyEnv): Promise<ExecResult> {
   const end = start + w.timeout * 1000;
   const poll = env.pollMs ?? 1000;
   let last = "";
+  const exec = env.executor(step.host);
+  // a round trip of no command that carries the step's id (no process on any transport): where a
+  // test's fault at this step lands (LVSH_TEST_INJECT; a failure there is the wait's)
+  const [mark] = await exec.runMany([], { oneStep: true, steps: [[step.id]] });
+  if (mark && mark.exitCode !== 0) return { ...mark, stderr: `drain of ${w.dest}: ${mark.stderr}` };
   for (;;) {
-    const r = await env.executor(step.host).run(["ipvsadm", "-Ln", ...w.service]);
+    const r = await exec.run(["ipvsadm", "-Ln", ...w.service]);
     if (r.exitCode !== 0) return { ...r, stderr: `drain of ${w.dest}: ${r.stderr || "ipvsadm -Ln failed"}` };
     const c = destConns(r.stdout, w.dest);
     if (!c || c.active === 0) {

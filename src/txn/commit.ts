@@ -253,6 +253,13 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
     }
     const id = newJournalId();
     let revision: Revision | undefined;
+    // the reads after the steps (the verify, a rollback's) compare with the desired state and with
+    // the state read above: the real servers' thresholds (a second listing of the whole table,
+    // seconds for 10,000 real servers on a slow director) matter to them only when either has one.
+    // The read above (drift, the plan) always lists them: a threshold set by hand is seen and undone.
+    // The schedulers' modules are not looked for again either: the read above did (missingSchedulers).
+    const thresholds = hasThresholds(desired.state) || hasThresholds(running);
+    const after = view.specs.map((s) => (s.ipvs ? { ...s, ...(thresholds ? {} : { thresholds: false }), modules: [] } : s));
     const txn = await runTransaction(
       plan,
       running,
@@ -260,7 +267,7 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
       opts.what ?? "commit",
       {
         executor: (h) => site.executor(h),
-        read: async (hosts) => (await site.read({ transports: view.transports, specs: view.specs.filter((s) => hosts.includes(s.host)) })).state,
+        read: async (hosts) => (await site.read({ transports: view.transports, specs: after.filter((s) => hosts.includes(s.host)) })).state,
         journal,
         ...(opts.progress ? { progress: opts.progress } : {}),
         ...(opts.hosts ? { hosts: opts.hosts } : {}),
@@ -285,7 +292,7 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
             snapshot,
             ...restoresOf(nextRestores(asked, previous, running)),
             journal: id,
-          });
+          }, previous);
         },
       },
     );
@@ -302,6 +309,11 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
       ...(confirmed !== undefined ? { confirmed } : {}),
     };
   }
+}
+
+/** Whether a state has a real server with a threshold (`min`/`max`, ipvsadm's -y/-x). */
+export function hasThresholds(state: State): boolean {
+  return Object.values(state.hosts).some((h) => h.ipvs.some((s) => s.dests.some((d) => d.uThreshold !== 0 || d.lThreshold !== 0)));
 }
 
 /** The addresses a desired state manages. */

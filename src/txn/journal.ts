@@ -97,7 +97,8 @@ export class JournalFile {
 
   write(j: Journal): void {
     removeFile(this.progressPath);
-    writeJsonAtomic(this.path, j, "journal");
+    // on one line: lvsh's own record, and megabytes indented for 10,000 steps
+    writeJsonAtomic(this.path, j, "journal", true);
   }
 
   /** Records, durably, before they run, the ids of a round trip's steps. */

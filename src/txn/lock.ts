@@ -8,6 +8,7 @@
  */
 import { linkSync, unlinkSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
+import v8 from "node:v8";
 import { randomBytes } from "node:crypto";
 import { readStateFile, StateFileError, writeFileAtomic } from "../util/index.js";
 import { alive } from "../util/process.js";
@@ -31,14 +32,23 @@ export interface LockOptions {
 }
 
 
-/** Who runs lvsh, for locks and revisions. */
+/**
+ * Who runs lvsh, for locks and revisions: looked up once per process (the
+ * password database can be slow to read), never while the startup snapshot
+ * is made (its heap would keep the builder's name).
+ */
 export function currentUser(): string {
+  if (user !== undefined) return user;
+  let name: string;
   try {
-    return userInfo().username;
+    name = userInfo().username;
   } catch {
-    return String(process.getuid?.() ?? "?");
+    name = String(process.getuid?.() ?? "?");
   }
+  if (!v8.startupSnapshot?.isBuildingSnapshot()) user = name;
+  return name;
 }
+let user: string | undefined;
 
 function holderOf(path: string): LockHolder | undefined {
   const text = readStateFile(path);

@@ -15,7 +15,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { State, TransportSpec } from "../model/index.js";
 import type { Restores } from "./restore.js";
-import { readJson, StateFileError, writeJsonAtomic } from "../util/index.js";
+import { readJson, StateFileError, writeFileAtomic } from "../util/index.js";
 
 export interface Revision {
   readonly number: number;
@@ -88,7 +88,24 @@ export function leftoverTemps(dir: string): string[] {
 
 export function checksumOf(rev: Omit<Revision, "checksum">): string {
   const { checksum: _, ...rest } = rev as Revision;
-  return createHash("sha256").update(JSON.stringify(rest)).digest("hex");
+  return sha256(JSON.stringify(rest));
+}
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+/**
+ * A revision's file: one field a line, each value on its line (a snapshot of
+ * 10,000 real servers is one line, not 100,000), with its checksum -- from one
+ * serialization of each field: JSON.stringify of the fields joined with `,` is
+ * what checksumOf hashes.
+ */
+function revisionText(r: Omit<Revision, "checksum">): { text: string; checksum: string } {
+  const fields = Object.entries(r)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  const checksum = sha256(`{${fields.join(",")}}`);
+  fields.push(`"checksum":${JSON.stringify(checksum)}`);
+  return { text: `{\n${fields.join(",\n")}\n}\n`, checksum };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -129,13 +146,18 @@ export function checkChain(r: Revision, before: Revision | undefined, path: stri
   }
 }
 
-/** Writes the next revision (durably: see writeFileAtomic), with its checksum and its predecessor's. */
-export function writeRevision(dir: string, rev: Omit<Revision, "number" | "checksum" | "parent">): Revision {
+/**
+ * Writes the next revision (durably: see writeFileAtomic), with its checksum
+ * and its predecessor's. `latest`: the last revision as the caller read it
+ * (under the commit's lock), not read again when it is still the last one.
+ */
+export function writeRevision(dir: string, rev: Omit<Revision, "number" | "checksum" | "parent">, latest?: Revision): Revision {
   const ns = revisionNumbers(dir);
-  const last = ns.length ? readRevision(dir, ns[ns.length - 1]!) : undefined;
-  const r: Omit<Revision, "checksum"> = { number: (ns[ns.length - 1] ?? 0) + 1, ...rev, ...(last?.checksum ? { parent: last.checksum } : {}) };
-  const out: Revision = { ...r, checksum: checksumOf(r) };
+  const n = ns[ns.length - 1];
+  const last = n === undefined ? undefined : latest?.number === n ? latest : readRevision(dir, n);
+  const r: Omit<Revision, "checksum"> = { number: (n ?? 0) + 1, ...rev, ...(last?.checksum ? { parent: last.checksum } : {}) };
+  const { text, checksum } = revisionText(r);
   // never over an existing file (a revision is never rewritten)
-  writeJsonAtomic(revisionFile(dir, out.number), out, { label: "revision", exclusive: true });
-  return out;
+  writeFileAtomic(revisionFile(dir, r.number), text, { label: "revision", exclusive: true });
+  return { ...r, checksum };
 }

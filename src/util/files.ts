@@ -98,8 +98,9 @@ export function writeFileAtomic(path: string, text: string, opts: WriteOptions |
   if (label) point(`${label}:renamed`);
 }
 
-export function writeJsonAtomic(path: string, value: unknown, opts: WriteOptions | string = {}): void {
-  writeFileAtomic(path, JSON.stringify(value, null, 1) + "\n", opts);
+/** Writes a value as JSON (indented for people; `compact`: on one line, for large files only lvsh reads, as a journal of 10,000 steps). */
+export function writeJsonAtomic(path: string, value: unknown, opts: WriteOptions | string = {}, compact = false): void {
+  writeFileAtomic(path, (compact ? JSON.stringify(value) : JSON.stringify(value, null, 1)) + "\n", opts);
 }
 
 /** Removes a file and makes the removal durable; a missing file is fine. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatAddrPort, inSubnet, netmaskToPrefix, parseIp, prefixToNetmask } from "../../src/lang/index.js";
+import { formatAddrPort, inSubnet, isIPv4, netmaskToPrefix, parseIp, parseIPv4, prefixToNetmask } from "../../src/lang/index.js";
+import fc from "fast-check";
 
 describe("IP addresses", () => {
   it.each([
@@ -47,5 +48,18 @@ describe("IP addresses", () => {
   it("prints address:port as ipvsadm does", () => {
     expect(formatAddrPort("192.0.2.1", 80)).toBe("192.0.2.1:80");
     expect(formatAddrPort("2001:db8::1", 80)).toBe("[2001:db8::1]:80");
+  });
+});
+
+describe("isIPv4", () => {
+  it("takes what parseIPv4 takes (random texts)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("0", "1", "2", "5", "9", "25", "255", "256", "00", "01", ".", "..", "a", ":", " ", "-"), { maxLength: 9 }), (parts) => {
+        const t = parts.join("");
+        expect(isIPv4(t), t).toBe(parseIPv4(t) !== null);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const t of ["192.0.2.1", "0.0.0.0", "255.255.255.255", "1.2.3", "1.2.3.4.5", "01.2.3.4", "256.1.1.1", "", "1..2.3"]) expect(isIPv4(t), t).toBe(parseIPv4(t) !== null);
   });
 });

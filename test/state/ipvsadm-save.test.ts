@@ -1,7 +1,8 @@
 /** `ipvsadm -Sn`/`-S` of the captured table: parsed exactly, printed back byte for byte, round trips. */
 import { describe, expect, it } from "vitest";
 import type { Dest, IpvsService } from "../../src/model/index.js";
-import { formatIpvsadmSave, formatIpvsadmSaveLines, parseIpvsadmSave } from "../../src/state/index.js";
+import { formatIpvsadmSave, formatIpvsadmSaveLines, parseIpvsadmLines, parseIpvsadmSave } from "../../src/state/index.js";
+import fc from "fast-check";
 import { fixture, rng } from "./fixture.js";
 
 const rs = (addr: string, port: number, method: Dest["method"], weight: number, more: Partial<Dest> = {}): Dest => ({
@@ -159,5 +160,42 @@ describe("round trips", () => {
 
   it("parse(format(captured)) = captured", () => {
     expect(parseIpvsadmSave(formatIpvsadmSave(captured)).services).toStrictEqual(captured);
+  });
+});
+
+describe("the plain real-server lines read without splitting them (a 10,000-line table)", () => {
+  const generic = (text: string) =>
+    parseIpvsadmLines(text.split("\n").filter((l, i, a) => i < a.length - 1 || l !== "").map((t, i) => ({ line: i + 1, text: t.endsWith("\r") ? t.slice(0, -1) : t, words: t.trim().split(/\s+/).filter((w) => w !== "") })));
+
+  it("gives what the reader of every form gives (random tables, odd values too)", () => {
+    const addr = fc.constantFrom("192.0.2.10", "192.0.2.2", "10.0.1.250", "010.0.0.1", "256.1.1.1", "1.2.3", "0.0.0.0");
+    const port = fc.constantFrom("80", "8080", "0", "65535", "65536", "080", "99999");
+    const weight = fc.constantFrom("0", "1", "65535", "65536", "007");
+    const line = fc.oneof(
+      fc.tuple(fc.constantFrom("t", "u"), addr, port).map(([p, a, n]) => `-A -${p} ${a}:${n} -s rr`),
+      fc
+        .tuple(fc.constantFrom("t", "u"), addr, port, addr, port, fc.constantFrom("g", "m", "i"), weight, fc.constantFrom("", " ", " -x 5"))
+        .map(([p, a, n, r, rn, m, w, tail]) => `-a -${p} ${a}:${n} -r ${r}:${rn} -${m} -w ${w}${tail}`),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), (lines) => {
+        const text = lines.map((l) => `${l}\n`).join("");
+        expect(parseIpvsadmSave(text)).toEqual(generic(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("reads a whole table of plain lines as the reader of every form does", () => {
+    const lines: string[] = [];
+    for (let s = 0; s < 20; s++) {
+      lines.push(`-A -t 10.0.0.1:${10000 + s} -s wrr`);
+      for (let r = 0; r < 50; r++) lines.push(`-a -t 10.0.0.1:${10000 + s} -r 10.0.${1 + Math.floor(r / 250)}.${1 + (r % 250)}:${10000 + s} -${r % 7 ? "g" : "m"} -w ${1 + (r % 5)}`);
+    }
+    const text = lines.join("\n") + "\n";
+    const fast = parseIpvsadmSave(text);
+    expect(fast.problems).toEqual([]);
+    expect(fast.services).toHaveLength(20);
+    expect(fast).toEqual(generic(text));
   });
 });

@@ -3,7 +3,8 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runningJson, vipsInView } from "../../src/session/show.js";
-import { acquireLock } from "../../src/txn/index.js";
+import { acquireLock, type Site } from "../../src/txn/index.js";
+import type { Command, Executor } from "../../src/exec/index.js";
 import { freshStateDir, lvsh, simKernel, simListen, simSession } from "../helpers/sim.js";
 
 const SEED = "vip 172.25.254.10 on eth0; service :80 rr; add rs .2 .3 dr; arp hide on rs";
@@ -102,6 +103,87 @@ describe("commit (acceptance, simulated target)", () => {
     const all = await lvsh(dir, "clear; commit");
     expect(all.ok, all.rendered).toBe(true);
     expect(simKernel(dir)).toEqual({});
+  });
+});
+
+/** Every command the site's executors are asked to run (argv joined), and the director's with a filter on what its `ipvsadm -R` is given. */
+function watchCommands(site: Site, restoreInput: (text: string) => string = (t) => t): string[] {
+  const seen: string[] = [];
+  const inner = site.executor.bind(site);
+  site.executor = (host: string): Executor => {
+    const e = inner(host);
+    const fix = (c: readonly string[] | Command): Command => {
+      const cmd = "argv" in c ? c : { argv: c };
+      seen.push(cmd.argv.join(" "));
+      return cmd.argv[0] === "ipvsadm" && cmd.argv[1] === "-R" && cmd.stdin !== undefined ? { ...cmd, stdin: restoreInput(cmd.stdin) } : cmd;
+    };
+    return {
+      host: e.host,
+      describe: e.describe,
+      run: (argv, opts) => {
+        const c = fix({ argv, ...(opts?.stdin !== undefined ? { stdin: opts.stdin } : {}) });
+        return e.run(c.argv, { ...opts, ...(c.stdin !== undefined ? { stdin: c.stdin } : {}) });
+      },
+      runMany: (cmds, opts) => e.runMany(cmds.map(fix), opts),
+      close: () => e.close(),
+    };
+  };
+  return seen;
+}
+
+describe("the real servers' thresholds in a commit's reads", () => {
+  const THRESH = "--thresholds";
+
+  it("reads them before the steps always, after the steps only when the candidate or the table has one (and the modules before only)", async () => {
+    const dir = freshStateDir();
+    const s = await simSession(dir);
+    const seen = watchCommands(s.site);
+    const r = await s.session.run(`${SEED}; commit`, "<test>");
+    expect(r.ok, s.session.render(r.diagnostics)).toBe(true);
+    const reads = seen.filter((c) => c === "ipvsadm -Sn");
+    // the commit's read, then the verify's: the thresholds listed only by the first
+    expect(reads).toHaveLength(2);
+    expect(seen.filter((c) => c.endsWith(THRESH))).toHaveLength(1);
+    expect(seen.indexOf(`ipvsadm -Ln ${THRESH}`)).toBeLessThan(seen.lastIndexOf("ipvsadm -Sn"));
+    // the scheduler's module is looked for by the first read only
+    expect(seen.filter((c) => c.startsWith("modprobe"))).toEqual(["modprobe -n -q ip_vs_rr"]);
+    // with one configured, the verify lists them too
+    const t = await simSession(dir);
+    const seen2 = watchCommands(t.site);
+    const r2 = await t.session.run("use service 172.25.254.10:80; set rs .3 max 100; commit", "<test>");
+    expect(r2.ok, t.session.render(r2.diagnostics)).toBe(true);
+    expect(seen2.filter((c) => c.endsWith(THRESH))).toHaveLength(2);
+  });
+
+  it("a threshold set by hand where none is configured is drift, and a commit puts it back", async () => {
+    const dir = freshStateDir();
+    await lvsh(dir, `${SEED}; commit`);
+    const { site } = await simSession(dir);
+    await site.executor("director").run(["ipvsadm", "-e", "-t", "172.25.254.10:80", "-r", "172.25.254.2:80", "-g", "-w", "1", "-x", "50"]);
+    const refused = await lvsh(dir, "use service 172.25.254.10:80; set rs .3 weight 2; commit", { yes: false });
+    expect(refused.diagnostics.find((d) => d.code === "commit-refused")!.message).toMatch(/differs from revision 1.*commit force/);
+    const forced = await lvsh(dir, "use service 172.25.254.10:80; set rs .3 weight 2; commit force", { yes: false });
+    expect(forced.ok, forced.rendered).toBe(true);
+    const after = (await simSession(dir)).session.running.hosts.director!.ipvs[0]!.dests;
+    expect(after.map((d) => [d.addr, d.weight, d.uThreshold])).toEqual([
+      ["172.25.254.2", 1, 0],
+      ["172.25.254.3", 2, 0],
+    ]);
+  });
+
+  it("a configured threshold the director does not take fails the verify: rolled back", async () => {
+    const dir = freshStateDir();
+    await lvsh(dir, `${SEED}; commit`);
+    const s = await simSession(dir);
+    // a kernel that takes the weight and drops the threshold, saying nothing (ipvsadm -R exits 0)
+    watchCommands(s.site, (text) => text.replace(/ -x \d+/g, ""));
+    const r = await s.session.run("use service 172.25.254.10:80; set rs .2 .3 max 100; commit", "<test>");
+    expect(r.ok).toBe(false);
+    const failed = r.diagnostics.find((d) => d.code === "commit-failed" && d.severity === "error")!;
+    expect(failed.message).toMatch(/do not hold the candidate/);
+    expect(s.session.render(r.diagnostics)).toContain("rolled back:");
+    const dests = (await simSession(dir)).session.running.hosts.director!.ipvs[0]!.dests;
+    expect(dests.map((d) => d.uThreshold)).toEqual([0, 0]);
   });
 });
 
