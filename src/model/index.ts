@@ -10,3 +10,4 @@ export { serviceKeyOf, destKeyOf, serviceArgs, arpRuleArgs, elementKey, confKey 
 export { directorHost, realServerHost, transportSpec, describeTransport, type HostRef } from "./hosts.js";
 export { liftState, RUNNING_SPAN, type LiftOptions } from "./lift.js";
 export { configParts, mergeConflicts, type MergeCheck } from "./merge.js";
+export { keepalivedDocs, type KeepalivedExport } from "./keepalived.js";

@@ -212,10 +212,43 @@ export interface HostDef {
   readonly span: Span;
 }
 
+/**
+ * keepalived runs the directors (`engine keepalived [config PATH]`): a
+ * commit writes each director's keepalived.conf there, checks it with
+ * `keepalived -t`, installs it and reloads keepalived, which then owns the
+ * director's IPVS table (and, with a `director pair`, the VIPs). Without a
+ * pair, the one director is the `director` host.
+ */
+export interface EngineDef {
+  readonly kind: "keepalived";
+  /** Where keepalived reads its configuration on each director. */
+  readonly path: string;
+  readonly span: Span;
+}
+
+/** The default of `engine keepalived`'s `config PATH`. */
+export const KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf";
+
+/**
+ * IPVS connection sync between the directors (`sync daemon on IFACE [id
+ * N]`): keepalived's lvs_sync_daemon, so that established connections
+ * survive a fail-over.
+ */
+export interface SyncDaemonDef {
+  /** The interface the sync messages go out and come in on. */
+  readonly iface: string;
+  /** The sync id (ipvsadm --syncid, keepalived's `id`); 0: none given (keepalived's default, the VRRP router id). */
+  readonly id: number;
+  readonly span: Span;
+}
+
 export interface Config {
   readonly vips: ReadonlyMap<string, VipDef>;
   readonly services: ReadonlyMap<string, ServiceDef>;
   readonly hosts: ReadonlyMap<string, HostDef>;
+  /** Absent: lvsh runs the director's IPVS table itself (ipvsadm). */
+  readonly engine?: EngineDef;
+  readonly sync?: SyncDaemonDef;
   /**
    * Real servers the next commit drains (`drain rs`), by `SERVICE rs DEST`:
    * how it takes them out. A commit's instruction, not state: not printed,
