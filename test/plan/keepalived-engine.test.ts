@@ -151,3 +151,21 @@ describe("engine keepalived on simulated directors", () => {
     expect(out.done).toEqual([]);
   });
 });
+
+describe("engine keepalived: watch", () => {
+  it("a configured real server absent from keepalived's table is down (check), not missing", async () => {
+    const { sampleOf } = await import("../../src/session/watch-sample.js");
+    const list = [
+      "IP Virtual Server version 1.2.1 (size=4096)",
+      "Prot LocalAddress:Port Scheduler Flags",
+      "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
+      "TCP  192.0.2.10:80 rr",
+      "  -> 192.0.2.3:80                 Route   1      0          0",
+      "",
+    ].join("\n");
+    const config = withEngine(SEED);
+    const states = (ka: boolean) => sampleOf({ list, stats: "", rate: "" }, config, new Date(), undefined, ka).services[0]!.reals.map((r) => `${r.rs} ${r.state}`);
+    expect(states(true)).toEqual(["192.0.2.2:80 down", "192.0.2.3:80 ok"]);
+    expect(states(false)).toEqual(["192.0.2.2:80 missing", "192.0.2.3:80 ok"]);
+  });
+});
