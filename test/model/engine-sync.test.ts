@@ -1,5 +1,6 @@
 /** `engine keepalived|lvsh` and `sync daemon on IFACE [id N]`: evaluation, whole-configuration checks, printing. */
 import { describe, expect, it } from "vitest";
+import { parse } from "../../src/lang/index.js";
 import { KEEPALIVED_CONF, keepalivedParts, printConfig } from "../../src/model/index.js";
 import { mergeConflicts } from "../../src/model/merge.js";
 import { expectRoundTrip, load, SEED } from "../helpers/load.js";
@@ -73,6 +74,14 @@ describe("sync daemon", () => {
 
   it("is keepalived's: said in the plan's note, like the pairs", () => {
     expect(keepalivedParts(load(`engine keepalived; ${PAIR}; sync daemon on eth1 id 9`).config).get("sync")).toEqual(["sync daemon on eth1 id 9"]);
+  });
+});
+
+describe("a bad engine or sync statement", () => {
+  it("leaves the current VIP and service as they were (the statements after it are not in doubt)", () => {
+    const p = parse(`${SEED}; engine keepalived config rel.conf; sync daemon on eth1 id 0; add rs .9`, "t.lvsh");
+    expect(p.diagnostics.map((d) => d.code)).toEqual(["invalid-config-path", "invalid-sync-id"]);
+    expect(p.contextLost.size).toBe(0);
   });
 });
 
