@@ -29,6 +29,11 @@ const host = (dir: string, machine: string) => new SimExecutor(machine, join(dir
 describe("engine keepalived in a session (simulated hosts)", () => {
   it("commits the pair's files, shows keepalived's table, says down (check), takes a change to both and rolls both back", async () => {
     const dir = freshStateDir();
+    const plan = await lvsh(dir, SEED.replace("commit force", "show plan"));
+    // the pair's directors are hosts of the commit, and what keepalived does is applied (not "staged, not applied")
+    expect(plan.rendered).not.toMatch(/unused-host|not the director nor any/);
+    expect(plan.out).not.toMatch(/not applied by lvsh/);
+    expect(plan.out).toMatch(/write keepalived configuration \/etc\/keepalived\/keepalived\.conf and start keepalived/);
     const c = await lvsh(dir, SEED);
     expect(c.rendered).not.toMatch(/error/);
     const d1 = host(dir, "netns-d1");
@@ -75,6 +80,15 @@ describe("engine keepalived in a session (simulated hosts)", () => {
     const bad = await lvsh(dir, "use vip 192.0.2.10; director pair .251 .252 priority 150 100 vrid 51 interface eth9; commit force");
     expect(bad.rendered).toMatch(/commit failed at step 1 on 192\.0\.2\.251: `lvsh's keepalived check of \/etc\/keepalived\/keepalived\.conf`: keepalived -t rejects/);
     expect([host(dir, "netns-d1"), host(dir, "netns-d2")]).toEqual(before);
+  });
+
+  it("save leaves the directors to keepalived (its own file and unit) and saves the real servers", async () => {
+    const dir = freshStateDir();
+    expect((await lvsh(dir, SEED)).rendered).not.toMatch(/error/);
+    const saved = await lvsh(dir, "save");
+    expect(saved.out).toMatch(/keepalived restores them at boot from \/etc\/keepalived\/keepalived\.conf/);
+    expect(saved.out).not.toMatch(/lvsh-restore\.service/);
+    expect(saved.out).toMatch(/192\.0\.2\.2:\/etc\/lvsh\/arptables\.rules/);
   });
 
   it("a keepalived that stopped is started by the next commit", async () => {
