@@ -9,6 +9,7 @@ import type { Span } from "../lang/index.js";
 import { destKeyOf, elementKey, emptyHost, serviceKeyOf, type AddrEntry, type ArpRule, type Dest, type HostState, type IpvsService, type State } from "../model/index.js";
 import type { Change, Element } from "./types.js";
 import { describeElement, describeUpdate } from "./describe.js";
+import { keepalivedVips } from "./keepalived.js";
 
 export interface DiffScope {
   /** The host whose IPVS table lvsh manages. */
@@ -171,7 +172,12 @@ class Differ {
     this.sysctls(name, running.sysctls, desired.sysctls);
     this.links(name, running.links, desired.links);
     this.arp(name, running.arp, desired.arp);
-    this.addrs(name, running.addrs, desired.addrs);
+    // the VIPs keepalived binds by VRRP (on whichever director is MASTER now) are not lvsh's to add or remove
+    // (the desired file's, and those of the file keepalived runs now: a stop takes them away itself)
+    const vrrp = new Set([...(running.keepalived?.running && running.keepalived.text ? keepalivedVips(running.keepalived.text) : [])]);
+    if (desired.keepalived?.running && desired.keepalived.text) for (const v of keepalivedVips(desired.keepalived.text)) vrrp.add(v);
+    const own = (as: readonly AddrEntry[]) => (vrrp.size ? as.filter((a) => !vrrp.has(a.addr)) : as);
+    this.addrs(name, own(running.addrs), own(desired.addrs));
   }
 }
 

@@ -48,6 +48,10 @@ describe("engine keepalived in a session (simulated hosts)", () => {
     expect(d1.ipvs[0]!.dests.map((x) => x.addr).sort()).toEqual(["192.0.2.2", "192.0.2.3"]);
     const first = d1.files![CONF];
 
+    // the MASTER holds the VIP (the simulator's VRRP: the file's MASTER binds it), the BACKUP does not
+    expect(d1.addrs.map((a) => a.addr)).toContain("192.0.2.10");
+    expect(d2.addrs.map((a) => a.addr)).not.toContain("192.0.2.10");
+    expect((await lvsh(dir, "doctor")).out).toMatch(/nothing wrong found|no problem/i);
     // nothing to do on a second commit
     expect((await lvsh(dir, "show plan")).out).toMatch(/No changes/);
 
@@ -62,6 +66,8 @@ describe("engine keepalived in a session (simulated hosts)", () => {
     const doc = await lvsh(dir, "doctor");
     expect(doc.out).toMatch(/keepalived's health check has taken 192\.0\.2\.2:80 out/);
     expect(doc.out).not.toMatch(/ipvs-drift|differs from the configuration/);
+    const findings = (JSON.parse((await lvsh(dir, "doctor json")).out) as { findings: { code: string; severity: string }[] }).findings;
+    expect(findings.map((f) => `${f.code} ${f.severity}`)).toEqual(["rs-down-check warning"]);
 
     // a third real server reaches both files
     const add = await lvsh(dir, "use vip 192.0.2.10; use service :80; add rs .4 dr; commit force");
