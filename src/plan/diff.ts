@@ -151,23 +151,23 @@ class Differ {
 
   /** keepalived's file on a director: rewritten when its text differs, or keepalived started when it does not run. */
   keepalived(host: string, running: HostState["keepalived"], desired: HostState["keepalived"]): void {
-    // lvsh leaves a keepalived it does not run (no `engine keepalived`) alone
-    if (!desired) return;
+    // no keepalived wanted where lvsh ran one (`clear`, `engine lvsh`, a recover to before a first commit):
+    // stopped, its file moved aside (keepalived takes its table and VIPs with it)
+    if (!desired || desired.text === null) {
+      if (running && (running.text !== null || running.running)) this.push(elementKey.keepalived(host, running.path), host, "delete", { kind: "keepalived", value: running }, null);
+      return;
+    }
     const before = running && running.path === desired.path ? running : { path: desired.path, text: null, running: false };
     if (before.text === desired.text && before.running === desired.running) return;
     const key = elementKey.keepalived(host, desired.path);
-    // no file wanted (a recover, back to before a first commit): keepalived stopped, its file moved aside
-    if (desired.text === null) {
-      // as an update (to no file, not running): it runs after the real servers' block, and they tear down after it
-      if (before.text !== null || before.running) this.push(key, host, "update", { kind: "keepalived", value: before }, { kind: "keepalived", value: { path: desired.path, text: null, running: false } });
-      return;
-    }
     this.push(key, host, before.text === null ? "create" : "update", before.text === null ? null : { kind: "keepalived", value: before }, { kind: "keepalived", value: desired });
   }
 
   host(name: string, running: HostState, desired: HostState): void {
     // keepalived sets the IPVS table of a director it runs
-    if (name === this.scope.director && !desired.keepalived) this.ipvs(name, running.ipvs, desired.ipvs);
+    // a keepalived that stops takes its table with it: lvsh builds the director's from nothing
+    const stopping = !!running.keepalived?.running && !desired.keepalived?.running;
+    if (name === this.scope.director && !desired.keepalived) this.ipvs(name, stopping ? [] : running.ipvs, desired.ipvs);
     this.keepalived(name, running.keepalived, desired.keepalived);
     this.sysctls(name, running.sysctls, desired.sysctls);
     this.links(name, running.links, desired.links);
