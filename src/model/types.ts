@@ -90,6 +90,8 @@ export interface HostState {
   readonly links?: Readonly<Record<string, boolean>>;
   /** keepalived runs this director (`engine keepalived`): it, not lvsh, sets the IPVS table. */
   readonly keepalived?: KeepalivedState;
+  /** Running only: keepalived at the path of the last revision, when the configuration names another now. */
+  readonly keepalivedOld?: KeepalivedState;
 }
 
 export interface State {

@@ -168,6 +168,9 @@ class Differ {
     // a keepalived that stops takes its table with it: lvsh builds the director's from nothing
     const stopping = !!running.keepalived?.running && !desired.keepalived?.running;
     if (name === this.scope.director && !desired.keepalived) this.ipvs(name, stopping ? [] : running.ipvs, desired.ipvs);
+    // keepalived at the path the configuration no longer names: stopped first, its file moved aside
+    const old = running.keepalivedOld;
+    if (old && old.path !== desired.keepalived?.path && (old.text !== null || old.running)) this.push(elementKey.keepalived(name, old.path), name, "delete", { kind: "keepalived", value: old }, null);
     this.keepalived(name, running.keepalived, desired.keepalived);
     this.sysctls(name, running.sysctls, desired.sysctls);
     this.links(name, running.links, desired.links);

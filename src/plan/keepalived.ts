@@ -38,11 +38,16 @@ kapid() {
   [ -f "$1" ] && n=$(cat "$1" 2>/dev/null) && [ -n "$n" ] && kill -0 "$n" 2>/dev/null || return 1
   case $(cat "/proc/$n/comm" 2>/dev/null) in keepalived) echo "$n" ;; *) return 1 ;; esac
 }
+# keepalived $1 runs with $p (its -f; without one, the default path)
+owns() {
+  a=$(tr '\\0' '\\n' <"/proc/$1/cmdline" 2>/dev/null | awk -v p="$p" 'f { print ($0 == p ? "yes" : "no"); f = 2; exit } $0 == "-f" || $0 == "--use-file" { f = 1 } END { if (!f) print "default" }')
+  [ "$a" = yes ] || { [ "$a" = default ] && [ "$p" = ${KEEPALIVED_CONF} ]; }
+}
 ka() {
-  if n=$(kapid "$d/keepalived.pid"); then echo "pid $n"; return; fi
+  if n=$(kapid "$d/keepalived.pid") && owns "$n"; then echo "pid $n"; return; fi
   [ "$p" = ${KEEPALIVED_CONF} ] || return 0
   if [ -d /run/systemd/system ] && systemctl is-active --quiet keepalived 2>/dev/null; then echo systemd; return; fi
-  if n=$(kapid /run/keepalived.pid); then echo "pid $n"; fi
+  if n=$(kapid /run/keepalived.pid) && owns "$n"; then echo "pid $n"; fi
 }
 # lvsh went away (killed): its parent, or the batch shell's, is now init
 orphan() {

@@ -33,6 +33,8 @@ export interface HostReadSpec {
   readonly modules?: readonly string[];
   /** keepalived runs this director (`engine keepalived`): its file's path. */
   readonly keepalived?: string;
+  /** The path keepalived ran with at the last revision, when it is another. */
+  readonly keepalivedOld?: string;
 }
 
 export interface HostRead {
@@ -77,6 +79,7 @@ function commands(spec: HostReadSpec): string[][] {
   if (spec.arp) cmds.push(["arptables-save"]);
   for (const m of spec.modules ?? []) cmds.push(["modprobe", "-n", "-q", m]);
   if (spec.keepalived !== undefined) cmds.push(keepalivedRead(spec.keepalived));
+  if (spec.keepalivedOld !== undefined) cmds.push(keepalivedRead(spec.keepalivedOld));
   return cmds;
 }
 
@@ -114,8 +117,10 @@ export async function readHost(exec: Executor, spec: HostReadSpec): Promise<Host
     const sysctls = spec.sysctlKeys.length ? parseSysctl(out("sysctl")) : {};
     const up = Object.fromEntries(links.map((l) => [l.name, l.up]));
     const missingModules = cmds.flatMap((c, i) => (c[0] === "modprobe" && results[i]!.exitCode !== 0 ? [c[c.length - 1]!] : []));
-    const keepalived = spec.keepalived !== undefined ? parseKeepalivedRead(spec.keepalived, out("sh", KEEPALIVED_TAG)) : undefined;
-    return { state: { ipvs, arp, addrs, sysctls, links: up, ...(keepalived ? { keepalived } : {}) }, links, notes, missingModules };
+    const kaOut = (path: string) => results[cmds.findIndex((c) => c[0] === "sh" && c[3] === KEEPALIVED_TAG && c[5] === path)]?.stdout ?? "";
+    const keepalived = spec.keepalived !== undefined ? parseKeepalivedRead(spec.keepalived, kaOut(spec.keepalived)) : undefined;
+    const keepalivedOld = spec.keepalivedOld !== undefined ? parseKeepalivedRead(spec.keepalivedOld, kaOut(spec.keepalivedOld)) : undefined;
+    return { state: { ipvs, arp, addrs, sysctls, links: up, ...(keepalived ? { keepalived } : {}), ...(keepalivedOld ? { keepalivedOld } : {}) }, links, notes, missingModules };
   } catch (e) {
     return { host: spec.host, command: cmds.map((c) => c.join(" ")).join("; "), message: (e as Error).message };
   }

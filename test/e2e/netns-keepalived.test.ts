@@ -72,6 +72,12 @@ describe.skipIf(why !== undefined)(`keepalived commands on a namespace${why ? ` 
     expect(vips()).toContain("192.0.2.10/32");
   }, 60_000);
 
+  it("read of another path in the same directory: that keepalived is not this file's (its -f names the other)", async () => {
+    const r = await op("read", join(dir, "other.conf"));
+    expect(r.exitCode).toBe(0);
+    expect(parseKeepalivedRead(join(dir, "other.conf"), r.stdout)).toEqual({ path: join(dir, "other.conf"), running: false, text: null });
+  });
+
   it("install again: the previous file kept, keepalived reloaded (same process), the new VIP held", async () => {
     const before = pid();
     const text = vrrpOnly("192.0.2.11");

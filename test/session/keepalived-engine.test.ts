@@ -128,6 +128,18 @@ describe("engine keepalived in a session (simulated hosts)", () => {
     expect(host(one, "director").ipvs[0]!.dests).toHaveLength(2);
   });
 
+  it("a new config path: keepalived at the old one is stopped first (never two), and rollback goes back the same way", async () => {
+    const dir = freshStateDir();
+    expect((await lvsh(dir, SEED)).ok).toBe(true);
+    const moved = await lvsh(dir, "engine keepalived config /opt/k/keepalived.conf; commit force");
+    expect(moved.ok, moved.rendered).toBe(true);
+    for (const m of ["netns-d1", "netns-d2"]) expect(host(dir, m).keepalived).toEqual(["/opt/k/keepalived.conf"]);
+    expect((await lvsh(dir, "show plan")).out).toMatch(/No changes/);
+    const back = await lvsh(dir, "rollback 1; commit force");
+    expect(back.ok, back.rendered).toBe(true);
+    for (const m of ["netns-d1", "netns-d2"]) expect(host(dir, m).keepalived).toEqual([CONF]);
+  });
+
   it("save leaves the directors to keepalived (its own file and unit) and saves the real servers", async () => {
     const dir = freshStateDir();
     expect((await lvsh(dir, SEED)).rendered).not.toMatch(/error/);
