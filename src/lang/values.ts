@@ -3,6 +3,7 @@
  * `5m` -> seconds, `sh-fallback,sh-port` -> flags ... Each converter takes
  * the text and its span and returns the value or a diagnostic.
  */
+import { posix } from "node:path";
 import type { AddrLit, RsTarget, ServiceSpec, Transport } from "./ast.js";
 import type { DiagnosticCode } from "./codes.js";
 import { error, type Diagnostic, type Span } from "./diagnostic.js";
@@ -233,7 +234,10 @@ export function parseConfPath(text: string, span: Span): Result<string> {
   const hint = "write an absolute path, e.g. /etc/keepalived/keepalived.conf";
   if (!text.startsWith("/")) return fail("invalid-config-path", `\`${text}\` is not an absolute path: keepalived's configuration is a file on each director`, span, hint);
   if (text.endsWith("/") || /[\0\n]/.test(text)) return fail("invalid-config-path", `\`${text}\` is not a file path`, span, hint);
-  return ok(text);
+  // one file, one spelling (`/etc//keepalived/./x.conf` is /etc/keepalived/x.conf): how lvsh knows which keepalived runs it
+  const norm = posix.normalize(text);
+  if (norm.endsWith("/") || norm === "/") return fail("invalid-config-path", `\`${text}\` is not a file path`, span, hint);
+  return ok(norm);
 }
 
 const userRe = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
