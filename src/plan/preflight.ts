@@ -28,6 +28,34 @@ export function preflight(running: State, desired: Desired): Diagnostic[] {
         }),
       );
     }
+    // the interfaces keepalived's file names there: its VRRP instances, its VIPs, the sync daemon
+    const k = want.keepalived;
+    for (const [dev, what] of k?.text ? keepalivedInterfaces(k.text) : []) {
+      if (dev in have) continue;
+      const key = `${host} ${dev}`;
+      if (said.has(key)) continue;
+      said.add(key);
+      const guess = didYouMean(dev, names);
+      out.push(
+        error("unknown-interface", `${host} has no interface ${dev} (it has ${names.join(", ")}): keepalived's file names it for ${what}, and keepalived -t would reject it`, k!.span, {
+          hint: guess ?? `name one of ${host}'s interfaces (\`director pair ... interface IFACE\`, \`sync daemon on IFACE\`)`,
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+/** The interfaces a keepalived file names, with what for: `interface X`, `dev X`, `lvs_sync_daemon X`. */
+function keepalivedInterfaces(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const line of text.split("\n")) {
+    const i = /^\s*interface\s+(\S+)/.exec(line);
+    if (i) out.push([i[1]!, "a VRRP instance"]);
+    const d = /\sdev\s+(\S+)/.exec(line);
+    if (d) out.push([d[1]!, "a VIP"]);
+    const y = /^\s*lvs_sync_daemon\s+(\S+)/.exec(line);
+    if (y) out.push([y[1]!, "the connection sync daemon"]);
   }
   return out;
 }

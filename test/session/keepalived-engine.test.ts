@@ -80,12 +80,22 @@ describe("engine keepalived in a session (simulated hosts)", () => {
     expect(host(dir, "netns-d2").files![CONF]).not.toMatch(/192\.0\.2\.4/);
   });
 
-  it("a file keepalived -t rejects on a director: the commit fails before anything changed, the files stay", async () => {
+  it("an interface a director lacks is found when the plan is made, with a suggestion", async () => {
+    const dir = freshStateDir();
+    expect((await lvsh(dir, SEED)).ok).toBe(true);
+    const r = await lvsh(dir, "sync daemon on eth9 id 7; show plan");
+    expect(r.rendered).toMatch(/192\.0\.2\.251 has no interface eth9 \(it has lo, eth0, tunl0\): keepalived's file names it for the connection sync daemon/);
+    expect(r.rendered).toMatch(/eth0/);
+  });
+
+  it("a file naming an interface a director lacks: the commit stops before anything changed, the files stay", async () => {
     const dir = freshStateDir();
     expect((await lvsh(dir, SEED)).rendered).not.toMatch(/error/);
     const before = [host(dir, "netns-d1"), host(dir, "netns-d2")];
     const bad = await lvsh(dir, "use vip 192.0.2.10; director pair .251 .252 priority 150 100 vrid 51 interface eth9; commit force");
-    expect(bad.rendered).toMatch(/commit failed at step 1 on 192\.0\.2\.251: `lvsh's keepalived check of \/etc\/keepalived\/keepalived\.conf`: keepalived -t rejects/);
+    // found when the plan is made (the interfaces read); keepalived -t on the director is the second net (test/plan, test/e2e)
+    expect(bad.rendered).toMatch(/commit stopped before/);
+    expect(bad.rendered).toMatch(/has no interface eth9/);
     expect([host(dir, "netns-d1"), host(dir, "netns-d2")]).toEqual(before);
   });
 
