@@ -295,9 +295,13 @@ export class Session implements SessionState {
     const prev = this.previousDesired();
     if (!rev || !prev) return [];
     const plan = makePlan(this.running, prev, { vips: rev.vips });
-    if (!plan.changes.length) return [];
+    // a host that could not be read is said as such (its reader's warning), not as holding nothing
+    const changes = plan.changes.filter((c) => this.unreadable[c.host] === undefined);
+    if (!changes.length) return [];
+    // what a commit force would do, which says what differs (a keepalived file edited there, a VIP gone ...)
+    const shown = changes.slice(0, 5).map((c) => `\n  ${c.host}: ${c.reason}`).join("") + (changes.length > 5 ? `\n  ... and ${changes.length - 5} more (\`show plan\` after \`rollback ${rev.number}\`)` : "");
     return [
-      warning("running-drift", `the running state differs from revision ${rev.number} in ${counted(plan.changes.length, "place")} (changed outside lvsh)`, undefined, {
+      warning("running-drift", `the running state differs from revision ${rev.number} in ${counted(changes.length, "place")} (changed outside lvsh); putting it back would:${shown}`, undefined, {
         hint: `to put revision ${rev.number} back: commit force; \`show diff\` and \`show running\` show what is there`,
       }),
     ];

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { newSimHost, SimExecutor } from "../../src/sim/index.js";
-import { freshStateDir, lvsh, simKernel } from "../helpers/sim.js";
+import { freshStateDir, lvsh, simKernel, simSession } from "../helpers/sim.js";
 
 const SEED = `vip 192.0.2.10 on eth0
 host .251 via netns d1
@@ -160,6 +160,16 @@ describe("engine keepalived in a session (simulated hosts)", () => {
     expect((await lvsh(other, "save")).out).toMatch(/the commit installed \/opt\/k\/keepalived\.conf, which keepalived's unit does not read/);
     expect(saved.out).not.toMatch(/lvsh-restore\.service/);
     expect(saved.out).toMatch(/192\.0\.2\.2:\/etc\/lvsh\/arptables\.rules/);
+  });
+
+  it("a director's file edited by hand is drift that says what putting it back does", async () => {
+    const dir = freshStateDir();
+    expect((await lvsh(dir, SEED)).ok).toBe(true);
+    new SimExecutor("netns-d2", join(dir, "sim", "hosts"), "netns-d2").update((h) => void (h.files![CONF] += "# edited by hand\n"));
+    const opened = await simSession(dir);
+    const r = { rendered: opened.session.render(opened.opened) };
+    await opened.session.close();
+    expect(r.rendered).toMatch(/differs from revision 1 in 1 place \(changed outside lvsh\); putting it back would:\n\s+192\.0\.2\.252: rewrite keepalived configuration \/etc\/keepalived\/keepalived\.conf and reload keepalived/);
   });
 
   it("a keepalived that stopped is started by the next commit", async () => {
