@@ -178,7 +178,9 @@ export const showTopics: Record<string, Runner> = {
     const rows = [...transports].map(([h, t]) => {
       const why = session.unreadable[h];
       const how = session.site?.executor(h).describe === "simulated" ? `simulated (${describeTransport(t)})` : describeTransport(t);
-      return [h, h === "director" ? "director" : "real server", how, why ? `unreachable: ${why}` : "ok"];
+      const ka = d.state.hosts[h]?.keepalived;
+      const role = ka ? `director (keepalived${ka.expect?.vips.length ? ", MASTER" : d.state.hosts[h] && Object.keys(d.state.hosts).some((o) => o !== h && d.state.hosts[o]?.keepalived) ? ", BACKUP" : ""})` : h === "director" ? (session.candidate.engine && !d.state.hosts[h] ? "director (unused: keepalived runs the pair)" : "director") : "real server";
+      return [h, role, how, why ? `unreachable: ${why}` : "ok"];
     });
     table(session, args, ["host", "role", "reached by", "state"], rows);
     return ds;

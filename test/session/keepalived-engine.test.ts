@@ -52,6 +52,10 @@ describe("engine keepalived in a session (simulated hosts)", () => {
     expect(d1.addrs.map((a) => a.addr)).toContain("192.0.2.10");
     expect(d2.addrs.map((a) => a.addr)).not.toContain("192.0.2.10");
     expect((await lvsh(dir, "doctor")).out).toMatch(/nothing wrong found|no problem/i);
+    const hosts = (await lvsh(dir, "show hosts")).out;
+    expect(hosts).toMatch(/192\.0\.2\.251[\s│]+director \(keepalived, MASTER\)/);
+    expect(hosts).toMatch(/192\.0\.2\.252[\s│]+director \(keepalived, BACKUP\)/);
+    expect(hosts).toMatch(/192\.0\.2\.2[\s│]+real server/);
     // nothing to do on a second commit
     expect((await lvsh(dir, "show plan")).out).toMatch(/No changes/);
 
