@@ -167,11 +167,17 @@ ka_export() {
   err=$dir/log
   : >"$err"
   # the statements lvsh does not know yet
-  printf '%s\n' "$text" | grep -v -e '^engine ' -e 'sync daemon' >"$dir/export.lvsh"
+  # (one path for every export: the files' header names it, and a rollback must give the same bytes)
+  printf '%s\n' "$text" | grep -v -e '^engine ' -e 'sync daemon' >"$LAB_DIR/export.lvsh"
   grep -q '^sync daemon on eth0 id 7' <<<"$text" && sync=1
-  if ! LVSH_STATE_DIR=$dir/state "$LAB_LVSH" export --format keepalived --to "$dir" "$dir/export.lvsh" >>"$err" 2>&1 ||
-    ! LVSH_STATE_DIR=$dir/state "$LAB_LVSH" export --format sh --to "$dir/sh" "$dir/export.lvsh" >>"$err" 2>&1; then
-    rc=1
+  # the real servers' part: only when one is new (an lvsh start costs seconds)
+  local a new=""
+  for a in $(awk '$1 == "add" && $2 == "rs" { for (i = 3; i < NF; i++) print $i }' <<<"$text"); do
+    [[ -e $LAB_DIR/rs-done-$P$a ]] || new=1
+  done
+  LVSH_STATE_DIR=$dir/state "$LAB_LVSH" export --format keepalived --to "$dir" "$LAB_DIR/export.lvsh" >>"$err" 2>&1 || rc=1
+  if [[ -n $new ]]; then
+    LVSH_STATE_DIR=$dir/state "$LAB_LVSH" export --format sh --to "$dir/sh" "$LAB_DIR/export.lvsh" >>"$err" 2>&1 || rc=1
   fi
   if ((rc == 0)); then
     for d in d1 d2; do
@@ -186,8 +192,8 @@ ka_export() {
   fi
   if ((rc == 0)); then
     for f in "$dir"/sh/192.0.2.*.sh; do
-      [[ $f == *.undo.sh ]] && continue
-      local a=${f##*/}
+      [[ -e $f && $f != *.undo.sh ]] || continue
+      a=${f##*/}
       a=${a%.sh}
       # (ha_commit runs in a subshell: the real servers done are files)
       [[ -e $LAB_DIR/rs-done-$a ]] && continue
@@ -250,10 +256,21 @@ wait_vip() {
   done
   printf null
 }
-# director D: what D runs: {keepalived (pid or null), vip, reals, ipvsadm, daemon}
+# director D: what D runs: {keepalived (pid or null), vip, reals, ipvsadm, daemon} (one process in D)
 director() {
-  jobj keepalived "$(jnum "$(ka_pid "$1")")" vip "$(holds "$1")" reals "$(jstrs $(reals "$1"))" \
-    ipvsadm "$(jstr "$(table "$1")")" daemon "$(jstr "$(ip netns exec "$1" ipvsadm -Ln --daemon 2>&1)")"
+  local out line sec=0 parts=("" "" "" "") vip tbl daemon
+  out=$(ip netns exec "$1" bash -c 'echo @@1; ip -o -4 addr show dev eth0; echo @@2; ipvsadm -Sn 2>&1; echo @@3; ipvsadm -Ln --daemon 2>&1')
+  while IFS= read -r line; do
+    case $line in
+      @@[123]) sec=${line#@@} ;;
+      *) parts[sec]+=$line$'\n' ;;
+    esac
+  done <<<"$out"
+  vip=${parts[1]} tbl=${parts[2]%$'\n'} daemon=${parts[3]%$'\n'}
+  [[ $vip == *" $VIP/"* ]] && vip=true || vip=false
+  jobj keepalived "$(jnum "$(ka_pid "$1")")" vip "$vip" \
+    reals "$(jstrs $(awk -v s="$VIP:80" '$1 == "-a" && $3 == s { sub(/:80$/, "", $5); print $5 }' <<<"$tbl" | sort))" \
+    ipvsadm "$(jstr "$tbl")" daemon "$(jstr "$daemon")"
 }
 directors() { jobj d1 "$(director d1)" d2 "$(director d2)"; }
 # files: each director's keepalived.conf and .lvsh-prev
@@ -297,6 +314,12 @@ session_open() {
 # session_finish: the client sends the request's end and reads the answer; prints {rc, answer, status, error}
 session_finish() {
   touch "$S_FILE.go"
+  # (its rc file, not `wait`: the answer is read only once the client wrote it all)
+  local _
+  for _ in $(seq 150); do
+    [[ -s $S_FILE.rc ]] && break
+    sleep 0.1
+  done
   wait "$S_PID" 2>/dev/null
   local resp body status
   resp=$(cat "$S_FILE.resp" 2>/dev/null)
@@ -304,11 +327,12 @@ session_finish() {
   body=$(awk 'f { print } /^\r?$/ { f = 1 }' <<<"$resp" | tr -d '\r\n')
   jobj rc "$(jnum "$(cat "$S_FILE.rc" 2>/dev/null)")" status "$(jstr "$status")" answer "$(jstr "$body")" error "$(jfile "$S_FILE.err")"
 }
-# on_backup: polls d2's ipvsadm -Lnc for the session (up to 5 s); prints {ms, d1, d2}
+# on_backup: polls d2's ipvsadm -Lnc for the session (for 5 s: the sync
+# daemon sends its buffer at least every 2 s); prints {ms, d1, d2}
 on_backup() {
-  local t0 b="" _
+  local t0 b=""
   t0=$(now)
-  for _ in $(seq 25); do
+  while (($(ms_since "$t0") < 5000)); do
     b=$(conns d2 "$S_PORT")
     [[ -n $b ]] && break
     sleep 0.2
@@ -426,7 +450,7 @@ nosync=$(ha_commit nosync "$(conf nosync)")
 nosync_settled=$(wait_settled && echo true || echo false)
 nosync_dirs=$(directors)
 nosync_fo=$(failover nosync)
-nosync_case=$(jobj commit "$nosync" settled "$nosync_settled" directors "$nosync_dirs" failover "$nosync_fo" ms "$(ms_since "$PH0")")
+nosync_case=$(jobj commit "$nosync" settled "$nosync_settled" directors "$nosync_dirs" files "$(files)" failover "$nosync_fo" ms "$(ms_since "$PH0")")
 phase nosync
 
 lab_end "$(jobj scenario "$(jstr "$LAB_SCENARIO")" mode "$(jstr "$MODE")" vip "$(jstr "$VIP")" \
