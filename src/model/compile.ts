@@ -20,7 +20,9 @@ import { confKey, elementKey } from "./keys.js";
 import { directorHost, realServerHost } from "./hosts.js";
 import { readyCheckOf } from "./ready.js";
 import { destKeyOf, serviceKeyOf } from "./keys.js";
-import type { AddrEntry, ArpRule, Config, DrainDef, HostState, IpvsService, ReadyCheck, State, TransportSpec } from "./types.js";
+import { keepalivedDocs } from "./keepalived.js";
+import { serviceArgs } from "./keys.js";
+import type { AddrEntry, ArpRule, Config, DrainDef, HostState, IpvsService, KeepalivedState, ReadyCheck, State, TransportSpec } from "./types.js";
 
 export interface Desired {
   /** Its elements carry the span of the statement that asks for them. */
@@ -53,6 +55,43 @@ interface MutableHost {
   addrs: AddrEntry[];
   sysctls: Record<string, string>;
   links: Record<string, boolean>;
+  keepalived?: KeepalivedState;
+}
+
+/** What a commit writes for keepalived's files (no date: the same configuration gives the same text). */
+export const KEEPALIVED_SOURCE = "lvsh commit";
+
+/**
+ * The directors keepalived runs (`engine keepalived`): each director of the
+ * pairs (a `host ADDR` says how to reach it, else ssh root@ADDR), or the
+ * one director when there is no pair; with the file each gets.
+ */
+function keepalivedDirectors(config: Config): { name: string; transport: TransportSpec; state: KeepalivedState }[] {
+  const engine = config.engine!;
+  const docs = keepalivedDocs(config, KEEPALIVED_SOURCE).docs;
+  const services = [...config.services.values()].filter((s) => s.reals.size > 0);
+  const paired = [...config.vips.values()].filter((v) => v.pair);
+  return docs.map((doc) => {
+    const ref = doc.host ? realServerHost(config, doc.host) : directorHost(config);
+    // this director's VIPs and services (a pair's file has its own VIPs' services, and those of VIPs without a pair)
+    const mine = new Set(paired.filter((v) => v.pair!.addrs.includes(doc.host ?? "")).map((v) => v.addr));
+    const held = paired.filter((v) => {
+      const i = v.pair!.addrs.indexOf(doc.host ?? "");
+      return i >= 0 && v.pair!.priorities[i]! > v.pair!.priorities[1 - i]!;
+    });
+    const svcs = services.filter((s) => !doc.host || s.vip === null || !config.vips.get(s.vip)?.pair || mine.has(s.vip));
+    return {
+      name: ref.name,
+      transport: ref.transport,
+      state: {
+        path: engine.path,
+        text: doc.text,
+        running: true,
+        expect: { services: svcs.map((s) => serviceArgs(s).join(" ")), vips: held.map((v) => v.addr) },
+        span: engine.span,
+      },
+    };
+  });
 }
 
 export const ARP_SYSCTLS = { arp_ignore: "1", arp_announce: "2" } as const;
@@ -81,26 +120,33 @@ export function compile(config: Config): Desired {
   };
 
   const dir = directorHost(config);
-  const d = host(dir.name, dir.transport);
+  const engine = config.engine ? keepalivedDirectors(config) : undefined;
+  // with keepalived, the directors it runs take the director's part (sysctls; keepalived sets their IPVS table)
+  const directors = engine ? engine.map((k) => host(k.name, k.transport)) : [host(dir.name, dir.transport)];
+  engine?.forEach((k, i) => (directors[i]!.keepalived = k.state));
+  const d = directors[0]!;
   for (const svc of config.services.values()) {
     // the keepalived metadata (check, sorry, quorum, inhibit) is not IPVS state: left out
     const { key: _k, vip: _v, reals, check: _c, sorry: _s, quorum: _q, inhibitOnFailure: _i, ...fields } = svc;
     // the real servers' definitions are their desired IPVS destinations (with their spans)
     // a real server in maintenance runs at weight 0 (its configured weight is kept for after)
-    d.ipvs.push({ ...fields, dests: [...reals.values()].map((r) => (r.maintenance ? { ...r, weight: 0 } : r)) });
+    if (!engine) d.ipvs.push({ ...fields, dests: [...reals.values()].map((r) => (r.maintenance ? { ...r, weight: 0 } : r)) });
     for (const r of reals.values()) {
       if (r.method === "nat") {
         const k = r.family === 4 ? "net.ipv4.ip_forward" : "net.ipv6.conf.all.forwarding";
-        const key = elementKey.sysctl(dir.name, k);
-        if (once(key)) {
-          d.sysctls[k] = "1";
-          origins.set(key, r.span);
-        }
+        directors.forEach((h, i) => {
+          const key = elementKey.sysctl(engine ? engine[i]!.name : dir.name, k);
+          if (once(key)) {
+            h.sysctls[k] = "1";
+            origins.set(key, r.span);
+          }
+        });
       }
     }
   }
   for (const vip of config.vips.values()) {
-    if (!vip.iface) continue;
+    // keepalived binds a pair's VIPs (VRRP); lvsh binds the others on the one director
+    if (!vip.iface || (engine && (vip.pair || engine.length > 1))) continue;
     const a = { addr: vip.addr, prefix: vip.prefix, dev: vip.iface, span: vip.span };
     if (once(elementKey.addr(dir.name, a))) d.addrs.push(a);
   }

@@ -41,6 +41,7 @@ export const elementKey = {
   arp: (host: string, r: ArpRule) => `arp ${host} ${r.chain} ${arpRuleArgs(r).join(" ")}`,
   sysctl: (host: string, key: string) => `sysctl ${host} ${key}`,
   link: (host: string, name: string) => `link ${host} ${name}`,
+  keepalived: (host: string, path: string) => `keepalived ${host} ${path}`,
 };
 
 /** The sysctl key for an interface: dots in VLAN names become slashes (sysctl(8)'s rule). */

@@ -60,6 +60,25 @@ export interface AddrEntry {
   readonly span?: Span;
 }
 
+/**
+ * keepalived on a director (`engine keepalived`): its configuration file
+ * and whether keepalived runs with it.
+ */
+export interface KeepalivedState {
+  readonly path: string;
+  /** The file's text; null: there is no file. */
+  readonly text: string | null;
+  /** keepalived runs with this file (the pid file beside it, or systemd's unit for the default path). */
+  readonly running: boolean;
+  /**
+   * Desired only: what the director shows once keepalived took the file --
+   * its services in `ipvsadm -Sn` (`-t 192.0.2.10:80`), and the VIPs it
+   * holds as the pair's MASTER.
+   */
+  readonly expect?: { readonly services: readonly string[]; readonly vips: readonly string[] };
+  readonly span?: Span;
+}
+
 /** What lvsh manages on one host. */
 export interface HostState {
   readonly ipvs: readonly IpvsService[];
@@ -69,6 +88,8 @@ export interface HostState {
   readonly sysctls: Readonly<Record<string, string>>;
   /** Whether each link is up (running: every link read; desired: the links lvsh brings up, tunl0). */
   readonly links?: Readonly<Record<string, boolean>>;
+  /** keepalived runs this director (`engine keepalived`): it, not lvsh, sets the IPVS table. */
+  readonly keepalived?: KeepalivedState;
 }
 
 export interface State {

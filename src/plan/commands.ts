@@ -6,6 +6,7 @@
 import { formatAddrPort, prefixToNetmask, printDuration } from "../lang/index.js";
 import { arpRuleArgs, serviceArgs, type Dest, type ReadyCheck } from "../model/index.js";
 import type { Change, DrainWait, Element } from "./types.js";
+import { keepalivedInstall, keepalivedStop } from "./keepalived.js";
 
 type Svc = Extract<Element, { kind: "service" }>["value"];
 
@@ -76,6 +77,9 @@ function setCommand(e: Element, update: boolean): string[] {
       return ["sysctl", "-q", "-w", `${e.key}=${e.value}`];
     case "link":
       return ["ip", "link", "set", e.name, e.up ? "up" : "down"];
+    case "keepalived":
+      // an update's undo (`update` false here is a create) puts the file back without waiting
+      return keepalivedInstall(e.value);
   }
 }
 
@@ -97,6 +101,8 @@ function removeCommand(e: Element): string[] | null {
     case "sysctl":
     case "link":
       return null;
+    case "keepalived":
+      return keepalivedStop(e.value.path);
   }
 }
 
@@ -149,6 +155,7 @@ export function commandsFor(c: Change): CommandPair[] {
       if (before.kind === "link" && before.up === null) {
         return [{ argv: setCommand(c.after!, true), undo: null, undoReason: `${before.name} does not exist${before.name === "tunl0" ? " (load the ipip module: modprobe ipip)" : ""}`, removing: false }];
       }
+      if (before.kind === "keepalived") return [{ argv: setCommand(c.after!, true), undo: keepalivedInstall(before.value, 0), removing: false }];
       return [{ argv: setCommand(c.after!, true), undo: setCommand(before, true), removing: false }];
     }
   }

@@ -48,6 +48,8 @@ export function elementText(e: Element): string {
       return `${e.key} = ${e.value ?? "(unset)"}`;
     case "link":
       return `link ${e.name} ${e.up === null ? "(missing)" : e.up ? "up" : "down"}`;
+    case "keepalived":
+      return `keepalived configuration ${e.value.path}`;
   }
 }
 
@@ -63,6 +65,10 @@ export function describeElement(action: Action, e: Element, before: Element | nu
 export function describeUpdate(before: Element, after: Element): string {
   if (before.kind === "sysctl" && after.kind === "sysctl") return `set ${after.key} = ${after.value} (was ${before.value ?? "not read"})`;
   if (before.kind === "link" && after.kind === "link") return `bring ${after.name} ${after.up ? "up" : "down"}`;
+  if (before.kind === "keepalived" && after.kind === "keepalived") {
+    if (before.value.text === after.value.text) return `start keepalived with ${after.value.path} (it does not run)`;
+    return `rewrite keepalived configuration ${after.value.path} and reload keepalived${before.value.running ? "" : " (it does not run: start it)"}`;
+  }
   if (before.kind === "dest" && after.kind === "dest") {
     return `change real server ${destKeyOf(after.value)} of ${serviceKeyOf(after.service)}: ${destOptions(before.value)} -> ${destOptions(after.value)}`;
   }

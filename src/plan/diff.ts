@@ -148,8 +148,20 @@ class Differ {
     }
   }
 
+  /** keepalived's file on a director: rewritten when its text differs, or keepalived started when it does not run. */
+  keepalived(host: string, running: HostState["keepalived"], desired: HostState["keepalived"]): void {
+    // lvsh leaves a keepalived it does not run (no `engine keepalived`) alone
+    if (!desired) return;
+    const before = running && running.path === desired.path ? running : { path: desired.path, text: null, running: false };
+    if (before.text === desired.text && before.running) return;
+    const key = elementKey.keepalived(host, desired.path);
+    this.push(key, host, before.text === null ? "create" : "update", before.text === null ? null : { kind: "keepalived", value: before }, { kind: "keepalived", value: desired });
+  }
+
   host(name: string, running: HostState, desired: HostState): void {
-    if (name === this.scope.director) this.ipvs(name, running.ipvs, desired.ipvs);
+    // keepalived sets the IPVS table of a director it runs
+    if (name === this.scope.director && !desired.keepalived) this.ipvs(name, running.ipvs, desired.ipvs);
+    this.keepalived(name, running.keepalived, desired.keepalived);
     this.sysctls(name, running.sysctls, desired.sysctls);
     this.links(name, running.links, desired.links);
     this.arp(name, running.arp, desired.arp);

@@ -19,8 +19,8 @@ export interface Phase {
   readonly block: number;
   readonly side: "director" | "real server";
   readonly action: "remove" | "set";
-  /** `ready`: the check of a real server about to be added (a Step's `ready`). */
-  readonly kind: Element["kind"] | "ready";
+  /** `ready`: the check of a real server about to be added (a Step's `ready`); `keepalived-check`: keepalived -t of a new file. */
+  readonly kind: Element["kind"] | "ready" | "keepalived-check";
   readonly why: string;
 }
 
@@ -39,6 +39,22 @@ export const PHASES: readonly Phase[] = [
   { id: 12, block: 2, side: "director", action: "set", kind: "service", why: "the service exists before its real servers" },
   { id: 13, block: 2, side: "director", action: "set", kind: "dest", why: "real servers are in place before the VIP answers" },
   { id: 14, block: 2, side: "director", action: "set", kind: "addr", why: "the VIP is bound last, with everything behind it ready" },
+  {
+    id: 15,
+    block: 0,
+    side: "director",
+    action: "set",
+    kind: "keepalived-check",
+    why: "each director's new keepalived.conf is checked (keepalived -t, on that director) before anything changes",
+  },
+  {
+    id: 16,
+    block: 2,
+    side: "director",
+    action: "set",
+    kind: "keepalived",
+    why: "keepalived takes its new file (the directors' IPVS table, the pair's VIPs) once every real server is ready; a real server it drops unbinds its VIP after",
+  },
 ];
 
 /** The phase of a step that removes (`remove`) or creates/updates (`set`) an element on a host. */

@@ -1,9 +1,10 @@
 /** Running state + desired state -> a plan: ordered steps with undos (a value). */
-import { printDuration } from "../lang/index.js";
-import type { Desired, State, TransportSpec } from "../model/index.js";
+import { printDuration, type Span } from "../lang/index.js";
+import { destKeyOf, elementKey, serviceKeyOf, type Desired, type ReadyDef, type State, type TransportSpec } from "../model/index.js";
 import { commandsFor, drainCommands, readyCommand, readyWhat, type CommandPair } from "./commands.js";
 import { diff, type DiffScope } from "./diff.js";
 import { fingerprint } from "./fingerprint.js";
+import { keepalivedCheck, keepalivedRealKey, keepalivedReals } from "./keepalived.js";
 import { phaseOf, stepAction } from "./phases.js";
 import type { Change, Element, Plan, Step } from "./types.js";
 
@@ -53,9 +54,26 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
     if (c.span) d.span = c.span;
     return d;
   };
-  const place = (d: Draft, kind: Element["kind"] | "ready", action: "remove" | "set", host: string, phase = phaseOf(kind, action, host === scope.director)) => {
+  const place = (d: Draft, kind: Element["kind"] | "ready" | "keepalived-check", action: "remove" | "set", host: string, phase = phaseOf(kind, action, host === scope.director)) => {
     keys.push(((phase.block * HOSTS + hostOrder.get(host)!) * 32 + phase.id) * ORDER + drafts.length);
     drafts.push(d);
+  };
+  const keepalivedHosts = new Set<string>();
+  const readyPlaced = new Set<string>();
+  const placeReady = (ready: ReadyDef, change: string, span: Span | undefined) => {
+    const r = ready.check;
+    const d: Draft = {
+      id: 0,
+      host: r.host,
+      argv: readyCommand(r),
+      undo: [],
+      reason: `check real server ${r.addr} ready for ${r.service} (${readyWhat(r)})`,
+      change,
+      phase: phaseOf("ready", "set", false).id,
+      ready: r,
+    };
+    if (span) d.span = span;
+    place(d, "ready", "set", r.host);
   };
   for (const c of changes) {
     const kind = (c.after ?? c.before)!.kind;
@@ -77,29 +95,36 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
       const phase = phaseOf(kind, stepAction(c.action, pair.removing), c.host === scope.director);
       place(draft(c, pair, kind, undefined, phase), kind, phase.action, c.host, phase);
     }
+    if (c.after?.kind === "keepalived") {
+      const k = c.after.value;
+      if (k.text !== (c.before?.kind === "keepalived" ? c.before.value.text : null)) {
+        // checked on its director before anything changes (keepalived -t needs that host's interfaces)
+        const phase = phaseOf("keepalived-check", "set", true);
+        place(draft(c, { argv: keepalivedCheck(k), undo: [], removing: false }, kind, { reason: `check the new ${k.path} with keepalived -t`, readOnly: true }, phase), "keepalived-check", "set", c.host, phase);
+      }
+      keepalivedHosts.add(c.host);
+      // the real servers the new file adds (new to keepalived's configuration; on a first file, not in the
+      // director's table): checked ready first. One that keepalived's check holds down stays out of it.
+      const old = c.before?.kind === "keepalived" && c.before.value.text !== null ? keepalivedReals(c.before.value.text) : undefined;
+      const table = old ? undefined : new Set((running.hosts[c.host]?.ipvs ?? []).flatMap((s) => s.dests.map((d) => elementKey.dest(scope.director, serviceKeyOf(s), destKeyOf(d)))));
+      for (const [key, ready] of desired.ready ?? []) {
+        const known = old ? old.has(keepalivedRealKey(ready.check.service, ready.check.addr)) : table!.has(key);
+        if (known || readyPlaced.has(key)) continue;
+        readyPlaced.add(key);
+        placeReady(ready, key, c.span);
+      }
+    }
     // a real server the director is about to add: checked on its host once that host's own steps ran
     const ready = kind === "dest" && c.action === "create" && c.host === scope.director ? desired.ready?.get(c.key) : undefined;
-    if (ready) {
-      const r = ready.check;
-      const d: Draft = {
-        id: 0,
-        host: r.host,
-        argv: readyCommand(r),
-        undo: [],
-        reason: `check real server ${r.addr} ready for ${r.service} (${readyWhat(r)})`,
-        change: c.key,
-        phase: phaseOf("ready", "set", false).id,
-        ready: r,
-      };
-      if (c.span) d.span = c.span;
-      place(d, "ready", "set", r.host);
-    }
+    if (ready) placeReady(ready, c.key, c.span);
   }
   // (block, host, phase, order of appearance): a stable sort within a phase
   keys.sort((a, b) => a - b);
   const sorted = keys.map((k) => drafts[k % ORDER]!);
-  // a drained real server's host unbinds the VIP and its ARP hiding only after the director deleted it
-  const teardown = drainedHosts.size ? sorted.filter((d) => drainedHosts.has(d.host) && d.phase >= 4 && d.phase <= 5) : [];
+  // a drained real server's host unbinds the VIP and its ARP hiding only after the director deleted it;
+  // with keepalived, every real server's only after keepalived took the file that drops it
+  const tearsDown = (d: Draft) => d.phase >= 4 && d.phase <= 5 && (keepalivedHosts.size > 0 || drainedHosts.has(d.host));
+  const teardown = drainedHosts.size || keepalivedHosts.size ? sorted.filter(tearsDown) : [];
   const ordered = teardown.length || late.wait.length || late.after.length ? [...sorted.filter((d) => !teardown.includes(d)), ...late.wait, ...late.after, ...teardown] : sorted;
   const steps: Step[] = ordered.map((d, i) => {
     d.id = i + 1;

@@ -52,11 +52,11 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions = {}): string {
     }
     const n = String(s.id).padStart(width + 2);
     if (opts.commands) {
-      lines.push(`${n}  ${shellJoin(s.argv)}`, `${" ".repeat(width + 4)}undo: ${s.wait ? "nothing (a wait changes nothing)" : s.ready ? "nothing (a check changes nothing)" : s.undo ? shellJoin(s.undo) : `none (${s.undoReason ?? "cannot be undone"})`}`);
+      lines.push(`${n}  ${shellJoin(s.argv)}`, `${" ".repeat(width + 4)}undo: ${s.wait ? "nothing (a wait changes nothing)" : s.ready || s.readOnly ? "nothing (a check changes nothing)" : s.undo ? shellJoin(s.undo) : `none (${s.undoReason ?? "cannot be undone"})`}`);
       continue;
     }
     // a check changes nothing: no mark
-    const mark = s.ready ? "" : marks[action.get(`${s.host}\0${s.change}`) ?? "update"];
+    const mark = s.ready || s.readOnly ? "" : marks[action.get(`${s.host}\0${s.change}`) ?? "update"];
     const from = s.span && opts.origin ? `  [${opts.origin(s.span)}]` : "";
     lines.push(`${n}  ${mark.padEnd(3)} ${s.reason}${from}`);
   }

@@ -1,5 +1,5 @@
 import type { Span } from "../lang/index.js";
-import type { AddrEntry, ArpRule, Dest, IpvsService, ReadyCheck, TransportSpec } from "../model/index.js";
+import type { AddrEntry, ArpRule, Dest, IpvsService, KeepalivedState, ReadyCheck, TransportSpec } from "../model/index.js";
 
 export type Action = "create" | "update" | "delete" | "replace";
 
@@ -10,7 +10,9 @@ export type Element =
   | { readonly kind: "arp"; readonly value: ArpRule }
   | { readonly kind: "sysctl"; readonly key: string; readonly value: string | null }
   /** A link's up state; null: the link was not there when read. */
-  | { readonly kind: "link"; readonly name: string; readonly up: boolean | null };
+  | { readonly kind: "link"; readonly name: string; readonly up: boolean | null }
+  /** keepalived's file on a director, and whether keepalived runs with it. */
+  | { readonly kind: "keepalived"; readonly value: KeepalivedState };
 
 /** One difference between running and desired (Terraform's resource change). */
 export interface Change {
@@ -52,6 +54,8 @@ export interface Step {
    * to undo.
    */
   readonly ready?: ReadyCheck;
+  /** Changes nothing (keepalived -t of a new file): nothing to undo. */
+  readonly readOnly?: boolean;
 }
 
 export interface DrainWait {

@@ -1,6 +1,6 @@
 /** `commit` in a session: the transaction, and its outcome in the user's words. */
 import { error, hasErrors, warning, printDuration, type CommitStmt, type Diagnostic } from "../lang/index.js";
-import { stepsLine, summaryLine, type Plan } from "../plan/index.js";
+import { commandText, stepsLine, summaryLine, type Plan } from "../plan/index.js";
 import { commit, confirmPending, type HostsProgress, destConns, overdueConfirm, readPending, revisionName, startTimer, type CommitReport, type Site, type TxnResult } from "../txn/index.js";
 import type { Session } from "./session.js";
 import { keepalivedNote } from "./show.js";
@@ -12,7 +12,7 @@ function failure(s: CommitStmt, txn: TxnResult): Diagnostic[] {
   if (f) {
     const stderr = f.result.stderr.trim() || f.result.stdout.trim() || `exit status ${f.result.exitCode}`;
     // a readiness check says what it found (its argv is only the shell's version of it)
-    const what = f.step.ready ? "" : `\`${f.step.argv.join(" ")}\`: `;
+    const what = f.step.ready ? "" : `\`${commandText(f.step.argv)}\`: `;
     out.push(
       error("commit-failed", `commit failed at step ${f.step.id} on ${f.step.host}: ${what}${stderr}`, s.span, {
         ...(f.step.span ? { related: [{ span: f.step.span, label: `step ${f.step.id} comes from here` }] } : {}),

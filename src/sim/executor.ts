@@ -15,6 +15,7 @@ import { simFileCommand, simSystemctl } from "./files.js";
 import { simIpvsadm } from "./ipvsadm.js";
 import { out, type SimOut } from "./out.js";
 import { simSysctl } from "./sysctl.js";
+import { simKeepalived } from "./keepalived.js";
 
 /** `ss -Hlntu` (what `doctor` runs): the host's listening sockets in ss's columns. */
 function simSs(h: SimHost, args: readonly string[]): SimOut {
@@ -65,6 +66,8 @@ export function simRun(h: SimHost, argv: readonly string[], stdin?: string, now 
       return simSystemctl(h, args);
     case "ss":
       return simSs(h, args);
+    case "sh":
+      return simKeepalived(h, argv) ?? out(127, "", "sim: sh: only lvsh's keepalived commands are modelled\n");
     case "true":
       return out(0, "", "");
     case "uname":

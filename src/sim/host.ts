@@ -28,6 +28,8 @@ export interface SimHost {
   schedulers: string[];
   /** Files written by `lvsh save` (path -> content); absent until one is. */
   files?: Record<string, string>;
+  /** The keepalived configurations keepalived runs with (paths); absent: none runs. */
+  keepalived?: string[];
   /** systemd units enabled (`systemctl enable`). */
   units?: string[];
   /** Default routes (`ip route replace default via GW`); absent: none. */
@@ -61,6 +63,7 @@ export function simHostProblem(v: unknown): string | undefined {
   if (v.routes !== undefined && !arrOf(v.routes, (r) => isObj(r) && typeof r.gateway === "string" && typeof r.dev === "string")) return "`routes` is not a list of default routes";
   if (v.listen !== undefined && !arrOf(v.listen, (x) => typeof x === "string" && /^(tcp|udp) \S+:\d+$/.test(x))) return "`listen` is not a list of `tcp|udp ADDR:PORT`";
   if (v.units !== undefined && !arrOf(v.units, (x) => typeof x === "string")) return "`units` is not a list";
+  if (v.keepalived !== undefined && !arrOf(v.keepalived, (x) => typeof x === "string")) return "`keepalived` is not a list of paths";
   if (v.traffic !== undefined && (!isObj(v.traffic) || !isObj(v.traffic.flows) || !isObj(v.traffic.counters) || typeof v.traffic.at !== "number")) return "`traffic` is not flows, counters and a time";
   return undefined;
 }

@@ -12,6 +12,7 @@ import { parseIpAddrJson, parseIpLinkJson, type IpLink } from "./ip.js";
 import { parseIpvsadmSave } from "./ipvsadm.js";
 import { parseIpvsadmThresholds, withThresholds } from "./ipvsadm-list.js";
 import { parseSysctl } from "./sysctl.js";
+import { KEEPALIVED_TAG, keepalivedRead, parseKeepalivedRead } from "../plan/index.js";
 
 export interface HostReadSpec {
   readonly host: string;
@@ -30,6 +31,8 @@ export interface HostReadSpec {
   readonly sysctlKeys: readonly string[];
   /** Kernel modules to look for (`modprobe -n`): the director's schedulers a commit needs. */
   readonly modules?: readonly string[];
+  /** keepalived runs this director (`engine keepalived`): its file's path. */
+  readonly keepalived?: string;
 }
 
 export interface HostRead {
@@ -73,6 +76,7 @@ function commands(spec: HostReadSpec): string[][] {
   if (spec.ipvs && spec.thresholds !== false) cmds.push(["ipvsadm", "-Ln", "--thresholds"]);
   if (spec.arp) cmds.push(["arptables-save"]);
   for (const m of spec.modules ?? []) cmds.push(["modprobe", "-n", "-q", m]);
+  if (spec.keepalived !== undefined) cmds.push(keepalivedRead(spec.keepalived));
   return cmds;
 }
 
@@ -110,7 +114,8 @@ export async function readHost(exec: Executor, spec: HostReadSpec): Promise<Host
     const sysctls = spec.sysctlKeys.length ? parseSysctl(out("sysctl")) : {};
     const up = Object.fromEntries(links.map((l) => [l.name, l.up]));
     const missingModules = cmds.flatMap((c, i) => (c[0] === "modprobe" && results[i]!.exitCode !== 0 ? [c[c.length - 1]!] : []));
-    return { state: { ipvs, arp, addrs, sysctls, links: up }, links, notes, missingModules };
+    const keepalived = spec.keepalived !== undefined ? parseKeepalivedRead(spec.keepalived, out("sh", KEEPALIVED_TAG)) : undefined;
+    return { state: { ipvs, arp, addrs, sysctls, links: up, ...(keepalived ? { keepalived } : {}) }, links, notes, missingModules };
   } catch (e) {
     return { host: spec.host, command: cmds.map((c) => c.join(" ")).join("; "), message: (e as Error).message };
   }

@@ -109,6 +109,8 @@ export function changeHolds(c: Change, h: HostState): boolean {
         return h.sysctls[el.key] === el.value;
       case "link":
         return h.links?.[el.name] === el.up;
+      case "keepalived":
+        return h.keepalived?.text === el.value.text && h.keepalived.running === el.value.running;
     }
   };
   return c.after ? present() : !present();
@@ -386,7 +388,7 @@ export function undoSteps(done: readonly Step[]): { steps: Step[]; impossible: S
   const impossible: Step[] = [];
   for (const s of [...done].reverse()) {
     // a drain's wait, a readiness check changed nothing: nothing to undo
-    if (s.wait || s.ready) continue;
+    if (s.wait || s.ready || s.readOnly) continue;
     if (!s.undo) impossible.push(s);
     else steps.push({ ...s, argv: s.undo, undo: s.argv, reason: `undo: ${s.reason}` });
   }

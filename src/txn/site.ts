@@ -177,11 +177,18 @@ export class Site {
       for (const k of ks) set.add(k);
       keys.set(host, set);
     };
+    // the directors keepalived runs: its file (the desired one's path first), and their IPVS table (what keepalived built)
+    const keepalived = new Map<string, string>();
+    for (const d of desired) for (const [h, s] of Object.entries(d.state.hosts)) if (s.keepalived && !keepalived.has(h)) keepalived.set(h, s.keepalived.path);
+    for (const [h, s] of Object.entries(revision?.snapshot.hosts ?? {})) if (s.keepalived && !keepalived.has(h)) keepalived.set(h, s.keepalived.path);
     for (const d of desired) for (const [h, t] of d.hosts) add(h, t, Object.keys(d.state.hosts[h]?.sysctls ?? {}));
     for (const [h, t] of Object.entries(revision?.hosts ?? {})) add(h, t, Object.keys(revision?.snapshot.hosts[h]?.sysctls ?? {}));
     add("director", { kind: "local" }, []);
     for (const [h, t] of transports) this.transports.set(h, t);
-    const specs = [...keys].map(([host, ks]) => ({ host, ipvs: host === "director", arp: host !== "director", sysctlKeys: [...ks].sort() }));
+    const specs = [...keys].map(([host, ks]): HostReadSpec => {
+      const k = keepalived.get(host);
+      return { host, ipvs: host === "director" || k !== undefined, arp: host !== "director", sysctlKeys: [...ks].sort(), ...(k !== undefined ? { keepalived: k, thresholds: false } : {}) };
+    });
     return { transports, specs };
   }
 

@@ -14,6 +14,9 @@ set -uo pipefail
 lab_begin fleet
 DELAY=${LAB_FLEET_DELAY_MS:-50}
 SIZES=(${LAB_FLEET_SIZES:-1 10 100})
+# 100 real servers under TCG take minutes (every process start is ~100-200 ms of emulated CPU):
+# more than the 180 s a scenario's lvsh run gets by default
+LAB_LVSH_TIMEOUT=${LAB_FLEET_LVSH_TIMEOUT:-900}
 
 runs=()
 for n in "${SIZES[@]}"; do

@@ -1,0 +1,172 @@
+/**
+ * keepalived on a director (`engine keepalived`), as commands: POSIX sh
+ * scripts with their data as arguments (argv, never spliced into the
+ * script), on the director itself, with the standard tools only:
+ *
+ *   check    PATH TEXT       keepalived -t -f on a temporary copy (nothing changes)
+ *   install  PATH TEXT WAIT SERVICES VIPS
+ *                            check again; write PATH.lvsh-new; keep PATH as
+ *                            PATH.lvsh-prev; rename; reload keepalived (SIGHUP
+ *                            to its pid file, `systemctl reload` where systemd
+ *                            runs it, else start it); wait up to WAIT seconds
+ *                            until `ipvsadm -Sn` has SERVICES and the director
+ *                            holds VIPS, else put the previous file back,
+ *                            reload again and fail
+ *   stop     PATH            stop the keepalived lvsh started (or systemd's) and
+ *                            move PATH to PATH.lvsh-prev (the undo of a first install)
+ *   read     PATH            `running`|`stopped`, `present`|`absent`, then the file
+ *
+ * Which keepalived runs PATH: the pid in DIR/keepalived.pid (DIR: PATH's
+ * directory; lvsh starts keepalived with its three pid files there, so that
+ * several instances on one machine do not collide), else systemd's
+ * `keepalived` unit (for the default path), else /run/keepalived.pid (the
+ * default path).
+ */
+import { KEEPALIVED_CONF, type KeepalivedState } from "../model/index.js";
+
+/** argv[0] of the scripts ($0): how a simulator and the journal recognise them. */
+export const KEEPALIVED_TAG = "lvsh-keepalived";
+
+/** Seconds a commit waits for keepalived to build what its new file says. */
+export const KEEPALIVED_WAIT_S = 30;
+
+const COMMON = `p=$2; d=$(dirname "$p")
+ka() {
+  if [ -f "$d/keepalived.pid" ] && n=$(cat "$d/keepalived.pid") && kill -0 "$n" 2>/dev/null; then echo "pid $n"; return; fi
+  [ "$p" = ${KEEPALIVED_CONF} ] || return 0
+  if [ -d /run/systemd/system ] && systemctl is-active --quiet keepalived 2>/dev/null; then echo systemd; return; fi
+  if [ -f /run/keepalived.pid ] && n=$(cat /run/keepalived.pid) && kill -0 "$n" 2>/dev/null; then echo "pid $n"; fi
+}
+check() {
+  t=$(mktemp "\${TMPDIR:-/tmp}/lvsh-keepalived.XXXXXX") || exit 1
+  printf '%s' "$1" >"$t"
+  out=$(keepalived -t -f "$t" 2>&1); s=$?
+  rm -f "$t"
+  if [ $s -ne 0 ]; then printf 'keepalived -t rejects the new configuration (exit %s); nothing was changed:\\n%s\\n' "$s" "$out" >&2; exit 1; fi
+}
+reload() {
+  m=$(ka)
+  case $m in
+    "pid "*) kill -HUP "\${m#pid }" ;;
+    systemd) systemctl reload keepalived ;;
+    *) [ -f "$p" ] || return 0; keepalived -f "$p" -p "$d/keepalived.pid" -r "$d/keepalived.vrrp.pid" -c "$d/keepalived.checkers.pid" ;;
+  esac
+}
+stop() {
+  m=$(ka)
+  case $m in
+    "pid "*) kill -TERM "\${m#pid }"; i=0; while kill -0 "\${m#pid }" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done ;;
+    systemd) systemctl stop keepalived ;;
+  esac
+}`;
+
+const SCRIPTS = {
+  check: `${COMMON}
+check "$3"`,
+  install: `${COMMON}
+check "$3"
+mkdir -p "$d" && printf '%s' "$3" >"$p.lvsh-new" || exit 1
+had=0; [ -f "$p" ] && had=1 && { cp -p "$p" "$p.lvsh-prev" || exit 1; }
+mv -f "$p.lvsh-new" "$p" || exit 1
+reload || { echo "keepalived did not take $p" >&2; s=1; }
+i=0; w=$(($4 * 10))
+while [ "\${s:-0}" -eq 0 ]; do
+  missing=""
+  tab=$(ipvsadm -Sn 2>/dev/null)
+  old=$IFS; IFS='
+'
+  for v in $5; do printf '%s\\n' "$tab" | awk -v s="$v" '$1 == "-A" && $2 " " $3 == s { f = 1 } END { exit !f }' || missing="$missing service $v,"; done
+  addrs=$(ip -o addr show)
+  for v in $6; do printf '%s\\n' "$addrs" | awk -v a="$v/" 'index($4, a) == 1 { f = 1 } END { exit !f }' || missing="$missing VIP $v,"; done
+  IFS=$old
+  [ -z "$missing" ] && exit 0
+  [ $i -ge $w ] && { echo "after $4 s keepalived has not built:\${missing%,}" >&2; break; }
+  sleep 0.1; i=$((i + 1))
+done
+# the previous file back (or none), keepalived reloaded (or stopped)
+if [ $had -eq 1 ]; then mv -f "$p.lvsh-prev" "$p" && reload; else mv -f "$p" "$p.lvsh-prev"; stop; fi
+echo "$p put back as it was" >&2
+exit 1`,
+  stop: `${COMMON}
+stop
+[ -f "$p" ] && mv -f "$p" "$p.lvsh-prev"
+exit 0`,
+  read: `${COMMON}
+if [ -n "$(ka)" ]; then echo running; else echo stopped; fi
+if [ -f "$p" ]; then echo present; cat "$p"; else echo absent; fi`,
+};
+
+export type KeepalivedOp = keyof typeof SCRIPTS;
+
+/** The argv of one operation. */
+export function keepalivedArgv(op: KeepalivedOp, path: string, ...rest: string[]): string[] {
+  return ["sh", "-c", SCRIPTS[op], KEEPALIVED_TAG, op, path, ...rest];
+}
+
+/** The check of a new file, on the director, before anything changes. */
+export function keepalivedCheck(k: KeepalivedState): string[] {
+  return keepalivedArgv("check", k.path, k.text ?? "");
+}
+
+/** Install a file and reload; `wait`: how long for what `expect` says (0: do not wait, as an undo). */
+export function keepalivedInstall(k: KeepalivedState, wait = KEEPALIVED_WAIT_S): string[] {
+  const e = wait > 0 ? k.expect : undefined;
+  return keepalivedArgv("install", k.path, k.text ?? "", String(wait), (e?.services ?? []).join("\n"), (e?.vips ?? []).join("\n"));
+}
+
+export function keepalivedStop(path: string): string[] {
+  return keepalivedArgv("stop", path);
+}
+
+export function keepalivedRead(path: string): string[] {
+  return keepalivedArgv("read", path);
+}
+
+/** The operation and path of a keepalived command, or undefined for any other command. */
+export function keepalivedOp(argv: readonly string[]): { op: KeepalivedOp; path: string; rest: readonly string[] } | undefined {
+  if (argv[0] !== "sh" || argv[1] !== "-c" || argv[3] !== KEEPALIVED_TAG) return undefined;
+  const op = argv[4] as KeepalivedOp;
+  return op in SCRIPTS ? { op, path: argv[5] ?? "", rest: argv.slice(6) } : undefined;
+}
+
+/** The reader's output -> the state. */
+export function parseKeepalivedRead(path: string, stdout: string): KeepalivedState {
+  const [run, present, ...rest] = stdout.split("\n");
+  if ((run !== "running" && run !== "stopped") || (present !== "present" && present !== "absent")) {
+    throw new Error(`unexpected output from the keepalived read of ${path}: ${JSON.stringify(stdout.slice(0, 80))}`);
+  }
+  return { path, running: run === "running", text: present === "present" ? rest.join("\n") : null };
+}
+
+/**
+ * The real servers a keepalived file (lvsh's rendering) names, as
+ * `HEAD|ADDR` (`192.0.2.10 80|192.0.2.2`, `fwmark 7|192.0.2.2`): which real
+ * servers a new file adds to the configuration.
+ */
+export function keepalivedReals(text: string): Set<string> {
+  const out = new Set<string>();
+  let head: string | undefined;
+  for (const line of text.split("\n")) {
+    const vs = /^virtual_server (.+) \{$/.exec(line);
+    if (vs) head = vs[1];
+    else if (/^\S/.test(line)) head = undefined;
+    const rs = /^\s+real_server (\S+) /.exec(line);
+    if (head && rs) out.add(`${head}|${rs[1]}`);
+  }
+  return out;
+}
+
+/** keepalivedReals' key of a real server of a service (`tcp 192.0.2.10:80`, `fwmark 7`, as serviceKeyOf says). */
+export function keepalivedRealKey(service: string, addr: string): string {
+  const fw = /^fwmark (\d+)/.exec(service);
+  if (fw) return `fwmark ${fw[1]}|${addr}`;
+  const ep = service.slice(service.indexOf(" ") + 1);
+  const i = ep.lastIndexOf(":");
+  return `${ep.slice(0, i).replace(/^\[|\]$/g, "")} ${ep.slice(i + 1)}|${addr}`;
+}
+
+/** A command for people: a keepalived script as `keepalived OP PATH` (its text and script are long), any other as its words. */
+export function commandText(argv: readonly string[]): string {
+  const k = keepalivedOp(argv);
+  return k ? `lvsh's keepalived ${k.op} of ${k.path}` : argv.join(" ");
+}

@@ -1,0 +1,53 @@
+/**
+ * keepalived on a simulated director: the commands of plan/keepalived.ts
+ * (check, install, stop, read) acting on the host's files and on whether
+ * keepalived runs (`keepalived`: the paths it runs with). `keepalived -t`
+ * is modelled by what lvsh's files can get wrong on a host: an interface
+ * (`interface X`, `dev X`, lvs_sync_daemon's) the host does not have.
+ * keepalived's own IPVS table and VRRP are not modelled.
+ */
+import { keepalivedOp } from "../plan/index.js";
+import type { SimHost } from "./host.js";
+import { out, type SimOut } from "./out.js";
+
+/** What `keepalived -t` would reject in a file on this host, or undefined. */
+function rejects(h: SimHost, text: string): string | undefined {
+  const links = new Set(h.links.map((l) => l.name));
+  for (const [i, line] of text.split("\n").entries()) {
+    const m = /^\s*(?:interface|lvs_sync_daemon)\s+(\S+)/.exec(line) ?? /\sdev\s+(\S+)/.exec(line);
+    if (m && !links.has(m[1]!)) return `(Line ${i + 1}) WARNING - interface ${m[1]} for vrrp_instance doesn't exist`;
+  }
+  return undefined;
+}
+
+export function simKeepalived(h: SimHost, argv: readonly string[]): SimOut | undefined {
+  const k = keepalivedOp(argv);
+  if (!k) return undefined;
+  const files = (h.files ??= {});
+  const running = new Set(h.keepalived ?? []);
+  const set = () => (h.keepalived = [...running]);
+  const text = k.rest[0] ?? "";
+  switch (k.op) {
+    case "read":
+      return out(0, `${running.has(k.path) ? "running" : "stopped"}\n${k.path in files ? `present\n${files[k.path]}` : "absent\n"}`, "");
+    case "check":
+    case "install": {
+      const bad = rejects(h, text);
+      if (bad) return out(1, "", `keepalived -t rejects the new configuration (exit 1); nothing was changed:\n${bad}\n`);
+      if (k.op === "check") return out(0, "", "");
+      if (k.path in files) files[`${k.path}.lvsh-prev`] = files[k.path]!;
+      files[k.path] = text;
+      running.add(k.path);
+      set();
+      return out(0, "", "", true);
+    }
+    case "stop":
+      running.delete(k.path);
+      set();
+      if (k.path in files) {
+        files[`${k.path}.lvsh-prev`] = files[k.path]!;
+        delete files[k.path];
+      }
+      return out(0, "", "", true);
+  }
+}

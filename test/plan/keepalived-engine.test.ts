@@ -1,0 +1,142 @@
+/**
+ * `engine keepalived`: the directors get keepalived's file instead of
+ * ipvsadm commands; each new file is checked on its director before
+ * anything changes, installed once the real servers are ready, and a real
+ * server keepalived drops unbinds its VIP only after.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compile, KEEPALIVED_CONF, type Config, type State } from "../../src/model/index.js";
+import { keepalivedOp, makePlan, PHASES, type Change } from "../../src/plan/index.js";
+import { SimExecutor } from "../../src/sim/index.js";
+import { readState, type HostReadSpec } from "../../src/state/index.js";
+import { applySteps, undoSteps } from "../../src/txn/index.js";
+import { load } from "../helpers/load.js";
+
+const SEED = `vip 192.0.2.10 on eth0
+host .251 via netns d1
+host .252 via netns d2
+host .2 via netns rs1
+host .3 via netns rs2
+director pair .251 .252 priority 150 100 vrid 51
+service :80 rr
+add rs .2 .3 dr
+check http /
+arp hide on rs`;
+
+const span = { file: "t", line: 1, col: 1, endLine: 1, endCol: 2, offset: 0, length: 1 } as never;
+function withEngine(src: string): Config {
+  const l = load(src);
+  expect(l.errors).toEqual([]);
+  return { ...l.config, engine: { kind: "keepalived", path: KEEPALIVED_CONF, span } };
+}
+
+const empty: State = { hosts: {} };
+const byKey = (cs: readonly Change[]) => new Map(cs.map((c) => [c.key, c]));
+
+describe("engine keepalived: compile and plan", () => {
+  it("gives each director its own file and no IPVS table; the master is expected to hold the VIP", () => {
+    const d = compile(withEngine(SEED));
+    expect(Object.keys(d.state.hosts).sort()).toEqual(["192.0.2.2", "192.0.2.251", "192.0.2.252", "192.0.2.3"].sort());
+    const a = d.state.hosts["192.0.2.251"]!;
+    const b = d.state.hosts["192.0.2.252"]!;
+    expect(a.ipvs).toEqual([]);
+    expect(a.addrs).toEqual([]);
+    expect(a.keepalived!.text).toMatch(/state MASTER/);
+    expect(b.keepalived!.text).toMatch(/state BACKUP/);
+    expect(a.keepalived!.text).toMatch(/virtual_server 192\.0\.2\.10 80/);
+    expect(a.keepalived!.expect).toEqual({ services: ["-t 192.0.2.10:80"], vips: ["192.0.2.10"] });
+    expect(b.keepalived!.expect).toEqual({ services: ["-t 192.0.2.10:80"], vips: [] });
+    // without the engine: the director's table, lvsh's ipvsadm
+    expect(compile(load(SEED).config).state.hosts["director"]!.ipvs).toHaveLength(1);
+  });
+
+  it("orders the plan: keepalived -t on both directors first, the real servers ready, then the installs; no ipvsadm", () => {
+    const plan = makePlan(empty, compile(withEngine(SEED)));
+    expect(plan.steps.some((s) => s.argv[0] === "ipvsadm")).toBe(false);
+    const ops = plan.steps.map((s) => `${s.host} ${keepalivedOp(s.argv)?.op ?? (s.ready ? "ready" : s.argv[0])}`);
+    const first = (x: string) => ops.indexOf(x);
+    const last = (x: string) => ops.lastIndexOf(x);
+    expect(first("192.0.2.251 check")).toBe(0);
+    expect(first("192.0.2.252 check")).toBe(1);
+    for (const rs of ["192.0.2.2", "192.0.2.3"]) expect(last(`${rs} ready`)).toBeLessThan(first("192.0.2.251 install"));
+    expect(first("192.0.2.251 install")).toBeLessThan(first("192.0.2.252 install"));
+    expect(plan.steps.filter((s) => s.readOnly).map((s) => s.host)).toEqual(["192.0.2.251", "192.0.2.252"]);
+    expect(PHASES.find((p) => p.kind === "keepalived")!.block).toBe(2);
+  });
+
+  it("removing a real server: keepalived takes the file that drops it before its host unbinds the VIP", () => {
+    const cfg = withEngine(SEED);
+    const before = compile(cfg).state;
+    // running = what the seed's commit left (keepalived running with its file)
+    const after = withEngine(SEED.replace("add rs .2 .3 dr", "add rs .3 dr"));
+    const plan = makePlan(before, compile(after));
+    const ops = plan.steps.map((s) => `${s.host} ${keepalivedOp(s.argv)?.op ?? s.argv.slice(0, 3).join(" ")}`);
+    const install = ops.indexOf("192.0.2.251 install");
+    expect(install).toBeGreaterThanOrEqual(0);
+    const unbind = ops.findIndex((o) => o.startsWith("192.0.2.2 ip addr"));
+    expect(unbind).toBeGreaterThan(ops.lastIndexOf("192.0.2.252 install"));
+  });
+
+  it("nothing to do when the files are in place and keepalived runs; a keepalived that stopped is started", () => {
+    const d = compile(withEngine(SEED));
+    expect(makePlan(d.state, d).steps).toEqual([]);
+    const stopped: State = { hosts: { ...d.state.hosts, "192.0.2.252": { ...d.state.hosts["192.0.2.252"]!, keepalived: { ...d.state.hosts["192.0.2.252"]!.keepalived!, running: false } } } };
+    const plan = makePlan(stopped, d);
+    expect(plan.steps.map((s) => `${s.host} ${keepalivedOp(s.argv)?.op}`)).toEqual(["192.0.2.252 install"]);
+    expect(plan.steps[0]!.reason).toMatch(/start keepalived/);
+  });
+
+  it("checks ready only the real servers a new file adds (one keepalived's check holds down is not in the table, and not new)", () => {
+    const d = compile(withEngine(SEED));
+    const more = compile(withEngine(SEED.replace("add rs .2 .3 dr", "add rs .2 .3 .4 dr\nhost .4 via netns rs3")));
+    const plan = makePlan(d.state, more);
+    expect(plan.steps.filter((s) => s.ready).map((s) => s.host)).toEqual(["192.0.2.4"]);
+  });
+});
+
+describe("engine keepalived on simulated directors", () => {
+  function hosts() {
+    const dir = mkdtempSync(join(tmpdir(), "lvsh-ka-"));
+    const execs = new Map<string, SimExecutor>();
+    const executor = (h: string) => {
+      if (!execs.has(h)) execs.set(h, new SimExecutor(h, dir));
+      return execs.get(h)!;
+    };
+    const spec = (h: string): HostReadSpec => ({ host: h, ipvs: true, arp: true, sysctlKeys: [], ...(h.endsWith(".251") || h.endsWith(".252") ? { keepalived: KEEPALIVED_CONF } : {}) });
+    const read = async (hs: readonly string[]) => (await readState(executor, hs.map(spec))).state;
+    return { executor, read };
+  }
+
+  it("installs both files, reads them back equal, and the undo takes them away", async () => {
+    const env = hosts();
+    const desired = compile(withEngine(SEED));
+    const names = Object.keys(desired.state.hosts);
+    const running = await env.read(names);
+    const plan = makePlan(running, desired);
+    const out = await applySteps(plan.steps, byKey(plan.changes), env);
+    expect(out.failed).toBeUndefined();
+    const now = await env.read(names);
+    expect(now.hosts["192.0.2.251"]!.keepalived).toMatchObject({ running: true, text: desired.state.hosts["192.0.2.251"]!.keepalived!.text });
+    expect(makePlan(now, desired).steps).toEqual([]);
+    const undo = undoSteps(out.done);
+    expect(undo.impossible).toEqual([]);
+    const back = await applySteps(undo.steps, byKey(plan.changes), env);
+    expect(back.failed).toBeUndefined();
+    expect((await env.read(names)).hosts["192.0.2.251"]!.keepalived).toMatchObject({ running: false, text: null });
+  });
+
+  it("a file keepalived -t rejects on the second director: the failure comes before anything changed", async () => {
+    const env = hosts();
+    const desired = compile(withEngine(SEED.replace("vrid 51", "vrid 51 interface eth9")));
+    const names = Object.keys(desired.state.hosts);
+    const running = await env.read(names);
+    const plan = makePlan(running, desired);
+    const out = await applySteps(plan.steps, byKey(plan.changes), env);
+    expect(out.failed?.step.id).toBe(1);
+    expect(out.failed?.result.stderr).toMatch(/keepalived -t rejects.*eth9/s);
+    expect(out.done).toEqual([]);
+  });
+});
