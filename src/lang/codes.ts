@@ -78,6 +78,7 @@ export const diagnosticCodes = {
   "pair-priority-tie": "the two directors of a pair with the same priority",
   "pair-no-interface": "`director pair` on a VIP without an interface (`vip ... on IFACE`, or `interface`)",
   "vrid-conflict": "VIPs sharing a VRRP router id on one interface with other directors or priorities",
+  "drain-keepalived": "`drain rs` while keepalived runs the directors (`engine keepalived`)",
   // warnings: accepted, but likely wrong
   "dr-without-arp-hide": "dr real servers that may answer ARP for the VIP",
   "arp-hide-sysctl-dev": "ARP hiding by sysctl with the VIP on an interface that may face the clients",

@@ -87,7 +87,8 @@ function keepalivedDirectors(config: Config): { name: string; transport: Transpo
         path: engine.path,
         text: doc.text,
         running: true,
-        expect: { services: svcs.map((s) => serviceArgs(s).join(" ")), vips: held.map((v) => v.addr) },
+        // as `ipvsadm -Sn` prints the service: its address, scheduler and persistence (what a reload must have applied)
+        expect: { services: svcs.map((s) => [...serviceArgs(s), "-s", s.scheduler, ...(s.persistence !== null ? ["-p", String(s.persistence)] : [])].join(" ")), vips: held.map((v) => v.addr) },
         span: engine.span,
       },
     };

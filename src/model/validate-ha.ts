@@ -69,6 +69,16 @@ function pairProblems(config: Config): Diagnostic[] {
   return out;
 }
 
+/** What lvsh cannot do on directors keepalived runs. */
+function engineProblems(config: Config): Diagnostic[] {
+  if (!config.engine) return [];
+  return [...(config.drains?.values() ?? [])].map((d) =>
+    error("drain-keepalived", `keepalived runs the directors (\`engine keepalived\`): lvsh does not hold ${d.dest} at weight 0 in their tables while its connections end`, d.span, {
+      hint: "`maintenance rs ADDR on` and commit (keepalived sets weight 0), then remove it once `show rs` says it has no active connection",
+    }),
+  );
+}
+
 export function validateKeepalived(config: Config): Diagnostic[] {
-  return [...[...config.services.values()].flatMap(serviceProblems), ...pairProblems(config)];
+  return [...[...config.services.values()].flatMap(serviceProblems), ...pairProblems(config), ...engineProblems(config)];
 }

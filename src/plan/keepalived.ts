@@ -9,7 +9,9 @@
  *                            PATH.lvsh-prev; rename; reload keepalived (SIGHUP
  *                            to its pid file, `systemctl reload` where systemd
  *                            runs it, else start it); wait up to WAIT seconds
- *                            until `ipvsadm -Sn` has SERVICES and the director
+ *                            until `ipvsadm -Sn` has SERVICES (each `-t ADDR:PORT
+ *                            -s SCHED [-p SECONDS]`, as it prints them: a change
+ *                            keepalived does not apply on a reload is caught) and the director
  *                            holds VIPS, else put the previous file back,
  *                            reload again and fail
  *   stop     PATH            stop the keepalived lvsh started (or systemd's) and
@@ -75,7 +77,7 @@ while [ "\${s:-0}" -eq 0 ]; do
   tab=$(ipvsadm -Sn 2>/dev/null)
   old=$IFS; IFS='
 '
-  for v in $5; do printf '%s\\n' "$tab" | awk -v s="$v" '$1 == "-A" && $2 " " $3 == s { f = 1 } END { exit !f }' || missing="$missing service $v,"; done
+  for v in $5; do printf '%s\\n' "$tab" | awk -v s="-A $v" '$0 == s || index($0, s " ") == 1 { f = 1 } END { exit !f }' || missing="$missing service $v,"; done
   addrs=$(ip -o addr show)
   for v in $6; do printf '%s\\n' "$addrs" | awk -v a="$v/" 'index($4, a) == 1 { f = 1 } END { exit !f }' || missing="$missing VIP $v,"; done
   IFS=$old

@@ -25,6 +25,14 @@ export interface Phase {
 }
 
 export const PHASES: readonly Phase[] = [
+  {
+    id: 0,
+    block: 0,
+    side: "director",
+    action: "set",
+    kind: "keepalived-check",
+    why: "each director's new keepalived.conf is checked (keepalived -t, on that director) before anything changes",
+  },
   { id: 1, block: 0, side: "director", action: "remove", kind: "addr", why: "clients stop reaching the VIP before anything behind it goes" },
   { id: 2, block: 0, side: "director", action: "remove", kind: "dest", why: "real servers leave the service before the service goes" },
   { id: 3, block: 0, side: "director", action: "remove", kind: "service", why: "the service goes once it is empty" },
@@ -41,14 +49,6 @@ export const PHASES: readonly Phase[] = [
   { id: 14, block: 2, side: "director", action: "set", kind: "addr", why: "the VIP is bound last, with everything behind it ready" },
   {
     id: 15,
-    block: 0,
-    side: "director",
-    action: "set",
-    kind: "keepalived-check",
-    why: "each director's new keepalived.conf is checked (keepalived -t, on that director) before anything changes",
-  },
-  {
-    id: 16,
     block: 2,
     side: "director",
     action: "set",

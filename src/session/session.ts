@@ -458,6 +458,17 @@ export class Session implements SessionState {
     return [{ severity: "info", code: "commit-rebased", message: `${name} was committed since: your staged edits were re-based on it` }];
   }
 
+  /**
+   * The directors whose IPVS table balances: with `engine keepalived`,
+   * keepalived's (the pair's MASTER first), else `director`.
+   */
+  ipvsDirectors(): string[] {
+    const hosts = Object.entries(compile(this.candidate).state.hosts).filter(([, h]) => h.keepalived);
+    if (!hosts.length) return ["director"];
+    const held = (h: (typeof hosts)[number]) => h[1].keepalived!.expect?.vips.length ?? 0;
+    return hosts.sort((a, b) => held(b) - held(a)).map(([n]) => n);
+  }
+
   /** Before any revision: the director as read now (through the candidate's transport), when it is not what the session started from. */
   private syncLifted(): Diagnostic[] {
     if (!this.site || this.revision() || this.base.lifted === undefined) return [];

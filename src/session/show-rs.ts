@@ -28,23 +28,40 @@ interface Live {
   readonly rate: Map<string, IpvsRate>;
   readonly at: Date;
   readonly why?: string;
+  /** The director read (keepalived's: the first of the pair that answered). */
+  readonly host: string;
+  /** keepalived runs the director: a committed real server absent from its table (or at weight 0) is down by keepalived's check. */
+  readonly keepalived: boolean;
 }
 
 async function readLive(session: Session): Promise<Live> {
   const at = new Date();
-  const empty: Live = { running: new Map(), list: new Map(), rate: new Map(), at };
+  const directors = session.ipvsDirectors();
+  const keepalived = directors[0] !== "director";
+  const empty: Live = { running: new Map(), list: new Map(), rate: new Map(), at, host: directors[0]!, keepalived };
   if (!session.site) return { ...empty, why: "no target" };
-  const [save, list, rate] = await session.site.executor("director").runMany([
+  let why = "";
+  for (const host of directors) {
+    const r = await readDirector(session, host, at, keepalived);
+    if (!r.why) return r;
+    why ||= r.why;
+  }
+  return { ...empty, why };
+}
+
+async function readDirector(session: Session, host: string, at: Date, keepalived: boolean): Promise<Live> {
+  const empty: Live = { running: new Map(), list: new Map(), rate: new Map(), at, host, keepalived };
+  const [save, list, rate] = await session.site!.executor(host).runMany([
     ["ipvsadm", "-Sn"],
     ["ipvsadm", "-Ln"],
     ["ipvsadm", "-Ln", "--rate"],
   ]);
-  if (save!.exitCode !== 0 || list!.exitCode !== 0) return { ...empty, why: (save!.stderr || list!.stderr || list!.stdout).trim() };
+  if (save!.exitCode !== 0 || list!.exitCode !== 0) return { ...empty, why: `${host}: ${(save!.stderr || list!.stderr || list!.stdout).trim()}` };
   const running = new Map<string, Dest>();
   for (const s of parseIpvsadmSave(save!.stdout).services) {
     for (const d of s.dests) running.set(listingKey(s, d), d);
   }
-  return { running, list: parseIpvsadmList(list!.stdout).dests, rate: rate!.exitCode === 0 ? parseIpvsadmRate(rate!.stdout).dests : new Map(), at };
+  return { running, list: parseIpvsadmList(list!.stdout).dests, rate: rate!.exitCode === 0 ? parseIpvsadmRate(rate!.stdout).dests : new Map(), at, host, keepalived };
 }
 
 const method = (d: Dest) => d.method + (d.method === "tun" ? ` ${d.tunType ?? "ipip"}` : "");
@@ -65,13 +82,18 @@ const HEAD = ["service", "real server", "method", "weight", "min..max", "active"
 export async function showRealServers(session: Session, filters: readonly RsFilter[] = [], asJson = false): Promise<Diagnostic[]> {
   const live = await readLive(session);
   // the candidate's real servers, then those only the director runs (the candidate removes them)
-  const rows: { service: string; key: string; dest: Dest; running?: Dest; candidate?: Dest }[] = [];
+  const rows: { service: string; key: string; dest: Dest; running?: Dest; candidate?: Dest; down?: boolean }[] = [];
   const seen = new Set<string>();
+  // keepalived's: the committed real servers (those keepalived has), by the same key
+  const committed = live.keepalived ? new Set([...session.runningConfig.services.values()].flatMap((s) => [...s.reals.values()].filter((r) => !r.maintenance && r.weight > 0).map((r) => listingKey(s, r)))) : undefined;
   for (const s of session.candidate.services.values()) {
     for (const r of s.reals.values()) {
       const key = listingKey(s, r);
       seen.add(key);
-      rows.push({ service: serviceKeyOf(s), key, dest: r, candidate: r, ...(live.running.has(key) ? { running: live.running.get(key)! } : {}) });
+      const running = live.running.get(key);
+      // taken out by keepalived's check: absent from its table, or at weight 0 (inhibit_on_failure)
+      const down = !!committed?.has(key) && !live.why && (!running || running.weight === 0);
+      rows.push({ service: serviceKeyOf(s), key, dest: r, candidate: r, ...(running && !(down && running.weight === 0) ? { running } : {}), ...(down ? { down } : {}) });
     }
   }
   for (const [key, d] of live.running) {
@@ -89,10 +111,10 @@ export async function showRealServers(session: Session, filters: readonly RsFilt
   const cells = shown.map((r) => {
     const c = live.list.get(r.key);
     const rate = live.rate.get(r.key);
-    const mark = !r.running && !live.why ? "+ " : !r.candidate ? "- " : "";
+    const mark = r.down ? "" : !r.running && !live.why ? "+ " : !r.candidate ? "- " : "";
     const m = changed(r.running && method(r.running), r.candidate && method(r.candidate));
     const rest = (r.candidate as RealDef | undefined)?.maintenance;
-    const w = changed(r.running && String(r.running.weight), r.candidate && String(rest ? 0 : r.candidate.weight)) + (rest ? " (maintenance)" : "");
+    const w = r.down ? "down (check)" : changed(r.running && String(r.running.weight), r.candidate && String(rest ? 0 : r.candidate.weight)) + (rest ? " (maintenance)" : "");
     const t = changed(r.running && thresholds(r.running), r.candidate && thresholds(r.candidate));
     if (mark || [m, w, t].some((x) => x.includes(" -> "))) marked = true;
     const row = [r.service, `${mark}${destKeyOf(r.dest)}`, r.running || live.why ? m : r.candidate ? method(r.candidate) : "-", w, t, c ? String(c.activeConns) : "-", c ? String(c.inactConns) : "-", rate ? String(rate.cps) : "-"];
@@ -108,7 +130,8 @@ export async function showRealServers(session: Session, filters: readonly RsFilt
       return {
         service: r.service,
         realServer: destKeyOf(r.dest),
-        change: !r.running && !live.why ? "add" : !r.candidate ? "remove" : null,
+        change: r.down ? null : !r.running && !live.why ? "add" : !r.candidate ? "remove" : null,
+        ...(r.down ? { health: "down (check)" } : {}),
         running: live.why ? null : (values(r.running) ?? null),
         candidate: values(r.candidate) ?? null,
         active: c?.activeConns ?? null,
@@ -128,7 +151,9 @@ export async function showRealServers(session: Session, filters: readonly RsFilt
     session.io.write(`(the candidate's values; no running values or counters: ${live.why})\n`);
   } else {
     const time = live.at.toISOString().slice(11, 19);
-    session.io.write(`running values and counters read from the director at ${time} UTC${rev ? `; the last commit is revision ${rev.number}` : "; nothing committed yet"}\n`);
+    const from = live.keepalived ? `director ${live.host} (keepalived's table)` : "the director";
+    session.io.write(`running values and counters read from ${from} at ${time} UTC${rev ? `; the last commit is revision ${rev.number}` : "; nothing committed yet"}\n`);
+    if (rows.some((r) => r.down)) session.io.write("down (check): committed, but keepalived's health check has taken it out (`lvsh doctor` says why when it can)\n");
   }
   if (marked && !live.why) session.io.write("staged in the candidate, not committed: `running -> candidate`; + to add, - to remove\n");
   return [];

@@ -4,8 +4,11 @@
  * keepalived runs (`keepalived`: the paths it runs with). `keepalived -t`
  * is modelled by what lvsh's files can get wrong on a host: an interface
  * (`interface X`, `dev X`, lvs_sync_daemon's) the host does not have.
- * keepalived's own IPVS table and VRRP are not modelled.
+ * keepalived's IPVS table is the file's services with every real server up
+ * (no health check runs); VRRP is not modelled (no VIP moves).
  */
+import { importFiles } from "../interop/index.js";
+import { compile } from "../model/index.js";
 import { keepalivedOp } from "../plan/index.js";
 import type { SimHost } from "./host.js";
 import { out, type SimOut } from "./out.js";
@@ -39,15 +42,25 @@ export function simKeepalived(h: SimHost, argv: readonly string[]): SimOut | und
       files[k.path] = text;
       running.add(k.path);
       set();
+      h.ipvs = tableOf(text);
       return out(0, "", "", true);
     }
     case "stop":
       running.delete(k.path);
       set();
+      h.ipvs = [];
       if (k.path in files) {
         files[`${k.path}.lvsh-prev`] = files[k.path]!;
         delete files[k.path];
       }
       return out(0, "", "", true);
   }
+}
+
+/** The IPVS table keepalived builds from a file (what `lvsh import` reads in it). */
+function tableOf(text: string): SimHost["ipvs"] {
+  const r = importFiles([{ name: "keepalived.conf", text }]);
+  if ("error" in r) return [];
+  // as a kernel holds it: no source positions
+  return (compile(r.config).state.hosts["director"]?.ipvs ?? []).map(({ span: _s, dests, ...svc }) => ({ ...svc, dests: dests.map(({ span: _d, ...d }) => d) }));
 }

@@ -85,9 +85,9 @@ describe.skipIf(why !== undefined)(`keepalived commands on a namespace${why ? ` 
 
   it("a file whose outcome does not come within the wait is taken back: the previous file, reloaded", async () => {
     // a service this kernel cannot have (no IPVS): the wait times out
-    const r = await op("install", path, vrrpOnly("192.0.2.12"), "3", "-t 192.0.2.12:80", "192.0.2.12");
+    const r = await op("install", path, vrrpOnly("192.0.2.12"), "3", "-t 192.0.2.12:80 -s rr", "192.0.2.12");
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/after 3 s keepalived has not built: service -t 192\.0\.2\.12:80/);
+    expect(r.stderr).toMatch(/after 3 s keepalived has not built: service -t 192\.0\.2\.12:80 -s rr/);
     expect(r.stderr).toMatch(/put back as it was/);
     expect(await read()).toEqual({ path, running: true, text: vrrpOnly("192.0.2.11") });
     // the reload of the file put back gives the VIP back

@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile, KEEPALIVED_CONF, type Config, type State } from "../../src/model/index.js";
+import { compile, validate, KEEPALIVED_CONF, type Config, type State } from "../../src/model/index.js";
 import { keepalivedOp, makePlan, PHASES, type Change } from "../../src/plan/index.js";
 import { SimExecutor } from "../../src/sim/index.js";
 import { readState, type HostReadSpec } from "../../src/state/index.js";
@@ -47,8 +47,8 @@ describe("engine keepalived: compile and plan", () => {
     expect(a.keepalived!.text).toMatch(/state MASTER/);
     expect(b.keepalived!.text).toMatch(/state BACKUP/);
     expect(a.keepalived!.text).toMatch(/virtual_server 192\.0\.2\.10 80/);
-    expect(a.keepalived!.expect).toEqual({ services: ["-t 192.0.2.10:80"], vips: ["192.0.2.10"] });
-    expect(b.keepalived!.expect).toEqual({ services: ["-t 192.0.2.10:80"], vips: [] });
+    expect(a.keepalived!.expect).toEqual({ services: ["-t 192.0.2.10:80 -s rr"], vips: ["192.0.2.10"] });
+    expect(b.keepalived!.expect).toEqual({ services: ["-t 192.0.2.10:80 -s rr"], vips: [] });
     // without the engine: the director's table, lvsh's ipvsadm
     expect(compile(load(SEED).config).state.hosts["director"]!.ipvs).toHaveLength(1);
   });
@@ -94,6 +94,17 @@ describe("engine keepalived: compile and plan", () => {
     const more = compile(withEngine(SEED.replace("add rs .2 .3 dr", "add rs .2 .3 .4 dr\nhost .4 via netns rs3")));
     const plan = makePlan(d.state, more);
     expect(plan.steps.filter((s) => s.ready).map((s) => s.host)).toEqual(["192.0.2.4"]);
+  });
+});
+
+describe("engine keepalived: what lvsh cannot do there", () => {
+  it("`drain rs` is refused where it is written, with the way to do it", () => {
+    const l = load(`${SEED}\ndrain rs .2 timeout 30s`);
+    const d = validate({ ...l.config, engine: { kind: "keepalived", path: KEEPALIVED_CONF, span } }).filter((x) => x.code === "drain-keepalived");
+    expect(d).toHaveLength(1);
+    expect(d[0]!.span?.line).toBe(11);
+    expect(d[0]!.hint).toMatch(/maintenance rs/);
+    expect(validate(l.config).some((x) => x.code === "drain-keepalived")).toBe(false);
   });
 });
 
