@@ -111,7 +111,7 @@ export function valueItems(ruleStack: readonly string[], preceding: readonly ITo
   switch (slot?.complete) {
     case "interfaces-director":
     case "interfaces-real-servers":
-      return interfaces(ctx, top === "vipStatement" || top === "directorStatement" ? "director" : "real servers");
+      return interfaces(ctx, top === "vipStatement" || top === "directorStatement" || top === "syncStatement" ? "director" : "real servers");
     case "real-servers":
       return realServers(ctx, top === "addStatement" ? "others" : "current");
     case "vips":

@@ -56,11 +56,23 @@ export interface Gathered {
   readonly realChecks: Map<string, HealthCheck>;
   /** keepalived's VRRP instances, paired across files when the import finishes. */
   readonly vrrp: VrrpGathered[];
+  /** keepalived's lvs_sync_daemon lines (one per director's file), resolved when the import finishes. */
+  readonly sync: SyncGathered[];
   readonly notes: Note[];
 }
 
+/** An `lvs_sync_daemon IFACE ... [id N]` line of a keepalived.conf (id 0: none). */
+export interface SyncGathered {
+  readonly source: string;
+  readonly line: number;
+  readonly iface: string;
+  readonly id: number;
+  /** The line as written, for notes. */
+  readonly text: string;
+}
+
 export function emptyGathered(): Gathered {
-  return { ipvs: [], directorAddrs: [], rs: new Map(), serviceHa: new Map(), realChecks: new Map(), vrrp: [], notes: [] };
+  return { ipvs: [], directorAddrs: [], rs: new Map(), serviceHa: new Map(), realChecks: new Map(), vrrp: [], sync: [], notes: [] };
 }
 
 export function rsEntry(g: Gathered, host: string): RsGathered {

@@ -32,6 +32,7 @@ import { describeNote, emptyGathered, noteComment, rsEntry, type Gathered, type 
 import { gatherIpvsadm, ipvsadmRuleLines } from "./ipvsadm.js";
 import { gatherKeepalived } from "./keepalived-import.js";
 import { gatherShell, type AnyRsPart } from "./sh-import.js";
+import { resolveSync } from "./keepalived-sync.js";
 import { resolveVrrp } from "./keepalived-vrrp.js";
 
 export interface ImportResult {
@@ -73,8 +74,9 @@ export function finish(g: Gathered, hosts: ReadonlyMap<string, HostDef> = new Ma
   const vrrp = resolveVrrp(g);
   const vips = new Map(lifted.vips);
   for (const v of vrrp.vips) vips.set(v.addr, { ...v, arpHide: lifted.vips.get(v.addr)?.arpHide ?? null });
-  const config: Config = { ...lifted, vips, services };
-  return { config, notes: byPlace([...g.notes, ...vrrp.notes, ...(reportUnused ? leftovers(g, config) : [])]) };
+  const synced = resolveSync(g, { ...lifted, vips, services });
+  const config: Config = synced.config;
+  return { config, notes: byPlace([...g.notes, ...vrrp.notes, ...synced.notes, ...(reportUnused ? leftovers(g, config) : [])]) };
 }
 
 /** Notes in the order of their sources, then of their lines (stable). */

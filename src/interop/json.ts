@@ -9,5 +9,7 @@ function plain(v: unknown): unknown {
 }
 
 export function configJson(config: Config): string {
-  return JSON.stringify({ vips: plain(config.vips), services: plain(config.services), hosts: plain(config.hosts) }, null, 2) + "\n";
+  // the engine and the sync daemon only when set (`engine lvsh`, no sync: as before)
+  const extra = { ...(config.engine ? { engine: plain(config.engine) } : {}), ...(config.sync ? { sync: plain(config.sync) } : {}) };
+  return JSON.stringify({ vips: plain(config.vips), services: plain(config.services), hosts: plain(config.hosts), ...extra }, null, 2) + "\n";
 }

@@ -14,6 +14,7 @@ import { lineSpan, type Gathered, type ServiceHa } from "./gather.js";
 import { parseKeepalivedConf, type KaNode } from "./keepalived-conf.js";
 import { readChecker, type CheckDefaults } from "./keepalived-check.js";
 import { boolArg, info, intArg, lost, noDelayBeforeRetry, secondsArg, type KaCtx } from "./keepalived-values.js";
+import { globalDefs } from "./keepalived-sync.js";
 import { vrrpInstance, vrrpSyncGroup } from "./keepalived-vrrp.js";
 
 const SCHEDULERS = wordsOf(T.Scheduler);
@@ -583,6 +584,10 @@ export function gatherKeepalived(g: Gathered, source: string, text: string): Not
       else failed.push(n);
     } else if (key === "vrrp_instance") vrrpInstance(c, n);
     else if (key === "vrrp_sync_group") vrrpSyncGroup(c, n);
+    else if (key === "global_defs") {
+      globalDefs(c, n);
+      nestedIn(c, n);
+    }
     else if (key === "virtual_server_group") continue;
     else if (key === "include") lost(c, n.line, `\`${n.words.join(" ")}\`: import the included file too (another --from)`);
     else {

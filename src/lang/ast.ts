@@ -184,6 +184,20 @@ export interface DirectorPairStmt extends Base {
   readonly vrid?: V<number>;
   readonly iface?: V<string>;
 }
+/** `engine keepalived [config PATH]` (keepalived runs the directors) or `engine lvsh` (the default). */
+export interface EngineStmt extends Base {
+  readonly kind: "engine";
+  readonly engine: V<"keepalived" | "lvsh">;
+  /** `config PATH`: where keepalived reads its configuration (absent: the default). */
+  readonly path?: V<string>;
+}
+/** `sync daemon on IFACE [id N]`, or `sync daemon off` (no iface). */
+export interface SyncStmt extends Base {
+  readonly kind: "sync";
+  /** Absent: `off`. */
+  readonly iface?: V<string>;
+  readonly id?: V<number>;
+}
 export interface HostStmt extends Base {
   readonly kind: "host";
   readonly subject: HostSubject;
@@ -268,6 +282,8 @@ export type ConfigStatement =
   | QuorumStmt
   | InhibitStmt
   | DirectorPairStmt
+  | EngineStmt
+  | SyncStmt
   | HostStmt
   | ClearStmt;
 

@@ -48,6 +48,8 @@ export const diagnosticCodes = {
   "invalid-quorum": "a quorum out of range (1..4294967295)",
   "invalid-priority": "a VRRP priority out of range (1..254)",
   "invalid-vrid": "a VRRP virtual router id out of range (1..255)",
+  "invalid-config-path": "`engine keepalived config PATH`: not an absolute file path",
+  "invalid-sync-id": "`sync daemon ... id N`: a sync id out of range (1..255)",
   "check-option-invalid": "an option its check type does not take (`expect` on tcp, `port` on ping or misc, `dynamic` but on misc, anything on none ...)",
   // context and references
   "no-vip": "shorthand, a service or ARP hiding with no current VIP",
@@ -79,6 +81,9 @@ export const diagnosticCodes = {
   "pair-no-interface": "`director pair` on a VIP without an interface (`vip ... on IFACE`, or `interface`)",
   "vrid-conflict": "VIPs sharing a VRRP router id on one interface with other directors or priorities",
   "drain-keepalived": "`drain rs` while keepalived runs the directors (`engine keepalived`)",
+  "rs-down-check": "a real server keepalived's health check has taken out of its table",
+  "pair-directors-mismatch": "with `engine keepalived`, pairs sharing a VRRP router id on one interface (IPv4 and IPv6 VIPs) that name other directors",
+  "sync-needs-keepalived": "`sync daemon` without `engine keepalived` or without a `director pair` (connection sync is keepalived's lvs_sync_daemon)",
   // warnings: accepted, but likely wrong
   "dr-without-arp-hide": "dr real servers that may answer ARP for the VIP",
   "arp-hide-sysctl-dev": "ARP hiding by sysctl with the VIP on an interface that may face the clients",

@@ -20,6 +20,8 @@ export type StatementCstChildren = {
   quorumStatement?: QuorumStatementCstNode[];
   inhibitStatement?: InhibitStatementCstNode[];
   directorStatement?: DirectorStatementCstNode[];
+  engineStatement?: EngineStatementCstNode[];
+  syncStatement?: SyncStatementCstNode[];
   hostStatement?: HostStatementCstNode[];
   clearStatement?: ClearStatementCstNode[];
   showStatement?: ShowStatementCstNode[];
@@ -324,6 +326,34 @@ export type DirectorStatementCstChildren = {
   iface?: IfaceCstNode[];
 };
 
+export interface EngineStatementCstNode extends CstNode {
+  name: "engineStatement";
+  children: EngineStatementCstChildren;
+}
+
+export type EngineStatementCstChildren = {
+  Kw_engine: IToken[];
+  Kw_keepalived?: IToken[];
+  Kw_config?: IToken[];
+  confPath?: IToken[];
+  Kw_lvsh?: IToken[];
+};
+
+export interface SyncStatementCstNode extends CstNode {
+  name: "syncStatement";
+  children: SyncStatementCstChildren;
+}
+
+export type SyncStatementCstChildren = {
+  Kw_sync: IToken[];
+  Kw_daemon: IToken[];
+  Kw_on?: IToken[];
+  iface?: IfaceCstNode[];
+  Kw_id?: IToken[];
+  syncId?: IToken[];
+  Kw_off?: IToken[];
+};
+
 export interface HostStatementCstNode extends CstNode {
   name: "hostStatement";
   children: HostStatementCstChildren;
@@ -515,6 +545,8 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   quorumStatement(children: QuorumStatementCstChildren, param?: IN): OUT;
   inhibitStatement(children: InhibitStatementCstChildren, param?: IN): OUT;
   directorStatement(children: DirectorStatementCstChildren, param?: IN): OUT;
+  engineStatement(children: EngineStatementCstChildren, param?: IN): OUT;
+  syncStatement(children: SyncStatementCstChildren, param?: IN): OUT;
   hostStatement(children: HostStatementCstChildren, param?: IN): OUT;
   transport(children: TransportCstChildren, param?: IN): OUT;
   clearStatement(children: ClearStatementCstChildren, param?: IN): OUT;

@@ -90,6 +90,17 @@ export const statementHelp: Readonly<Record<string, StatementHelp>> = {
     details: "The interface defaults to the VIP's (`vip ADDR on IFACE`). The addresses are the directors' own, not the VIP.",
     examples: ["director pair .251 .252", "director pair 192.0.2.251 192.0.2.252 priority 200 100 vrid 7 interface eth1"],
   },
+  engine: {
+    summary:
+      "What runs the directors. `engine keepalived`: keepalived does, from the keepalived.conf a commit writes on each director (at `config PATH`, default /etc/keepalived/keepalived.conf; an absolute path) and checks with `keepalived -t` before it reloads keepalived, which then owns the director's IPVS table and, with a `director pair`, the VIPs and their fail-over. `engine lvsh` (the default): lvsh runs the director's IPVS table itself with ipvsadm.",
+    details: "Without a `director pair`, the one director is the `director` host. With one, pairs that share a vrid on one interface (IPv4 and IPv6 VIPs alike) must name the same two directors.",
+    examples: ["engine keepalived", "engine keepalived config /etc/keepalived/lvsh.conf", "engine lvsh"],
+  },
+  sync: {
+    summary:
+      "IPVS connection sync between the two directors of a `director pair`, so that established connections survive a fail-over: keepalived's lvs_sync_daemon on IFACE (the MASTER sends, the BACKUP receives), with the sync id N (1..255, ipvsadm --syncid; default none: keepalived uses the VRRP router id). It needs `engine keepalived` and a `director pair`. `sync daemon off` ends it.",
+    examples: ["sync daemon on eth1", "sync daemon on eth1 id 7", "sync daemon off"],
+  },
   host: {
     summary:
       "Say how a host is reached. The director is local and a real server is `ssh root@ADDR` unless told otherwise; `via netns` runs on a network namespace of this machine (labs and tests).",

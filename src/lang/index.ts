@@ -5,7 +5,7 @@ export { parse, splitStatements, type ParseResult } from "./parse.js";
 export { printStatement, printStatements, printAddr, printWord, printName, printDuration, printNetmask, printServiceSpec } from "./print.js";
 export { renderDiagnostic, renderDiagnostics, revisionSource, shellSource, spanText, spanWhere, type SourceLookup } from "./render.js";
 export { closest, didYouMean, editDistance } from "./suggest.js";
-export { limits, schedulerFlags, parseStatusCodes, parseWatchInterval, parseSampleCount, parseDnsName, parseDnsType, parseHeloName, parseMiscCommand, dnsQueryTypes } from "./values.js";
+export { limits, schedulerFlags, parseStatusCodes, parseWatchInterval, parseSampleCount, parseDnsName, parseDnsType, parseHeloName, parseMiscCommand, parseConfPath, parseIface, dnsQueryTypes } from "./values.js";
 export { keywords, keywordsInOrder, keywordByWord, wordsOf, getLexer } from "./tokens.js";
 export * as tokens from "./tokens.js";
 export { getParser, LvshParser } from "./parser.js";

@@ -29,7 +29,7 @@ export interface ParseResult {
 }
 
 /** Statements whose failure leaves the following ones in another context than meant; and any unknown first word. */
-const CONTEXT_FREE = new Set(["add", "set", "arp", "check", "sorry", "quorum", "inhibit", "director", "host", "show", "commit", "confirm", "save", "help"]);
+const CONTEXT_FREE = new Set(["add", "set", "arp", "check", "sorry", "quorum", "inhibit", "director", "engine", "sync", "host", "show", "commit", "confirm", "save", "help"]);
 
 export interface StatementTokens {
   readonly tokens: IToken[];

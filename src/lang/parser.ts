@@ -36,6 +36,8 @@ export class LvshParser extends CstParser {
       { ALT: () => this.SUBRULE(this.quorumStatement) },
       { ALT: () => this.SUBRULE(this.inhibitStatement) },
       { ALT: () => this.SUBRULE(this.directorStatement) },
+      { ALT: () => this.SUBRULE(this.engineStatement) },
+      { ALT: () => this.SUBRULE(this.syncStatement) },
       { ALT: () => this.SUBRULE(this.hostStatement) },
       { ALT: () => this.SUBRULE(this.clearStatement) },
       { ALT: () => this.SUBRULE(this.showStatement) },
@@ -418,6 +420,42 @@ export class LvshParser extends CstParser {
         },
       ]);
     });
+  });
+
+  /** engine keepalived [config PATH] | engine lvsh */
+  public engineStatement = this.RULE("engineStatement", () => {
+    this.CONSUME(T.Engine);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Keepalived);
+          this.OPTION(() => {
+            this.CONSUME(T.Config);
+            this.CONSUME(T.AnyWord, { LABEL: "confPath" });
+          });
+        },
+      },
+      { ALT: () => this.CONSUME(T.Lvsh) },
+    ]);
+  });
+
+  /** sync daemon on IFACE [id N] | sync daemon off */
+  public syncStatement = this.RULE("syncStatement", () => {
+    this.CONSUME(T.Sync);
+    this.CONSUME(T.Daemon);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.On);
+          this.SUBRULE(this.iface);
+          this.OPTION(() => {
+            this.CONSUME(T.Id);
+            this.CONSUME(T.Value, { LABEL: "syncId" });
+          });
+        },
+      },
+      { ALT: () => this.CONSUME(T.Off) },
+    ]);
   });
 
   /** host director|ADDR|NAME via ssh [USER@]HOST[:PORT] | via netns NAME | via local */

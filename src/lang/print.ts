@@ -170,6 +170,10 @@ export function printStatement(s: A.Statement): string {
         s.vrid && `vrid ${s.vrid.value}`,
         s.iface && `interface ${s.iface.value}`,
       );
+    case "engine":
+      return join("engine", s.engine.value, s.path && `config ${printName(s.path.value)}`);
+    case "sync":
+      return s.iface ? join("sync daemon on", s.iface.value, s.id && `id ${s.id.value}`) : "sync daemon off";
     case "host":
       return join("host", printSubject(s.subject), "via", printTransport(s.transport));
     case "clear":

@@ -111,6 +111,14 @@ export const slots: readonly Slot[] = [
   { placeholder: "MIN_WEIGHT", what: "a total weight", help: "a total weight, 1 to 4294967295", after: ["quorum"] },
   { placeholder: "PRIORITY", what: "a VRRP priority (1..254)", help: "a VRRP priority, 1 to 254; the higher is MASTER", after: ["priority"] },
   { placeholder: "VRID", what: "a VRRP router id (1..255)", help: "a VRRP virtual router id, 1 to 255", after: ["vrid"] },
+  {
+    placeholder: "CONF_PATH",
+    what: "an absolute file path, e.g. /etc/keepalived/keepalived.conf",
+    help: "where keepalived reads its configuration on each director: an absolute file path (default /etc/keepalived/keepalived.conf)",
+    after: ["config"],
+    check: val.parseConfPath,
+  },
+  { placeholder: "SYNC_ID", what: "a sync id (1..255)", help: "the id of the directors' connection sync messages, 1 to 255 (ipvsadm --syncid; default: none, keepalived uses the VRRP router id)", after: ["id"] },
   { placeholder: "DIRECTOR", what: "the address of a director", help: "a director's own address (not the VIP)", after: ["pair"] },
 ];
 

@@ -1,4 +1,4 @@
-/** CST -> AST of the keepalived statements: check, sorry server, quorum, inhibit on failure, director pair. */
+/** CST -> AST of the keepalived statements: check, sorry server, quorum, inhibit on failure, director pair, engine, sync daemon. */
 import type * as A from "./ast.js";
 import type * as C from "./cst.js";
 import { error } from "./diagnostic.js";
@@ -122,4 +122,23 @@ export function directorStatement(cx: AstContext, c: C.DirectorStatementCstChild
     ...(vt && vrid !== undefined ? { vrid: cx.v(vt, vrid) } : {}),
     ...(ifTok && iface !== undefined ? { iface: cx.v(ifTok, iface) } : {}),
   };
+}
+
+export function engineStatement(cx: AstContext, c: C.EngineStatementCstChildren): A.EngineStmt | undefined {
+  const kw = first(c.Kw_keepalived) ?? first(c.Kw_lvsh)!;
+  const engine = cx.v(kw, kw.image as "keepalived" | "lvsh");
+  const t = first(c.confPath);
+  if (!t) return { kind: "engine", span: cx.stmt, engine };
+  const path = cx.take(val.parseConfPath(cx.text(t), cx.span(t)));
+  return path === undefined ? undefined : { kind: "engine", span: cx.stmt, engine, path: cx.v(t, path) };
+}
+
+export function syncStatement(cx: AstContext, c: C.SyncStatementCstChildren): A.SyncStmt | undefined {
+  const ifTok = first(c.iface)?.children.AnyWord[0];
+  if (!ifTok) return { kind: "sync", span: cx.stmt };
+  const iface = cx.take(val.parseIface(cx.text(ifTok), cx.span(ifTok)));
+  const it = first(c.syncId);
+  const id = it ? cx.take(val.parseInteger(cx.text(it), cx.span(it), "a sync id", limits.syncId.min, limits.syncId.max, "invalid-sync-id")) : undefined;
+  if (iface === undefined || (it && id === undefined)) return undefined;
+  return { kind: "sync", span: cx.stmt, iface: cx.v(ifTok, iface), ...(it && id !== undefined ? { id: cx.v(it, id) } : {}) };
 }

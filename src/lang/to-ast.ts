@@ -278,6 +278,14 @@ function makeBuilder(): AstBuilder {
       return ha.directorStatement(this, c);
     }
 
+    engineStatement(c: C.EngineStatementCstChildren): A.EngineStmt | undefined {
+      return ha.engineStatement(this, c);
+    }
+
+    syncStatement(c: C.SyncStatementCstChildren): A.SyncStmt | undefined {
+      return ha.syncStatement(this, c);
+    }
+
     hostStatement(c: C.HostStatementCstChildren): A.HostStmt | undefined {
       let subject: A.HostSubject | undefined;
       if (c.Kw_director) subject = { kind: "director", span: this.span(c.Kw_director[0]!) };

@@ -198,6 +198,15 @@ export const Ssh = kw("ssh", "reach the host with OpenSSH");
 export const Netns = kw("netns", "the host is a network namespace here");
 export const Local = kw("local", "the host is this machine");
 
+// what runs the directors, and connection sync between them (keepalived)
+export const Engine = kw("engine", "what runs the directors: `engine keepalived` or `engine lvsh` (the default)");
+export const Keepalived = kw("keepalived", "`engine keepalived`: keepalived runs the directors from the keepalived.conf a commit writes");
+export const Lvsh = kw("lvsh", "`engine lvsh`: lvsh runs the directors' IPVS table itself (the default)");
+export const Config = kw("config", "`engine keepalived config PATH`: where keepalived reads its configuration (default /etc/keepalived/keepalived.conf)");
+export const Sync = kw("sync", "`sync daemon on IFACE`: IPVS connection sync between the directors (keepalived's lvs_sync_daemon)");
+export const Daemon = kw("daemon", "`sync daemon on IFACE [id N]`, `sync daemon off`");
+export const Id = kw("id", "`sync daemon ... id N`: the sync id, 1..255 (default: none, keepalived uses the VRRP router id)");
+
 // session
 export const Confirmed = kw("confirmed", "revert unless confirmed within DURATION (default 10m)");
 export const CommentKw = kw("comment", "a note stored with the revision");

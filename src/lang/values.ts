@@ -32,6 +32,8 @@ export const limits = {
   quorum: { min: 1, max: 4294967295 },
   vrid: { min: 1, max: 255, default: 51 },
   priority: { min: 1, max: 254, default: [150, 100] as const },
+  /** ipvsadm --syncid and keepalived's lvs_sync_daemon `id` take 0..255; 0 (no filtering) is said by giving none. */
+  syncId: { min: 1, max: 255 },
 } as const;
 
 /** The scheduler flags ipvsadm knows by name, with the scheduler each belongs to. */
@@ -223,6 +225,14 @@ export function parseIface(text: string, span: Span): Result<string> {
       "interface names are 1 to 15 letters, digits or _ . : @ - (not starting with -)",
     );
   }
+  return ok(text);
+}
+
+/** `engine keepalived config PATH`: where keepalived reads its configuration on each director, an absolute file path. */
+export function parseConfPath(text: string, span: Span): Result<string> {
+  const hint = "write an absolute path, e.g. /etc/keepalived/keepalived.conf";
+  if (!text.startsWith("/")) return fail("invalid-config-path", `\`${text}\` is not an absolute path: keepalived's configuration is a file on each director`, span, hint);
+  if (text.endsWith("/") || /[\0\n]/.test(text)) return fail("invalid-config-path", `\`${text}\` is not a file path`, span, hint);
   return ok(text);
 }
 

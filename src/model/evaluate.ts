@@ -1,7 +1,8 @@
 /**
  * Statements -> candidate configuration. Pure: takes a configuration and a
  * context, returns new ones with the diagnostics. `vip`, `service`,
- * `add rs`, `arp hide` and `host` are declarative: each makes its object
+ * `add rs`, `arp hide` and `host` are declarative (`engine` and `sync
+ * daemon` state their whole setting): each makes its object
  * exist with the options given and ipvsadm's defaults for the rest, so
  * evaluating a script twice gives the same configuration.
  */
@@ -25,12 +26,14 @@ import {
 import { checkDest, checkService, unusableAddress } from "./checks.js";
 import { evaluateKeepalived } from "./ha.js";
 import { destKeyOf, serviceKeyOf } from "./keys.js";
-import { drainKey, type Config, type Context, type DrainDef, type HostDef, type RealDef, type ServiceDef, type VipDef } from "./types.js";
+import { drainKey, type Config, type Context, type DrainDef, type EngineDef, type HostDef, type RealDef, type ServiceDef, type SyncDaemonDef, type VipDef } from "./types.js";
 
 interface Work {
   vips: Map<string, VipDef>;
   services: Map<string, ServiceDef>;
   hosts: Map<string, HostDef>;
+  engine?: EngineDef;
+  sync?: SyncDaemonDef;
   drains?: Map<string, DrainDef>;
 }
 
@@ -405,6 +408,8 @@ class Evaluator {
       case "quorum":
       case "inhibit":
       case "director-pair":
+      case "engine":
+      case "sync":
         return evaluateKeepalived(this, s);
       case "host":
         return this.host(s);
@@ -443,7 +448,14 @@ function tunFields(opts: RsOpts, base: Omit<RealDef, "key" | "span"> | undefined
  * have chosen the context (parse's `contextLost`).
  */
 export function evaluate(statements: readonly ConfigStatement[], config: Config, context: Context, contextLost?: ReadonlySet<unknown>): EvalResult {
-  const work: Work = { vips: new Map(config.vips), services: new Map(config.services), hosts: new Map(config.hosts), ...(config.drains ? { drains: new Map(config.drains) } : {}) };
+  const work: Work = {
+    vips: new Map(config.vips),
+    services: new Map(config.services),
+    hosts: new Map(config.hosts),
+    ...(config.engine ? { engine: config.engine } : {}),
+    ...(config.sync ? { sync: config.sync } : {}),
+    ...(config.drains ? { drains: new Map(config.drains) } : {}),
+  };
   const ev = new Evaluator(work, { ...context });
   for (const s of statements) {
     if (contextLost?.has(s)) ev.lost = true;

@@ -1,16 +1,30 @@
 /**
  * The keepalived metadata statements (`check`, `sorry server`, `quorum`,
- * `inhibit on failure`, `director pair`): their definitions, with the
+ * `inhibit on failure`, `director pair`, `engine`, `sync daemon`): their definitions, with the
  * checks one statement can make, applied to the evaluator's configuration
  * (declaratively, like the other statements). Pure.
  */
 import { unusableAddress } from "./checks.js";
-import { error, limits, type AddrLit, type CheckStmt, type ConfigStatement, type Diagnostic, type DiagnosticCode, type DirectorPairStmt, type Family, type RsTarget, type Span } from "../lang/index.js";
-import type { DirectorPair, HealthCheck, RealDef, ServiceDef, VipDef } from "./types.js";
+import {
+  error,
+  limits,
+  type AddrLit,
+  type CheckStmt,
+  type ConfigStatement,
+  type Diagnostic,
+  type DiagnosticCode,
+  type DirectorPairStmt,
+  type EngineStmt,
+  type Family,
+  type RsTarget,
+  type Span,
+  type SyncStmt,
+} from "../lang/index.js";
+import { KEEPALIVED_CONF, type DirectorPair, type EngineDef, type HealthCheck, type RealDef, type ServiceDef, type SyncDaemonDef, type VipDef } from "./types.js";
 
 /** What of the evaluator these statements use. */
 export interface Evaluating {
-  readonly work: { readonly vips: Map<string, VipDef>; readonly services: Map<string, ServiceDef> };
+  readonly work: { readonly vips: Map<string, VipDef>; readonly services: Map<string, ServiceDef>; engine?: EngineDef; sync?: SyncDaemonDef };
   readonly ctx: { readonly vip: string | null };
   /** The context is not the one the script meant (a statement that chose it failed): say nothing of it. */
   readonly lost: boolean;
@@ -23,7 +37,7 @@ export interface Evaluating {
   existingReal(reals: ReadonlyMap<string, RealDef>, key: string, svc: ServiceDef, t: RsTarget): RealDef | undefined;
 }
 
-type Kw = Extract<ConfigStatement, { kind: "check" | "sorry" | "quorum" | "inhibit" | "director-pair" }>;
+type Kw = Extract<ConfigStatement, { kind: "check" | "sorry" | "quorum" | "inhibit" | "director-pair" | "engine" | "sync" }>;
 
 /** A check statement's check, lvsh's defaults filled in. */
 export function healthCheckOf(s: CheckStmt): HealthCheck {
@@ -141,6 +155,18 @@ function directorPair(ev: Evaluating, s: DirectorPairStmt): void {
   if (pair) ev.work.vips.set(vip.addr, { ...vip, pair });
 }
 
+/** `engine keepalived [config PATH]` / `engine lvsh`: the whole setting, as written (what it does not say is the default). */
+function engine(ev: Evaluating, s: EngineStmt): void {
+  if (s.engine.value === "lvsh") delete ev.work.engine;
+  else ev.work.engine = { kind: "keepalived", path: s.path?.value ?? KEEPALIVED_CONF, span: s.span };
+}
+
+/** `sync daemon on IFACE [id N]` / `sync daemon off`: the whole setting, as written. What it needs is checked on the whole configuration (validate-ha). */
+function sync(ev: Evaluating, s: SyncStmt): void {
+  if (!s.iface) delete ev.work.sync;
+  else ev.work.sync = { iface: s.iface.value, id: s.id?.value ?? 0, span: s.span };
+}
+
 /** Replaces the current service's definition by `f` of it. */
 function updateService(ev: Evaluating, span: Span, f: (svc: ServiceDef) => ServiceDef): void {
   const svc = ev.currentService(span);
@@ -159,5 +185,9 @@ export function evaluateKeepalived(ev: Evaluating, s: Kw): void {
       return updateService(ev, s.span, (svc) => ({ ...svc, inhibitOnFailure: true }));
     case "director-pair":
       return directorPair(ev, s);
+    case "engine":
+      return engine(ev, s);
+    case "sync":
+      return sync(ev, s);
   }
 }

@@ -9,7 +9,10 @@
  *
  * VRRP: VIPs whose pairs share a router id, an interface and a family are
  * one vrrp_instance (they fail over together); the director of the higher
- * priority is MASTER.
+ * priority is MASTER. `sync daemon on IFACE [id N]` is each director's
+ * `lvs_sync_daemon IFACE INSTANCE [id N]` in global_defs, INSTANCE its first
+ * vrrp_instance (keepalived runs the sync master on the instance's MASTER,
+ * the backup on its BACKUP).
  */
 import { serviceMethod } from "./validate-ha.js";
 import type { Config, Dest, DirectorPair, HealthCheck, RealDef, ServiceDef, VipDef } from "./types.js";
@@ -202,13 +205,16 @@ export function keepalivedDocs(config: Config, source: string): KeepalivedExport
   const text = (lines: string[]) => lines.join("\n") + "\n";
   const vsLines = (svcs: Iterable<ServiceDef>) => [...svcs].flatMap((s) => [...(blocks.get(s) ?? []), ""]);
   const globalDefs = (extra: string[]) => (extra.length || scriptDefs.length ? ["global_defs {", ...extra, ...scriptDefs, "}", ""] : []);
+  if (config.sync && !insts.length) notes.push("`sync daemon` needs a `director pair`: keepalived's lvs_sync_daemon follows a vrrp_instance, so it is left out");
   if (!insts.length) return { docs: [{ name: "keepalived.conf", text: text([...header(""), ...globalDefs([]), ...vsLines(blocks.keys())]) }], notes };
   const directors = [...new Set(insts.flatMap((i) => i.pair.addrs))];
   const docs = directors.map((d): Document => {
     const mine = insts.filter((i) => i.pair.addrs.includes(d));
     const vips = new Set([...mine.flatMap((i) => i.vips.map((v) => v.addr)), ...unpaired.map((v) => v.addr)]);
     const svcs = [...blocks.keys()].filter((s) => s.vip === null || !config.vips.has(s.vip) || vips.has(s.vip));
-    const lines = [...header(` of director ${d}`), ...globalDefs([`${I}router_id lvsh_${d.replace(/[.:]/g, "_")}`]), ...mine.flatMap((i) => [...vrrpBlock(i, d), ""]), ...vsLines(svcs)];
+    const s = config.sync;
+    const syncLine = s ? [`${I}lvs_sync_daemon ${s.iface} ${mine[0]!.name}${s.id ? ` id ${s.id}` : ""}`] : [];
+    const lines = [...header(` of director ${d}`), ...globalDefs([`${I}router_id lvsh_${d.replace(/[.:]/g, "_")}`, ...syncLine]), ...mine.flatMap((i) => [...vrrpBlock(i, d), ""]), ...vsLines(svcs)];
     return { name: `keepalived-${d}.conf`, host: d, text: text(lines) };
   });
   return { docs, notes };

@@ -45,6 +45,8 @@ export function configParts(c: Config): Map<string, Part> {
     for (const [rk, r] of s.reals) out.set(`rs ${k} ${rk}`, { label: `real server ${rk} of service ${k}`, value: canon(r) });
   }
   for (const [k, h] of c.hosts) out.set(`host ${k}`, { label: `host ${k}`, value: canon(h) });
+  if (c.engine) out.set("engine", { label: "the engine (`engine keepalived`)", value: canon(c.engine) });
+  if (c.sync) out.set("sync", { label: "the sync daemon", value: canon(c.sync) });
   return out;
 }
 

@@ -6,13 +6,21 @@
 import { limits, maxPrefix, printName, printNetmask, printWord } from "../lang/index.js";
 import { describeTransport, transportSpec } from "./hosts.js";
 import { serviceKeyOf } from "./keys.js";
-import type { Config, HealthCheck, HostDef, RealDef, ServiceDef, VipDef } from "./types.js";
+import { KEEPALIVED_CONF, type Config, type EngineDef, type HealthCheck, type HostDef, type RealDef, type ServiceDef, type SyncDaemonDef, type VipDef } from "./types.js";
 
 function hostLine(h: HostDef): string {
   const subject = h.subject.kind === "director" ? "director" : h.subject.kind === "addr" ? h.subject.addr : h.subject.name;
   const t = transportSpec(h.transport);
   const via = t.kind === "netns" ? `netns ${printName(t.name)}` : describeTransport(t);
   return `host ${subject} via ${via}`;
+}
+
+function engineLine(e: EngineDef): string {
+  return e.path === KEEPALIVED_CONF ? "engine keepalived" : `engine keepalived config ${printName(e.path)}`;
+}
+
+function syncLine(s: SyncDaemonDef): string {
+  return `sync daemon on ${s.iface}${s.id ? ` id ${s.id}` : ""}`;
 }
 
 function vipLine(v: VipDef): string {
@@ -151,7 +159,8 @@ function pairLine(v: VipDef): string | undefined {
 
 /**
  * What of a configuration only keepalived acts on (checks, sorry servers,
- * quorum, inhibit, director pairs), as statements, per service and VIP:
+ * quorum, inhibit, director pairs, connection sync), as statements, per
+ * service and VIP (and `sync` for the sync daemon):
  * lvsh records it in revisions and exports it, but applies none of it.
  */
 export function keepalivedParts(config: Config): Map<string, string[]> {
@@ -164,12 +173,15 @@ export function keepalivedParts(config: Config): Map<string, string[]> {
     const line = pairLine(v);
     if (line) out.set(`vip ${v.addr}`, [line]);
   }
+  if (config.sync) out.set("sync", [syncLine(config.sync)]);
   return out;
 }
 
 export function printConfig(config: Config): string {
   const lines: string[] = [];
   for (const h of config.hosts.values()) lines.push(hostLine(h));
+  if (config.engine) lines.push(engineLine(config.engine));
+  if (config.sync) lines.push(syncLine(config.sync));
   const declared = (v: string | null) => v !== null && config.vips.has(v);
   const block = (svcs: ServiceDef[], currentVip: string | null) => {
     for (const s of svcs) {

@@ -2,7 +2,9 @@
  * Whole-configuration checks of the keepalived metadata: what keepalived
  * would refuse or silently reset (a quorum no set of healthy real servers
  * reaches, a sorry server on another port in dr mode), and VRRP instances
- * that cannot be built (no interface, one router id for two pairs).
+ * that cannot be built (no interface, one router id for two pairs); with
+ * `engine keepalived`, VRRP router ids each director's keepalived would see
+ * with other peers, and `sync daemon`'s needs (keepalived, a pair).
  */
 import { error, warning, type Diagnostic } from "../lang/index.js";
 import type { Config, ServiceDef, VipDef } from "./types.js";
@@ -79,6 +81,49 @@ function engineProblems(config: Config): Diagnostic[] {
   );
 }
 
+/**
+ * With `engine keepalived`, each director's keepalived runs the instances of
+ * its pairs: an IPv4 and an IPv6 instance on one router id and interface
+ * (the same-family case is vrid-conflict's) must have the same two
+ * directors, or keepalived sees that router id with other peers.
+ */
+function enginePairProblems(config: Config): Diagnostic[] {
+  if (!config.engine) return [];
+  const out: Diagnostic[] = [];
+  const first = new Map<string, VipDef>();
+  for (const v of config.vips.values()) {
+    const p = v.pair;
+    const iface = p?.iface ?? v.iface;
+    if (!p || !iface) continue;
+    const key = `${p.vrid} ${iface}`;
+    const prior = first.get(key);
+    if (!prior) first.set(key, v);
+    else if (prior.family !== v.family && [...prior.pair!.addrs].sort().join() !== [...p.addrs].sort().join()) {
+      out.push(
+        error("pair-directors-mismatch", `${v.addr} and ${prior.addr} share VRRP router id ${p.vrid} on ${iface}, so keepalived on their directors needs them to name the same two directors`, p.span, {
+          related: [{ span: prior.pair!.span, label: `${prior.addr}'s pair` }],
+          hint: "name the same two directors, or give one of them another `vrid`",
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+/** `sync daemon` is keepalived's lvs_sync_daemon, between the two directors of a pair. */
+function syncProblems(config: Config): Diagnostic[] {
+  const s = config.sync;
+  if (!s) return [];
+  const paired = [...config.vips.values()].some((v) => v.pair);
+  if (config.engine && paired) return [];
+  const missing = [config.engine ? "" : "`engine keepalived`", paired ? "" : "a `director pair` (after `vip ADDR on IFACE`: `director pair ADDR ADDR`)"].filter(Boolean).join(" and ");
+  return [
+    error("sync-needs-keepalived", "connection sync runs through keepalived's lvs_sync_daemon: add `engine keepalived` and a `director pair`", s.span, {
+      hint: `add ${missing}, or \`sync daemon off\``,
+    }),
+  ];
+}
+
 export function validateKeepalived(config: Config): Diagnostic[] {
-  return [...[...config.services.values()].flatMap(serviceProblems), ...pairProblems(config), ...engineProblems(config)];
+  return [...[...config.services.values()].flatMap(serviceProblems), ...pairProblems(config), ...enginePairProblems(config), ...syncProblems(config), ...engineProblems(config)];
 }

@@ -6,7 +6,7 @@
 import { formatAddrPort, prefixToNetmask, printDuration } from "../lang/index.js";
 import { arpRuleArgs, serviceArgs, type Dest, type ReadyCheck } from "../model/index.js";
 import type { Change, DrainWait, Element } from "./types.js";
-import { keepalivedInstall, keepalivedStop } from "./keepalived.js";
+import { keepalivedInstall, keepalivedStop, restartNeeded } from "./keepalived.js";
 
 type Svc = Extract<Element, { kind: "service" }>["value"];
 
@@ -155,7 +155,10 @@ export function commandsFor(c: Change): CommandPair[] {
       if (before.kind === "link" && before.up === null) {
         return [{ argv: setCommand(c.after!, true), undo: null, undoReason: `${before.name} does not exist${before.name === "tunl0" ? " (load the ipip module: modprobe ipip)" : ""}`, removing: false }];
       }
-      if (before.kind === "keepalived") return [{ argv: setCommand(c.after!, true), undo: keepalivedInstall(before.value, 0), removing: false }];
+      if (before.kind === "keepalived" && c.after?.kind === "keepalived") {
+        const restart = !!restartNeeded(before.value.text, c.after.value.text ?? "");
+        return [{ argv: keepalivedInstall(c.after.value, undefined, restart), undo: keepalivedInstall(before.value, 0, restart), removing: false }];
+      }
       return [{ argv: setCommand(c.after!, true), undo: setCommand(before, true), removing: false }];
     }
   }

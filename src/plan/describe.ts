@@ -1,6 +1,7 @@
 /** Changes in the user's words (display only). */
 import { destKeyOf, serviceKeyOf, serviceOptions, type Dest } from "../model/index.js";
 import type { Action, Element } from "./types.js";
+import { restartNeeded } from "./keepalived.js";
 
 type Svc = Extract<Element, { kind: "service" }>["value"];
 
@@ -67,7 +68,8 @@ export function describeUpdate(before: Element, after: Element): string {
   if (before.kind === "link" && after.kind === "link") return `bring ${after.name} ${after.up ? "up" : "down"}`;
   if (before.kind === "keepalived" && after.kind === "keepalived") {
     if (before.value.text === after.value.text) return `start keepalived with ${after.value.path} (it does not run)`;
-    return `rewrite keepalived configuration ${after.value.path} and reload keepalived${before.value.running ? "" : " (it does not run: start it)"}`;
+    const restart = restartNeeded(before.value.text, after.value.text ?? "");
+    return `rewrite keepalived configuration ${after.value.path} and ${restart ? `restart keepalived (${restart})` : "reload keepalived"}${before.value.running ? "" : " (it does not run: start it)"}`;
   }
   if (before.kind === "dest" && after.kind === "dest") {
     return `change real server ${destKeyOf(after.value)} of ${serviceKeyOf(after.service)}: ${destOptions(before.value)} -> ${destOptions(after.value)}`;

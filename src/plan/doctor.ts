@@ -294,7 +294,9 @@ function directorChecks(rep: Report, input: DoctorInput, d: HostFacts, services:
     const running: State = { hosts: { [host]: { ipvs: d.ipvs, arp: [], addrs: [], sysctls: {} } } };
     const keys = new Set(services.map((s) => s.key));
     const scoped = { ...config, services: new Map([...config.services].filter(([k]) => keys.has(k))) };
-    const desired = compile(scoped);
+    // keepalived runs the director: what its table should hold is the same services (compiled as lvsh's)
+    const { engine: _e, ...own } = scoped;
+    const desired = compile(own);
     const dirState = desired.state.hosts[host];
     const want: State = { hosts: { [host]: { ipvs: dirState?.ipvs ?? [], arp: [], addrs: [], sysctls: {} } } };
     // only this scope's services: those of its VIPs the configuration does not have count as drift
@@ -313,6 +315,19 @@ function directorChecks(rep: Report, input: DoctorInput, d: HostFacts, services:
       rep.ok(host, "ipvs-table", services.length === 1 ? serviceKeyOf(services[0]!) : `${services.length} services`, `as configured (${n === 1 ? "1 real server" : `${n} real servers`})`);
     }
     for (const c of relevant) {
+      // keepalived's check takes a failing real server out of the table: down, not drift (the probe says why)
+      const gone = config.engine && c.action === "create" && c.after?.kind === "dest" ? c.after : undefined;
+      if (gone) {
+        const res = d.probes && !isSkipped(d.probes) ? d.probes.get(`${gone.value.addr} ${gone.value.port}`) : undefined;
+        const why = res === "refused" ? ": from the director it refuses connections (nothing listens there)" : res === "timeout" ? ": from the director it does not answer within 3 s" : res === "unreachable" ? ": the director has no route to it" : res === "open" ? " (it accepts connections now: keepalived puts it back after its next successful check)" : "";
+        rep.find(host, "ipvs-table", c.key.replace(/^ipvs director /, ""), {
+          code: "rs-down-check",
+          severity: "warning",
+          message: `keepalived's health check has taken ${epOf(gone.value.addr, gone.value.port)} out of ${serviceKeyOf(gone.service)}${why}`,
+          fix: res === "refused" ? `start the server on ${gone.value.addr} that should listen on port ${gone.value.port}` : `check the server on ${gone.value.addr} answers keepalived's check (\`show config\` says which)`,
+        });
+        continue;
+      }
       rep.find(host, "ipvs-table", c.key.replace(/^ipvs director /, ""), {
         code: "ipvs-drift",
         severity: "error",

@@ -4,7 +4,7 @@
  * script), on the director itself, with the standard tools only:
  *
  *   check    PATH TEXT       keepalived -t -f on a temporary copy (nothing changes)
- *   install  PATH TEXT WAIT SERVICES VIPS
+ *   install  PATH TEXT WAIT SERVICES VIPS [restart]
  *                            check again; write PATH.lvsh-new; keep PATH as
  *                            PATH.lvsh-prev; rename; reload keepalived (SIGHUP
  *                            to its pid file, `systemctl reload` where systemd
@@ -70,6 +70,7 @@ check "$3"
 mkdir -p "$d" && printf '%s' "$3" >"$p.lvsh-new" || exit 1
 had=0; [ -f "$p" ] && had=1 && { cp -p "$p" "$p.lvsh-prev" || exit 1; }
 mv -f "$p.lvsh-new" "$p" || exit 1
+[ "$7" = restart ] && stop
 reload || { echo "keepalived did not take $p" >&2; s=1; }
 i=0; w=$(($4 * 10))
 while [ "\${s:-0}" -eq 0 ]; do
@@ -110,10 +111,26 @@ export function keepalivedCheck(k: KeepalivedState): string[] {
   return keepalivedArgv("check", k.path, k.text ?? "");
 }
 
-/** Install a file and reload; `wait`: how long for what `expect` says (0: do not wait, as an undo). */
-export function keepalivedInstall(k: KeepalivedState, wait = KEEPALIVED_WAIT_S): string[] {
+/**
+ * Install a file and reload; `wait`: how long for what `expect` says (0: do
+ * not wait, as an undo); `restart`: stop keepalived and start it again
+ * instead (what a reload does not apply, restartNeeded).
+ */
+export function keepalivedInstall(k: KeepalivedState, wait = KEEPALIVED_WAIT_S, restart = false): string[] {
   const e = wait > 0 ? k.expect : undefined;
-  return keepalivedArgv("install", k.path, k.text ?? "", String(wait), (e?.services ?? []).join("\n"), (e?.vips ?? []).join("\n"));
+  return keepalivedArgv("install", k.path, k.text ?? "", String(wait), (e?.services ?? []).join("\n"), (e?.vips ?? []).join("\n"), ...(restart ? ["restart"] : []));
+}
+
+/**
+ * Why keepalived must be restarted to take a new file, when a reload would
+ * not apply it: keepalived 2.2.7 keeps its connection sync daemon across a
+ * reload whose file changes or drops lvs_sync_daemon (measured in the lab).
+ */
+export function restartNeeded(before: string | null, after: string): string | undefined {
+  if (before === null) return undefined;
+  const sync = (t: string) => t.split("\n").filter((l) => /^\s*lvs_sync_daemon\b/.test(l)).map((l) => l.trim()).join("\n");
+  if (sync(before) === sync(after)) return undefined;
+  return "keepalived keeps its connection sync daemon across a reload: restarted, not reloaded (a MASTER's VIP moves to the other director meanwhile)";
 }
 
 export function keepalivedStop(path: string): string[] {

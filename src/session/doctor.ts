@@ -134,7 +134,9 @@ async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
 /** What to read where: every host of the services in scope. */
 function hostPlans(config: Config, scope: DoctorOptions["scope"]): HostPlan[] {
   const services = [...config.services.values()].filter((s) => (!scope ? true : "vip" in scope ? s.vip === scope.vip : s.key === scope.service));
-  const director = directorHost(config);
+  // keepalived runs the directors: doctor looks at its MASTER's (its table, its probes), as `director`
+  const ka = Object.entries(compile(config).state.hosts).filter(([, h]) => h.keepalived).sort(([, a], [, b]) => (b.keepalived!.expect?.vips.length ?? 0) - (a.keepalived!.expect?.vips.length ?? 0));
+  const director = ka.length ? { name: "director", transport: compile(config).hosts.get(ka[0]![0])! } : directorHost(config);
   const dir = director.name;
   const probes = new Map<string, readonly [string, number]>();
   const rs = new Map<string, { transport: TransportSpec; arp: boolean; listen: boolean; routes: boolean }>();

@@ -11,7 +11,8 @@ import { serviceKeyOf, type Config } from "../model/index.js";
 import { listingKey, parseIpvsadmList, parseIpvsadmRate, parseIpvsadmStats } from "../state/index.js";
 import type { Session } from "./session.js";
 
-export type RealState = "ok" | "quiesced" | "missing";
+/** `down`: keepalived runs the director and its health check took the real server out (absent, or weight 0 where the configuration says more). */
+export type RealState = "ok" | "quiesced" | "missing" | "down";
 
 export interface RealSample {
   /** `ADDR:PORT`. */
@@ -56,7 +57,7 @@ export const SAMPLE_COMMANDS = [
 const split = (key: string) => ({ service: key.slice(0, key.lastIndexOf(" ")), rs: key.slice(key.lastIndexOf(" ") + 1) });
 
 /** A sample from the three listings' texts and the configuration (pure). `only`: one service's key. */
-export function sampleOf(texts: { list: string; stats: string; rate: string }, config: Config, at: Date, only?: string): Sample {
+export function sampleOf(texts: { list: string; stats: string; rate: string }, config: Config, at: Date, only?: string, keepalived = false): Sample {
   const list = parseIpvsadmList(texts.list);
   const stats = parseIpvsadmStats(texts.stats).dests;
   const rate = parseIpvsadmRate(texts.rate).dests;
@@ -84,7 +85,7 @@ export function sampleOf(texts: { list: string; stats: string; rate: string }, c
       return {
         rs: split(key).rs,
         key,
-        state: !c ? "missing" : c.weight === 0 ? "quiesced" : "ok",
+        state: !c ? (keepalived && configWeight(config, service, key) !== null ? "down" : "missing") : c.weight === 0 ? (keepalived && (configWeight(config, service, key) ?? 0) > 0 ? "down" : "quiesced") : "ok",
         weight,
         active: c?.activeConns ?? null,
         inactive: c?.inactConns ?? null,
@@ -111,10 +112,19 @@ function configWeight(config: Config, service: string, key: string): number | nu
 export async function readSample(session: Session, only?: string): Promise<Sample> {
   const at = new Date();
   if (!session.site) return { at, services: [], unread: "no target" };
-  const results = await session.site.executor("director").runMany(SAMPLE_COMMANDS.map((c) => [...c]));
-  const bad = results.find((r) => r.exitCode !== 0);
-  if (bad || results.length < 3) return { at, services: [], unread: (bad?.stderr || bad?.stdout || "the director did not answer").trim() };
-  return sampleOf({ list: results[0]!.stdout, stats: results[1]!.stdout, rate: results[2]!.stdout }, session.runningConfig, at, only);
+  // with keepalived: the first of its directors that answers (the MASTER first)
+  const directors = session.ipvsDirectors();
+  let unread = "";
+  for (const host of directors) {
+    const results = await session.site.executor(host).runMany(SAMPLE_COMMANDS.map((c) => [...c]));
+    const bad = results.find((r) => r.exitCode !== 0);
+    if (bad || results.length < 3) {
+      unread ||= (bad?.stderr || bad?.stdout || `${host} did not answer`).trim();
+      continue;
+    }
+    return sampleOf({ list: results[0]!.stdout, stats: results[1]!.stdout, rate: results[2]!.stdout }, session.runningConfig, at, only, directors[0] !== "director");
+  }
+  return { at, services: [], unread };
 }
 
 /** A sample as one JSON line (NDJSON): the time, each service and its real servers. */

@@ -23,7 +23,7 @@ const num = (n: number | null) => (n === null ? "-" : String(n));
 /** The mark before a real server: `~` at weight 0 (no new connections), `!` in the configuration but not in the kernel. */
 export function realMark(r: RealSample): string {
   // a no-break space: the mark stays with its address when a cell wraps
-  return r.state === "quiesced" ? "~\u00a0" : r.state === "missing" ? "!\u00a0" : "";
+  return r.state === "quiesced" ? "~\u00a0" : r.state === "missing" ? "!\u00a0" : r.state === "down" ? "x\u00a0" : "";
 }
 
 interface Column {
@@ -87,7 +87,7 @@ export function renderFrame(sample: Sample, history: RateHistory, title: string,
     else lines.push("  no real servers");
   }
   const states = new Set(sample.services.flatMap((s) => s.reals.map((r) => r.state)));
-  const legend = [...(states.has("quiesced") ? ["~ weight 0: no new connections"] : []), ...(states.has("missing") ? ["! configured, not in the kernel"] : [])];
+  const legend = [...(states.has("quiesced") ? ["~ weight 0: no new connections"] : []), ...(states.has("missing") ? ["! configured, not in the kernel"] : []), ...(states.has("down") ? ["x down (check): keepalived's health check took it out"] : [])];
   if (legend.length) lines.push(cut(legend.join("; "), style.columns));
   const all = lines.join("\n").split("\n");
   // the line under the frame is where the cursor waits: the frame takes one row fewer than the terminal

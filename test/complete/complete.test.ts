@@ -22,8 +22,8 @@ function at(marked: string, c: CompletionContext = ctx): string[] {
 
 describe("completion", () => {
   it("offers the statements at the start", () => {
-    expect(at("<|>")).toEqual(["vip", "service", "add", "set", "del", "drain", "maintenance", "use", "arp", "check", "sorry", "quorum", "inhibit", "director", "host", "clear", "show", "watch", "doctor", "commit", "confirm", "rollback", "abort", "save", "load", "help"]);
-    expect(at("s<|>")).toEqual(["service", "set", "sorry", "show", "save"]);
+    expect(at("<|>")).toEqual(["vip", "service", "add", "set", "del", "drain", "maintenance", "use", "arp", "check", "sorry", "quorum", "inhibit", "director", "engine", "sync", "host", "clear", "show", "watch", "doctor", "commit", "confirm", "rollback", "abort", "save", "load", "help"]);
+    expect(at("s<|>")).toEqual(["service", "set", "sorry", "sync", "show", "save"]);
     expect(at("w<|>")).toEqual(["watch"]);
     expect(at("do<|>")).toEqual(["doctor"]);
     expect(at("vip 1.2.3.4; se<|>")).toEqual(["service", "set"]);
@@ -48,6 +48,19 @@ describe("completion", () => {
   it("offers the current service's real servers to set and del", () => {
     expect(at("del rs <|>")).toEqual([".2", ".3"]);
     expect(at("set rs .<|>")).toEqual([".2", ".3"]);
+  });
+
+  it("offers the engines, `config`, and the sync daemon's words, with the director's interfaces", () => {
+    expect(at("e<|>")).toEqual(["engine"]);
+    expect(at("engine <|>")).toEqual(["keepalived", "lvsh"]);
+    expect(at("engine k<|>")).toEqual(["keepalived"]);
+    expect(at("engine keepalived <|>")).toEqual(["config"]);
+    expect(at("engine lvsh <|>")).toEqual([]);
+    expect(at("sy<|>")).toEqual(["sync"]);
+    expect(at("sync <|>")).toEqual(["daemon"]);
+    expect(at("sync daemon <|>")).toEqual(["on", "off"]);
+    expect(at("sync daemon on <|>")).toEqual(["lo", "eth0", "eth1"]);
+    expect(at("sync daemon on eth1 <|>")).toEqual(["id"]);
   });
 
   it("offers the director's interfaces for a VIP, the real servers' for arp hide", () => {

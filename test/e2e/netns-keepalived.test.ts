@@ -83,6 +83,14 @@ describe.skipIf(why !== undefined)(`keepalived commands on a namespace${why ? ` 
     expect(vips()).not.toContain("192.0.2.10/32");
   }, 60_000);
 
+  it("install with restart (what a reload does not apply): a new keepalived process, the same file kept", async () => {
+    const before = pid();
+    const r = await op("install", path, vrrpOnly("192.0.2.11"), "20", "", "192.0.2.11", "restart");
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(pid()).not.toBe(before);
+    expect(vips()).toContain("192.0.2.11/32");
+  }, 60_000);
+
   it("a file whose outcome does not come within the wait is taken back: the previous file, reloaded", async () => {
     // a service this kernel cannot have (no IPVS): the wait times out
     const r = await op("install", path, vrrpOnly("192.0.2.12"), "3", "-t 192.0.2.12:80 -s rr", "192.0.2.12");

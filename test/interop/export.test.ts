@@ -134,6 +134,16 @@ describe("export --format json", () => {
     expect(j.services[0]).toMatchObject({ key: "tcp 172.25.254.10:80", scheduler: "rr", check: { kind: "http", path: "/", expect: "200" } });
     expect(j.services[0]!.reals.map((x) => x.key)).toEqual(["172.25.254.2:80", "172.25.254.3:80"]);
     expect(r.out).not.toContain('"span"');
+    expect(Object.keys(j)).toEqual(["vips", "services", "hosts"]);
+  });
+
+  it("has the engine and the sync daemon when they are set", () => {
+    const f = join(tmp(), "ha.lvsh");
+    writeFileSync(f, "engine keepalived config /etc/k.conf; vip 192.0.2.10 on eth0; service :80 rr; add rs .2 nat; director pair .251 .252; sync daemon on eth1 id 4\n");
+    const r = sim(freshStateDir(), ["export", "--format", "json", f]);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ engine: { kind: "keepalived", path: "/etc/k.conf" }, sync: { iface: "eth1", id: 4 } });
+    expect(r.out).not.toContain('"span"');
   });
 });
 

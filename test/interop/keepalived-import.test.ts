@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { importFiles, importScript, type ImportResult } from "../../src/interop/index.js";
+import { importFiles, importScript, keepalivedDocs, type ImportResult } from "../../src/interop/index.js";
 import { printConfig } from "../../src/model/index.js";
 import { sim } from "../helpers/cli.js";
 import { keepalivedCheck, keepalivedCleanup, keepalivedUnavailable } from "../helpers/keepalived.js";
@@ -338,6 +338,41 @@ describe("VRRP roles", () => {
     const n = lostOf(r).find((x) => x.text.includes("are one VRRP router"))!;
     expect(n.text).toContain("the files do not say the directors' own addresses");
     expect(n.text).toContain("`director pair MASTER-ADDR BACKUP-ADDR priority 150 100 vrid 51 interface eth0`");
+  });
+
+  it("reads lvs_sync_daemon as `sync daemon on IFACE [id N]`, with `engine keepalived` (what runs it)", () => {
+    const sync = (t: string, line: string) => t.replace(/( {4}router_id lb[12]\n)/, `$1    ${line}\n`);
+    const r = imported(["backup.conf", sync(BACKUP, "lvs_sync_daemon eth1 VI_1 id 9")], ["master.conf", sync(MASTER, "lvs_sync_daemon eth1 VI_1 id 9")]);
+    expect(r.config.sync).toMatchObject({ iface: "eth1", id: 9 });
+    expect(r.config.engine).toMatchObject({ kind: "keepalived", path: "/etc/keepalived/keepalived.conf" });
+    const text = printConfig(r.config);
+    expect(text).toMatch(/^engine keepalived\nsync daemon on eth1 id 9\n/);
+    expect(load(text).errors).toEqual([]);
+    // nothing about it is lost; global_defs' router_id still is, said as before
+    expect(lostOf(r).filter((n) => n.text.includes("lvs_sync_daemon eth1"))).toEqual([]);
+    expect(lostOf(r).filter((n) => n.line === 2).map((n) => n.text)).toEqual(["`global_defs { ... }` (but lvs_sync_daemon): lvsh has no such setting", "`global_defs { ... }` (but lvs_sync_daemon): lvsh has no such setting"]);
+    expect(r.notes.find((n) => n.kind === "info" && n.text.includes("engine keepalived"))?.line).toBe(4);
+    // the old name, and `inst`
+    expect(imported(["b.conf", sync(BACKUP, "lvs_sync_daemon_interface eth2")], ["m.conf", sync(MASTER, "lvs_sync_daemon_interface eth2")]).config.sync).toMatchObject({ iface: "eth2", id: 0 });
+    expect(imported(["b.conf", sync(BACKUP, "lvs_sync_daemon eth1 inst VI_1")], ["m.conf", MASTER]).config.sync).toMatchObject({ iface: "eth1", id: 0 });
+  });
+
+  it("gives the exported sync daemon back", () => {
+    const src = "engine keepalived; vip 192.0.2.10 on eth0; service :80 rr; add rs .2 nat; director pair .251 .252; sync daemon on eth1 id 12";
+    const docs = keepalivedDocs(load(src).config, "t.lvsh").docs;
+    const r = imported(...docs.map((d): [string, string] => [d.name, d.text]));
+    expect(r.config.sync).toMatchObject({ iface: "eth1", id: 12 });
+    expect(printConfig(r.config)).toContain("engine keepalived\nsync daemon on eth1 id 12\n");
+  });
+
+  it("notes lvs_sync_daemon without a director pair, and options lvsh cannot say", () => {
+    const r = imported(["backup.conf", BACKUP.replace("    router_id lb2\n", "    router_id lb2\n    lvs_sync_daemon eth1 VI_1 maxlen 1400\n")]);
+    expect(r.config.sync).toBeUndefined();
+    expect(r.config.engine).toBeUndefined();
+    expect(lostOf(r).filter((n) => n.line === 4).map((n) => n.text)).toEqual([
+      "`maxlen 1400` of lvs_sync_daemon: lvsh's `sync daemon` has no such setting (keepalived's default is kept)",
+      "`lvs_sync_daemon eth1 VI_1 maxlen 1400`: connection sync runs between the two directors of a pair, and no director pair was imported (import both directors' files)",
+    ]);
   });
 
   it("notes a vrrp_sync_group and the excluded addresses", () => {

@@ -4,7 +4,7 @@
  * writes means what the lvsh configuration means (keepalived's own defaults
  * are written out). Without keepalived installed these tests skip, saying why.
  */
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -87,6 +87,22 @@ describe.skipIf(unavailable)(`keepalived -t on the exported files${unavailable ?
     expect(again.notes.filter((n) => n.kind === "lost" && n.text.includes("VRRP"))).toEqual([]);
   });
 
+  it("accepts `sync daemon` as each director's lvs_sync_daemon in global_defs", () => {
+    const dir = tmp();
+    const src = `engine keepalived; ${SEED}; check tcp; director pair .251 .252; sync daemon on eth0 id 7`;
+    expect(load(src).errors).toEqual([]);
+    const { docs } = keepalivedDocs(load(src).config, "t.lvsh");
+    expect(docs.map((d) => d.name)).toEqual(["keepalived-172.25.254.251.conf", "keepalived-172.25.254.252.conf"]);
+    for (const d of docs) {
+      expect(d.text).toMatch(/global_defs \{\n\s+router_id lvsh_172_25_254_25[12]\n\s+lvs_sync_daemon eth0 lvsh_eth0_51 id 7\n\}/);
+      const f = join(dir, d.name);
+      writeFileSync(f, d.text);
+      const r = keepalivedCheck(f);
+      expect(r.out + r.err, f).toBe("");
+      expect(r.code, f).toBe(0);
+    }
+  });
+
   it("accepts a file with a warning-free NAT, sorry server and quorum set", () => {
     const { files } = exported("vip 192.0.2.10 on eth0; service :80 wlc persistent; add rs .21 .22 nat weight 2; check tcp every 3; sorry server .99:8080; quorum 3; inhibit on failure");
     const r = keepalivedCheck(files[0]!);
@@ -116,6 +132,23 @@ describe("the keepalived export (without keepalived)", () => {
     expect(r.docs[0]!.text).not.toContain(" 443 {");
     expect(r.notes.join("\n")).toMatch(/tcp 172\.25\.254\.10:443 has no real servers: keepalived ignores/);
     expect(r.notes.join("\n")).toMatch(/ARP hiding .* is not keepalived's/);
+  });
+
+  it("writes `sync daemon` as lvs_sync_daemon IFACE INSTANCE [id N]: the director's first instance", () => {
+    const two = "vip 192.0.2.10 on eth0; service :80 rr; add rs .2 nat; director pair .251 .252 vrid 9; vip 192.0.2.11 on eth0; service :80 rr; add rs .3 nat; director pair .251 .253 vrid 8";
+    const r = doc(`engine keepalived; ${two}; sync daemon on eth1`);
+    const byName = Object.fromEntries(r.docs.map((d) => [d.name, d.text]));
+    expect(byName["keepalived-192.0.2.251.conf"]).toContain("global_defs {\n    router_id lvsh_192_0_2_251\n    lvs_sync_daemon eth1 lvsh_eth0_9\n}");
+    expect(byName["keepalived-192.0.2.251.conf"]).toContain("vrrp_instance lvsh_eth0_8 {");
+    expect(byName["keepalived-192.0.2.253.conf"]).toContain("    lvs_sync_daemon eth1 lvsh_eth0_8\n");
+    expect(text(`engine keepalived; ${SEED}; director pair .251 .252; sync daemon on eth1 id 255`)).toContain("    lvs_sync_daemon eth1 lvsh_eth0_51 id 255\n");
+    expect(text(`engine keepalived; ${SEED}; director pair .251 .252`)).not.toContain("lvs_sync_daemon");
+  });
+
+  it("leaves `sync daemon` out without a director pair, and says so", () => {
+    const r = doc(`engine keepalived; ${SEED}; sync daemon on eth1`);
+    expect(r.docs.map((d) => d.text).join("")).not.toContain("lvs_sync_daemon");
+    expect(r.notes.join("\n")).toContain("`sync daemon` needs a `director pair`");
   });
 
   it("quotes a path with blanks, and writes a real server's own check", () => {

@@ -18,6 +18,17 @@ describe("diagnostics", () => {
     );
   });
 
+  it("says where keepalived's configuration must be, under the path, with a hint", () => {
+    expect(render("engine keepalived config etc/keepalived.conf")).toBe(
+      [
+        "s.lvsh:1:26: error: `etc/keepalived.conf` is not an absolute path: keepalived's configuration is a file on each director",
+        "engine keepalived config etc/keepalived.conf",
+        "                         ^^^^^^^^^^^^^^^^^^^",
+        "hint: write an absolute path, e.g. /etc/keepalived/keepalived.conf",
+      ].join("\n"),
+    );
+  });
+
   it("marks related spans with ~", () => {
     const out = render("add rs .2 .3 .2");
     expect(out).toContain("s.lvsh:1:14: error: the same real server is named twice in this statement");

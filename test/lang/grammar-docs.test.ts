@@ -39,6 +39,19 @@ describe("help", () => {
     expect(helpIndex()).toMatch(/^\s+vip\s+declare a virtual IP/m);
   });
 
+  it("explains `engine` and `sync`, and their values", () => {
+    expect(helpIndex()).toMatch(/^\s+engine\s+what runs the directors/m);
+    expect(helpIndex()).toMatch(/^\s+sync\s+`sync daemon on IFACE`/m);
+    const e = helpTopic("engine").text!;
+    expect(e).toContain("engine (keepalived [config CONF_PATH] | lvsh)");
+    expect(e).toContain("engine keepalived config /etc/keepalived/lvsh.conf");
+    const s = helpTopic("sync").text!;
+    expect(s).toContain("sync daemon (on IFACE [id SYNC_ID] | off)");
+    expect(s).toContain("needs `engine keepalived` and a `director pair`");
+    expect(helpTopic("conf_path").text).toMatch(/^CONF_PATH: .*absolute file path/);
+    expect(helpTopic("sync_id").text).toMatch(/^SYNC_ID: .*1 to 255/);
+  });
+
   it("suggests for unknown topics", () => {
     expect(helpTopic("servce").hint).toBe("did you mean service?");
     expect(helpTopic("rr").text).toMatch(/round robin/);

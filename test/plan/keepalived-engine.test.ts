@@ -89,6 +89,20 @@ describe("engine keepalived: compile and plan", () => {
     expect(plan.steps[0]!.reason).toMatch(/start keepalived/);
   });
 
+  it("a changed lvs_sync_daemon line restarts keepalived (a reload keeps the old daemon), said in the plan; other changes reload", () => {
+    const d = compile(withEngine(SEED));
+    const k = d.state.hosts["192.0.2.251"]!.keepalived!;
+    const withSync = { ...d.state, hosts: { ...d.state.hosts, "192.0.2.251": { ...d.state.hosts["192.0.2.251"]!, keepalived: { ...k, text: k.text!.replace("global_defs {", "global_defs {\n    lvs_sync_daemon eth0 lvsh_eth0_51 id 7") } } } };
+    const plan = makePlan(withSync, d);
+    expect(plan.steps.map((s) => `${s.host} ${keepalivedOp(s.argv)?.op}`)).toEqual(["192.0.2.251 check", "192.0.2.251 install"]);
+    const install = plan.steps[1]!;
+    expect(install.argv.at(-1)).toBe("restart");
+    expect(install.undo!.at(-1)).toBe("restart");
+    expect(install.reason).toMatch(/restart keepalived \(keepalived keeps its connection sync daemon across a reload/);
+    const weight = makePlan(d.state, compile(withEngine(SEED.replace("add rs .2 .3 dr", "add rs .2 .3 dr weight 2"))));
+    expect(weight.steps.find((s) => keepalivedOp(s.argv)?.op === "install")!.argv.at(-1)).not.toBe("restart");
+  });
+
   it("checks ready only the real servers a new file adds (one keepalived's check holds down is not in the table, and not new)", () => {
     const d = compile(withEngine(SEED));
     const more = compile(withEngine(SEED.replace("add rs .2 .3 dr", "add rs .2 .3 .4 dr\nhost .4 via netns rs3")));
@@ -149,5 +163,23 @@ describe("engine keepalived on simulated directors", () => {
     expect(out.failed?.step.id).toBe(1);
     expect(out.failed?.result.stderr).toMatch(/keepalived -t rejects.*eth9/s);
     expect(out.done).toEqual([]);
+  });
+});
+
+describe("engine keepalived: watch", () => {
+  it("a configured real server absent from keepalived's table is down (check), not missing", async () => {
+    const { sampleOf } = await import("../../src/session/watch-sample.js");
+    const list = [
+      "IP Virtual Server version 1.2.1 (size=4096)",
+      "Prot LocalAddress:Port Scheduler Flags",
+      "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
+      "TCP  192.0.2.10:80 rr",
+      "  -> 192.0.2.3:80                 Route   1      0          0",
+      "",
+    ].join("\n");
+    const config = withEngine(SEED);
+    const states = (ka: boolean) => sampleOf({ list, stats: "", rate: "" }, config, new Date(), undefined, ka).services[0]!.reals.map((r) => `${r.rs} ${r.state}`);
+    expect(states(true)).toEqual(["192.0.2.2:80 down", "192.0.2.3:80 ok"]);
+    expect(states(false)).toEqual(["192.0.2.2:80 missing", "192.0.2.3:80 ok"]);
   });
 });
