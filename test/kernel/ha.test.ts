@@ -232,7 +232,7 @@ describe.skipIf(!ran(lab, "ha"))(titled(lab, `lab: high availability through kee
     });
   });
 
-  describe("negative control: no sync daemon", () => {
+  describe("negative control: sync daemon off", () => {
     it(`commits it (${s(pre?.nosync.commit.ms)}), which starts d1's keepalived again: d1 holds the VIP`, () => {
       const n = r().nosync;
       expect(checkLvsh(n.commit)).toEqual([]);

@@ -21,7 +21,7 @@
 #             in d2's `ipvsadm -Lnc`; d1's keepalived stopped (SIGTERM: it
 #             releases the VIP): time until d2 holds it; new fetches work;
 #             the held connection's request gets its answer through d2.
-#   nosync    negative control: `no sync daemon` committed (which starts d1's
+#   nosync    negative control: `sync daemon off` committed (which starts d1's
 #             keepalived again, and d1 takes the VIP back); the same held
 #             connection is not on d2, and after the fail-over it is reset.
 #
@@ -116,7 +116,7 @@ conf() {
   [[ -n $rs3 ]] && echo "host .4 via netns rs3"
   echo "director pair .251 .252 priority 150 100 vrid 51${eth9:+ interface eth9}"
   echo "engine keepalived"
-  if [[ $sync == sync ]]; then echo "sync daemon on eth0 id 7"; else echo "no sync daemon"; fi
+  if [[ $sync == sync ]]; then echo "sync daemon on eth0 id 7"; else echo "sync daemon off"; fi
   echo "service :80 rr"
   echo "add rs .2 .3${rs3:+ .4} dr"
   echo "check http / every 1s timeout 1s retry 1"
@@ -444,7 +444,7 @@ phase fault
 sync_case=$(failover sync)
 phase sync
 
-# ---------------------------------------------------------------- 6. the negative control: no sync daemon
+# ---------------------------------------------------------------- 6. the negative control: sync daemon off
 
 nosync=$(ha_commit nosync "$(conf nosync)")
 nosync_settled=$(wait_settled && echo true || echo false)
