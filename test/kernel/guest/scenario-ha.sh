@@ -216,14 +216,20 @@ ka_export() {
   log "keepalived by hand ($name) -> exit $rc in $(ms_since "$t0") ms"
 }
 
-# ha_commit NAME TEXT: the configuration committed, by lvsh (engine) or by hand (export)
+# ha_commit NAME TEXT: the configuration committed, by lvsh (engine) or by hand
+# (export); the record, and what the directors run then, also go to NAME.json
+# and NAME.directors.json at once (for a run that does not reach its end)
 ha_commit() {
+  local rec
   if [[ $MODE == engine ]]; then
-    LAB_LVSH_NS="" lab_lvsh_script "$1" -- "$2"
+    rec=$(LAB_LVSH_NS="" lab_lvsh_script "$1" -- "$2")
   else
     printf '%s\n' "$2" >"$LAB_DIR/$1.lvsh"
-    ka_export "$1" "$2"
+    rec=$(ka_export "$1" "$2")
   fi
+  printf '%s\n' "$rec" >"$LAB_DIR/$1.json"
+  directors >"$LAB_DIR/$1.directors.json"
+  printf '%s' "$rec"
 }
 
 # ---------------------------------------------------------------- observations
@@ -234,10 +240,11 @@ holds() { [[ $(ip -n "$1" -o -4 addr show dev eth0) == *" $VIP/"* ]] && echo tru
 table() { ip netns exec "$1" ipvsadm -Sn 2>&1; }
 reals() { table "$1" | awk -v s="$VIP:80" '$1 == "-a" && $3 == s { sub(/:80$/, "", $5); print $5 }' | sort; }
 nreals() { reals "$1" | grep -c .; }
-# wait_settled [N]: until both tables have N (2) real servers and d1 holds the VIP, or 30 s
+# wait_settled [N] [MS]: until both tables have N (2) real servers and d1 holds the VIP, or MS (30000) pass
 wait_settled() {
-  local n=${1:-2} _
-  for _ in $(seq 150); do
+  local n=${1:-2} max=${2:-30000} t0
+  t0=$(now)
+  while (($(ms_since "$t0") < max)); do
     [[ $(nreals d1) == "$n" && $(nreals d2) == "$n" && $(holds d1) == true && $(holds d2) == false ]] && return 0
     sleep 0.2
   done
@@ -245,9 +252,9 @@ wait_settled() {
 }
 # wait_vip D: ms until D holds the VIP (polled), or null after 20 s
 wait_vip() {
-  local t0 _
+  local t0
   t0=$(now)
-  for _ in $(seq 200); do
+  while (($(ms_since "$t0") < 20000)); do
     [[ $(holds "$1") == true ]] && {
       ms_since "$t0"
       return 0
@@ -380,7 +387,7 @@ phase seed
 lab_httpd_stop rs1
 t0=$(now)
 down_ms=null
-for _ in $(seq 100); do
+while (($(ms_since "$t0") < 20000)); do
   [[ $(reals d1) != *"$P.2"* && $(reals d2) != *"$P.2"* ]] && {
     down_ms=$(ms_since "$t0")
     break
@@ -399,7 +406,7 @@ lab_httpd rs1
 lab_httpd_ready rs1
 t0=$(now)
 up_ms=null
-for _ in $(seq 100); do
+while (($(ms_since "$t0") < 20000)); do
   [[ $(nreals d1) == 2 && $(nreals d2) == 2 ]] && {
     up_ms=$(ms_since "$t0")
     break
