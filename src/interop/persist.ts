@@ -87,7 +87,11 @@ function realServerFiles(config: Config, source: string): Pick<SavePlan, "files"
 }
 
 export function savePlan(config: Config, o: SaveOptions): SavePlan {
-  const d = directorFiles(config, o);
   const rs = realServerFiles(config, `revision ${o.revision}`);
+  // keepalived runs the directors: its own file and unit bring them back at boot
+  if (config.engine) {
+    return { files: rs.files, enable: rs.enable, notes: [`the directors are keepalived's (\`engine keepalived\`): keepalived restores them at boot from ${config.engine.path}, which the commit installed (enable its unit: \`systemctl enable keepalived\`)`] };
+  }
+  const d = directorFiles(config, o);
   return { files: [...d.files, ...rs.files], enable: [...d.enable, ...rs.enable], notes: d.notes };
 }

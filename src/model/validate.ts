@@ -93,6 +93,8 @@ export function validate(config: Config): Diagnostic[] {
       used.add(realServerHost(config, r.addr).name);
     }
   }
+  // keepalived runs the pairs' directors: they are hosts of a commit too
+  if (config.engine) for (const v of config.vips.values()) for (const a of v.pair?.addrs ?? []) used.add(realServerHost(config, a).name);
   for (const h of config.hosts.values()) {
     if (!used.has(h.key)) {
       out.push(warning("unused-host", `host ${h.key} is not the director nor any real server's host`, h.span));

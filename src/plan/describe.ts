@@ -57,6 +57,7 @@ export function elementText(e: Element): string {
 const verbs: Record<Action, string> = { create: "add", update: "change", delete: "remove", replace: "replace" };
 
 export function describeElement(action: Action, e: Element, before: Element | null): string {
+  if (e.kind === "keepalived" && action === "create") return `write keepalived configuration ${e.value.path} and start keepalived with it (reload it if it runs)`;
   if (action === "replace" && before?.kind === "addr" && e.kind === "addr") {
     return `replace address ${before.value.addr}/${before.value.prefix} on ${before.value.dev} with /${e.value.prefix} on ${e.value.dev}`;
   }
