@@ -31,8 +31,8 @@
 # How keepalived gets its configuration (HA_MODE): `engine` -- lvsh commits
 # it (`engine keepalived`: renders each director's file, checks it with
 # `keepalived -t` in the director's namespace, installs it, reloads or starts
-# keepalived, waits for the VIP); `export` -- until lvsh has the engine, this
-# script does the same by hand from `lvsh export --format keepalived` (the
+# keepalived, waits for the VIP); `export` -- as the scenario ran before lvsh
+# had the engine: it does the same by hand from `lvsh export --format keepalived` (the
 # `sync daemon` line added to global_defs by hand), and the real servers'
 # part (ARP hiding, VIP) from `lvsh export --format sh`. Default: `engine`
 # when the lvsh under test knows the statement, else `export`; the result
