@@ -173,7 +173,7 @@ async function recoverCmd(inv: Extract<Invocation, { kind: "recover" }>, io: Fro
           io.stdout(`recovered the interrupted ${r.journal.what} (started ${r.journal.started}): ${counted(r.steps, "step")} brought every host back to the state before it\n`);
           return 0;
         }
-        io.stderr(`lvsh: recovery incomplete: ${[...(r.txn.rollback?.mismatches ?? []), r.txn.failed?.result.stderr.trim() ?? ""].filter(Boolean).join("; ")}\n`);
+        io.stderr(`lvsh: recovery incomplete: ${[...(r.txn.verifyMismatches ?? []).map((m) => `still differs: ${m}`), ...(r.txn.rollback?.mismatches ?? []), r.txn.failed ? `step ${r.txn.failed.step.id} on ${r.txn.failed.step.host} failed: ${r.txn.failed.result.stderr.trim() || `exit status ${r.txn.failed.result.exitCode}`}` : ""].filter(Boolean).join("; ") || "the hosts could not be read back"}\n`);
         return 1;
     }
   } finally {

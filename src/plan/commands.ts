@@ -56,8 +56,8 @@ function destAddrArg(d: Dest): string {
   return formatAddrPort(d.addr, d.port);
 }
 
-/** The command that makes an element exist (or updates it to this value). */
-function setCommand(e: Element, update: boolean): string[] {
+/** The command that makes an element exist (or updates it to this value); `restart`: keepalived restarted, not reloaded. */
+function setCommand(e: Element, update: boolean, restart = false): string[] {
   switch (e.kind) {
     case "service":
       return ["ipvsadm", update ? "-E" : "-A", ...serviceArgs(e.value), ...serviceSpecArgs(e.value)];
@@ -78,8 +78,8 @@ function setCommand(e: Element, update: boolean): string[] {
     case "link":
       return ["ip", "link", "set", e.name, e.up ? "up" : "down"];
     case "keepalived":
-      // an update's undo (`update` false here is a create) puts the file back without waiting
-      return keepalivedInstall(e.value);
+      // its file, and keepalived running with it (or stopped, when it did not run)
+      return e.value.text === null ? keepalivedStop(e.value.path) : keepalivedInstall(e.value, undefined, restart);
   }
 }
 
@@ -157,7 +157,8 @@ export function commandsFor(c: Change): CommandPair[] {
       }
       if (before.kind === "keepalived" && c.after?.kind === "keepalived") {
         const restart = !!restartNeeded(before.value.text, c.after.value.text ?? "");
-        return [{ argv: keepalivedInstall(c.after.value, undefined, restart), undo: keepalivedInstall(before.value, 0, restart), removing: false }];
+        const undo = before.value.text === null ? keepalivedStop(before.value.path) : keepalivedInstall(before.value, 0, restart);
+        return [{ argv: setCommand(c.after, true, restart), undo, removing: false }];
       }
       return [{ argv: setCommand(c.after!, true), undo: setCommand(before, true), removing: false }];
     }

@@ -153,8 +153,14 @@ class Differ {
     // lvsh leaves a keepalived it does not run (no `engine keepalived`) alone
     if (!desired) return;
     const before = running && running.path === desired.path ? running : { path: desired.path, text: null, running: false };
-    if (before.text === desired.text && before.running) return;
+    if (before.text === desired.text && before.running === desired.running) return;
     const key = elementKey.keepalived(host, desired.path);
+    // no file wanted (a recover, back to before a first commit): keepalived stopped, its file moved aside
+    if (desired.text === null) {
+      // as an update (to no file, not running): it runs after the real servers' block, and they tear down after it
+      if (before.text !== null || before.running) this.push(key, host, "update", { kind: "keepalived", value: before }, { kind: "keepalived", value: { path: desired.path, text: null, running: false } });
+      return;
+    }
     this.push(key, host, before.text === null ? "create" : "update", before.text === null ? null : { kind: "keepalived", value: before }, { kind: "keepalived", value: desired });
   }
 

@@ -4,7 +4,7 @@
  * script), on the director itself, with the standard tools only:
  *
  *   check    PATH TEXT       keepalived -t -f on a temporary copy (nothing changes)
- *   install  PATH TEXT WAIT SERVICES VIPS [restart]
+ *   install  PATH TEXT WAIT SERVICES VIPS [restart|stopped]
  *                            check again; write PATH.lvsh-new; keep PATH as
  *                            PATH.lvsh-prev; rename; reload keepalived (SIGHUP
  *                            to its pid file, `systemctl reload` where systemd
@@ -71,6 +71,8 @@ mkdir -p "$d" && printf '%s' "$3" >"$p.lvsh-new" || exit 1
 had=0; [ -f "$p" ] && had=1 && { cp -p "$p" "$p.lvsh-prev" || exit 1; }
 mv -f "$p.lvsh-new" "$p" || exit 1
 [ "$7" = restart ] && stop
+# the file only, keepalived stopped (what a recover puts back when it did not run before)
+[ "$7" = stopped ] && { stop; exit 0; }
 reload || { echo "keepalived did not take $p" >&2; s=1; }
 i=0; w=$(($4 * 10))
 while [ "\${s:-0}" -eq 0 ]; do
@@ -92,7 +94,7 @@ echo "$p put back as it was" >&2
 exit 1`,
   stop: `${COMMON}
 stop
-[ -f "$p" ] && mv -f "$p" "$p.lvsh-prev"
+[ "$3" = keep ] || { [ -f "$p" ] && mv -f "$p" "$p.lvsh-prev"; }
 exit 0`,
   read: `${COMMON}
 if [ -n "$(ka)" ]; then echo running; else echo stopped; fi
@@ -118,7 +120,8 @@ export function keepalivedCheck(k: KeepalivedState): string[] {
  */
 export function keepalivedInstall(k: KeepalivedState, wait = KEEPALIVED_WAIT_S, restart = false): string[] {
   const e = wait > 0 ? k.expect : undefined;
-  return keepalivedArgv("install", k.path, k.text ?? "", String(wait), (e?.services ?? []).join("\n"), (e?.vips ?? []).join("\n"), ...(restart ? ["restart"] : []));
+  const mode = !k.running ? ["stopped"] : restart ? ["restart"] : [];
+  return keepalivedArgv("install", k.path, k.text ?? "", String(wait), (e?.services ?? []).join("\n"), (e?.vips ?? []).join("\n"), ...mode);
 }
 
 /**
@@ -133,8 +136,9 @@ export function restartNeeded(before: string | null, after: string): string | un
   return "keepalived keeps its connection sync daemon across a reload: restarted, not reloaded (a MASTER's VIP moves to the other director meanwhile)";
 }
 
-export function keepalivedStop(path: string): string[] {
-  return keepalivedArgv("stop", path);
+/** Stop the keepalived of PATH; its file moves aside (`PATH.lvsh-prev`) unless `keep`. */
+export function keepalivedStop(path: string, keep = false): string[] {
+  return keepalivedArgv("stop", path, ...(keep ? ["keep"] : []));
 }
 
 export function keepalivedRead(path: string): string[] {

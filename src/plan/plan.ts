@@ -97,7 +97,7 @@ export function makePlan(running: State, desired: Desired, opts: PlanOptions = {
     }
     if (c.after?.kind === "keepalived") {
       const k = c.after.value;
-      if (k.text !== (c.before?.kind === "keepalived" ? c.before.value.text : null)) {
+      if (k.text !== null && k.text !== (c.before?.kind === "keepalived" ? c.before.value.text : null)) {
         // checked on its director before anything changes (keepalived -t needs that host's interfaces)
         const phase = phaseOf("keepalived-check", "set", true);
         place(draft(c, { argv: keepalivedCheck(k), undo: [], removing: false }, kind, { reason: `check the new ${k.path} with keepalived -t`, readOnly: true }, phase), "keepalived-check", "set", c.host, phase);

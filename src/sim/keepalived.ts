@@ -28,7 +28,10 @@ export function simKeepalived(h: SimHost, argv: readonly string[]): SimOut | und
   if (!k) return undefined;
   const files = (h.files ??= {});
   const running = new Set(h.keepalived ?? []);
-  const set = () => (h.keepalived = [...running]);
+  const set = () => {
+    if (running.size) h.keepalived = [...running];
+    else delete h.keepalived;
+  };
   const text = k.rest[0] ?? "";
   switch (k.op) {
     case "read":
@@ -40,6 +43,13 @@ export function simKeepalived(h: SimHost, argv: readonly string[]): SimOut | und
       if (k.op === "check") return out(0, "", "");
       if (k.path in files) files[`${k.path}.lvsh-prev`] = files[k.path]!;
       files[k.path] = text;
+      // the file only, keepalived stopped (a recover's way back)
+      if (k.rest[4] === "stopped") {
+        running.delete(k.path);
+        set();
+        h.ipvs = [];
+        return out(0, "", "", true);
+      }
       running.add(k.path);
       set();
       h.ipvs = tableOf(text);
@@ -49,7 +59,7 @@ export function simKeepalived(h: SimHost, argv: readonly string[]): SimOut | und
       running.delete(k.path);
       set();
       h.ipvs = [];
-      if (k.path in files) {
+      if (k.path in files && k.rest[0] !== "keep") {
         files[`${k.path}.lvsh-prev`] = files[k.path]!;
         delete files[k.path];
       }

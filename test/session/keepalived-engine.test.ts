@@ -6,10 +6,11 @@
  * both directors and `rollback` takes both back, and a file keepalived -t
  * rejects is never installed.
  */
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SimExecutor } from "../../src/sim/index.js";
-import { freshStateDir, lvsh } from "../helpers/sim.js";
+import { newSimHost, SimExecutor } from "../../src/sim/index.js";
+import { freshStateDir, lvsh, simKernel } from "../helpers/sim.js";
 
 const SEED = `vip 192.0.2.10 on eth0
 host .251 via netns d1
@@ -99,5 +100,92 @@ describe("engine keepalived in a session (simulated hosts)", () => {
     expect(plan.out).toMatch(/start keepalived with \/etc\/keepalived\/keepalived\.conf/);
     expect((await lvsh(dir, "commit force")).rendered).not.toMatch(/error/);
     expect(host(dir, "netns-d2").keepalived).toEqual([CONF]);
+  });
+});
+
+describe("engine keepalived: faults and kills (simulated hosts)", () => {
+  // the hosts' state, but the previous files lvsh keeps beside keepalived's (PATH.lvsh-prev: a backup, not state)
+  const sortDeep = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortDeep).map((x) => JSON.stringify(x)).sort();
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).filter(([k]) => !k.endsWith(".lvsh-prev")).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortDeep(x)]));
+    return v;
+  };
+  const kernel = (dir: string) => {
+    const out: Record<string, unknown> = {};
+    for (const [f, h] of Object.entries(simKernel(dir))) {
+      const { files, ...rest } = sortDeep(h) as Record<string, unknown>;
+      const empty = !files || Object.keys(files).length === 0;
+      if (empty && JSON.stringify(rest) === JSON.stringify(sortDeep(newSimHost((h as { name: string }).name)))) continue;
+      out[f] = { ...rest, ...(empty ? {} : { files }) };
+    }
+    return out;
+  };
+  // a readiness check's failure under `commit force` is a warning: the commit goes on
+  const readySteps = async (dir: string, src: string) => {
+    const plan = await lvsh(dir, src.replace(/commit force$/, "show plan json"));
+    const json = JSON.parse(plan.out.slice(plan.out.indexOf("{"))) as { steps: { id: number; ready?: unknown }[] };
+    return { n: json.steps.length, ready: new Set(json.steps.filter((s) => s.ready).map((s) => s.id)) };
+  };
+  const ADD = "use vip 192.0.2.10; use service :80; add rs .4 dr; commit force";
+
+  it.each([1, 2, 3, 4, 5, 7, 8, 9, 11, 12])("the first commit fails at step %i (6 and 10: readiness checks): every host ends as it began", async (k) => {
+    expect((await readySteps(freshStateDir(), SEED)).ready).toEqual(new Set([6, 10]));
+    const dir = freshStateDir();
+    const before = kernel(dir);
+    const r = await lvsh(dir, SEED, { inject: `fail:${k}` });
+    expect(r.ok).toBe(false);
+    expect(r.rendered).toMatch(new RegExp(`commit failed at step ${k} `));
+    expect(kernel(dir)).toEqual(before);
+  });
+
+  it("a change fails at each of its steps: both directors keep their files and keepalived", async () => {
+    const seeded = freshStateDir();
+    expect((await lvsh(seeded, SEED)).ok).toBe(true);
+    const { n, ready } = await readySteps(seeded, ADD);
+    expect(n).toBeGreaterThanOrEqual(6);
+    for (let k = 1; k <= n; k++) {
+      if (ready.has(k)) continue;
+      const dir = freshStateDir();
+      expect((await lvsh(dir, SEED)).ok).toBe(true);
+      const before = kernel(dir);
+      const r = await lvsh(dir, ADD, { inject: `fail:${k}` });
+      expect(r.ok, `k=${k}`).toBe(false);
+      expect(kernel(dir), `k=${k}`).toEqual(before);
+    }
+  });
+});
+
+describe("engine keepalived: lvsh killed in a commit, then `lvsh recover` (simulated hosts)", () => {
+  const LVSH = resolve("dist/lvsh");
+  const cli = (dir: string, args: string[], env: Record<string, string> = {}) =>
+    spawnSync(LVSH, ["--sim", ...args], { encoding: "utf8", env: { ...process.env, LVSH_STATE_DIR: dir, NO_COLOR: "1", ...env } });
+  const files = (dir: string) =>
+    ["netns-d1", "netns-d2"].map((m) => {
+      const h = new SimExecutor(m, join(dir, "sim", "hosts"), m).load();
+      return { running: h.keepalived ?? [], text: h.files?.[CONF] ?? null, table: h.ipvs.flatMap((s) => s.dests.map((d) => d.addr)).sort() };
+    });
+
+  it.each([1, 2, 5, 6, 7, 8])("killed at step %i of a change: recover puts both directors' files and keepalived back", (k) => {
+    const dir = freshStateDir();
+    const seeded = cli(dir, ["-y", "-c", SEED]);
+    expect(seeded.status, seeded.stderr).toBe(0);
+    const before = files(dir);
+    const killed = cli(dir, ["-y", "-c", "use vip 192.0.2.10; use service :80; add rs .4 dr; host .4 via netns rs4; commit force"], { LVSH_TEST_INJECT: `kill:${k}` });
+    expect(killed.signal).toBe("SIGKILL");
+    const r = cli(dir, ["recover"]);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    expect(files(dir)).toEqual(before);
+  });
+
+  it.each([11, 12])("killed at step %i of the first commit (the directors' installs): recover stops keepalived and takes the files away", (k) => {
+    const dir = freshStateDir();
+    const killed = cli(dir, ["-y", "-c", SEED], { LVSH_TEST_INJECT: `kill:${k}` });
+    expect(killed.signal).toBe("SIGKILL");
+    const r = cli(dir, ["recover"]);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    expect(files(dir)).toEqual([
+      { running: [], text: null, table: [] },
+      { running: [], text: null, table: [] },
+    ]);
   });
 });
