@@ -99,7 +99,7 @@ declare -A CMD=(
 declare -A NOMINAL=(
   [smoke-ok]=12 [smoke-no-mangle]=20 [dr-arptables-nft]=45 [dr-arptables-legacy]=30 [dr-sysctl]=35
   [dr-sysctl-eth0]=25 [netns-director]=15 [wrr]=30 [nat]=35 [tun]=45 [rollback]=30 [faults]=85 [drain]=70 [watch]=40
-  [faults-full]=200 [capture]=60 [batch]=20 [bench]=120 [import]=240 [fleet]=300 [ha]=120
+  [faults-full]=200 [capture]=60 [batch]=20 [bench]=120 [import]=240 [fleet]=300 [ha]=150
 )
 # the scenarios that do not run lvsh (they go first, while its snapshot is made)
 declare -A NO_LVSH=([smoke-ok]=1 [smoke-no-mangle]=1)
