@@ -9,7 +9,7 @@
  */
 import type { SaveFormat } from "./formats.js";
 import { join } from "node:path/posix";
-import { compile, printConfig, type Config } from "../model/index.js";
+import { compile, KEEPALIVED_CONF, printConfig, type Config } from "../model/index.js";
 import { arptablesRestoreText } from "./arptables.js";
 import { ipvsadmRules } from "./ipvsadm.js";
 import { DIRECTOR_UNIT, directorUnit, realServerUnit, RS_UNIT } from "./units.js";
@@ -90,7 +90,12 @@ export function savePlan(config: Config, o: SaveOptions): SavePlan {
   const rs = realServerFiles(config, `revision ${o.revision}`);
   // keepalived runs the directors: its own file and unit bring them back at boot
   if (config.engine) {
-    return { files: rs.files, enable: rs.enable, notes: [`the directors are keepalived's (\`engine keepalived\`): keepalived restores them at boot from ${config.engine.path}, which the commit installed (enable its unit: \`systemctl enable keepalived\`)`] };
+    const path = config.engine.path;
+    const boot =
+      path === KEEPALIVED_CONF
+        ? `keepalived restores them at boot from ${path}, which the commit installed, when its unit is enabled on each director (\`systemctl enable keepalived\`)`
+        : `the commit installed ${path}, which keepalived's unit does not read (it reads ${KEEPALIVED_CONF}): for a reboot, point the unit at it on each director (e.g. \`-f ${path}\` in DAEMON_ARGS of /etc/default/keepalived, or KEEPALIVED_OPTIONS on RHEL) and enable it`;
+    return { files: rs.files, enable: rs.enable, notes: [`the directors are keepalived's (\`engine keepalived\`): ${boot}`] };
   }
   const d = directorFiles(config, o);
   return { files: [...d.files, ...rs.files], enable: [...d.enable, ...rs.enable], notes: d.notes };

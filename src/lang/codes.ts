@@ -81,6 +81,7 @@ export const diagnosticCodes = {
   "pair-no-interface": "`director pair` on a VIP without an interface (`vip ... on IFACE`, or `interface`)",
   "vrid-conflict": "VIPs sharing a VRRP router id on one interface with other directors or priorities",
   "drain-keepalived": "`drain rs` while keepalived runs the directors (`engine keepalived`)",
+  "pair-is-real-server": "with `engine keepalived`, a director of a pair that is also a dr/tun real server of that VIP",
   "rs-down-check": "a real server keepalived's health check has taken out of its table",
   "pair-directors-mismatch": "with `engine keepalived`, pairs sharing a VRRP router id on one interface (IPv4 and IPv6 VIPs) that name other directors",
   "sync-needs-keepalived": "`sync daemon` without `engine keepalived` or without a `director pair` (connection sync is keepalived's lvs_sync_daemon)",

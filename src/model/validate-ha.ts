@@ -74,11 +74,25 @@ function pairProblems(config: Config): Diagnostic[] {
 /** What lvsh cannot do on directors keepalived runs. */
 function engineProblems(config: Config): Diagnostic[] {
   if (!config.engine) return [];
-  return [...(config.drains?.values() ?? [])].map((d) =>
+  // a director that is also a dr/tun real server of its own VIP hides that VIP from ARP, and as MASTER must answer for it
+  const directors: Diagnostic[] = [];
+  for (const v of config.vips.values()) {
+    for (const [i, a] of (v.pair?.addrs ?? []).entries()) {
+      const svc = [...config.services.values()].find((s) => s.vip === v.addr && [...s.reals.values()].some((r) => r.addr === a && r.method !== "nat"));
+      if (!svc) continue;
+      directors.push(
+        error("pair-is-real-server", `${a} is a director of ${v.addr} and a real server of ${svc.key}: as a real server it hides ${v.addr} from ARP, as MASTER keepalived must answer for it`, v.pair!.span, {
+          related: [{ span: svc.span, label: `${svc.key}` }],
+          hint: `name the directors' own addresses in \`director pair\`, or take ${a} out of the service (${i === 0 ? "first" : "second"} director)`,
+        }),
+      );
+    }
+  }
+  return [...directors, ...[...(config.drains?.values() ?? [])].map((d) =>
     error("drain-keepalived", `keepalived runs the directors (\`engine keepalived\`): lvsh does not hold ${d.dest} at weight 0 in their tables while its connections end`, d.span, {
       hint: "`maintenance rs ADDR on` and commit (keepalived sets weight 0), then remove it once `show rs` says it has no active connection",
     }),
-  );
+  )];
 }
 
 /**

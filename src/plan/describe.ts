@@ -58,6 +58,7 @@ const verbs: Record<Action, string> = { create: "add", update: "change", delete:
 
 export function describeElement(action: Action, e: Element, before: Element | null): string {
   if (e.kind === "keepalived" && action === "create") return `write keepalived configuration ${e.value.path} and start keepalived with it (reload it if it runs)`;
+  if (e.kind === "keepalived" && action === "delete") return `stop keepalived and move ${e.value.path} aside (${e.value.path}.lvsh-prev): it is no longer wanted here`;
   if (action === "replace" && before?.kind === "addr" && e.kind === "addr") {
     return `replace address ${before.value.addr}/${before.value.prefix} on ${before.value.dev} with /${e.value.prefix} on ${e.value.dev}`;
   }

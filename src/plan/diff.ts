@@ -9,6 +9,7 @@ import type { Span } from "../lang/index.js";
 import { destKeyOf, elementKey, emptyHost, serviceKeyOf, type AddrEntry, type ArpRule, type Dest, type HostState, type IpvsService, type State } from "../model/index.js";
 import type { Change, Element } from "./types.js";
 import { describeElement, describeUpdate } from "./describe.js";
+import { keepalivedVips } from "./keepalived.js";
 
 export interface DiffScope {
   /** The host whose IPVS table lvsh manages. */
@@ -150,31 +151,33 @@ class Differ {
 
   /** keepalived's file on a director: rewritten when its text differs, or keepalived started when it does not run. */
   keepalived(host: string, running: HostState["keepalived"], desired: HostState["keepalived"]): void {
-    // lvsh leaves a keepalived it does not run (no `engine keepalived`) alone
-    if (!desired) return;
+    // no keepalived wanted where lvsh ran one (`clear`, `engine lvsh`, a recover to before a first commit):
+    // stopped, its file moved aside (keepalived takes its table and VIPs with it)
+    if (!desired || desired.text === null) {
+      if (running && (running.text !== null || running.running)) this.push(elementKey.keepalived(host, running.path), host, "delete", { kind: "keepalived", value: running }, null);
+      return;
+    }
     const before = running && running.path === desired.path ? running : { path: desired.path, text: null, running: false };
     if (before.text === desired.text && before.running === desired.running) return;
     const key = elementKey.keepalived(host, desired.path);
-    // no file wanted (a recover, back to before a first commit): keepalived stopped, its file moved aside
-    if (desired.text === null) {
-      // as an update (to no file, not running): it runs after the real servers' block, and they tear down after it
-      if (before.text !== null || before.running) this.push(key, host, "update", { kind: "keepalived", value: before }, { kind: "keepalived", value: { path: desired.path, text: null, running: false } });
-      return;
-    }
     this.push(key, host, before.text === null ? "create" : "update", before.text === null ? null : { kind: "keepalived", value: before }, { kind: "keepalived", value: desired });
   }
 
   host(name: string, running: HostState, desired: HostState): void {
     // keepalived sets the IPVS table of a director it runs
-    if (name === this.scope.director && !desired.keepalived) this.ipvs(name, running.ipvs, desired.ipvs);
+    // a keepalived that stops takes its table with it: lvsh builds the director's from nothing
+    const stopping = !!running.keepalived?.running && !desired.keepalived?.running;
+    if (name === this.scope.director && !desired.keepalived) this.ipvs(name, stopping ? [] : running.ipvs, desired.ipvs);
     this.keepalived(name, running.keepalived, desired.keepalived);
     this.sysctls(name, running.sysctls, desired.sysctls);
     this.links(name, running.links, desired.links);
     this.arp(name, running.arp, desired.arp);
-    // on a director keepalived runs, the VIPs it holds are keepalived's (VRRP binds and moves them):
-    // only the addresses lvsh binds there itself are compared (found by the lab, scenario ha)
-    const mine = (a: AddrEntry) => desired.addrs.some((d) => d.addr === a.addr);
-    this.addrs(name, desired.keepalived ? running.addrs.filter(mine) : running.addrs, desired.addrs);
+    // the VIPs keepalived binds by VRRP (on whichever director is MASTER now) are not lvsh's to add or remove
+    // (the desired file's, and those of the file keepalived runs now: a stop takes them away itself)
+    const vrrp = new Set([...(running.keepalived?.running && running.keepalived.text ? keepalivedVips(running.keepalived.text) : [])]);
+    if (desired.keepalived?.running && desired.keepalived.text) for (const v of keepalivedVips(desired.keepalived.text)) vrrp.add(v);
+    const own = (as: readonly AddrEntry[]) => (vrrp.size ? as.filter((a) => !vrrp.has(a.addr)) : as);
+    this.addrs(name, own(running.addrs), own(desired.addrs));
   }
 }
 

@@ -33,13 +33,23 @@ export const KEEPALIVED_TAG = "lvsh-keepalived";
 export const KEEPALIVED_WAIT_S = 30;
 
 const COMMON = `p=$2; d=$(dirname "$p")
+# a pid file's process, when it is keepalived (a stale pid file may name any process now)
+kapid() {
+  [ -f "$1" ] && n=$(cat "$1" 2>/dev/null) && [ -n "$n" ] && kill -0 "$n" 2>/dev/null || return 1
+  case $(cat "/proc/$n/comm" 2>/dev/null) in keepalived) echo "$n" ;; *) return 1 ;; esac
+}
 ka() {
-  if [ -f "$d/keepalived.pid" ] && n=$(cat "$d/keepalived.pid") && kill -0 "$n" 2>/dev/null; then echo "pid $n"; return; fi
+  if n=$(kapid "$d/keepalived.pid"); then echo "pid $n"; return; fi
   [ "$p" = ${KEEPALIVED_CONF} ] || return 0
   if [ -d /run/systemd/system ] && systemctl is-active --quiet keepalived 2>/dev/null; then echo systemd; return; fi
-  if [ -f /run/keepalived.pid ] && n=$(cat /run/keepalived.pid) && kill -0 "$n" 2>/dev/null; then echo "pid $n"; fi
+  if n=$(kapid /run/keepalived.pid); then echo "pid $n"; fi
+}
+# lvsh went away (killed): its parent, or the batch shell's, is now init
+orphan() {
+  [ "$(cut -d' ' -f4 /proc/$$/stat 2>/dev/null)" = 1 ] || [ "$(cut -d' ' -f4 "/proc/$PPID/stat" 2>/dev/null)" = 1 ]
 }
 check() {
+  command -v keepalived >/dev/null 2>&1 || { echo "keepalived is not installed on this host (not in PATH); nothing was changed" >&2; exit 127; }
   t=$(mktemp "\${TMPDIR:-/tmp}/lvsh-keepalived.XXXXXX") || exit 1
   printf '%s' "$1" >"$t"
   out=$(keepalived -t -f "$t" 2>&1); s=$?
@@ -51,7 +61,8 @@ reload() {
   case $m in
     "pid "*) kill -HUP "\${m#pid }" ;;
     systemd) systemctl reload keepalived ;;
-    *) [ -f "$p" ] || return 0; keepalived -f "$p" -p "$d/keepalived.pid" -r "$d/keepalived.vrrp.pid" -c "$d/keepalived.checkers.pid" ;;
+    # none runs for this file: its pid files are stale (keepalived refuses to start beside a live pid in them)
+    *) [ -f "$p" ] || return 0; rm -f "$d/keepalived.pid" "$d/keepalived.vrrp.pid" "$d/keepalived.checkers.pid"; keepalived -f "$p" -p "$d/keepalived.pid" -r "$d/keepalived.vrrp.pid" -c "$d/keepalived.checkers.pid" ;;
   esac
 }
 stop() {
@@ -86,6 +97,8 @@ while [ "\${s:-0}" -eq 0 ]; do
   IFS=$old
   [ -z "$missing" ] && exit 0
   [ $i -ge $w ] && { echo "after $4 s keepalived has not built:\${missing%,}" >&2; break; }
+  # lvsh was killed: leave the file as it is, for \`lvsh recover\` (putting it back here would race it)
+  orphan && { echo "lvsh went away: $p left for lvsh recover" >&2; exit 1; }
   sleep 0.1; i=$((i + 1))
 done
 # the previous file back (or none), keepalived reloaded (or stopped)
@@ -192,4 +205,19 @@ export function keepalivedRealKey(service: string, addr: string): string {
 export function commandText(argv: readonly string[]): string {
   const k = keepalivedOp(argv);
   return k ? `lvsh's keepalived ${k.op} of ${k.path}` : argv.join(" ");
+}
+
+/** The addresses a keepalived file binds by VRRP (its virtual_ipaddress blocks' `ADDR/PREFIX ...` lines). */
+export function keepalivedVips(text: string): string[] {
+  const out: string[] = [];
+  let inBlock = false;
+  for (const line of text.split("\n")) {
+    if (/^\s*virtual_ipaddress\s*\{/.test(line)) inBlock = true;
+    else if (inBlock && /^\s*\}/.test(line)) inBlock = false;
+    else if (inBlock) {
+      const m = /^\s*([0-9a-fA-F.:]+)(?:\/\d+)?(?:\s|$)/.exec(line);
+      if (m) out.push(m[1]!);
+    }
+  }
+  return out;
 }

@@ -83,8 +83,8 @@ function table(session: Session, args: ShowArgs, head: readonly string[], rows: 
 
 /** What the candidate changes that lvsh does not apply (keepalived does): said in the plan, so nobody waits for it. */
 export function keepalivedNote(session: Session): string {
-  // with `engine keepalived` a commit applies them (keepalived's file on each director)
-  if (session.candidate.engine) return "";
+  // with `engine keepalived` a commit applies them (keepalived's file on each director), and takes them away when it goes
+  if (session.candidate.engine || session.runningConfig.engine) return "";
   const before = keepalivedParts(session.runningConfig);
   const after = keepalivedParts(session.candidate);
   const lines: string[] = [];

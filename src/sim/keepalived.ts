@@ -5,11 +5,13 @@
  * is modelled by what lvsh's files can get wrong on a host: an interface
  * (`interface X`, `dev X`, lvs_sync_daemon's) the host does not have.
  * keepalived's IPVS table is the file's services with every real server up
- * (no health check runs); VRRP is not modelled (no VIP moves).
+ * (no health check runs); VRRP as far as the file says: a director whose
+ * instance is MASTER holds its VIPs (no peer is consulted, nothing fails over).
  */
 import { importFiles } from "../interop/index.js";
 import { compile } from "../model/index.js";
 import { keepalivedOp } from "../plan/index.js";
+import type { AddrEntry } from "../model/index.js";
 import type { SimHost } from "./host.js";
 import { out, type SimOut } from "./out.js";
 
@@ -42,7 +44,9 @@ export function simKeepalived(h: SimHost, argv: readonly string[]): SimOut | und
       if (bad) return out(1, "", `keepalived -t rejects the new configuration (exit 1); nothing was changed:\n${bad}\n`);
       if (k.op === "check") return out(0, "", "");
       if (k.path in files) files[`${k.path}.lvsh-prev`] = files[k.path]!;
+      const old = files[k.path];
       files[k.path] = text;
+      vips(h, old, false);
       // the file only, keepalived stopped (a recover's way back)
       if (k.rest[4] === "stopped") {
         running.delete(k.path);
@@ -53,12 +57,14 @@ export function simKeepalived(h: SimHost, argv: readonly string[]): SimOut | und
       running.add(k.path);
       set();
       h.ipvs = tableOf(text);
+      vips(h, text, true);
       return out(0, "", "", true);
     }
     case "stop":
       running.delete(k.path);
       set();
       h.ipvs = [];
+      vips(h, files[k.path], false);
       if (k.path in files && k.rest[0] !== "keep") {
         files[`${k.path}.lvsh-prev`] = files[k.path]!;
         delete files[k.path];
@@ -73,4 +79,22 @@ function tableOf(text: string): SimHost["ipvs"] {
   if ("error" in r) return [];
   // as a kernel holds it: no source positions
   return (compile(r.config).state.hosts["director"]?.ipvs ?? []).map(({ span: _s, dests, ...svc }) => ({ ...svc, dests: dests.map(({ span: _d, ...d }) => d) }));
+}
+
+/** The VIPs a file's MASTER instances hold (`ADDR/PREFIX dev IFACE` in virtual_ipaddress), bound (`on`) or unbound. */
+function vips(h: SimHost, text: string | undefined, on: boolean): void {
+  if (text === undefined || !/^\s*state MASTER\b/m.test(text)) return;
+  const held: AddrEntry[] = [];
+  let inBlock = false;
+  for (const line of text.split("\n")) {
+    if (/^\s*virtual_ipaddress\s*\{/.test(line)) inBlock = true;
+    else if (inBlock && /^\s*\}/.test(line)) inBlock = false;
+    else if (inBlock) {
+      const m = /^\s*([0-9a-fA-F.:]+)\/(\d+)\s+dev\s+(\S+)/.exec(line);
+      if (m) held.push({ addr: m[1]!, prefix: Number(m[2]), dev: m[3]! });
+    }
+  }
+  const same = (a: AddrEntry, b: AddrEntry) => a.addr === b.addr && a.prefix === b.prefix && a.dev === b.dev;
+  h.addrs = h.addrs.filter((a) => !held.some((v) => same(a, v)));
+  if (on) h.addrs.push(...held);
 }

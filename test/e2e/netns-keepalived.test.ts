@@ -110,4 +110,28 @@ describe.skipIf(why !== undefined)(`keepalived commands on a namespace${why ? ` 
     expect(readFileSync(`${path}.lvsh-prev`, "utf8")).toBe(vrrpOnly("192.0.2.11"));
     expect(vips()).not.toContain("192.0.2.11/32");
   }, 60_000);
+
+  it("a stale pid file naming another process: that process is left alone, keepalived is started", async () => {
+    const { spawn } = await import("node:child_process");
+    const other = spawn("sleep", ["100"], { stdio: "ignore", detached: true });
+    try {
+      (await import("node:fs")).writeFileSync(join(dir, "keepalived.pid"), `${other.pid}\n`);
+      expect(await read()).toMatchObject({ running: false });
+      const r = await op("install", path, vrrpOnly("192.0.2.13"), "20", "", "192.0.2.13");
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(other.exitCode).toBeNull();
+      expect(other.signalCode).toBeNull();
+      expect(pid()).not.toBe(other.pid);
+      expect(await read()).toMatchObject({ running: true });
+      expect((await op("stop", path)).exitCode).toBe(0);
+    } finally {
+      other.kill();
+    }
+  }, 60_000);
+
+  it("keepalived not installed on the director: said as such, nothing changed", async () => {
+    const r = await exec().run(["env", "PATH=/nonexistent", "/bin/sh", "-c", 'PATH=/bin:/usr/bin; exec sh "$@"', "sh", ...keepalivedArgv("check", path, vrrpOnly("192.0.2.10")).slice(1)]);
+    expect(r.exitCode).toBe(127);
+    expect(r.stderr).toMatch(/keepalived is not installed on this host \(not in PATH\); nothing was changed/);
+  });
 });

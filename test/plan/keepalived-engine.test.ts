@@ -64,7 +64,7 @@ describe("engine keepalived: compile and plan", () => {
     for (const rs of ["192.0.2.2", "192.0.2.3"]) expect(last(`${rs} ready`)).toBeLessThan(first("192.0.2.251 install"));
     expect(first("192.0.2.251 install")).toBeLessThan(first("192.0.2.252 install"));
     expect(plan.steps.filter((s) => s.readOnly).map((s) => s.host)).toEqual(["192.0.2.251", "192.0.2.252"]);
-    expect(PHASES.find((p) => p.kind === "keepalived")!.block).toBe(2);
+    expect(PHASES.find((p) => p.kind === "keepalived" && p.action === "set")!.block).toBe(2);
   });
 
   it("removing a real server: keepalived takes the file that drops it before its host unbinds the VIP", () => {
@@ -112,6 +112,15 @@ describe("engine keepalived: compile and plan", () => {
 });
 
 describe("engine keepalived: what lvsh cannot do there", () => {
+  it("a director that is also a dr real server of its VIP is refused where the pair is written", () => {
+    const l = load(SEED.replace("director pair .251 .252", "director pair .2 .252"));
+    const d = validate({ ...l.config, engine: { kind: "keepalived", path: KEEPALIVED_CONF, span } }).filter((x) => x.code === "pair-is-real-server");
+    expect(d).toHaveLength(1);
+    expect(d[0]!.span?.line).toBe(6);
+    expect(d[0]!.message).toMatch(/192\.0\.2\.2 is a director of 192\.0\.2\.10 and a real server of tcp 192\.0\.2\.10:80/);
+    expect(validate(withEngine(SEED)).some((x) => x.code === "pair-is-real-server")).toBe(false);
+  });
+
   it("`drain rs` is refused where it is written, with the way to do it", () => {
     const l = load(`${SEED}\ndrain rs .2 timeout 30s`);
     const d = validate({ ...l.config, engine: { kind: "keepalived", path: KEEPALIVED_CONF, span } }).filter((x) => x.code === "drain-keepalived");

@@ -48,6 +48,10 @@ describe("engine keepalived in a session (simulated hosts)", () => {
     expect(d1.ipvs[0]!.dests.map((x) => x.addr).sort()).toEqual(["192.0.2.2", "192.0.2.3"]);
     const first = d1.files![CONF];
 
+    // the MASTER holds the VIP (the simulator's VRRP: the file's MASTER binds it), the BACKUP does not
+    expect(d1.addrs.map((a) => a.addr)).toContain("192.0.2.10");
+    expect(d2.addrs.map((a) => a.addr)).not.toContain("192.0.2.10");
+    expect((await lvsh(dir, "doctor")).out).toMatch(/nothing wrong found|no problem/i);
     // nothing to do on a second commit
     expect((await lvsh(dir, "show plan")).out).toMatch(/No changes/);
 
@@ -62,6 +66,8 @@ describe("engine keepalived in a session (simulated hosts)", () => {
     const doc = await lvsh(dir, "doctor");
     expect(doc.out).toMatch(/keepalived's health check has taken 192\.0\.2\.2:80 out/);
     expect(doc.out).not.toMatch(/ipvs-drift|differs from the configuration/);
+    const findings = (JSON.parse((await lvsh(dir, "doctor json")).out) as { findings: { code: string; severity: string }[] }).findings;
+    expect(findings.map((f) => `${f.code} ${f.severity}`)).toEqual(["rs-down-check warning"]);
 
     // a third real server reaches both files
     const add = await lvsh(dir, "use vip 192.0.2.10; use service :80; add rs .4 dr; commit force");
@@ -83,11 +89,53 @@ describe("engine keepalived in a session (simulated hosts)", () => {
     expect([host(dir, "netns-d1"), host(dir, "netns-d2")]).toEqual(before);
   });
 
+  it("`clear; commit`: keepalived stops on both directors first (its table and VIP go), then the real servers are taken apart", async () => {
+    const dir = freshStateDir();
+    expect((await lvsh(dir, SEED)).ok).toBe(true);
+    const plan = await lvsh(dir, "clear; show plan");
+    const lines = plan.out.split("\n");
+    const stop = lines.findIndex((l) => /stop keepalived and move/.test(l));
+    const unbind = lines.findIndex((l) => /remove address 192\.0\.2\.10\/32 on eth0/.test(l));
+    expect(stop).toBeGreaterThan(-1);
+    expect(unbind).toBeGreaterThan(stop);
+    expect(plan.out).not.toMatch(/not applied by lvsh/);
+    expect((await lvsh(dir, "clear; commit force")).ok).toBe(true);
+    for (const m of ["netns-d1", "netns-d2"]) {
+      const h = host(dir, m);
+      expect(h.keepalived ?? []).toEqual([]);
+      expect(h.ipvs).toEqual([]);
+      expect(h.addrs.map((a) => a.addr)).not.toContain("192.0.2.10");
+    }
+  });
+
+  it("`engine lvsh`: keepalived stops on the pair before lvsh's director binds the VIP (never two holders); a single director's table is rebuilt by lvsh", async () => {
+    const dir = freshStateDir();
+    expect((await lvsh(dir, SEED)).ok).toBe(true);
+    const plan = await lvsh(dir, "engine lvsh; sync daemon off; show plan");
+    const lines = plan.out.split("\n");
+    const stops = lines.flatMap((l, i) => (/stop keepalived/.test(l) ? [i] : []));
+    expect(stops).toHaveLength(2);
+    const bind = lines.findIndex((l) => /add address 192\.0\.2\.10\/32 on eth0/.test(l));
+    expect(bind).toBeGreaterThan(Math.max(...stops));
+    // one director: keepalived's table goes with it, lvsh adds the service again
+    const one = freshStateDir();
+    const single = "vip 192.0.2.10 on eth0\nengine keepalived\nservice :80 rr\nadd rs .2 .3 dr\ncheck http /\ncommit force";
+    expect((await lvsh(one, single)).ok).toBe(true);
+    expect(host(one, "director").ipvs).toHaveLength(1);
+    const back = await lvsh(one, "engine lvsh; commit force");
+    expect(back.ok, back.rendered).toBe(true);
+    expect(host(one, "director").keepalived ?? []).toEqual([]);
+    expect(host(one, "director").ipvs[0]!.dests).toHaveLength(2);
+  });
+
   it("save leaves the directors to keepalived (its own file and unit) and saves the real servers", async () => {
     const dir = freshStateDir();
     expect((await lvsh(dir, SEED)).rendered).not.toMatch(/error/);
     const saved = await lvsh(dir, "save");
     expect(saved.out).toMatch(/keepalived restores them at boot from \/etc\/keepalived\/keepalived\.conf/);
+    const other = freshStateDir();
+    expect((await lvsh(other, SEED.replace("engine keepalived", "engine keepalived config /opt/k/keepalived.conf"))).ok).toBe(true);
+    expect((await lvsh(other, "save")).out).toMatch(/the commit installed \/opt\/k\/keepalived\.conf, which keepalived's unit does not read/);
     expect(saved.out).not.toMatch(/lvsh-restore\.service/);
     expect(saved.out).toMatch(/192\.0\.2\.2:\/etc\/lvsh\/arptables\.rules/);
   });
