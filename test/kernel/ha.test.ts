@@ -155,8 +155,9 @@ describe.skipIf(!ran(lab, "ha"))(titled(lab, `lab: high availability through kee
       expect(h.directors_down.d2.reals).toEqual([RS2]);
     });
     it("then every fetch goes to rs2", () => expect(checkShares(r().health.fetch_down, { rs2: 4 })).toEqual([]));
-    // ENGINE AUTHOR: this is what the brief asks of `show rs` with keepalived as the engine: rs1 shown as down,
-    // by its check. If `show rs` does not say so yet, this fails with what it printed (health.show_rs in ha.json).
+    // For the engine's author: `show rs` with keepalived as the engine reads keepalived's director (the MASTER)
+    // and says a committed real server its check took out is `down (check)` (passes since main's 5d412ee);
+    // on a failure, what it printed is health.show_rs in ha.json.
     it.skipIf(engineOnly)("`show rs` says rs1 is down (its check)", () => {
       const run = r().health.show_rs;
       expect(checkLvsh(run)).toEqual([]);
