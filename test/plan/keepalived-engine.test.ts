@@ -192,3 +192,19 @@ describe("engine keepalived: watch", () => {
     expect(states(false)).toEqual(["192.0.2.2:80 missing", "192.0.2.3:80 ok"]);
   });
 });
+
+describe("engine keepalived: the VIP keepalived holds (found by the lab, scenario ha)", () => {
+  it("is keepalived's, not drift: the master holding the pair's VIP plans nothing on its addresses", () => {
+    const desired = compile(withEngine(SEED));
+    // what the director shows once keepalived took the file: its file running, and the VIP it bound (VRRP)
+    const hosts = Object.fromEntries(
+      Object.entries(desired.state.hosts).map(([name, h]) => {
+        const k = h.keepalived ? { keepalived: { ...h.keepalived, expect: undefined } } : {};
+        const addrs = name === "192.0.2.251" ? [{ addr: "192.0.2.10", prefix: 32, dev: "eth0" }] : h.addrs;
+        return [name, { ...h, ...k, addrs }];
+      }),
+    );
+    const plan = makePlan({ hosts }, desired);
+    expect(plan.steps.filter((s) => s.host === "192.0.2.251").map((s) => s.argv.join(" "))).toEqual([]);
+  });
+});

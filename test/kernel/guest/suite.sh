@@ -94,17 +94,17 @@ declare -A CMD=(
   [tun]="scenario-tun.sh" [rollback]="scenario-rollback.sh" [faults]="scenario-faults.sh ci" [drain]="scenario-drain.sh" [watch]="scenario-watch.sh"
   [faults-full]="scenario-faults.sh full" [capture]="scenario-capture.sh" [batch]="scenario-bench.sh batch"
   [bench]="scenario-bench.sh bench" [import]="scenario-import.sh"
-  [fleet]="scenario-fleet.sh"
+  [fleet]="scenario-fleet.sh" [ha]="scenario-ha.sh"
 )
 declare -A NOMINAL=(
   [smoke-ok]=12 [smoke-no-mangle]=20 [dr-arptables-nft]=45 [dr-arptables-legacy]=30 [dr-sysctl]=35
   [dr-sysctl-eth0]=25 [netns-director]=15 [wrr]=30 [nat]=35 [tun]=45 [rollback]=30 [faults]=85 [drain]=70 [watch]=40
-  [faults-full]=200 [capture]=60 [batch]=20 [bench]=120 [import]=240 [fleet]=300
+  [faults-full]=200 [capture]=60 [batch]=20 [bench]=120 [import]=240 [fleet]=300 [ha]=150
 )
 # the scenarios that do not run lvsh (they go first, while its snapshot is made)
 declare -A NO_LVSH=([smoke-ok]=1 [smoke-no-mangle]=1)
 CI=(smoke-ok smoke-no-mangle dr-arptables-nft dr-arptables-legacy dr-sysctl dr-sysctl-eth0
-  netns-director wrr nat tun rollback faults drain watch capture batch import)
+  netns-director wrr nat tun rollback faults drain watch capture batch import ha)
 case ${LAB_SUITE:-ci} in
   ci) ALL=("${CI[@]}") ;;
   full) ALL=("${CI[@]/#faults/faults-full}") ;;
