@@ -27,7 +27,7 @@ describe.skipIf(!ran(lab, "bench"))(titled(lab, "lab bench: 10,000 real servers,
     expect(b!.segments.filter((s) => s.what === "ipvsadm")).toHaveLength(1);
   });
 
-  it("has a ratio to report (global-setup.ts prints it; not asserted: goal <= 1.2x)", () => {
+  it("has a ratio to report (global-setup.ts prints it; not asserted: goal <= 2x, issue 15; it was 1.2x)", () => {
     expect(Number.isFinite(ratio(r())), benchReport(r()).join("\n")).toBe(true);
   });
 });
