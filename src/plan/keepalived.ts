@@ -212,17 +212,22 @@ export function commandText(argv: readonly string[]): string {
   return k ? `lvsh's keepalived ${k.op} of ${k.path}` : argv.join(" ");
 }
 
-/** The addresses a keepalived file binds by VRRP (its virtual_ipaddress blocks' `ADDR/PREFIX ...` lines). */
-export function keepalivedVips(text: string): string[] {
-  const out: string[] = [];
+/** What a keepalived file binds by VRRP: its virtual_ipaddress blocks' `ADDR[/PREFIX] [dev IFACE]` lines. */
+export function keepalivedVipLines(text: string): { addr: string; prefix: number | null; dev: string | null }[] {
+  const out: { addr: string; prefix: number | null; dev: string | null }[] = [];
   let inBlock = false;
   for (const line of text.split("\n")) {
     if (/^\s*virtual_ipaddress\s*\{/.test(line)) inBlock = true;
     else if (inBlock && /^\s*\}/.test(line)) inBlock = false;
     else if (inBlock) {
-      const m = /^\s*([0-9a-fA-F.:]+)(?:\/\d+)?(?:\s|$)/.exec(line);
-      if (m) out.push(m[1]!);
+      const m = /^\s*([0-9a-fA-F.:]+)(?:\/(\d+))?(?:\s+dev\s+(\S+))?(?:\s|$)/.exec(line);
+      if (m) out.push({ addr: m[1]!, prefix: m[2] !== undefined ? Number(m[2]) : null, dev: m[3] ?? null });
     }
   }
   return out;
+}
+
+/** The addresses a keepalived file binds by VRRP. */
+export function keepalivedVips(text: string): string[] {
+  return keepalivedVipLines(text).map((v) => v.addr);
 }

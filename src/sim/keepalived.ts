@@ -10,7 +10,7 @@
  */
 import { importFiles } from "../interop/index.js";
 import { compile } from "../model/index.js";
-import { keepalivedOp } from "../plan/index.js";
+import { keepalivedOp, keepalivedVipLines } from "../plan/index.js";
 import type { AddrEntry } from "../model/index.js";
 import type { SimHost } from "./host.js";
 import { out, type SimOut } from "./out.js";
@@ -84,16 +84,7 @@ function tableOf(text: string): SimHost["ipvs"] {
 /** The VIPs a file's MASTER instances hold (`ADDR/PREFIX dev IFACE` in virtual_ipaddress), bound (`on`) or unbound. */
 function vips(h: SimHost, text: string | undefined, on: boolean): void {
   if (text === undefined || !/^\s*state MASTER\b/m.test(text)) return;
-  const held: AddrEntry[] = [];
-  let inBlock = false;
-  for (const line of text.split("\n")) {
-    if (/^\s*virtual_ipaddress\s*\{/.test(line)) inBlock = true;
-    else if (inBlock && /^\s*\}/.test(line)) inBlock = false;
-    else if (inBlock) {
-      const m = /^\s*([0-9a-fA-F.:]+)\/(\d+)\s+dev\s+(\S+)/.exec(line);
-      if (m) held.push({ addr: m[1]!, prefix: Number(m[2]), dev: m[3]! });
-    }
-  }
+  const held: AddrEntry[] = keepalivedVipLines(text).flatMap((v) => (v.prefix !== null && v.dev !== null ? [{ addr: v.addr, prefix: v.prefix, dev: v.dev }] : []));
   const same = (a: AddrEntry, b: AddrEntry) => a.addr === b.addr && a.prefix === b.prefix && a.dev === b.dev;
   h.addrs = h.addrs.filter((a) => !held.some((v) => same(a, v)));
   if (on) h.addrs.push(...held);
