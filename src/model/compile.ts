@@ -220,3 +220,10 @@ export function compile(config: Config): Desired {
   }
   return { state, origins, hosts: transports, ...(drains.size ? { drains } : {}), ...(ready.size ? { ready } : {}) };
 }
+
+/** The directors keepalived runs in a desired state (`engine keepalived`), the pair's MASTER first; [] without the engine. */
+export function keepalivedHosts(desired: Desired): string[] {
+  const hosts = Object.entries(desired.state.hosts).filter(([, h]) => h.keepalived);
+  const held = (h: HostState) => h.keepalived!.expect?.vips.length ?? 0;
+  return hosts.sort(([, a], [, b]) => held(b) - held(a)).map(([n]) => n);
+}

@@ -1,7 +1,7 @@
 export * from "./types.js";
 export { evaluate, type EvalResult } from "./evaluate.js";
 export { validate } from "./validate.js";
-export { compile, ARP_SYSCTLS, TUN_DEV, type Desired, type ReadyDef } from "./compile.js";
+export { compile, keepalivedHosts, ARP_SYSCTLS, TUN_DEV, type Desired, type ReadyDef } from "./compile.js";
 export { readyCheckOf } from "./ready.js";
 export { keepalivedParts, printConfig, serviceOptions } from "./print.js";
 export { serviceMethod } from "./validate-ha.js";

@@ -79,7 +79,7 @@ function setCommand(e: Element, update: boolean, restart = false): string[] {
       return ["ip", "link", "set", e.name, e.up ? "up" : "down"];
     case "keepalived":
       // its file, and keepalived running with it (or stopped, when it did not run)
-      return e.value.text === null ? keepalivedStop(e.value.path) : keepalivedInstall(e.value, undefined, restart);
+      return keepalivedInstall(e.value, undefined, restart);
   }
 }
 
@@ -157,8 +157,7 @@ export function commandsFor(c: Change): CommandPair[] {
       }
       if (before.kind === "keepalived" && c.after?.kind === "keepalived") {
         const restart = !!restartNeeded(before.value.text, c.after.value.text ?? "");
-        const undo = before.value.text === null ? keepalivedStop(before.value.path) : keepalivedInstall(before.value, 0, restart);
-        return [{ argv: setCommand(c.after, true, restart), undo, removing: false }];
+        return [{ argv: setCommand(c.after, true, restart), undo: keepalivedInstall(before.value, 0, restart), removing: false }];
       }
       return [{ argv: setCommand(c.after!, true), undo: setCommand(before, true), removing: false }];
     }

@@ -69,7 +69,6 @@ export function describeUpdate(before: Element, after: Element): string {
   if (before.kind === "sysctl" && after.kind === "sysctl") return `set ${after.key} = ${after.value} (was ${before.value ?? "not read"})`;
   if (before.kind === "link" && after.kind === "link") return `bring ${after.name} ${after.up ? "up" : "down"}`;
   if (before.kind === "keepalived" && after.kind === "keepalived") {
-    if (after.value.text === null) return `stop keepalived and move ${after.value.path} aside (${after.value.path}.lvsh-prev): there was none before`;
     if (!after.value.running) return `${before.value.text === after.value.text ? "" : `put back keepalived configuration ${after.value.path} and `}stop keepalived (it did not run)`;
     if (before.value.text === after.value.text) return `start keepalived with ${after.value.path} (it does not run)`;
     const restart = restartNeeded(before.value.text, after.value.text ?? "");

@@ -231,3 +231,17 @@ export function keepalivedVipLines(text: string): { addr: string; prefix: number
 export function keepalivedVips(text: string): string[] {
   return keepalivedVipLines(text).map((v) => v.addr);
 }
+
+/** The interfaces a keepalived file names, with what for: `interface X`, `dev X`, `lvs_sync_daemon X`. */
+export function keepalivedInterfaces(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const line of text.split("\n")) {
+    const i = /^\s*interface\s+(\S+)/.exec(line);
+    if (i) out.push([i[1]!, "a VRRP instance"]);
+    const d = /\sdev\s+(\S+)/.exec(line);
+    if (d) out.push([d[1]!, "a VIP"]);
+    const y = /^\s*lvs_sync_daemon\s+(\S+)/.exec(line);
+    if (y) out.push([y[1]!, "the connection sync daemon"]);
+  }
+  return out;
+}

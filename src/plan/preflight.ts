@@ -6,6 +6,7 @@
  */
 import { didYouMean, error, type Diagnostic } from "../lang/index.js";
 import type { Desired, State } from "../model/index.js";
+import { keepalivedInterfaces } from "./keepalived.js";
 
 export function preflight(running: State, desired: Desired): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -42,20 +43,6 @@ export function preflight(running: State, desired: Desired): Diagnostic[] {
         }),
       );
     }
-  }
-  return out;
-}
-
-/** The interfaces a keepalived file names, with what for: `interface X`, `dev X`, `lvs_sync_daemon X`. */
-function keepalivedInterfaces(text: string): [string, string][] {
-  const out: [string, string][] = [];
-  for (const line of text.split("\n")) {
-    const i = /^\s*interface\s+(\S+)/.exec(line);
-    if (i) out.push([i[1]!, "a VRRP instance"]);
-    const d = /\sdev\s+(\S+)/.exec(line);
-    if (d) out.push([d[1]!, "a VIP"]);
-    const y = /^\s*lvs_sync_daemon\s+(\S+)/.exec(line);
-    if (y) out.push([y[1]!, "the connection sync daemon"]);
   }
   return out;
 }

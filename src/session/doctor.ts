@@ -7,7 +7,7 @@
  * iputils or busybox), both in the background of one shell, so the whole
  * takes about as long as one read of the slowest host.
  */
-import { compile, directorHost, describeTransport, realServerHost, serviceKeyOf, type Config, type TransportSpec } from "../model/index.js";
+import { compile, directorHost, keepalivedHosts, describeTransport, realServerHost, serviceKeyOf, type Config, type TransportSpec } from "../model/index.js";
 import { doctor, type Checked, type DoctorReport, type Finding, type HostFacts, type ProbeResult, type Skipped } from "../plan/index.js";
 import { factCommands, factPart, FACT_SYSCTLS, parseArping, parseFacts, parseIpvsadmList, parseIpvsadmSave, resultOf, skippedBy } from "../state/index.js";
 import { counted, wrapText } from "../util/index.js";
@@ -135,8 +135,9 @@ async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
 function hostPlans(config: Config, scope: DoctorOptions["scope"]): HostPlan[] {
   const services = [...config.services.values()].filter((s) => (!scope ? true : "vip" in scope ? s.vip === scope.vip : s.key === scope.service));
   // keepalived runs the directors: doctor looks at its MASTER's (its table, its probes), as `director`
-  const ka = Object.entries(compile(config).state.hosts).filter(([, h]) => h.keepalived).sort(([, a], [, b]) => (b.keepalived!.expect?.vips.length ?? 0) - (a.keepalived!.expect?.vips.length ?? 0));
-  const director = ka.length ? { name: "director", transport: compile(config).hosts.get(ka[0]![0])! } : directorHost(config);
+  const desired = compile(config);
+  const master = keepalivedHosts(desired)[0];
+  const director = master !== undefined ? { name: "director", transport: desired.hosts.get(master)! } : directorHost(config);
   const dir = director.name;
   const probes = new Map<string, readonly [string, number]>();
   const rs = new Map<string, { transport: TransportSpec; arp: boolean; listen: boolean; routes: boolean }>();

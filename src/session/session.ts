@@ -21,7 +21,7 @@ import {
   type SessionStatement,
   type Statement,
 } from "../lang/index.js";
-import { compile, emptyConfig, emptyContext, evaluate, liftState, mergeConflicts, printConfig, validate, type Config, type Context, type Desired, type State } from "../model/index.js";
+import { compile, keepalivedHosts, emptyConfig, emptyContext, evaluate, liftState, mergeConflicts, printConfig, validate, type Config, type Context, type Desired, type State } from "../model/index.js";
 import { makePlan, preflight, renderPlanText, type Plan, type PlanTextOptions } from "../plan/index.js";
 import { revisionName, withRestores, type CommitBase, type Site, type RebaseTarget, type Rebased, type Revision } from "../txn/index.js";
 import { unreadable, type IpLink } from "../state/index.js";
@@ -467,11 +467,10 @@ export class Session implements SessionState {
    * keepalived's (the pair's MASTER first), else `director`.
    */
   ipvsDirectors(): string[] {
-    const hosts = Object.entries(compile(this.candidate).state.hosts).filter(([, h]) => h.keepalived);
-    if (!hosts.length) return ["director"];
-    const held = (h: (typeof hosts)[number]) => h[1].keepalived!.expect?.vips.length ?? 0;
-    return hosts.sort((a, b) => held(b) - held(a)).map(([n]) => n);
+    const hosts = keepalivedHosts(compile(this.candidate));
+    return hosts.length ? hosts : ["director"];
   }
+
 
   /** Before any revision: the director as read now (through the candidate's transport), when it is not what the session started from. */
   private syncLifted(): Diagnostic[] {

@@ -10,7 +10,7 @@
  */
 import { importFiles } from "../interop/index.js";
 import { compile } from "../model/index.js";
-import { keepalivedOp, keepalivedVipLines } from "../plan/index.js";
+import { keepalivedInterfaces, keepalivedOp, keepalivedVipLines } from "../plan/index.js";
 import type { AddrEntry } from "../model/index.js";
 import type { SimHost } from "./host.js";
 import { out, type SimOut } from "./out.js";
@@ -18,11 +18,8 @@ import { out, type SimOut } from "./out.js";
 /** What `keepalived -t` would reject in a file on this host, or undefined. */
 function rejects(h: SimHost, text: string): string | undefined {
   const links = new Set(h.links.map((l) => l.name));
-  for (const [i, line] of text.split("\n").entries()) {
-    const m = /^\s*(?:interface|lvs_sync_daemon)\s+(\S+)/.exec(line) ?? /\sdev\s+(\S+)/.exec(line);
-    if (m && !links.has(m[1]!)) return `(Line ${i + 1}) WARNING - interface ${m[1]} for vrrp_instance doesn't exist`;
-  }
-  return undefined;
+  const missing = keepalivedInterfaces(text).find(([dev]) => !links.has(dev));
+  return missing ? `WARNING - interface ${missing[0]} for ${missing[1]} doesn't exist` : undefined;
 }
 
 export function simKeepalived(h: SimHost, argv: readonly string[]): SimOut | undefined {
