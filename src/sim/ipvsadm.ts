@@ -27,19 +27,31 @@ function parseLine(words: string[]): TableLine | string {
   return line.ok ? line.value : line.message;
 }
 
+// each service's and real server's key, once (an `-R` of 10,000 lines looks them up for every line)
+const svcKeys = new WeakMap<IpvsService, string>();
+const destKeys = new WeakMap<Dest, string>();
+function svcKey(s: IpvsService): string {
+  let k = svcKeys.get(s);
+  if (k === undefined) svcKeys.set(s, (k = serviceKeyOf(s)));
+  return k;
+}
+function destKey(d: Dest): string {
+  let k = destKeys.get(d);
+  if (k === undefined) destKeys.set(d, (k = destKeyOf(d)));
+  return k;
+}
+
 function findService(h: SimHost, key: string): IpvsService | undefined {
-  return h.ipvs.find((s) => serviceKeyOf(s) === key);
+  return h.ipvs.find((s) => svcKey(s) === key);
 }
 
 function replaceService(h: SimHost, key: string, f: (s: IpvsService) => IpvsService | null): void {
-  const out: IpvsService[] = [];
-  for (const s of h.ipvs) {
-    if (serviceKeyOf(s) !== key) out.push(s);
-    else {
-      const n = f(s);
-      if (n) out.push(n);
-    }
-  }
+  const i = h.ipvs.findIndex((s) => svcKey(s) === key);
+  if (i < 0) return;
+  const n = f(h.ipvs[i]!);
+  const out = [...h.ipvs];
+  if (n) out[i] = n;
+  else out.splice(i, 1);
   h.ipvs = out;
 }
 
@@ -73,11 +85,11 @@ function destCommand(h: SimHost, cmd: string, line: Extract<TableLine, { kind: "
   if (svc.fwmark === null && d.method !== "nat") d = { ...d, port: svc.port };
   if (d.family !== svc.family && d.method !== "tun") return out(2, "", "ipvsadm: Different address family is allowed only for tunneling servers\n");
   if (d.lThreshold > d.uThreshold && cmd !== "d") return kernel("Numerical result out of range");
-  const dkey = destKeyOf(d);
-  const existing = svc.dests.find((x) => destKeyOf(x) === dkey);
+  const dkey = destKey(d);
+  const existing = svc.dests.find((x) => destKey(x) === dkey);
   if (cmd === "a" && existing) return kernel("Destination already exists");
   if (cmd !== "a" && !existing) return kernel("No such destination");
-  const dests = cmd === "a" ? [...svc.dests, d] : cmd === "e" ? svc.dests.map((x) => (destKeyOf(x) === dkey ? d : x)) : svc.dests.filter((x) => destKeyOf(x) !== dkey);
+  const dests = cmd === "a" ? [...svc.dests, d] : cmd === "e" ? svc.dests.map((x) => (destKey(x) === dkey ? d : x)) : svc.dests.filter((x) => destKey(x) !== dkey);
   replaceService(h, key, (s) => ({ ...s, dests }));
   return out(0, "", "", true);
 }
