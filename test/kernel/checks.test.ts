@@ -4,7 +4,7 @@
  * same on real runs.
  */
 import { describe, expect, it } from "vitest";
-import { breakdown } from "./bench.js";
+import { breakdown, median, ratio, type BenchResult } from "./bench.js";
 import { normalized } from "./capture.js";
 import { checkAlternates, checkArpDirectorOnly, checkDoctor, checkShares, isEmptyArpTable, snapDiff, type HostSnap, type LvshRun } from "./checks.js";
 
@@ -48,6 +48,17 @@ describe("lab checks", () => {
     expect(checkArpDirectorOnly({ replies: [macs.lb], neigh: [{ dst: "192.0.2.10", lladdr: macs.rs1 }], arping: "" }, "192.0.2.10", macs)).toEqual([
       `the client's ARP entry for 192.0.2.10 is ${macs.rs1} (rs1), not the director's ${macs.lb}`,
     ]);
+  });
+});
+
+describe("bench ratio", () => {
+  it("is the median of lvsh's runs over the median of the bare ones (one slow bare run does not flatter lvsh)", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([8200, 14300, 8400, 8300])).toBe(8350);
+    const r = { bare_ms: [8200, 14300, 8400, 8300], lvsh_runs_ms: [17000, 16000, 30000], lvsh: { ms: 17000 } } as unknown as BenchResult;
+    expect(ratio(r)).toBeCloseTo(17000 / 8350, 6);
+    // an older result: one lvsh run
+    expect(ratio({ ...r, lvsh_runs_ms: undefined } as unknown as BenchResult)).toBeCloseTo(17000 / 8350, 6);
   });
 });
 
