@@ -107,8 +107,15 @@ export const PROGRESS_HOSTS = 5;
 export function hostsProgress(io: { write(text: string): void; readonly columns?: number | undefined }, now: () => number = Date.now): (p: HostsProgress) => void {
   const tty = io.columns !== undefined;
   let last = 0;
+  // when the phase began: a script's log says how long each took
+  let phase: string | undefined;
+  let began = 0;
   return (p) => {
     if (p.total < PROGRESS_HOSTS) return;
+    if (p.phase !== phase) {
+      phase = p.phase;
+      began = now();
+    }
     const end = p.final === true;
     const failed = p.failed ? `, ${p.failed} failed` : "";
     if (tty) {
@@ -126,7 +133,7 @@ export function hostsProgress(io: { write(text: string): void; readonly columns?
     if (!end && p.done > 0 && t - last < 5000) return;
     if (end && p.done === 0) return; // stopped before any host ran: the failure says it
     last = t;
-    io.write(`${p.phase}: ${p.done}/${p.total} hosts done${failed}\n`);
+    io.write(`${p.phase}: ${p.done}/${p.total} hosts done${failed} (${((t - began) / 1000).toFixed(1)} s)\n`);
   };
 }
 

@@ -26,7 +26,7 @@ describe("a commit's progress over many hosts", () => {
     for (const frame of out.split("\r\x1b[K").filter(Boolean)) expect(frame.length).toBeLessThan(columns);
   });
 
-  it("in a script: the start, a line every 5 seconds at most, the end", () => {
+  it("in a script: the start, a line every 5 seconds at most, the end, each with the time since the phase began", () => {
     let out = "";
     let t = 0;
     const p = hostsProgress({ write: (x) => void (out += x) }, () => t);
@@ -36,12 +36,19 @@ describe("a commit's progress over many hosts", () => {
       p({ phase, done: i, total: 20, failed: 0 });
     }
     p({ phase, done: 20, total: 20, failed: 0, final: true });
+    // the next phase counts from its own start
+    t += 3000;
+    p({ phase: "real servers: removed", done: 0, total: 20, failed: 0 });
+    t += 1500;
+    p({ phase: "real servers: removed", done: 20, total: 20, failed: 0, final: true });
     expect(out.split("\n").filter(Boolean)).toEqual([
-      `${phase}: 0/20 hosts done`,
-      `${phase}: 5/20 hosts done`,
-      `${phase}: 10/20 hosts done`,
-      `${phase}: 15/20 hosts done`,
-      `${phase}: 20/20 hosts done`,
+      `${phase}: 0/20 hosts done (0.0 s)`,
+      `${phase}: 5/20 hosts done (5.0 s)`,
+      `${phase}: 10/20 hosts done (10.0 s)`,
+      `${phase}: 15/20 hosts done (15.0 s)`,
+      `${phase}: 20/20 hosts done (19.0 s)`,
+      "real servers: removed: 0/20 hosts done (0.0 s)",
+      "real servers: removed: 20/20 hosts done (1.5 s)",
     ]);
     expect(out).not.toContain("\x1b");
   });
