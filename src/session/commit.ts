@@ -182,7 +182,7 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
   const forced: Diagnostic[] = [];
   const r = await commit(
     site,
-    { candidate: session.candidate, base: session.base, rebase: (onto) => session.rebaseOnto(onto) },
+    { candidate: session.candidate, base: session.base, rebase: (onto) => session.rebaseOnto(onto), assumed: session.running },
     {
       say: (t) => session.io.write(t),
       warn: (t) => void forced.push(warning("rs-not-ready", t, s.span)),

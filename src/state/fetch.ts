@@ -6,10 +6,10 @@
  */
 import type { Executor, ExecResult } from "../exec/index.js";
 import { error, warning, type Diagnostic } from "../lang/index.js";
-import { emptyHost, type HostState, type State } from "../model/index.js";
+import { emptyHost, type HostState, type IpvsService, type State } from "../model/index.js";
 import { parseArptablesSave } from "./arptables.js";
 import { parseIpAddrJson, parseIpLinkJson, type IpLink } from "./ip.js";
-import { parseIpvsadmSave } from "./ipvsadm.js";
+import { parseIpvsadmSave, readAsPrinted, type ExpectedTable } from "./ipvsadm.js";
 import { parseIpvsadmThresholds, withThresholds } from "./ipvsadm-list.js";
 import { parseSysctl } from "./sysctl.js";
 import { KEEPALIVED_TAG, keepalivedRead, parseKeepalivedRead } from "../plan/index.js";
@@ -26,6 +26,12 @@ export interface HostReadSpec {
    * table a second time.
    */
   readonly thresholds?: boolean;
+  /**
+   * With thresholds false: the table the reader expects (a commit's verify).
+   * When `ipvsadm -Sn` prints exactly its lines, they are not parsed
+   * (readAsPrinted); else they are.
+   */
+  readonly expectIpvs?: readonly IpvsService[] | ExpectedTable;
   /** Read the ARP rules (real servers that hide a VIP). */
   readonly arp: boolean;
   readonly sysctlKeys: readonly string[];
@@ -104,9 +110,14 @@ export async function readHost(exec: Executor, spec: HostReadSpec): Promise<Host
     const links = parseIpLinkJson(out("ip", "addr"), "ip -j addr show");
     let ipvs: HostState["ipvs"] = [];
     if (spec.ipvs) {
-      const save = parseIpvsadmSave(out("ipvsadm", "-Sn"));
-      ipvs = spec.thresholds === false ? save.services : withThresholds(save.services, parseIpvsadmThresholds(out("ipvsadm", "--thresholds")));
-      notes.push(...save.problems.map((p) => note("ipvsadm -Sn", p)));
+      const text = out("ipvsadm", "-Sn");
+      const printed = spec.expectIpvs && spec.thresholds === false ? readAsPrinted(text, spec.expectIpvs) : undefined;
+      if (printed) ipvs = printed;
+      else {
+        const save = parseIpvsadmSave(text);
+        ipvs = spec.thresholds === false ? save.services : withThresholds(save.services, parseIpvsadmThresholds(out("ipvsadm", "--thresholds")));
+        notes.push(...save.problems.map((p) => note("ipvsadm -Sn", p)));
+      }
     }
     let arp: HostState["arp"] = [];
     if (spec.arp) {

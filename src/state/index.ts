@@ -5,7 +5,7 @@
  * simulated executor). Fetching the text (fetch.ts) is the only I/O here.
  */
 export type { StateProblem } from "./problem.js";
-export { parseIpvsadmSave, parseIpvsadmLines, formatIpvsadmSave, formatIpvsadmSaveLines, type IpvsadmSave } from "./ipvsadm.js";
+export { parseIpvsadmSave, parseIpvsadmLines, formatIpvsadmSave, formatIpvsadmSaveLines, ExpectedTable, type IpvsadmSave } from "./ipvsadm.js";
 export { ipvsadmOptions, splitArgs, expandShortOptions, ipvsadmCommandOf, type IpvsadmCommand, type OptSpec, type LineArgs, type GivenOpt } from "./ipvsadm-args.js";
 export { readTableLine, type TableLine, type ServiceId, type ServiceAttrs } from "./ipvsadm-line.js";
 export {

@@ -176,15 +176,82 @@ function destOptions(d: Dest, style: SaveStyle): string[] {
   return out;
 }
 
+/** Each line `ipvsadm -Sn` prints for this table, with the service (and real server) it is for. */
+function eachSaveLine(services: readonly IpvsService[], style: SaveStyle, f: (line: string, s: IpvsService, d?: Dest) => void): void {
+  for (const s of services) {
+    const svc = serviceArgs(s).join(" ");
+    f(`-A ${svc} ${serviceOptions(s).join(" ")}`, s);
+    for (const d of s.dests) f(`-a ${svc} -r ${formatAddrPort(d.addr, d.port)} ${destOptions(d, style).join(" ")}`, s, d);
+  }
+}
+
 /** The lines `ipvsadm -Sn` prints for this table (for JSON output). */
 export function formatIpvsadmSaveLines(services: readonly IpvsService[], style: SaveStyle = {}): string[] {
   const out: string[] = [];
-  for (const s of services) {
-    const svc = serviceArgs(s).join(" ");
-    out.push(`-A ${svc} ${serviceOptions(s).join(" ")}`);
-    for (const d of s.dests) out.push(`-a ${svc} -r ${formatAddrPort(d.addr, d.port)} ${destOptions(d, style).join(" ")}`);
-  }
+  eachSaveLine(services, style, (line) => out.push(line));
   return out;
+}
+
+/** The lines a table prints as `ipvsadm -Sn`, indexed (readAsPrinted); made ahead, while the director is busy. */
+export class ExpectedTable {
+  /** Undefined: the table has what -S does not print in full (thresholds) or the parser fills in (tunnel defaults). */
+  readonly lines: ReadonlyMap<string, { readonly s: IpvsService; readonly d?: Dest }> | undefined;
+  constructor(expected: readonly IpvsService[]) {
+    const byLine = new Map<string, { readonly s: IpvsService; readonly d?: Dest }>();
+    let n = 0;
+    let plain = true;
+    eachSaveLine(expected, {}, (line, s, d) => {
+      n++;
+      byLine.set(line, d ? { s, d } : { s });
+      if (d && (d.uThreshold !== 0 || d.lThreshold !== 0 || d.method === "tun")) plain = false;
+    });
+    this.lines = plain && byLine.size === n ? byLine : undefined;
+  }
+}
+
+/**
+ * The table `ipvsadm -Sn` printed, when it printed exactly the lines of
+ * `expected`, in any order: that table as the parser gives it (its fields
+ * only: no statement's span, no configuration's key; in the printed order),
+ * without parsing. Undefined otherwise, and for what -S does not print in
+ * full (thresholds) or the parser fills in (tunnel defaults): those are
+ * parsed. A commit's verify reads back the table it asked for: 10,000 lines
+ * cost a slow director seconds of parsing.
+ */
+export function readAsPrinted(text: string, expected: readonly IpvsService[] | ExpectedTable): IpvsService[] | undefined {
+  const table = expected instanceof ExpectedTable ? expected : new ExpectedTable(expected);
+  if (!table.lines) return undefined;
+  // each line once: a copy of the index, emptied as the lines come
+  const byLine = new Map(table.lines);
+  const lines = byLine.size;
+  const got = text.split("\n");
+  if (got[got.length - 1] === "") got.pop();
+  if (got.length !== lines) return undefined;
+  // as parseIpvsadmSave orders them: services as their -A lines come, real servers as their -a lines do
+  const services = new Map<IpvsService, { readonly s: IpvsService; readonly dests: Dest[] }>();
+  const dests: { readonly s: IpvsService; readonly d: Dest }[] = [];
+  for (const line of got) {
+    const e = byLine.get(line);
+    if (!e) return undefined;
+    byLine.delete(line); // each line once
+    if (e.d) dests.push({ s: e.s, d: e.d });
+    else services.set(e.s, { s: e.s, dests: [] });
+  }
+  for (const { s, d } of dests) services.get(s)!.dests.push({ addr: d.addr, family: d.family, port: d.port, method: d.method, weight: d.weight, uThreshold: 0, lThreshold: 0 });
+  return [...services.values()].map(({ s, dests }) => ({
+    proto: s.proto,
+    addr: s.addr,
+    port: s.port,
+    fwmark: s.fwmark,
+    family: s.family,
+    scheduler: s.scheduler,
+    persistence: s.persistence,
+    netmask: s.netmask,
+    flags: canonicalSchedFlags(s.scheduler, s.flags),
+    onePacket: s.onePacket,
+    pe: s.pe,
+    dests,
+  }));
 }
 
 /** What `ipvsadm -Sn` prints for this table: one line per service and real server. */

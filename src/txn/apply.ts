@@ -24,8 +24,11 @@ import { counted } from "../util/index.js";
 
 export interface ApplyEnv {
   executor(host: string): Executor;
-  /** Re-reads the managed state of these hosts. */
-  read(hosts: readonly string[]): Promise<State>;
+  /**
+   * Re-reads the managed state of these hosts; `expect`: the state the
+   * caller compares with (a reader may take what matches it exactly as read).
+   */
+  read(hosts: readonly string[], expect?: State): Promise<State>;
   /** Called before each batch with the ids it may run (the journal). */
   starting?(ids: readonly number[]): void;
   /** A drain's progress, about once a second while it waits (`line`: a new line, else one redrawn). */

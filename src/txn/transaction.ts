@@ -90,13 +90,13 @@ export async function rollBack(
   const { undone, failures } = await runUndos(steps, inverted, env);
   const scope = { director: "director", vips };
   const target = only(before, hosts);
-  let now = await env.read(hosts);
+  let now = await env.read(hosts, target);
   let left = diff(now, target, scope);
   if (left.length) {
     // the undo did not get everything back: plan the way back from what is there now
     const repair = makePlan(now, { state: target, origins: new Map(), hosts: new Map() }, { vips });
     await runUndos(repair.steps, new Map(repair.changes.map((c) => [c.key, c])), env);
-    now = await env.read(hosts);
+    now = await env.read(hosts, target);
     left = diff(now, target, scope);
   }
   return { ok: left.length === 0, undone, undoFailures: failures, impossible, mismatches: describeChanges(left) };
@@ -146,7 +146,7 @@ export async function runTransaction(plan: Plan, before: State, desired: Desired
     if (rollback.ok) env.journal.remove();
     return { ok: false, applied: out.done.length, failed: out.failed, rollback };
   }
-  const after = await env.read(hosts);
+  const after = await env.read(hosts, desired.state);
   const mismatches = diff(after, only(desired.state, hosts), { director: "director", vips });
   if (mismatches.length) {
     const rollback = await rollBack(out.done, before, hosts, vips, changes, env);

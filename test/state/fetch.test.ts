@@ -37,4 +37,17 @@ describe("readState", () => {
     expect(d).toMatchObject({ code: "host-unreadable", severity: "error", host: "192.0.2.2 (ssh root@192.0.2.2)" });
     expect(d.message).toContain("`ip -j addr show` failed: ssh: connect to host 192.0.2.2 port 22: Connection refused");
   });
+
+  it("reads the table a commit expects as the parser would, and the kernel's own table when a line differs (expectIpvs)", async () => {
+    const text = "-A -t 192.0.2.10:80 -s rr\n-a -t 192.0.2.10:80 -r 192.0.2.3:80 -g -w 2\n-a -t 192.0.2.10:80 -r 192.0.2.2:80 -g -w 1\n";
+    const exec = new Answers("director", { "ip -j addr show": ok("[]"), "ipvsadm -Sn": ok(text) });
+    const spec = { host: "director", ipvs: true, thresholds: false, arp: false, sysctlKeys: [] };
+    const parsed = (await readState(() => exec, [spec])).state.hosts.director!.ipvs;
+    const span = { file: "x", line: 1, col: 1, endLine: 1, endCol: 2, start: 0, end: 1 };
+    // as a configuration holds it: its own order, spans
+    const expected = [{ ...parsed[0]!, span, dests: [...parsed[0]!.dests].reverse().map((d) => ({ ...d, span })) }];
+    expect((await readState(() => exec, [{ ...spec, expectIpvs: expected }])).state.hosts.director!.ipvs).toEqual(parsed);
+    const other = [{ ...expected[0]!, dests: expected[0]!.dests.map((d) => ({ ...d, weight: 5 })) }];
+    expect((await readState(() => exec, [{ ...spec, expectIpvs: other }])).state.hosts.director!.ipvs).toEqual(parsed);
+  });
 });

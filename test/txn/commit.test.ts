@@ -231,6 +231,21 @@ describe("what a commit refuses", () => {
     expect(ipvs).toContain("-a -t 172.25.254.10:80 -r 172.25.254.3:80 -g -w 2");
   });
 
+  it("plans from its own read under the lock, not the session's: a change made by hand after the session read is seen and put back", async () => {
+    const dir = freshStateDir();
+    await lvsh(dir, `${SEED}; commit`);
+    const { session, site } = await simSession(dir);
+    await session.run("use service 172.25.254.10:80; set rs .3 weight 2", "<staged>");
+    // after the session read the hosts, before its commit: someone sets a weight by hand
+    await site.executor("director").run(["ipvsadm", "-e", "-t", "172.25.254.10:80", "-r", "172.25.254.2:80", "-g", "-w", "9"]);
+    const r = await session.run("commit force", "<commit>");
+    expect(r.ok, session.render(r.diagnostics)).toBe(true);
+    const ipvs = (await running(dir)).hosts.director!.ipvs;
+    expect(ipvs).toContain("-a -t 172.25.254.10:80 -r 172.25.254.2:80 -g -w 1");
+    expect(ipvs).toContain("-a -t 172.25.254.10:80 -r 172.25.254.3:80 -g -w 2");
+    await session.close();
+  });
+
   it("a scheduler the director's kernel lacks (twos on 6.1), before any step", async () => {
     const dir = freshStateDir();
     const r = await lvsh(dir, "vip 192.0.2.10 on eth0; service :80 twos; add rs .2 nat; commit");
