@@ -3,7 +3,7 @@
  * terminal, picks the target; everything else is the Session's.
  */
 import { createInterface } from "node:readline/promises";
-import { renderDiagnostics } from "../lang/index.js";
+import { parse, renderDiagnostics, type ParseResult } from "../lang/index.js";
 import type { Config } from "../model/index.js";
 import { planToJson, renderPlanShell, summaryLine } from "../plan/index.js";
 import { openSite, openSession, processIO, Session, stateDamaged, type FrontIO, type Opened, type OpenOptions } from "../session/index.js";
@@ -48,6 +48,7 @@ function openFor(common: Common, io: FrontIO, opts: Omit<OpenOptions, "target" |
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...(opts.write ? { write: opts.write } : {}),
     ...(opts.noRead ? { noRead: true } : {}),
+    ...(opts.meanwhile ? { meanwhile: opts.meanwhile } : {}),
     ...(opts.noAsk ? {} : opts.ask ? { ask: opts.ask } : io.tty ? { ask } : {}),
   });
 }
@@ -57,9 +58,11 @@ async function run(inv: Extract<Invocation, { kind: "run" }>, io: FrontIO): Prom
   const source = "file" in inv.source ? await readSource(io, inv.source.file) : inv.source.text;
   if (source === undefined) return 2;
   // with --json, stdout carries only the JSON: what statements show goes to stderr
-  const { session, diagnostics: opened } = await openFor(inv, io, { dryRun: inv.dryRun, write: inv.json ? io.stderr : io.stdout });
+  // the script is parsed while the hosts are read
+  let parsed: ParseResult | undefined;
+  const { session, diagnostics: opened } = await openFor(inv, io, { dryRun: inv.dryRun, write: inv.json ? io.stderr : io.stdout, meanwhile: () => void (parsed = parse(source, name)) });
   try {
-    const outcome = await session.run(source, name, { validate: true });
+    const outcome = await session.run(source, name, { validate: true, ...(parsed ? { parsed } : {}) });
     const all = [...opened, ...outcome.diagnostics];
     const errors = all.filter((d) => d.severity === "error").length;
     if (all.length) io.stderr(session.render(all) + "\n");

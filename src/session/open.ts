@@ -73,6 +73,8 @@ export interface OpenOptions {
   readonly noRead?: boolean;
   /** Hosts side by side in a commit's real-server phases (`--parallel`). */
   readonly parallel?: number | undefined;
+  /** Work that needs no host, done while the hosts are read (Session.open). */
+  readonly meanwhile?: () => void;
 }
 
 /** A session on the chosen target, with the running state read. */
@@ -101,6 +103,6 @@ export async function openSession(io: FrontIO, opts: OpenOptions = {}): Promise<
     ...lockWait(process.env),
   });
   if (overdue?.kind === "reverted") session.revertedOverdue = overdue.revision;
-  const diagnostics = opts.noRead ? await session.openAtRevision() : await session.open();
+  const diagnostics = opts.noRead ? await session.openAtRevision(opts.meanwhile) : await session.open(opts.meanwhile);
   return { session, choice, diagnostics };
 }

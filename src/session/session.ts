@@ -60,6 +60,8 @@ type Staged =
 export interface SourceOptions {
   /** Check the whole candidate at the end (scripts); the shell checks at plan and commit time. */
   readonly validate?: boolean;
+  /** The source, parsed already (a script parsed while the hosts were read: Session.open's `meanwhile`). */
+  readonly parsed?: ParseResult;
 }
 
 export interface RunOutcome {
@@ -139,9 +141,13 @@ export class Session implements SessionState {
     return this.site?.latest();
   }
 
-  /** Reads the running state and starts from the running configuration. */
-  async open(): Promise<Diagnostic[]> {
-    const ds = await this.refresh([]);
+  /**
+   * Reads the running state and starts from the running configuration.
+   * `meanwhile`: work that needs no host, done while the hosts answer (a
+   * script's parse: seconds for 10,000 lines on a slow director).
+   */
+  async open(meanwhile?: () => void): Promise<Diagnostic[]> {
+    const ds = await this.refresh([], meanwhile);
     const rev = this.revision();
     this.runningConfig = this.site ? this.site.runningConfig(this.running, rev) : emptyConfig();
     this.candidate = this.runningConfig;
@@ -155,9 +161,10 @@ export class Session implements SessionState {
    * Starts from the last revision without reading the hosts (`lvsh doctor`
    * reads them itself, in more detail); before any revision, as open().
    */
-  async openAtRevision(): Promise<Diagnostic[]> {
+  async openAtRevision(meanwhile?: () => void): Promise<Diagnostic[]> {
     const rev = this.revision();
-    if (!rev || !this.site) return this.open();
+    if (!rev || !this.site) return this.open(meanwhile);
+    meanwhile?.();
     this.runningConfig = this.candidate = this.site.runningConfig(this.running, rev);
     this.context = emptyContext;
     this.base = { revision: rev.number };
@@ -250,12 +257,17 @@ export class Session implements SessionState {
     return rev && this.site ? compile(this.site.runningConfig(this.running, rev)) : undefined;
   }
 
-  /** Re-reads every host the candidate (and the last revision) involves. */
-  async refresh(extra: readonly Desired[] = [compile(this.candidate)]): Promise<Diagnostic[]> {
-    if (!this.site) return [];
+  /** Re-reads every host the candidate (and the last revision) involves; `meanwhile` runs while they answer. */
+  async refresh(extra: readonly Desired[] = [compile(this.candidate)], meanwhile?: () => void): Promise<Diagnostic[]> {
+    if (!this.site) {
+      meanwhile?.();
+      return [];
+    }
     const prev = this.previousDesired();
     const view = this.site.hosts(prev ? [...extra, prev] : extra);
-    const read = await this.site.read(view);
+    const reading = this.site.read(view);
+    meanwhile?.();
+    const read = await reading;
     this.running = read.state;
     this.links = read.links;
     this.unreadable = Object.fromEntries(read.errors.map((e) => [e.host, `${e.command}: ${e.message}`]));
@@ -319,7 +331,7 @@ export class Session implements SessionState {
 
   private async runChecked(source: string, file: string, opts: SourceOptions): Promise<RunOutcome> {
     this.sources.set(file, source);
-    const parsed = parse(source, file);
+    const parsed = opts.parsed ?? parse(source, file);
     const checked = this.check(parsed.statements, opts, parsed);
     const diagnostics = [...parsed.diagnostics, ...checked];
     if (hasErrors(diagnostics)) return { ok: false, diagnostics, statements: parsed.statements.length };
