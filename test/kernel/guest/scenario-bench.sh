@@ -16,9 +16,10 @@
 #   bare   `ip netns exec lb ipvsadm -R < rules`, before and after each lvsh run
 #   lvsh   `ip netns exec lb node lvsh.mjs --yes --target local bench.lvsh`
 #          (lab_lvsh) from a fresh state directory, on an empty table:
-#          LAB_BENCH_RUNS times in bench (default 3), alternating with the
-#          bare runs (a TCG guest's speed drifts: one bare run took 8.2 s,
-#          the next 14.3 s); the ratio is of the medians. Once in batch.
+#          LAB_BENCH_RUNS times in bench (default 4), alternating with the
+#          bare runs (a TCG guest's speed drifts: in one boot a bare run took
+#          7.2 s, a later one 15.3 s); the ratio is the median of each lvsh
+#          run over the bare runs on either side (bench.ts). Once in batch.
 #   node   `node -e 0` and `lvsh --version`: node's own start-up, and the bundle's
 #
 # During the lvsh run the kernel's sched_process_{fork,exec,exit} tracepoints
@@ -135,7 +136,7 @@ bare_all=("$bare1" "$bare2")
 lvsh_all=("$(run_ms "$lvsh")")
 # more runs, alternating (bench only): lvsh from a fresh state directory each time, on an empty table
 if [[ $mode == bench ]]; then
-  for ((i = 2; i <= ${LAB_BENCH_RUNS:-3}; i++)); do
+  for ((i = 2; i <= ${LAB_BENCH_RUNS:-4}; i++)); do
     more=$(lab_lvsh "LVSH_STATE_DIR=$work/state$i" -- "$script")
     [[ $(table_lines) == "$bare_lines" ]] || lab_fail "lvsh run $i did not load the table: $more"
     lvsh_all+=("$(run_ms "$more")")
