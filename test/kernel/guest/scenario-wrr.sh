@@ -16,15 +16,20 @@ P=192.0.2
 VIP=$P.10
 lab_web "$P"
 
-# stage NAME FETCHES EXPECTED_CONNS LVSH-ARGS...: commit, fetch, counters, state.
+# stage NAME FETCHES EXPECTED_CONNS LVSH-ARGS...: commit, fetch, counters, state;
+# and the client's neighbour table before and after the fetches (a fetch once
+# reached rs2 without the director: whose MAC the client held for the VIP).
 stage() {
-  local name=$1 n=$2 conns=$3 commit fetch stats snap
+  local name=$1 n=$2 conns=$3 commit fetch stats snap before after
   shift 3
   commit=$(lab_lvsh -- "$@")
+  before=$(ip -n client neigh show 2>&1)
   fetch=$(lab_fetch "$n" "http://$VIP/" 2)
+  after=$(ip -n client neigh show 2>&1)
   stats=$(lab_stats "$VIP:80" "$conns")
   snap=$(lab_snap lb rs1 rs2)
-  jobj name "$(jstr "$name")" fetches "$n" commit "$commit" fetch "$fetch" stats "$stats" snap "$snap"
+  jobj name "$(jstr "$name")" fetches "$n" commit "$commit" fetch "$fetch" stats "$stats" snap "$snap" \
+    neigh_before "$(jstr "$before")" neigh_after "$(jstr "$after")"
 }
 
 printf '%s\n' "host director via netns lb
