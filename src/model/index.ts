@@ -11,3 +11,4 @@ export { directorHost, realServerHost, transportSpec, describeTransport, type Ho
 export { liftState, RUNNING_SPAN, type LiftOptions } from "./lift.js";
 export { configParts, mergeConflicts, type MergeCheck } from "./merge.js";
 export { keepalivedDocs, type KeepalivedExport } from "./keepalived.js";
+export { markPrintedAs, printedAsExpected } from "./printed.js";

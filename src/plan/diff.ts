@@ -6,7 +6,7 @@
  * state names.
  */
 import type { Span } from "../lang/index.js";
-import { destKeyOf, elementKey, emptyHost, serviceKeyOf, type AddrEntry, type ArpRule, type Dest, type HostState, type IpvsService, type State } from "../model/index.js";
+import { destKeyOf, elementKey, emptyHost, printedAsExpected, serviceKeyOf, type AddrEntry, type ArpRule, type Dest, type HostState, type IpvsService, type State } from "../model/index.js";
 import type { Change, Element } from "./types.js";
 import { describeElement, describeUpdate } from "./describe.js";
 import { keepalivedVips } from "./keepalived.js";
@@ -74,6 +74,8 @@ class Differ {
   }
 
   ipvs(host: string, running: readonly IpvsService[], desired: readonly IpvsService[]): void {
+    // read back as this very table, line for line (a verify's read: state/ipvsadm.ts readAsPrinted)
+    if (printedAsExpected(running, desired)) return;
     const run = new Map(running.map((s) => [serviceKeyOf(s), s]));
     const want = new Map(desired.map((s) => [serviceKeyOf(s), s]));
     for (const [k, d] of want) {

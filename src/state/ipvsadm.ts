@@ -8,7 +8,7 @@
  * real servers by address and port; the parser keeps the input order.)
  */
 import { formatAddrPort, isIPv4, maxPrefix, prefixToNetmask } from "../lang/index.js";
-import { destKeyOf, serviceArgs, serviceKeyOf, type Dest, type IpvsService } from "../model/index.js";
+import { destKeyOf, markPrintedAs, serviceArgs, serviceKeyOf, type Dest, type IpvsService } from "../model/index.js";
 import { splitArgs } from "./ipvsadm-args.js";
 import { readTableLine, type ServiceAttrs, type ServiceId, type TableLine } from "./ipvsadm-line.js";
 import { parseEndpoint } from "./endpoint.js";
@@ -196,7 +196,7 @@ export function formatIpvsadmSaveLines(services: readonly IpvsService[], style: 
 export class ExpectedTable {
   /** Undefined: the table has what -S does not print in full (thresholds) or the parser fills in (tunnel defaults). */
   readonly lines: ReadonlyMap<string, { readonly s: IpvsService; readonly d?: Dest }> | undefined;
-  constructor(expected: readonly IpvsService[]) {
+  constructor(readonly expected: readonly IpvsService[]) {
     const byLine = new Map<string, { readonly s: IpvsService; readonly d?: Dest }>();
     let n = 0;
     let plain = true;
@@ -238,7 +238,7 @@ export function readAsPrinted(text: string, expected: readonly IpvsService[] | E
     else services.set(e.s, { s: e.s, dests: [] });
   }
   for (const { s, d } of dests) services.get(s)!.dests.push({ addr: d.addr, family: d.family, port: d.port, method: d.method, weight: d.weight, uThreshold: 0, lThreshold: 0 });
-  return [...services.values()].map(({ s, dests }) => ({
+  const read = [...services.values()].map(({ s, dests }) => ({
     proto: s.proto,
     addr: s.addr,
     port: s.port,
@@ -252,6 +252,8 @@ export function readAsPrinted(text: string, expected: readonly IpvsService[] | E
     pe: s.pe,
     dests,
   }));
+  markPrintedAs(read, table.expected);
+  return read;
 }
 
 /** What `ipvsadm -Sn` prints for this table: one line per service and real server. */

@@ -5,7 +5,8 @@
  * differs means the text is parsed after all.
  */
 import { describe, expect, it } from "vitest";
-import type { IpvsService } from "../../src/model/index.js";
+import { printedAsExpected, type IpvsService } from "../../src/model/index.js";
+import { diff } from "../../src/plan/index.js";
 import { formatIpvsadmSave, parseIpvsadmSave, readAsPrinted } from "../../src/state/ipvsadm.js";
 import { fixture } from "./fixture.js";
 
@@ -48,6 +49,18 @@ describe("readAsPrinted", () => {
     expect(readAsPrinted(formatIpvsadmSave(withMax), withMax)).toBeUndefined();
     const tun = parseIpvsadmSave(fixture("ipvsadm-Sn.txt")).services;
     expect(readAsPrinted(fixture("ipvsadm-Sn.txt"), tun)).toBeUndefined();
+  });
+
+  it("marks what it gives as read from that very expected table: the diff takes the two as equal without comparing them again", () => {
+    const expected = asConfigured(parsed.services);
+    const got = readAsPrinted(real, expected)!;
+    expect(printedAsExpected(got, expected)).toBe(true);
+    // another table, however equal, or the parser's result: compared as usual
+    expect(printedAsExpected(got, asConfigured(parsed.services))).toBe(false);
+    expect(printedAsExpected(parsed.services, expected)).toBe(false);
+    const host = (ipvs: readonly IpvsService[]) => ({ hosts: { director: { ipvs, arp: [], addrs: [], sysctls: {} } } });
+    expect(diff(host(got), host(expected), { director: "director", vips: new Set() })).toEqual([]);
+    expect(diff(host(parsed.services), host(expected), { director: "director", vips: new Set() })).toEqual([]);
   });
 
   it("reads an empty table as empty", () => {
