@@ -242,6 +242,50 @@ async function readyCheck(step: Step, env: ApplyEnv): Promise<ExecResult> {
   return readyOutcome(step, cmds, results, env, start);
 }
 
+/**
+ * Readiness checks of one host in a row (a real server in several services)
+ * from trip `from` on, each a round trip of its own in the plan, with the
+ * reads of `first`: one read of the host serves them all.
+ */
+function readyRun(trips: readonly Step[][][], from: number, first: Step): Step[] {
+  const reads = readyReads(first).join("\n");
+  const out: Step[] = [];
+  for (let k = from; k < trips.length; k++) {
+    const u = trips[k]!;
+    const s = u.length === 1 && u[0]!.length === 1 ? u[0]![0]! : undefined;
+    if (!s?.ready || s.host !== first.host || readyReads(s).join("\n") !== reads) break;
+    out.push(s);
+  }
+  return out;
+}
+
+/**
+ * The commands of readiness checks read together: the first's reads, then
+ * for each other check a no-op (the batch shell's own `true`) that stands for
+ * it in the round trip, so that a step's outcome and a fault injected at it
+ * stay its own. Read commands: the batch goes on past them.
+ */
+function readyCommands(readies: readonly Step[]): { cmds: Command[]; steps: number[][] } {
+  const reads = readyReads(readies[0]!);
+  return {
+    cmds: [...reads.map((argv) => ({ argv, read: true })), ...readies.slice(1).map(() => ({ argv: ["true"], read: true }))],
+    steps: [...reads.map(() => [readies[0]!.id]), ...readies.slice(1).map((s) => [s.id])],
+  };
+}
+
+/** The outcome of readiness checks read together (readyCommands), in order: the first that fails, or none. */
+function readiesOutcome(readies: readonly Step[], results: readonly ExecResult[], env: ApplyEnv, start: number): { done: Step[]; failed?: Failure } {
+  const reads = readyReads(readies[0]!);
+  const done: Step[] = [];
+  for (const [i, s] of readies.entries()) {
+    const marker = i > 0 ? results[reads.length + i - 1] : undefined;
+    const r = marker && marker.exitCode !== 0 ? marker : readyOutcome(s, reads, results.slice(0, reads.length), env, start);
+    if (r.exitCode !== 0) return { done, failed: { step: s, result: r } };
+    done.push(s);
+  }
+  return { done };
+}
+
 /** The reads of a real server's readiness check (commands whose failure is data). */
 function readyReads(step: Step): string[][] {
   const r = step.ready!;
@@ -274,6 +318,23 @@ async function runSerial(steps: readonly Step[], changes: ReadonlyMap<string, Ch
     if (stopped()) return { done };
     const alone = units.length === 1 && units[0]!.length === 1 ? units[0]![0]! : undefined;
     const wait = alone && (alone.wait || alone.ready) ? alone : undefined;
+    // readiness checks of this host in a row: one read for all of them
+    const group = wait?.ready ? [wait, ...readyRun(trips, t + 1, wait)] : [];
+    if (group.length > 1) {
+      t += group.length - 1;
+      try {
+        env.starting?.(group.map((s) => s.id));
+      } catch (e) {
+        return { done, failed: { step: group[0]!, result: { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 } } };
+      }
+      const start = Date.now();
+      const { cmds, steps: ids } = readyCommands(group);
+      const results = await env.executor(group[0]!.host).runMany(cmds, { stopAtFailure: true, steps: ids });
+      const out = readiesOutcome(group, results, env, start);
+      done.push(...out.done);
+      if (out.failed) return { done, failed: out.failed };
+      continue;
+    }
     if (wait) {
       try {
         env.starting?.([wait.id]);
@@ -290,29 +351,31 @@ async function runSerial(steps: readonly Step[], changes: ReadonlyMap<string, Ch
     // run once the steps succeeded (not after an ipvsadm -R, whose outcome needs a re-read first)
     const next = trips[t + 1];
     const ready = next?.length === 1 && next[0]!.length === 1 && next[0]![0]!.ready && next[0]![0]!.host === all[0]!.host && units.every((u) => u.length === 1) ? next[0]![0]! : undefined;
-    if (ready) t++;
+    // and the host's readiness checks that follow it (a real server in several services): one read for all
+    const readies = ready ? [ready, ...readyRun(trips, t + 2, ready)] : [];
+    t += readies.length;
     try {
-      env.starting?.([...all.map((s) => s.id), ...(ready ? [ready.id] : [])]);
+      env.starting?.([...all.map((s) => s.id), ...readies.map((s) => s.id)]);
     } catch (e) {
       // what is about to run could not be recorded first: it does not run
       return { done, failed: { step: all[0]!, result: { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 } } };
     }
     const start = Date.now();
     const cmds: Command[] = units.map((u) => (u.length === 1 ? { argv: u[0]!.argv } : { argv: ["ipvsadm", "-R"], stdin: restoreInput(u) }));
-    const reads = ready ? readyReads(ready) : [];
-    const results = await env.executor(all[0]!.host).runMany([...cmds, ...reads.map((argv) => ({ argv, read: true }))], {
+    const reads = readies.length ? readyCommands(readies) : { cmds: [], steps: [] };
+    const results = await env.executor(all[0]!.host).runMany([...cmds, ...reads.cmds], {
       stopAtFailure: true,
-      steps: [...units.map((u) => u.map((s) => s.id)), ...reads.map(() => [ready!.id])],
+      steps: [...units.map((u) => u.map((s) => s.id)), ...reads.steps],
     });
     for (const [i, u] of units.entries()) {
       const out = await unitOutcome(u, results[i]!, env, changes);
       done.push(...out.done);
       if (out.failed) return { done, failed: out.failed };
     }
-    if (ready) {
-      const r = readyOutcome(ready, reads, results.slice(cmds.length), env, start);
-      if (r.exitCode !== 0) return { done, failed: { step: ready, result: r } };
-      done.push(ready);
+    if (readies.length) {
+      const out = readiesOutcome(readies, results.slice(cmds.length), env, start);
+      done.push(...out.done);
+      if (out.failed) return { done, failed: out.failed };
     }
   }
   return { done };
