@@ -17,6 +17,22 @@ import { freshStateDir, lvsh, simKernel, simListen, simSession } from "../helper
 const RS = "10.0.0.11";
 const SRC = "vip 10.0.0.10 on eth0; service :80 rr; add rs .11 dr; service :81 rr; add rs .11; service :82 rr; add rs .11; arp hide on rs";
 
+/** Simulated hosts whose every round trip is recorded: the host, then each command's first two words. */
+function recorded(dir: string): { trips: string[][]; executor: (host: string) => Executor } {
+  const trips: string[][] = [];
+  const executor = (host: string): Executor => {
+    const sim = new SimExecutor(host, join(dir, "sim", "hosts"));
+    return {
+      host,
+      describe: "recorded",
+      run: (argv: readonly string[], opts?: RunOptions): Promise<ExecResult> => (trips.push([host, argv.join(" ")]), sim.run(argv, opts)),
+      runMany: (cmds: readonly (readonly string[] | Command)[], opts?: ManyOptions) => (trips.push([host, ...cmds.map((c) => asCommand(c).argv.slice(0, 2).join(" "))]), sim.runMany(cmds, opts)),
+      close: async () => {},
+    };
+  };
+  return { trips, executor };
+}
+
 describe("readiness checks of a real server in three services", () => {
   const plan = makePlan({ hosts: {} }, compile(load(SRC).config));
   const readies = plan.steps.filter((s) => s.ready);
@@ -28,17 +44,7 @@ describe("readiness checks of a real server in three services", () => {
 
   it("read the host once, in the round trip of its steps, and each says its own outcome", async () => {
     const dir = freshStateDir();
-    const trips: string[][] = [];
-    const executor = (host: string): Executor => {
-      const sim = new SimExecutor(host, join(dir, "sim", "hosts"));
-      return {
-        host,
-        describe: "recorded",
-        run: (argv: readonly string[], opts?: RunOptions): Promise<ExecResult> => (trips.push([host, argv.join(" ")]), sim.run(argv, opts)),
-        runMany: (cmds: readonly (readonly string[] | Command)[], opts?: ManyOptions) => (trips.push([host, ...cmds.map((c) => asCommand(c).argv.slice(0, 2).join(" "))]), sim.runMany(cmds, opts)),
-        close: async () => {},
-      };
-    };
+    const { trips, executor } = recorded(dir);
     // listening on :80 and :82 only: the check for :81 fails (a warning under force), the others pass
     simListen(dir, RS, ["tcp *:80", "tcp *:82"]);
     const warned: string[] = [];
@@ -75,17 +81,7 @@ describe("readiness checks of a real server in three services", () => {
     await s.session.close();
     const checks = p!.steps.filter((x) => x.host === RS);
     expect(checks.map((x) => !!x.ready)).toEqual([true, true]);
-    const trips: string[][] = [];
-    const executor = (host: string): Executor => {
-      const sim = new SimExecutor(host, join(dir, "sim", "hosts"));
-      return {
-        host,
-        describe: "recorded",
-        run: (argv: readonly string[], opts?: RunOptions): Promise<ExecResult> => (trips.push([host, argv.join(" ")]), sim.run(argv, opts)),
-        runMany: (cmds: readonly (readonly string[] | Command)[], opts?: ManyOptions) => (trips.push([host, ...cmds.map((c) => asCommand(c).argv.slice(0, 2).join(" "))]), sim.runMany(cmds, opts)),
-        close: async () => {},
-      };
-    };
+    const { trips, executor } = recorded(dir);
     // the checks alone (not the director's steps: this only counts the real server's round trips)
     const out = await applySteps(checks, new Map(p!.changes.map((c) => [c.key, c])), { executor, read: async () => ({ hosts: {} }) });
     expect(out.failed).toBeUndefined();
