@@ -1,7 +1,7 @@
 /** `show TOPIC`: the plan, the candidate, the running state, diffs, history, hosts. */
 import { error, rsPattern, showArgs, warning, type Diagnostic, type ShowArgs, type ShowStmt } from "../lang/index.js";
 import { counted, StateFileError } from "../util/index.js";
-import { compile, describeTransport, keepalivedParts, printConfig, serviceKeyOf, type State } from "../model/index.js";
+import { compile, describeTransport, keepalivedHosts, keepalivedParts, printConfig, serviceKeyOf, type State } from "../model/index.js";
 import { planToJson } from "../plan/index.js";
 import { formatAddrLine, formatArpRuleLine, formatIpvsadmSaveLines } from "../state/index.js";
 import { checkChain, leftoverTemps, managed, strayFiles } from "../txn/index.js";
@@ -175,12 +175,18 @@ export const showTopics: Record<string, Runner> = {
     const ds = await session.refresh();
     const d = compile(session.candidate);
     const transports = session.site?.hosts([d]).transports ?? d.hosts;
+    // keepalived's directors: the one that holds the VIPs is the MASTER, the other of a pair the BACKUP
+    const pair = keepalivedHosts(d);
+    const role = (h: string): string => {
+      const ka = d.state.hosts[h]?.keepalived;
+      if (ka) return `director (keepalived${ka.expect?.vips.length ? ", MASTER" : pair.length > 1 ? ", BACKUP" : ""})`;
+      if (h !== "director") return "real server";
+      return session.candidate.engine && !d.state.hosts[h] ? "director (unused: keepalived runs the pair)" : "director";
+    };
     const rows = [...transports].map(([h, t]) => {
       const why = session.unreadable[h];
       const how = session.site?.executor(h).describe === "simulated" ? `simulated (${describeTransport(t)})` : describeTransport(t);
-      const ka = d.state.hosts[h]?.keepalived;
-      const role = ka ? `director (keepalived${ka.expect?.vips.length ? ", MASTER" : d.state.hosts[h] && Object.keys(d.state.hosts).some((o) => o !== h && d.state.hosts[o]?.keepalived) ? ", BACKUP" : ""})` : h === "director" ? (session.candidate.engine && !d.state.hosts[h] ? "director (unused: keepalived runs the pair)" : "director") : "real server";
-      return [h, role, how, why ? `unreachable: ${why}` : "ok"];
+      return [h, role(h), how, why ? `unreachable: ${why}` : "ok"];
     });
     table(session, args, ["host", "role", "reached by", "state"], rows);
     return ds;

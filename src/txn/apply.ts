@@ -242,6 +242,11 @@ async function readyCheck(step: Step, env: ApplyEnv): Promise<ExecResult> {
   return readyOutcome(step, cmds, results, env, start);
 }
 
+/** What ran instead of steps the journal could not record first: nothing (they do not run). */
+function unrecorded(e: unknown): ExecResult {
+  return { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 };
+}
+
 /**
  * Readiness checks of one host in a row (a real server in several services)
  * from trip `from` on, each a round trip of its own in the plan, with the
@@ -325,7 +330,7 @@ async function runSerial(steps: readonly Step[], changes: ReadonlyMap<string, Ch
       try {
         env.starting?.(group.map((s) => s.id));
       } catch (e) {
-        return { done, failed: { step: group[0]!, result: { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 } } };
+        return { done, failed: { step: group[0]!, result: unrecorded(e) } };
       }
       const start = Date.now();
       const { cmds, steps: ids } = readyCommands(group);
@@ -339,7 +344,7 @@ async function runSerial(steps: readonly Step[], changes: ReadonlyMap<string, Ch
       try {
         env.starting?.([wait.id]);
       } catch (e) {
-        return { done, failed: { step: wait, result: { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 } } };
+        return { done, failed: { step: wait, result: unrecorded(e) } };
       }
       const r = wait.ready ? await readyCheck(wait, env) : await drainWait(wait, env);
       if (r.exitCode !== 0) return { done, failed: { step: wait, result: r } };
@@ -358,7 +363,7 @@ async function runSerial(steps: readonly Step[], changes: ReadonlyMap<string, Ch
       env.starting?.([...all.map((s) => s.id), ...readies.map((s) => s.id)]);
     } catch (e) {
       // what is about to run could not be recorded first: it does not run
-      return { done, failed: { step: all[0]!, result: { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 } } };
+      return { done, failed: { step: all[0]!, result: unrecorded(e) } };
     }
     const start = Date.now();
     const cmds: Command[] = units.map((u) => (u.length === 1 ? { argv: u[0]!.argv } : { argv: ["ipvsadm", "-R"], stdin: restoreInput(u) }));
@@ -394,7 +399,7 @@ async function runParallel(steps: readonly Step[], changes: ReadonlyMap<string, 
   try {
     env.starting?.(steps.map((s) => s.id));
   } catch (e) {
-    return { done: [], failed: { step: steps[0]!, result: { exitCode: 1, stdout: "", stderr: `lvsh: cannot record progress in the journal: ${(e as Error).message}\n`, ms: 0 } } };
+    return { done: [], failed: { step: steps[0]!, result: unrecorded(e) } };
   }
   const { starting: _recorded, ...rest } = env;
   const hostEnv: ApplyEnv = rest;

@@ -216,7 +216,7 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
     const reading = site.read(view);
     // while the hosts answer: what needs none of them (seconds for 10,000 real servers on a slow director)
     const configText = printConfig(candidate);
-    const expected = new Map(Object.entries(desired.state.hosts).flatMap(([h, s]) => (s.ipvs.length && !hasThresholds({ hosts: { [h]: s } }) ? [[h, new ExpectedTable(s.ipvs)] as const] : [])));
+    const expected = new Map(Object.entries(desired.state.hosts).flatMap(([h, s]) => (s.ipvs.length ? [[h, new ExpectedTable(s.ipvs)] as const] : [])));
     const vips = new Set([...(previous?.vips ?? [])]);
     const assumed = pass === 0 && input.assumed && sameHosts(input.assumed, view) ? input.assumed : undefined;
     const guess = assumed ? makePlan(assumed, desired, { vips, hosts: view.transports }) : undefined;
