@@ -2,7 +2,7 @@
  * Bench (guest/scenario-bench.sh): a commit of 10,000 real servers through
  * lvsh against a bare `ipvsadm -R` of the same rules, in the same guest. The
  * figures are printed (and by global-setup.ts written to the results), never
- * asserted: the goal is lvsh <= 1.2x the bare restore.
+ * asserted (a timing): the goal is lvsh <= 2x the bare restore (issue 15).
  */
 import { describe, expect, inject, it } from "vitest";
 import { benchReport, breakdown, ratio, type BenchResult } from "./bench.js";
@@ -27,7 +27,7 @@ describe.skipIf(!ran(lab, "bench"))(titled(lab, "lab bench: 10,000 real servers,
     expect(b!.segments.filter((s) => s.what === "ipvsadm")).toHaveLength(1);
   });
 
-  it("has a ratio to report (global-setup.ts prints it; not asserted: goal <= 2x, issue 15; it was 1.2x)", () => {
+  it("has a ratio to report (global-setup.ts prints it; a timing, so not asserted: goal <= 2x, issue 15; 2.48x at the last stop, 5.0-5.35x before)", () => {
     expect(Number.isFinite(ratio(r())), benchReport(r()).join("\n")).toBe(true);
   });
 });
