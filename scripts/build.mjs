@@ -91,7 +91,8 @@ await build({
   ...common,
   format: "cjs",
   banner: {},
-  entryPoints: { "lvsh-snapshot": "src/cli/snapshot.ts", "lvsh-complete": "src/cli/snapshot-complete.ts" },
+  // lvsh-words: a Tab on command-line words, run by plain node (src/cli/complete-words.ts)
+  entryPoints: { "lvsh-snapshot": "src/cli/snapshot.ts", "lvsh-complete": "src/cli/snapshot-complete.ts", "lvsh-words": "src/cli/complete-words.ts" },
   outdir: "dist",
   outExtension: { ".js": ".cjs" },
   minify: true,

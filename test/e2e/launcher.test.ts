@@ -58,6 +58,44 @@ describe("the launcher", () => {
     expect(other.err).toContain("answers only `lvsh __complete`");
   });
 
+  it("answers a Tab on command-line words from lvsh-words.cjs, without a snapshot or the bundle", () => {
+    const dir = copyDist();
+    // nothing else to start from: a word's answer can only come from lvsh-words.cjs
+    for (const f of ["lvsh.blob", "lvsh-complete.blob", "lvsh.mjs"]) writeFileSync(join(dir, f), "spoiled");
+    const cases = [
+      ["lvsh comp", "comp"],
+      ["lvsh --dr", "--dr"],
+      ["lvsh ", ""],
+      ["lvsh save --format ", ""],
+      ["lvsh export --format k", "k"],
+    ];
+    for (const [line, cur] of cases) {
+      const words = ["__complete", line!, cur!];
+      const fast = run([join(dir, "lvsh"), ...words]);
+      const engine = run([join(DIST, "lvsh"), ...words], { LVSH_COMPLETE_ENGINE: "1" });
+      expect(engine.code).toBe(0);
+      expect(engine.out.split("\n").length).toBeGreaterThan(2);
+      expect(fast).toEqual(engine);
+    }
+    // a statement's line goes to the engine, which is spoiled here
+    expect(run([join(dir, "lvsh"), "__complete", "lvsh -c 'service :80 w", "'service :80 w"]).out).toBe("");
+  });
+
+  it("answers a line for statements that the launcher took for words through the engine, the same", () => {
+    // tabs, not spaces, around -c: the launcher's look (` -c `) misses it; lvsh-words.cjs finds it needs the engine
+    for (const [line, cur] of [
+      ["lvsh\t-c\tserv", "serv"],
+      ["lvsh\tshow\t", ""],
+    ]) {
+      const words = ["__complete", line!, cur!];
+      const engine = run([join(DIST, "lvsh"), ...words], { LVSH_COMPLETE_ENGINE: "1" });
+      expect(engine.code).toBe(0);
+      expect(engine.out.split("\n").length).toBeGreaterThan(2);
+      expect(run([process.execPath, join(DIST, "lvsh-words.cjs"), ...words])).toEqual(engine);
+      expect(run([join(DIST, "lvsh"), ...words])).toEqual(engine);
+    }
+  });
+
   it("starts lvsh from the snapshot: a spoiled blob is what node loads", () => {
     const dir = copyDist();
     writeFileSync(join(dir, "lvsh.blob"), "not a snapshot");
