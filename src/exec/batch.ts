@@ -13,7 +13,8 @@ import { asCommand, NOT_RUN, type Command, type ExecResult, type ManyOptions, ty
 const MARK = "__lvsh_batch_";
 
 export function batchScript(cmds: readonly (readonly string[] | Command)[], nonce: string, opts: ManyOptions = {}): string {
-  return cmds
+  // the batch shell names itself to its commands: a long one (keepalived's install) watches whether its parent, lvsh or ssh, went away
+  return "LVSH_BATCH=$$; export LVSH_BATCH\n" + cmds
     .map(asCommand)
     .map((c, i) => {
       const eof = `__LVSH_IN_${nonce}_${i}`;

@@ -49,9 +49,15 @@ ka() {
   if [ -d /run/systemd/system ] && systemctl is-active --quiet keepalived 2>/dev/null; then echo systemd; return; fi
   if n=$(kapid /run/keepalived.pid) && owns "$n"; then echo "pid $n"; fi
 }
-# lvsh went away (killed): its parent, or the batch shell's, is now init
+# lvsh went away (killed): the process that started this script (lvsh, or the
+# batch shell lvsh started, which names itself in LVSH_BATCH) is no longer its
+# parent. Compared with the parent at the start, not with init: an orphan goes
+# to a subreaper where there is one, and lvsh may itself be pid 1 (a container).
+pp=; [ "\${LVSH_BATCH:-}" = "$PPID" ] && pp=$(cut -d' ' -f4 "/proc/$PPID/stat" 2>/dev/null)
 orphan() {
-  [ "$(cut -d' ' -f4 /proc/$$/stat 2>/dev/null)" = 1 ] || [ "$(cut -d' ' -f4 "/proc/$PPID/stat" 2>/dev/null)" = 1 ]
+  [ -r "/proc/$$/stat" ] || return 1
+  [ "$(cut -d' ' -f4 "/proc/$$/stat" 2>/dev/null)" != "$PPID" ] && return 0
+  [ -n "$pp" ] && [ "$(cut -d' ' -f4 "/proc/$PPID/stat" 2>/dev/null)" != "$pp" ]
 }
 check() {
   command -v keepalived >/dev/null 2>&1 || { echo "keepalived is not installed on this host (not in PATH); nothing was changed" >&2; exit 127; }

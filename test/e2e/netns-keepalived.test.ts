@@ -4,11 +4,13 @@
  * the IPVS side is the lab's, test/kernel/ha.test.ts). Check, install and
  * reload, the wait and its restore, stop, read.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { netnsExecutor } from "../../src/exec/index.js";
+import { batchScript } from "../../src/exec/index.js";
 import { keepalivedArgv, parseKeepalivedRead } from "../../src/plan/index.js";
 import { NetnsLab, netnsUnavailable, run } from "../helpers/netns.js";
 
@@ -107,6 +109,88 @@ describe.skipIf(why !== undefined)(`keepalived commands on a namespace${why ? ` 
     // the reload of the file put back gives the VIP back
     for (let i = 0; i < 100 && !vips().includes("192.0.2.11/32"); i++) await new Promise((ok) => setTimeout(ok, 100));
     expect(vips()).toContain("192.0.2.11/32");
+  }, 60_000);
+
+  // A kill of lvsh while keepalived's install waits for its outcome (adversarial F12): the install
+  // must stop and leave its file to `lvsh recover`; putting the previous file back itself would race
+  // recover. Each try has a directory of its own and a file that binds nothing (nothing to disturb).
+  const quiet = (id: string) => `global_defs {\n    router_id lvsh_${id}\n}\n`;
+  const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+  /** Whether a process has ended (a zombie has: nobody may reap it). */
+  const ended = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").startsWith("Z");
+    } catch {
+      return true;
+    }
+  };
+  const readPid = async (file: string) => {
+    for (let i = 0; i < 100 && !existsSync(file); i++) await sleep(50);
+    return Number(readFileSync(file, "utf8"));
+  };
+  /**
+   * Starts an install that waits 20 s for a VIP that never comes, in a
+   * shell standing for lvsh (`wrap` puts it in a batch); kills that shell
+   * with SIGKILL once the install waits; says how long the install (or its
+   * batch) took to end after, and what it said.
+   */
+  async function killWhileWaiting(wrap: (argv: string[]) => string[], around: (argv: string[]) => string[] = (a) => a) {
+    const d = mkdtempSync(join(tmpdir(), "lvsh-ka-kill-"));
+    const p = join(d, "keepalived.conf");
+    const started: ChildProcess[] = [];
+    try {
+      const stand = ["sh", "-c", 'pidf=$1; err=$2; shift 2; exec 2>"$err"; "$@" & echo $! >"$pidf"; wait', "sh", join(d, "child.pid"), join(d, "err"), ...wrap(keepalivedArgv("install", p, quiet("kill"), "20", "", "192.0.2.99"))];
+      const outer = spawn("ip", ["netns", "exec", lab.ns("d1"), ...around(stand)], { stdio: "ignore" });
+      started.push(outer);
+      const child = await readPid(join(d, "child.pid"));
+      // the install waits once keepalived runs with the new file
+      for (let i = 0; i < 100 && !existsSync(join(d, "keepalived.pid")); i++) await sleep(100);
+      await sleep(500);
+      expect(ended(child)).toBe(false);
+      // the shell standing for lvsh: the child's parent
+      const lvsh = Number(readFileSync(`/proc/${child}/stat`, "utf8").replace(/^.*\) /s, "").split(" ")[1]);
+      process.kill(lvsh, "SIGKILL");
+      const t0 = Date.now();
+      while (!ended(child) && Date.now() - t0 < 25_000) await sleep(100);
+      return { ms: Date.now() - t0, err: readFileSync(join(d, "err"), "utf8"), file: existsSync(p) ? readFileSync(p, "utf8") : null, prev: existsSync(`${p}.lvsh-prev`) };
+    } finally {
+      // a subreaper first: keepalived's daemon, its child now, would stay a zombie that stop waits for
+      for (const c of started) c.kill("SIGKILL");
+      await op("stop", p, "keep");
+    }
+  }
+
+  it("an install whose lvsh is killed while it waits stops at once and leaves the new file to lvsh recover", async () => {
+    const r = await killWhileWaiting((argv) => argv);
+    expect(r.err).toMatch(/lvsh went away: .*keepalived\.conf left for lvsh recover/);
+    expect(r.ms).toBeLessThan(5_000);
+    expect(r).toMatchObject({ file: quiet("kill"), prev: false });
+  }, 60_000);
+
+  it("the same in a batch: the batch shell lives on, its parent (lvsh, or ssh) went away", async () => {
+    const r = await killWhileWaiting((argv) => ["sh", "-c", batchScript([argv], "f12")]);
+    expect(r.err).toMatch(/lvsh went away: .*keepalived\.conf left for lvsh recover/);
+    expect(r.ms).toBeLessThan(5_000);
+    expect(r).toMatchObject({ file: quiet("kill"), prev: false });
+  }, 60_000);
+
+  it.skipIf(run(["sh", "-c", "command -v python3"]).code !== 0)("the same under a subreaper (systemd --user, a desktop's terminal): the orphan goes to it, not to init", async () => {
+    // python3 marks itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER) and becomes a shell that outlives lvsh
+    const reaper = (argv: string[]) => ["python3", "-c", "import ctypes, os, sys; ctypes.CDLL(None).prctl(36, 1, 0, 0, 0); os.execvp(sys.argv[1], sys.argv[1:])", "sh", "-c", '"$@" & exec sleep 60', "sh", ...argv];
+    const r = await killWhileWaiting((argv) => argv, reaper);
+    expect(r.err).toMatch(/lvsh went away: .*keepalived\.conf left for lvsh recover/);
+    expect(r.ms).toBeLessThan(5_000);
+  }, 60_000);
+
+  it.skipIf(run(["sh", "-c", "command -v unshare"]).code !== 0)("lvsh as pid 1 (a container's): the install it starts waits its time, it is no orphan", () => {
+    const d = mkdtempSync(join(tmpdir(), "lvsh-ka-pid1-"));
+    const p = join(d, "keepalived.conf");
+    // a new pid namespace whose pid 1 is a shell standing for lvsh
+    const r = lab.exec("d1", ["unshare", "-pf", "--mount-proc", "sh", "-c", '"$@"; echo "exit $?" >&2', "sh", ...keepalivedArgv("install", p, quiet("pid1"), "2", "", "192.0.2.98")]);
+    expect(r.err).not.toMatch(/went away/);
+    expect(r.err).toMatch(/after 2 s keepalived has not built: VIP 192\.0\.2\.98/);
+    expect(r.err).toMatch(/put back as it was/);
+    expect(r.err).toMatch(/exit 1/);
   }, 60_000);
 
   it("stop: keepalived ends (its VIP goes), the file moves aside", async () => {
