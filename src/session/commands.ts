@@ -8,6 +8,7 @@ import { loadCheck, loadRun, saveCheck, saveRun } from "./load-save.js";
 import { configOf, confirmPending, overdueConfirm } from "../txn/index.js";
 import { runCommit } from "./commit.js";
 import { wrapText } from "../util/index.js";
+import { say } from "./say.js";
 import type { Session, SessionState } from "./session.js";
 import { showTopic } from "./show.js";
 import { runWatch, watchOptions, watchService } from "./watch.js";
@@ -126,7 +127,7 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
         session.syncRevision();
         return [error("confirm-late", `too late: commit ${r.pending.revision} was to be confirmed by ${r.pending.deadline}; it was rolled back`, s.span, { hint: "commit it again if you still want it" })];
       }
-      session.io.write(`commit ${r.pending.revision} confirmed: it stays.\n`);
+      say(session.io, `commit ${r.pending.revision} confirmed: it stays.`);
       return [];
     },
   },
@@ -142,7 +143,7 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
       const t = rollbackTarget(s, session);
       if ("severity" in t) return [t];
       session.replaceCandidate(configOf(t.config, session.site!.revisionPath(t.number), revisionSource(t.number)));
-      session.io.write(`revision ${t.number} is now the candidate; \`commit\` applies it as a new revision.\n`);
+      say(session.io, `revision ${t.number} is now the candidate; \`commit\` applies it as a new revision.`);
       return [];
     },
   },
@@ -154,7 +155,7 @@ export const sessionCommands: { [K in Kind]: SessionCommand<K> } = {
     },
     run: async (_s, session) => {
       session.abort();
-      session.io.write("the candidate is the running configuration again.\n");
+      say(session.io, "the candidate is the running configuration again.");
       return [];
     },
   },

@@ -5,6 +5,7 @@ import { commit, confirmPending, type HostsProgress, destConns, overdueConfirm, 
 import type { Session } from "./session.js";
 import { keepalivedNote } from "./show.js";
 import { counted } from "../util/index.js";
+import { say } from "./say.js";
 
 function failure(s: CommitStmt, txn: TxnResult): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -47,7 +48,7 @@ export function report(s: CommitStmt, r: CommitReport, session: Pick<Session, "i
       if (r.declined) {
         session.declined = true;
         // the person said no: not a failure, nothing to point at
-        session.io.write(`${r.reason}.\n`);
+        say(session.io, `${r.reason}.`);
         return [];
       }
       return [error("commit-refused", r.reason, s.span)];
@@ -63,13 +64,13 @@ export function report(s: CommitStmt, r: CommitReport, session: Pick<Session, "i
     case "precheck":
       return [error("precheck-failed", "commit stopped before its first step; nothing was applied", s.span), ...r.problems];
     case "nothing":
-      session.io.write("No changes: the running state already matches the candidate; nothing to commit.\n");
+      say(session.io, "No changes: the running state already matches the candidate; nothing to commit.");
       return [];
     case "checked":
       session.io.write(session.planText(r.plan) + "\ncommit check: every host is readable and the plan can run; nothing was applied.\n");
       return [];
     case "committed":
-      session.io.write(`commit complete: revision ${r.revision.number}, ${stepsLine(r.plan)} (${summaryLine(r.plan).replace(/^Plan: |\.$/g, "")}).\n`);
+      say(session.io, `commit complete: revision ${r.revision.number}, ${stepsLine(r.plan)} (${summaryLine(r.plan).replace(/^Plan: |\.$/g, "")}).`);
       return [];
     case "failed":
       return failure(s, r.txn);
@@ -223,13 +224,13 @@ export async function runCommit(s: CommitStmt, session: Session): Promise<Diagno
         },
         session.opts.lvshCommand ?? [process.execPath, process.argv[1]!],
       );
-      session.io.write(`commit confirmed: revision ${r.revision.number} is rolled back at ${deadline.toISOString()} (in ${printDuration(secs)}) unless you \`confirm\` or \`commit\` before.\n`);
+      say(session.io, `commit confirmed: revision ${r.revision.number} is rolled back at ${deadline.toISOString()} (in ${printDuration(secs)}) unless you \`confirm\` or \`commit\` before.`);
     } else if (r.confirmed !== undefined) {
-      session.io.write(`(this also confirms commit ${r.confirmed}, which was waiting for confirmation)\n`);
+      say(session.io, `(this also confirms commit ${r.confirmed}, which was waiting for confirmation)`);
     }
   } else if (r.kind === "nothing" && !s.confirmed) {
     const c = await confirmPending(site);
-    if (c.kind === "confirmed") session.io.write(`commit ${c.pending.revision} confirmed: it stays.\n`);
+    if (c.kind === "confirmed") say(session.io, `commit ${c.pending.revision} confirmed: it stays.`);
   }
   return ds;
 }

@@ -11,6 +11,7 @@ import { emptyConfig, emptyContext, evaluate, type Config } from "../model/index
 import { saveCommitted } from "../interop/index.js";
 import { names, saveFormats, type SaveFormat } from "../interop/formats.js";
 import type { Session, SessionState } from "./session.js";
+import { say } from "./say.js";
 
 interface Loaded {
   readonly config?: Config;
@@ -52,7 +53,7 @@ export async function loadRun(s: LoadStmt, session: Session): Promise<Diagnostic
   // the check pass reported its warnings already; errors here mean the file changed since
   if (!r.config || hasError(r.diagnostics)) return r.diagnostics.filter((d) => d.severity === "error");
   session.replaceCandidate(r.config);
-  session.io.write(`loaded ${s.path.value}: it is now the candidate; \`commit\` applies it.\n`);
+  say(session.io, `loaded ${s.path.value}: it is now the candidate; \`commit\` applies it.`);
   return [];
 }
 

@@ -13,6 +13,7 @@ import { listingKey, parseIpvsadmList, parseIpvsadmRate, parseIpvsadmSave, type 
 import type { Session } from "./session.js";
 import { sparkline } from "./sparkline.js";
 import { renderTable } from "./table.js";
+import { say } from "./say.js";
 
 /** A real server filter of `show rs`. */
 export type RsFilter = (addr: string, port: number) => boolean;
@@ -148,13 +149,13 @@ export async function showRealServers(session: Session, filters: readonly RsFilt
   session.io.write(renderTable(watched ? [...HEAD, "conn/s, last minute (watch)"] : HEAD, grouped, session.io));
   const rev = session.revision();
   if (live.why) {
-    session.io.write(`(the candidate's values; no running values or counters: ${live.why})\n`);
+    say(session.io, `(the candidate's values; no running values or counters: ${live.why})`);
   } else {
     const time = live.at.toISOString().slice(11, 19);
     const from = live.keepalived ? `director ${live.host} (keepalived's table)` : "the director";
-    session.io.write(`running values and counters read from ${from} at ${time} UTC${rev ? `; the last commit is revision ${rev.number}` : "; nothing committed yet"}\n`);
-    if (rows.some((r) => r.down)) session.io.write("down (check): committed, but keepalived's health check has taken it out (`lvsh doctor` says why when it can)\n");
+    say(session.io, `running values and counters read from ${from} at ${time} UTC${rev ? `; the last commit is revision ${rev.number}` : "; nothing committed yet"}`);
+    if (rows.some((r) => r.down)) say(session.io, "down (check): committed, but keepalived's health check has taken it out (`lvsh doctor` says why when it can)");
   }
-  if (marked && !live.why) session.io.write("staged in the candidate, not committed: `running -> candidate`; + to add, - to remove\n");
+  if (marked && !live.why) say(session.io, "staged in the candidate, not committed: `running -> candidate`; + to add, - to remove");
   return [];
 }

@@ -17,13 +17,15 @@ export interface SimOptions {
   lockWaitMs?: number;
   /** Hosts side by side in a commit's real-server phases (default: the Site's). */
   parallel?: number;
+  /** A terminal this wide (none: the output is not a terminal). */
+  columns?: number;
 }
 
 export async function simSession(stateDir: string, opts: SimOptions = {}) {
   const site = new Site({ target: "sim", stateDir, ...(opts.inject ? { inject: opts.inject } : {}), ...(opts.parallel ? { parallel: opts.parallel } : {}) });
   const out: string[] = [];
   const session = new Session({
-    io: { write: (t) => void out.push(t) },
+    io: { write: (t) => void out.push(t), ...(opts.columns ? { columns: opts.columns } : {}) },
     site,
     yes: opts.yes ?? true,
     lockWaitMs: opts.lockWaitMs ?? 2000,

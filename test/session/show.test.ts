@@ -27,6 +27,18 @@ describe("show's arguments", () => {
     }
   });
 
+  it("wraps its prose lines to a narrow terminal between words, as help does (tables have their own layout)", async () => {
+    const dir = freshStateDir();
+    const committed = (await lvsh(dir, SEED, { columns: 40 })).out;
+    expect(committed).toMatch(/^commit complete: revision 1,/m);
+    const shown = (await lvsh(dir, "service 172.25.254.10:80; set rs .31 weight 4; show rs", { columns: 40 })).out;
+    expect(shown).toMatch(/running values and counters read from\nthe director at/);
+    expect(shown).toMatch(/^staged in the candidate, not committed:/m);
+    for (const out of [committed, shown]) for (const line of out.split("\n")) expect(line.length, line).toBeLessThanOrEqual(40);
+    // not on a terminal: one line each, as scripts read them
+    expect((await lvsh(dir, "show rs")).out).toMatch(/running values and counters read from the director at \S+ UTC; the last commit is revision 1\n/);
+  });
+
   it("filters `show rs` by address and prints its JSON as data: numbers, running and candidate values apart", async () => {
     const dir = freshStateDir();
     expect((await lvsh(dir, SEED)).ok).toBe(true);
