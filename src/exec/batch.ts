@@ -12,13 +12,17 @@ import { asCommand, NOT_RUN, type Command, type ExecResult, type ManyOptions, ty
 
 const MARK = "__lvsh_batch_";
 
+/** The longest script passed as an argument (`sh -c`), with room for ssh's quoting; a longer one is read from stdin (`sh -s`). */
+export const BATCH_ARG_MAX = 32 * 1024;
+
 export function batchScript(cmds: readonly (readonly string[] | Command)[], nonce: string, opts: ManyOptions = {}): string {
   // the batch shell names itself to its commands: a long one (keepalived's install) watches whether its parent, lvsh or ssh, went away
   return "LVSH_BATCH=$$; export LVSH_BATCH\n" + cmds
     .map(asCommand)
     .map((c, i) => {
       const eof = `__LVSH_IN_${nonce}_${i}`;
-      const input = c.stdin === undefined ? "" : ` <<'${eof}'\n${c.stdin}${c.stdin.endsWith("\n") || c.stdin === "" ? "" : "\n"}${eof}`;
+      // no input: /dev/null, never the rest of a script read from stdin (sh -s)
+      const input = c.stdin === undefined ? " </dev/null" : ` <<'${eof}'\n${c.stdin}${c.stdin.endsWith("\n") || c.stdin === "" ? "" : "\n"}${eof}`;
       const run = `${shellJoin(c.argv)}${input}\ns=$?; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s"; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s" >&2`;
       return opts.stopAtFailure && !c.read ? `${run}; [ "$s" -eq 0 ] || exit 0` : run;
     })
@@ -37,7 +41,12 @@ export async function runBatched(
   }
   if (!cmds.length) return [];
   const nonce = randomBytes(6).toString("hex");
-  return splitBatch(await run(["sh", "-c", batchScript(cmds, nonce, opts)]), nonce, cmds.length);
+  const script = batchScript(cmds, nonce, opts);
+  // one argument of a process may not pass 128 kB (Linux's MAX_ARG_STRLEN; over ssh the far side's
+  // shell gets the command as one, too): a longer script (an ipvsadm -R of thousands of lines in a
+  // here-document) goes on the shell's stdin
+  const r = script.length > BATCH_ARG_MAX ? await run(["sh", "-s"], { stdin: script }) : await run(["sh", "-c", script]);
+  return splitBatch(r, nonce, cmds.length);
 }
 
 function split(text: string, nonce: string, n: number): { parts: string[]; codes: (number | undefined)[] } {

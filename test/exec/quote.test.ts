@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { NOT_RUN, SshExecutor, sshArgv } from "../../src/exec/index.js";
+import { NOT_RUN, PrefixExecutor, SshExecutor, sshArgv } from "../../src/exec/index.js";
 import { makePlan } from "../../src/plan/index.js";
 import { shellJoin, shellQuote } from "../../src/util/index.js";
 import { compile } from "../../src/model/index.js";
@@ -107,6 +107,36 @@ describe("the ssh executor", () => {
       ]);
       expect(trip[2]!.stderr).toBe(NOT_RUN);
       expect(existsSync(join(bin, "ran"))).toBe(false);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});
+
+describe("a round trip longer than one argument may be (Linux: 128 kB)", () => {
+  // 10,000 lines of an ipvsadm -R: 500 kB in a here-document
+  const big = Array.from({ length: 10_000 }, (_, i) => `-a -t 192.0.2.10:80 -r 10.0.${i >> 8}.${i & 255}:80 -g -w 1`).join("\n") + "\n";
+  const trip = [["cat"], { argv: ["wc", "-l"], stdin: big }, ["echo", "after"]];
+  const expected = [
+    [0, ""],
+    [0, "10000\n"],
+    [0, "after\n"],
+  ];
+
+  it("runs locally: the script on the shell's stdin, and a command without input reads none of it", async () => {
+    const many = await new PrefixExecutor("d", "local", []).runMany(trip, { stopAtFailure: true });
+    expect(many.map((m) => [m.exitCode, m.stdout.replace(/^ +/, "")])).toEqual(expected);
+  });
+
+  it("runs over ssh (the far side's shell gets the command as one argument too)", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "lvsh-fakessh-"));
+    writeFileSync(join(bin, "ssh"), '#!/bin/sh\nfor a; do last="$a"; done\nexec sh -c "$last"\n');
+    chmodSync(join(bin, "ssh"), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const many = await new SshExecutor("rs1", { kind: "ssh", host: "192.0.2.2" }, bin).runMany(trip, { stopAtFailure: true });
+      expect(many.map((m) => [m.exitCode, m.stdout.replace(/^ +/, "")])).toEqual(expected);
     } finally {
       process.env.PATH = path;
     }
