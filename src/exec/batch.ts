@@ -35,10 +35,10 @@ export async function runBatched(
   cmds: readonly (readonly string[] | Command)[],
   opts: ManyOptions = {},
 ): Promise<ExecResult[]> {
-  if (cmds.length === 1) {
-    const c = asCommand(cmds[0]!);
-    return [await run(c.argv, c.stdin !== undefined ? { stdin: c.stdin } : {})];
-  }
+  const one = cmds.length === 1 ? asCommand(cmds[0]!) : undefined;
+  // a long command line (keepalived's file in pieces) goes the batch's way: over ssh the far side's
+  // shell would get it as one argument
+  if (one && one.argv.reduce((n, a) => n + a.length + 1, 0) <= BATCH_ARG_MAX) return [await run(one.argv, one.stdin !== undefined ? { stdin: one.stdin } : {})];
   if (!cmds.length) return [];
   const nonce = randomBytes(6).toString("hex");
   const script = batchScript(cmds, nonce, opts);

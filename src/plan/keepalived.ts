@@ -3,6 +3,10 @@
  * scripts with their data as arguments (argv, never spliced into the
  * script), on the director itself, with the standard tools only:
  *
+ * (a TEXT longer than TEXT_PIECE goes in pieces: the first where TEXT is, the
+ * others after the op's last argument, an empty one standing for an absent
+ * mode; one argument of a process may not pass 128 kB)
+ *
  *   check    PATH TEXT       keepalived -t -f on a temporary copy (nothing changes)
  *   install  PATH TEXT WAIT SERVICES VIPS [restart|stopped]
  *                            check again; write PATH.lvsh-new; keep PATH as
@@ -84,30 +88,45 @@ stop() {
   esac
 }`;
 
+/**
+ * The rest of a long file: the pieces after the op's own N arguments (one
+ * argument of a process may not pass 128 kB; keepalivedArgv cuts a longer
+ * text, the first piece where a short text goes).
+ */
+const MORE = (n: number) => `[ $# -gt ${n} ] && shift ${n} || set --
+for c; do text=$text$c; done`;
+
+/** The longest piece of a file's text in one argument: 128 kB at 4 bytes a character (UTF-8), with room to spare. */
+export const TEXT_PIECE = 30_000;
+
 const SCRIPTS = {
   check: `${COMMON}
-check "$3"`,
+text=$3
+${MORE(3)}
+check "$text"`,
   install: `${COMMON}
-check "$3"
-mkdir -p "$d" && printf '%s' "$3" >"$p.lvsh-new" || exit 1
+text=$3 secs=$4 svcs=$5 vips=$6 mode=\${7-}
+${MORE(7)}
+check "$text"
+mkdir -p "$d" && printf '%s' "$text" >"$p.lvsh-new" || exit 1
 had=0; [ -f "$p" ] && had=1 && { cp -p "$p" "$p.lvsh-prev" || exit 1; }
 mv -f "$p.lvsh-new" "$p" || exit 1
-[ "$7" = restart ] && stop
+[ "$mode" = restart ] && stop
 # the file only, keepalived stopped (what a recover puts back when it did not run before)
-[ "$7" = stopped ] && { stop; exit 0; }
+[ "$mode" = stopped ] && { stop; exit 0; }
 reload || { echo "keepalived did not take $p" >&2; s=1; }
-i=0; w=$(($4 * 10))
+i=0; w=$((secs * 10))
 while [ "\${s:-0}" -eq 0 ]; do
   missing=""
   tab=$(ipvsadm -Sn 2>/dev/null)
   old=$IFS; IFS='
 '
-  for v in $5; do printf '%s\\n' "$tab" | awk -v s="-A $v" '$0 == s || index($0, s " ") == 1 { f = 1 } END { exit !f }' || missing="$missing service $v,"; done
+  for v in $svcs; do printf '%s\\n' "$tab" | awk -v s="-A $v" '$0 == s || index($0, s " ") == 1 { f = 1 } END { exit !f }' || missing="$missing service $v,"; done
   addrs=$(ip -o addr show)
-  for v in $6; do printf '%s\\n' "$addrs" | awk -v a="$v/" 'index($4, a) == 1 { f = 1 } END { exit !f }' || missing="$missing VIP $v,"; done
+  for v in $vips; do printf '%s\\n' "$addrs" | awk -v a="$v/" 'index($4, a) == 1 { f = 1 } END { exit !f }' || missing="$missing VIP $v,"; done
   IFS=$old
   [ -z "$missing" ] && exit 0
-  [ $i -ge $w ] && { echo "after $4 s keepalived has not built:\${missing%,}" >&2; break; }
+  [ $i -ge $w ] && { echo "after $secs s keepalived has not built:\${missing%,}" >&2; break; }
   # lvsh was killed: leave the file as it is, for \`lvsh recover\` (putting it back here would race it)
   orphan && { echo "lvsh went away: $p left for lvsh recover" >&2; exit 1; }
   sleep 0.1; i=$((i + 1))
@@ -127,9 +146,24 @@ if [ -f "$p" ]; then echo present; cat "$p"; else echo absent; fi`,
 
 export type KeepalivedOp = keyof typeof SCRIPTS;
 
-/** The argv of one operation. */
+/** How many arguments an op takes after PATH (a long text's further pieces come after them). */
+const ARGS: Record<KeepalivedOp, number> = { check: 1, install: 5, stop: 1, read: 0 };
+
+/** The argv of one operation; a text (check, install) longer than TEXT_PIECE goes in pieces, the rest after the op's arguments. */
 export function keepalivedArgv(op: KeepalivedOp, path: string, ...rest: string[]): string[] {
-  return ["sh", "-c", SCRIPTS[op], KEEPALIVED_TAG, op, path, ...rest];
+  const text = op === "check" || op === "install" ? (rest[0] ?? "") : "";
+  if (text.length <= TEXT_PIECE) return ["sh", "-c", SCRIPTS[op], KEEPALIVED_TAG, op, path, ...rest];
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; ) {
+    let end = Math.min(i + TEXT_PIECE, text.length);
+    // never between the halves of a surrogate pair (each piece is valid UTF-8 on its own)
+    if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
+    pieces.push(text.slice(i, end));
+    i = end;
+  }
+  const own = [pieces[0]!, ...rest.slice(1)];
+  while (own.length < ARGS[op]) own.push("");
+  return ["sh", "-c", SCRIPTS[op], KEEPALIVED_TAG, op, path, ...own, ...pieces.slice(1)];
 }
 
 /** The check of a new file, on the director, before anything changes. */
@@ -170,10 +204,14 @@ export function keepalivedRead(path: string): string[] {
 }
 
 /** The operation and path of a keepalived command, or undefined for any other command. */
-export function keepalivedOp(argv: readonly string[]): { op: KeepalivedOp; path: string; rest: readonly string[] } | undefined {
+export function keepalivedOp(argv: readonly string[]): { op: KeepalivedOp; path: string; rest: readonly string[]; text?: string } | undefined {
   if (argv[0] !== "sh" || argv[1] !== "-c" || argv[3] !== KEEPALIVED_TAG) return undefined;
   const op = argv[4] as KeepalivedOp;
-  return op in SCRIPTS ? { op, path: argv[5] ?? "", rest: argv.slice(6) } : undefined;
+  if (!(op in SCRIPTS)) return undefined;
+  const rest = argv.slice(6);
+  // a long text's pieces after the op's own arguments
+  const text = op === "check" || op === "install" ? (rest[0] ?? "") + rest.slice(ARGS[op]).join("") : undefined;
+  return { op, path: argv[5] ?? "", rest: rest.slice(0, ARGS[op]), ...(text !== undefined ? { text } : {}) };
 }
 
 /** The reader's output -> the state. */

@@ -31,7 +31,7 @@ export function simKeepalived(h: SimHost, argv: readonly string[]): SimOut | und
     if (running.size) h.keepalived = [...running];
     else delete h.keepalived;
   };
-  const text = k.rest[0] ?? "";
+  const text = k.text ?? "";
   switch (k.op) {
     case "read":
       return out(0, `${running.has(k.path) ? "running" : "stopped"}\n${k.path in files ? `present\n${files[k.path]}` : "absent\n"}`, "");

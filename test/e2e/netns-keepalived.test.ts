@@ -193,6 +193,24 @@ describe.skipIf(why !== undefined)(`keepalived commands on a namespace${why ? ` 
     expect(r.err).toMatch(/exit 1/);
   }, 60_000);
 
+  it("installs a file longer than one argument may be (221 kB): in pieces, written whole, directly and in a batch", async () => {
+    const d = mkdtempSync(join(tmpdir(), "lvsh-ka-long-"));
+    const p = join(d, "keepalived.conf");
+    const long = `${quiet("long")}${Array.from({ length: 10_000 }, (_, i) => `# real server ${i} é 😀`).join("\n")}\n`;
+    expect(Buffer.byteLength(long)).toBeGreaterThan(200_000);
+    const check = await exec().run(keepalivedArgv("check", p, long));
+    expect(check.exitCode, check.stderr).toBe(0);
+    const r = await exec().run(keepalivedArgv("install", p, long, "5", "", ""));
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readFileSync(p, "utf8")).toBe(long);
+    // through runMany (over ssh the far side's shell would get it as one argument: it goes on a shell's stdin)
+    const again = `${long}# again\n`;
+    const [m] = await exec().runMany([keepalivedArgv("install", p, again, "5", "", "")]);
+    expect(m!.exitCode, m!.stderr).toBe(0);
+    expect(readFileSync(p, "utf8")).toBe(again);
+    expect((await op("stop", p)).exitCode).toBe(0);
+  }, 60_000);
+
   it("stop: keepalived ends (its VIP goes), the file moves aside", async () => {
     const r = await op("stop", path);
     expect(r.exitCode, r.stderr).toBe(0);

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile, validate, KEEPALIVED_CONF, type Config, type State } from "../../src/model/index.js";
-import { keepalivedOp, makePlan, PHASES, type Change } from "../../src/plan/index.js";
+import { KEEPALIVED_TAG, keepalivedArgv, keepalivedOp, makePlan, PHASES, TEXT_PIECE, type Change } from "../../src/plan/index.js";
 import { SimExecutor } from "../../src/sim/index.js";
 import { readState, type HostReadSpec } from "../../src/state/index.js";
 import { applySteps, undoSteps } from "../../src/txn/index.js";
@@ -206,5 +206,22 @@ describe("engine keepalived: the VIP keepalived holds (found by the lab, scenari
     );
     const plan = makePlan({ hosts }, desired);
     expect(plan.steps.filter((s) => s.host === "192.0.2.251").map((s) => s.argv.join(" "))).toEqual([]);
+  });
+});
+
+describe("a long keepalived file in its commands (one argument of a process may not pass 128 kB)", () => {
+  // 221 kB: 1,000 real servers with an HTTP check; a 4-byte character straddling a piece's end
+  const long = `global_defs {\n    router_id lvsh_long\n}\n${"#".repeat(TEXT_PIECE - 41)}😀\n${Array.from({ length: 6_000 }, (_, i) => `# real server ${i} é`).join("\n")}\n`;
+
+  it("goes in pieces of at most TEXT_PIECE characters that put it back whole; a short one as before", () => {
+    for (const argv of [keepalivedArgv("install", "/etc/k.conf", long, "30", "-t 192.0.2.10:80 -s rr", "192.0.2.10"), keepalivedArgv("check", "/etc/k.conf", long)]) {
+      expect(Math.max(...argv.slice(3).map((a) => a.length))).toBeLessThanOrEqual(TEXT_PIECE);
+      // each piece is valid UTF-16 alone (no half of a surrogate pair): it is valid UTF-8 on the command line
+      for (const a of argv.slice(3)) expect(Buffer.from(a, "utf8").toString("utf8")).toBe(a);
+      expect(keepalivedOp(argv)!.text).toBe(long);
+    }
+    const install = keepalivedOp(keepalivedArgv("install", "/etc/k.conf", long, "30", "-t 192.0.2.10:80 -s rr", "192.0.2.10"))!;
+    expect(install.rest.slice(1)).toEqual(["30", "-t 192.0.2.10:80 -s rr", "192.0.2.10", ""]);
+    expect(keepalivedArgv("install", "/etc/k.conf", "short", "30", "", "").slice(3)).toEqual([KEEPALIVED_TAG, "install", "/etc/k.conf", "short", "30", "", ""]);
   });
 });

@@ -84,6 +84,18 @@ describe("engine keepalived in a session (simulated hosts)", () => {
     expect(host(dir, "netns-d2").files![CONF]).not.toMatch(/192\.0\.2\.4/);
   });
 
+  it("commits a file longer than one argument may be (300 real servers with checks: in pieces), whole, and then has nothing to do", async () => {
+    const dir = freshStateDir();
+    const many = Array.from({ length: 300 }, (_, i) => `10.0.${1 + (i >> 7)}.${1 + (i & 127)}`).join(" ");
+    const c = await lvsh(dir, SEED.replace("add rs .2 .3 dr", `add rs ${many} dr`));
+    expect(c.rendered).not.toMatch(/error/);
+    const text = host(dir, "netns-d1").files![CONF]!;
+    expect(text.length).toBeGreaterThan(30_000);
+    expect(text).toMatch(/real_server 10\.0\.3\.44 80/);
+    expect(host(dir, "netns-d1").ipvs[0]!.dests).toHaveLength(300);
+    expect((await lvsh(dir, "show plan")).out).toMatch(/No changes/);
+  });
+
   it("an interface a director lacks is found when the plan is made, with a suggestion", async () => {
     const dir = freshStateDir();
     expect((await lvsh(dir, SEED)).ok).toBe(true);
