@@ -101,7 +101,8 @@ async function readFacts(session: Session, hp: HostPlan): Promise<HostFacts> {
   // the probes take a second or two (arping's wait, a connect's timeout): beside the reads, not after them
   const probing =
     hp.director && (hp.probes.length || hp.arping.length)
-      ? exec.run(["sh", "-c", PROBE_SCRIPT, "lvsh-doctor", ...hp.probes.flatMap(([a, p]) => ["p", a, String(p)]), ...hp.arping.flatMap(([i, v]) => ["a", i, v])])
+      ? // runMany: thousands of real servers' arguments go on a shell's stdin (over ssh, one argument would not pass 128 kB)
+        exec.runMany([["sh", "-c", PROBE_SCRIPT, "lvsh-doctor", ...hp.probes.flatMap(([a, p]) => ["p", a, String(p)]), ...hp.arping.flatMap(([i, v]) => ["a", i, v])]]).then((r) => r[0]!)
       : undefined;
   const [results, probe] = await Promise.all([exec.runMany(cmds), probing]);
   const at = (name: string, ...more: string[]) => resultOf(cmds, results, name, ...more);

@@ -135,8 +135,13 @@ describe("a round trip longer than one argument may be (Linux: 128 kB)", () => {
     const path = process.env.PATH;
     process.env.PATH = `${bin}:${path}`;
     try {
-      const many = await new SshExecutor("rs1", { kind: "ssh", host: "192.0.2.2" }, bin).runMany(trip, { stopAtFailure: true });
+      const ssh = new SshExecutor("rs1", { kind: "ssh", host: "192.0.2.2" }, bin);
+      const many = await ssh.runMany(trip, { stopAtFailure: true });
       expect(many.map((m) => [m.exitCode, m.stdout.replace(/^ +/, "")])).toEqual(expected);
+      // one command with 30,000 short arguments (doctor's probes of 10,000 real servers): 300 kB on the command line
+      const args = Array.from({ length: 30_000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
+      const [one] = await ssh.runMany([["sh", "-c", 'echo "$#"', "sh", ...args]]);
+      expect([one!.exitCode, one!.stdout]).toEqual([0, "30000\n"]);
     } finally {
       process.env.PATH = path;
     }
