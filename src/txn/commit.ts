@@ -214,9 +214,15 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
     const modules = schedulerModules(desired);
     const view = { transports: scoped.transports, specs: scoped.specs.map((v) => (v.host === "director" && modules.length ? { ...v, modules } : v)) };
     const reading = site.read(view);
-    // while the hosts answer: what needs none of them (seconds for 10,000 real servers on a slow director)
-    const configText = printConfig(candidate);
-    const expected = new Map(Object.entries(desired.state.hosts).flatMap(([h, s]) => (s.ipvs.length ? [[h, new ExpectedTable(s.ipvs)] as const] : [])));
+    // what needs none of the hosts' answers, made when first asked for or while the steps run
+    // (below): the revision's text and the verify's expected tables (seconds for 10,000 real
+    // servers on a slow director)
+    const thisCandidate = candidate;
+    let configMemo: string | undefined;
+    const configText = () => (configMemo ??= printConfig(thisCandidate));
+    let expectedMemo: ReadonlyMap<string, ExpectedTable> | undefined;
+    const expected = () => (expectedMemo ??= new Map(Object.entries(desired.state.hosts).flatMap(([h, s]) => (s.ipvs.length ? [[h, new ExpectedTable(s.ipvs)] as const] : []))));
+    // while the hosts answer: the plan from the session's read, kept when this read equals it
     const vips = new Set([...(previous?.vips ?? [])]);
     const assumed = pass === 0 && input.assumed && sameHosts(input.assumed, view) ? input.assumed : undefined;
     const guess = assumed ? makePlan(assumed, desired, { vips, hosts: view.transports }) : undefined;
@@ -249,7 +255,7 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
     if (noUndo.length) return { kind: "precheck", problems: noUndo.map((s) => error("precheck-failed", `step ${s.id} cannot be undone: ${s.undoReason ?? "no undo"}`, s.span, { host: s.host })) };
     const extra = { candidate, ...(rebased ? { rebased } : {}) };
     if (opts.check) return { kind: "checked", plan, drift, ...extra };
-    if (plan.steps.length === 0 && previous && previous.config === configText) return { kind: "nothing", revision: previous, ...extra };
+    if (plan.steps.length === 0 && previous && previous.config === configText()) return { kind: "nothing", revision: previous, ...extra };
     const cannot = unwritable(site.paths.revisions);
     if (cannot) return { kind: "precheck", problems: [error("precheck-failed", cannot, undefined, { hint: "lvsh records every commit: make the state directory writable first" })] };
 
@@ -273,6 +279,13 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
     // The schedulers' modules are not looked for again either: the read above did (missingSchedulers).
     const thresholds = hasThresholds(desired.state) || hasThresholds(running);
     const after = view.specs.map((s) => (s.ipvs ? { ...s, ...(thresholds ? {} : { thresholds: false }), modules: [] } : s));
+    // the revision's text and the verify's tables while the first round trip runs (an ipvsadm -R of
+    // 10,000 lines: seconds, the director's CPU otherwise idle), each in a turn of the event loop of
+    // its own: between them node feeds the round trip's stdin
+    setImmediate(() => {
+      configText();
+      if (!thresholds) setImmediate(expected);
+    });
     const txn = await runTransaction(
       plan,
       running,
@@ -282,7 +295,7 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
         executor: (h) => site.executor(h),
         read: async (hosts, expect) => {
           // the verify's expected tables were made ahead
-          const table = (h: string) => (expect === desired.state ? expected.get(h) : undefined) ?? expect?.hosts[h]?.ipvs;
+          const table = (h: string) => (expect === desired.state ? expected().get(h) : undefined) ?? expect?.hosts[h]?.ipvs;
           const specs = after.filter((s) => hosts.includes(s.host)).map((s) => {
             const t = s.ipvs && !thresholds ? table(s.host) : undefined;
             return t ? { ...s, expectIpvs: t } : s;
@@ -306,7 +319,7 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
             user: currentUser(),
             host: hostname(),
             ...(opts.comment ? { comment: opts.comment } : {}),
-            config: configText,
+            config: configText(),
             // the whole configuration's hosts and VIPs, also when only one host was changed
             hosts: Object.fromEntries(opts.only === undefined ? desired.hosts : compile(candidate).hosts),
             vips: [...managed(opts.only === undefined ? desired : compile(candidate))].sort(),
