@@ -68,6 +68,20 @@ describe("shell quoting", () => {
   });
 });
 
+/** An ssh executor whose ssh (first on PATH meanwhile) is the far side's shell: the last argument is the command string, run by `sh -c`. */
+async function withFakeSsh(f: (ex: SshExecutor, bin: string) => Promise<void>): Promise<void> {
+  const bin = mkdtempSync(join(tmpdir(), "lvsh-fakessh-"));
+  writeFileSync(join(bin, "ssh"), '#!/bin/sh\nfor a; do last="$a"; done\nexec sh -c "$last"\n');
+  chmodSync(join(bin, "ssh"), 0o755);
+  const path = process.env.PATH;
+  process.env.PATH = `${bin}:${path}`;
+  try {
+    await f(new SshExecutor("rs1", { kind: "ssh", host: "192.0.2.2" }, bin), bin);
+  } finally {
+    process.env.PATH = path;
+  }
+}
+
 describe("the ssh executor", () => {
   it("runs ssh in batch mode with connection reuse, the command as one quoted string", () => {
     const a = sshArgv({ kind: "ssh", user: "admin", host: "192.0.2.2", port: 2222 }, "/run/lvsh", ["ip", "addr", "add", "192.0.2.10/32", "dev", "eth0"]);
@@ -78,14 +92,7 @@ describe("the ssh executor", () => {
   });
 
   it("delivers hostile arguments intact through ssh's remote shell", async () => {
-    const bin = mkdtempSync(join(tmpdir(), "lvsh-fakessh-"));
-    // the remote side of ssh: the last argument is the command string, run by the user's shell
-    writeFileSync(join(bin, "ssh"), '#!/bin/sh\nfor a; do last="$a"; done\nexec sh -c "$last"\n');
-    chmodSync(join(bin, "ssh"), 0o755);
-    const path = process.env.PATH;
-    process.env.PATH = `${bin}:${path}`;
-    try {
-      const ex = new SshExecutor("rs1", { kind: "ssh", host: "192.0.2.2" }, bin);
+    await withFakeSsh(async (ex, bin) => {
       const r = await ex.run(["printf", "%s\\0", ...hostile]);
       expect(r.exitCode).toBe(0);
       expect(r.stdout.split("\0").slice(0, -1)).toEqual(hostile);
@@ -107,9 +114,7 @@ describe("the ssh executor", () => {
       ]);
       expect(trip[2]!.stderr).toBe(NOT_RUN);
       expect(existsSync(join(bin, "ran"))).toBe(false);
-    } finally {
-      process.env.PATH = path;
-    }
+    });
   });
 });
 
@@ -129,22 +134,14 @@ describe("a round trip longer than one argument may be (Linux: 128 kB)", () => {
   });
 
   it("runs over ssh (the far side's shell gets the command as one argument too)", async () => {
-    const bin = mkdtempSync(join(tmpdir(), "lvsh-fakessh-"));
-    writeFileSync(join(bin, "ssh"), '#!/bin/sh\nfor a; do last="$a"; done\nexec sh -c "$last"\n');
-    chmodSync(join(bin, "ssh"), 0o755);
-    const path = process.env.PATH;
-    process.env.PATH = `${bin}:${path}`;
-    try {
-      const ssh = new SshExecutor("rs1", { kind: "ssh", host: "192.0.2.2" }, bin);
+    await withFakeSsh(async (ssh) => {
       const many = await ssh.runMany(trip, { stopAtFailure: true });
       expect(many.map((m) => [m.exitCode, m.stdout.replace(/^ +/, "")])).toEqual(expected);
       // one command with 30,000 short arguments (doctor's probes of 10,000 real servers): 300 kB on the command line
       const args = Array.from({ length: 30_000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
       const [one] = await ssh.runMany([["sh", "-c", 'echo "$#"', "sh", ...args]]);
       expect([one!.exitCode, one!.stdout]).toEqual([0, "30000\n"]);
-    } finally {
-      process.env.PATH = path;
-    }
+    });
   });
 });
 
