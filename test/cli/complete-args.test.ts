@@ -1,4 +1,7 @@
 /** The `__complete` protocol, pure: the command line up to the cursor -> candidates. */
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { completeArgs, formatCompletion, shellWords } from "../../src/cli/complete-args.js";
 import { parseCli } from "../../src/cli/args.js";
@@ -102,6 +105,31 @@ describe("__complete", () => {
     });
     expect(seen).toEqual([["show diff 1 ", { target: "sim" }]]);
     expect(formatCompletion(r)).toBe("plain\n2\n");
+  });
+
+  it("reads the last revision's configuration only for a value: a keyword needs none, and one that does not read back offers no value, quietly", async () => {
+    const { completeStatements } = await import("../../src/cli/complete-statements.js");
+    const { writeRevision } = await import("../../src/txn/index.js");
+    const state = mkdtempSync(join(tmpdir(), "lvsh-complete-"));
+    const revisions = join(state, "sim", "revisions");
+    mkdirSync(revisions, { recursive: true });
+    const rev = (config: string) =>
+      writeRevision(revisions, { time: new Date().toISOString(), user: "t", host: "t", config, hosts: {}, vips: [], snapshot: { hosts: {} } });
+    const before = process.env.LVSH_STATE_DIR;
+    process.env.LVSH_STATE_DIR = state;
+    try {
+      const ask = async (text: string) => (await completeStatements(text, { target: "sim" })).items.map((i) => i.word);
+      rev("vip 172.25.254.10 on eth0\nservice :80 rr\nadd rs .2 .3 dr\n");
+      expect(await ask("service :80 w")).toEqual(expect.arrayContaining(["wrr", "wlc"]));
+      expect(await ask("use service ")).toContain("172.25.254.10:80");
+      // a configuration that does not read back (lvsh wrote it; here, a test does)
+      rev("this is not lvsh\n");
+      expect(await ask("service :80 w")).toEqual(expect.arrayContaining(["wrr", "wlc"]));
+      expect(await ask("use service ")).toEqual(["fwmark", "tcp", "udp", "sctp"]);
+    } finally {
+      if (before === undefined) delete process.env.LVSH_STATE_DIR;
+      else process.env.LVSH_STATE_DIR = before;
+    }
   });
 
   it("splits words as a shell does", () => {
