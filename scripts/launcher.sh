@@ -14,7 +14,8 @@ while [ -L "$self" ]; do
   link=$(readlink "$self")
   case $link in
     /*) self=$link ;;
-    *) self=${self%/*}/$link ;;
+    # relative to the link's directory (none in $0: the current one)
+    *) case $self in */*) self=${self%/*}/$link ;; *) self=$link ;; esac ;;
   esac
 done
 case $self in
@@ -43,7 +44,8 @@ fi
 # snapshot to read); a line that looks like one for statements goes to the
 # engine below (lvsh-words.cjs asks again with LVSH_COMPLETE_ENGINE=1 when
 # this look was wrong)
-if [ "${1-}" = __complete ] && [ -z "${LVSH_COMPLETE_ENGINE-}" ] && [ -f "$dir/lvsh-words.cjs" ]; then
+# (NODE_OPTIONS set: what the rest of lvsh does, below; a --require would run twice on a re-ask)
+if [ "${1-}" = __complete ] && [ -z "${LVSH_COMPLETE_ENGINE-}" ] && [ -z "${NODE_OPTIONS:-}" ] && [ -f "$dir/lvsh-words.cjs" ]; then
   case " ${2-}" in
     *[\"\']* | *" -c "* | *" --command "* | *" show "* | *" doctor "* | *" watch "*) ;;
     *) exec "$node" "$dir/lvsh-words.cjs" "$@" ;;

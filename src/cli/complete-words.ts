@@ -20,9 +20,15 @@ class NeedsEngine extends Error {}
 const argv = process.argv.slice(2);
 
 function viaEngine(): number {
-  // the launcher beside this file (node was given its path)
+  // the launcher beside this file (node was given its path), through sh: as it was started (it may lack its x bit)
   const launcher = join(dirname(process.argv[1]!), "lvsh");
-  const r = spawnSync(launcher, argv, { env: { ...process.env, LVSH_COMPLETE_ENGINE: "1" }, stdio: ["ignore", "inherit", "inherit"] });
+  let r: ReturnType<typeof spawnSync>;
+  try {
+    r = spawnSync("sh", [launcher, ...argv], { env: { ...process.env, LVSH_COMPLETE_ENGINE: "1" }, stdio: ["ignore", "inherit", "inherit"] });
+  } catch (e) {
+    // node's permission model refuses child processes by throwing
+    r = { error: e as Error } as ReturnType<typeof spawnSync>;
+  }
   if (r.error) {
     process.stderr.write(`lvsh: cannot run ${launcher}: ${r.error.message}\n`);
     return 70;

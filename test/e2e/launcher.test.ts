@@ -4,7 +4,7 @@
  * must behave the same.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -85,7 +85,7 @@ describe("the launcher", () => {
     // tabs, not spaces, around -c: the launcher's look (` -c `) misses it; lvsh-words.cjs finds it needs the engine
     for (const [line, cur] of [
       ["lvsh\t-c\tserv", "serv"],
-      ["lvsh\tshow\t", ""],
+      ["lvsh\tshow\trs\t", ""],
     ]) {
       const words = ["__complete", line!, cur!];
       const engine = run([join(DIST, "lvsh"), ...words], { LVSH_COMPLETE_ENGINE: "1" });
@@ -94,6 +94,23 @@ describe("the launcher", () => {
       expect(run([process.execPath, join(DIST, "lvsh-words.cjs"), ...words])).toEqual(engine);
       expect(run([join(DIST, "lvsh"), ...words])).toEqual(engine);
     }
+    // the launcher without its x bit, started as `sh lvsh`: lvsh-words.cjs asks it again the same way
+    const dir = copyDist();
+    chmodSync(join(dir, "lvsh"), 0o644);
+    const words = ["__complete", "lvsh\tshow\trs\t", ""];
+    expect(run(["sh", join(dir, "lvsh"), ...words])).toEqual(run([join(DIST, "lvsh"), ...words], { LVSH_COMPLETE_ENGINE: "1" }));
+  });
+
+  it("leaves a Tab under NODE_OPTIONS to the rest of lvsh (a --require there runs once, node's permission model allows it)", () => {
+    const pre = join(mkdtempSync(join(tmpdir(), "lvsh-pre-")), "pre.cjs");
+    writeFileSync(pre, 'process.stderr.write("pre-loaded\\n");');
+    const words = ["__complete", "lvsh\tshow\trs\t", ""];
+    const engine = run([join(DIST, "lvsh"), ...words], { LVSH_COMPLETE_ENGINE: "1", NODE_OPTIONS: `--require ${pre}` });
+    expect(engine.err).toBe("pre-loaded\n");
+    expect(run([join(DIST, "lvsh"), ...words], { NODE_OPTIONS: `--require ${pre}` })).toEqual(engine);
+    const permitted = run([join(DIST, "lvsh"), ...words], { NODE_OPTIONS: "--experimental-permission --allow-fs-read=*" });
+    expect(permitted.code).toBe(0);
+    expect(permitted.out).toBe(engine.out);
   });
 
   it("starts lvsh from the snapshot: a spoiled blob is what node loads", () => {
@@ -155,6 +172,12 @@ describe("the launcher", () => {
     expect(snap.out).toContain('"steps"');
     expect(plain).toEqual(snap);
     expect(linked).toEqual(snap);
+    // a relative link run from its own directory as `sh lvsh` ($0 has no directory)
+    const rel = mkdtempSync(join(tmpdir(), "lvsh-rel-"));
+    cpSync(DIST, join(rel, "dist"), { recursive: true, preserveTimestamps: true });
+    symlinkSync("dist/lvsh", join(rel, "lv"));
+    const r = spawnSync("sh", ["lv", ...args], { cwd: rel, encoding: "utf8", env: { ...process.env, LVSH_STATE_DIR: mkdtempSync(join(tmpdir(), "lvsh-state-")), NO_COLOR: "1" } });
+    expect({ code: r.status, out: r.stdout, err: r.stderr }).toEqual(snap);
   });
 
   it("reads the environment and arguments of its own run, not of the build", () => {
