@@ -15,14 +15,19 @@ const MARK = "__lvsh_batch_";
 /** The longest script passed as an argument (`sh -c`), with room for ssh's quoting; a longer one is read from stdin (`sh -s`). */
 export const BATCH_ARG_MAX = 32 * 1024;
 
-export function batchScript(cmds: readonly (readonly string[] | Command)[], nonce: string, opts: ManyOptions = {}): string {
+/**
+ * `inherit`: the command that reads the batch shell's own stdin (the caller
+ * gives the shell its input) instead of a here-document.
+ */
+export function batchScript(cmds: readonly (readonly string[] | Command)[], nonce: string, opts: ManyOptions = {}, inherit?: number): string {
   // the batch shell names itself to its commands: a long one (keepalived's install) watches whether its parent, lvsh or ssh, went away
   return "LVSH_BATCH=$$; export LVSH_BATCH\n" + cmds
     .map(asCommand)
     .map((c, i) => {
       const eof = `__LVSH_IN_${nonce}_${i}`;
       // no input: /dev/null, never the rest of a script read from stdin (sh -s)
-      const input = c.stdin === undefined ? " </dev/null" : ` <<'${eof}'\n${c.stdin}${c.stdin.endsWith("\n") || c.stdin === "" ? "" : "\n"}${eof}`;
+      const input =
+        i === inherit ? "" : c.stdin === undefined ? " </dev/null" : ` <<'${eof}'\n${c.stdin}${c.stdin.endsWith("\n") || c.stdin === "" ? "" : "\n"}${eof}`;
       const run = `${shellJoin(c.argv)}${input}\ns=$?; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s"; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s" >&2`;
       return opts.stopAtFailure && !c.read ? `${run}; [ "$s" -eq 0 ] || exit 0` : run;
     })
@@ -41,11 +46,22 @@ export async function runBatched(
   if (one && one.argv.reduce((n, a) => n + a.length + 1, 0) <= BATCH_ARG_MAX) return [await run(one.argv, one.stdin !== undefined ? { stdin: one.stdin } : {})];
   if (!cmds.length) return [];
   const nonce = randomBytes(6).toString("hex");
-  const script = batchScript(cmds, nonce, opts);
+  const all = cmds.map(asCommand);
   // one argument of a process may not pass 128 kB (Linux's MAX_ARG_STRLEN; over ssh the far side's
-  // shell gets the command as one, too): a longer script (an ipvsadm -R of thousands of lines in a
-  // here-document) goes on the shell's stdin
-  const r = script.length > BATCH_ARG_MAX ? await run(["sh", "-s"], { stdin: script }) : await run(["sh", "-c", script]);
+  // shell gets the command as one, too). A longer script: its longest input (an ipvsadm -R of
+  // thousands of lines) becomes the shell's own stdin, read by that command as from a file; if it is
+  // still too long (long command lines), the script goes on the shell's stdin (sh -s, which bash, the
+  // sh of some systems, reads a byte at a time)
+  const script = batchScript(all, nonce, opts);
+  let r: ExecResult;
+  if (script.length <= BATCH_ARG_MAX) r = await run(["sh", "-c", script]);
+  else {
+    const inputs = all.map((c, i) => ({ i, n: c.stdin?.length ?? -1 })).filter((x) => x.n >= 0);
+    const longest = inputs.sort((a, b) => b.n - a.n)[0]?.i;
+    const short = longest !== undefined ? batchScript(all, nonce, opts, longest) : undefined;
+    if (short !== undefined && short.length <= BATCH_ARG_MAX) r = await run(["sh", "-c", short], { stdin: all[longest!]!.stdin! });
+    else r = await run(["sh", "-s"], { stdin: script });
+  }
   return splitBatch(r, nonce, cmds.length);
 }
 

@@ -42,7 +42,11 @@ export function runLocal(argv: readonly string[], opts: RunOptions = {}): Promis
       clearTimeout(timer);
       clearTimeout(killer);
       if (spawnError) return resolve(failed(`${argv[0]}: ${spawnError.message}`, ms()));
-      if (code === null) return resolve(failed(`${argv[0]}: ${timedOut ? "timed out" : `killed by ${signal}`}`, ms()));
+      // killed (a timeout, the OOM killer): what it printed stays, so that a batch's commands that ran say so
+      if (code === null) {
+        const why = `${argv[0]}: ${timedOut ? "timed out" : `killed by ${signal}`}\n`;
+        return resolve({ exitCode: 127, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") + why, ms: ms() });
+      }
       resolve({ exitCode: code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), ms: ms() });
     });
     if (opts.stdin !== undefined) {

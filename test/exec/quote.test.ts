@@ -128,9 +128,30 @@ describe("a round trip longer than one argument may be (Linux: 128 kB)", () => {
     [0, "after\n"],
   ];
 
-  it("runs locally: the script on the shell's stdin, and a command without input reads none of it", async () => {
-    const many = await new PrefixExecutor("d", "local", []).runMany(trip, { stopAtFailure: true });
+  it("runs locally: the longest input is the shell's own stdin, and a command without input reads none of it", async () => {
+    const local = new PrefixExecutor("d", "local", []);
+    const many = await local.runMany(trip, { stopAtFailure: true });
     expect(many.map((m) => [m.exitCode, m.stdout.replace(/^ +/, "")])).toEqual(expected);
+    // as from a file: byte for byte (a here-document would end it with a newline)
+    const cut = big.slice(0, -1);
+    const [, exact] = await local.runMany([["true"], { argv: ["wc", "-c"], stdin: cut }]);
+    expect(exact!.stdout.trim()).toBe(String(Buffer.byteLength(cut)));
+    // long command lines too: the script itself on the shell's stdin, the input in it
+    const args = Array.from({ length: 30_000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
+    const both = await local.runMany([["sh", "-c", 'echo "$#"', "sh", ...args], { argv: ["wc", "-l"], stdin: big }, ["cat"]]);
+    expect(both.map((m) => [m.exitCode, m.stdout.replace(/^ +/, "")])).toEqual([
+      [0, "30000\n"],
+      [0, "10000\n"],
+      [0, ""],
+    ]);
+  });
+
+  it("keeps what ran when the batch's shell is killed: the commands before say how they ended, the one running says it was killed", async () => {
+    const r = await new PrefixExecutor("d", "local", []).runMany([["echo", "ran"], ["sh", "-c", "kill -9 $PPID"], ["echo", "never"]]);
+    expect(r[0]).toMatchObject({ exitCode: 0, stdout: "ran\n" });
+    expect(r[1]!.exitCode).not.toBe(0);
+    expect(r[1]!.stderr).toMatch(/killed by SIGKILL/);
+    expect(r[2]!.exitCode).not.toBe(0);
   });
 
   it("runs over ssh (the far side's shell gets the command as one argument too)", async () => {
