@@ -2,5 +2,5 @@
 export { shellQuote, shellJoin } from "./quote.js";
 export { readJson, readStateFile, writeJsonAtomic, writeFileAtomic, removeFile, point, setPointHook, StateFileError, type WriteOptions } from "./files.js";
 export { counted } from "./words.js";
-export { wrapText } from "./wrap.js";
+export { columns, wrapText } from "./wrap.js";
 export { alive, nowMs } from "./process.js";
