@@ -8,4 +8,4 @@ export { fingerprint } from "./fingerprint.js";
 export { preflight } from "./preflight.js";
 export { describeElement, elementText } from "./describe.js";
 export { doctor, realServerReady, isSkipped, ZERO_WEIGHT_DAYS, LOAD_CONNS, type Finding, type Checked, type DoctorReport, type DoctorInput, type HostFacts, type Skipped, type ProbeResult, type LinkFact, type ListenFact, type RouteFact } from "./doctor.js";
-export { commandText, keepalivedInterfaces, keepalivedVipLines, KEEPALIVED_TAG, KEEPALIVED_WAIT_S, keepalivedArgv, keepalivedOp, keepalivedRead, parseKeepalivedRead, TEXT_PIECE, type KeepalivedOp } from "./keepalived.js";
+export { commandText, keepalivedInterfaces, keepalivedVipLines, KEEPALIVED_TAG, KEEPALIVED_WAIT_S, keepalivedArgv, keepalivedOp, keepalivedRead, parseKeepalivedRead, TEXT_PACK_BYTES, TEXT_PIECE, type KeepalivedOp } from "./keepalived.js";

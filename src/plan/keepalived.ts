@@ -5,7 +5,8 @@
  *
  * (a TEXT longer than TEXT_PIECE goes in pieces: the first where TEXT is, the
  * others after the op's last argument, an empty one standing for an absent
- * mode; one argument of a process may not pass 128 kB)
+ * mode; one argument of a process may not pass 128 kB. Over TEXT_PACK_BYTES
+ * it goes packed first, gzip then base64: all arguments may not pass 2 MB)
  *
  *   check    PATH TEXT       keepalived -t -f on a temporary copy (nothing changes)
  *   install  PATH TEXT WAIT SERVICES VIPS [restart|stopped]
@@ -28,6 +29,7 @@
  * `keepalived` unit (for the default path), else /run/keepalived.pid (the
  * default path).
  */
+import { gunzipSync, gzipSync } from "node:zlib";
 import { KEEPALIVED_CONF, type KeepalivedState } from "../model/index.js";
 
 /** argv[0] of the scripts ($0): how a simulator and the journal recognise them. */
@@ -94,7 +96,19 @@ stop() {
  * text, the first piece where a short text goes).
  */
 const MORE = (n: number) => `[ $# -gt ${n} ] && shift ${n} || set --
-for c; do text=$text$c; done`;
+for c; do text=$text$c; done
+case $text in "${PACKED}"*)
+  text=$(printf '%s' "\${text#${PACKED}}" | base64 -d | gzip -dc && printf x)
+  case $text in *x) text=\${text%x} ;; *) echo "cannot unpack the new configuration (base64 -d | gzip -dc); nothing was changed" >&2; exit 1 ;; esac ;;
+esac`;
+
+/**
+ * A text over this many bytes goes packed (gzip, then base64: a
+ * keepalived.conf packs about 20 to 1): all of a process's arguments may
+ * not pass 2 MB (ARG_MAX), and 10,000 real servers with checks make 2.3 MB.
+ */
+export const TEXT_PACK_BYTES = 1_000_000;
+const PACKED = "lvsh-gzip-base64:";
 
 /** The longest piece of a file's text in one argument: 128 kB at 4 bytes a character (UTF-8), with room to spare. */
 export const TEXT_PIECE = 30_000;
@@ -151,8 +165,9 @@ const ARGS: Record<KeepalivedOp, number> = { check: 1, install: 5, stop: 1, read
 
 /** The argv of one operation; a text (check, install) longer than TEXT_PIECE goes in pieces, the rest after the op's arguments. */
 export function keepalivedArgv(op: KeepalivedOp, path: string, ...rest: string[]): string[] {
-  const text = op === "check" || op === "install" ? (rest[0] ?? "") : "";
-  if (text.length <= TEXT_PIECE) return ["sh", "-c", SCRIPTS[op], KEEPALIVED_TAG, op, path, ...rest];
+  const plain = op === "check" || op === "install" ? (rest[0] ?? "") : "";
+  const text = Buffer.byteLength(plain) > TEXT_PACK_BYTES || plain.startsWith(PACKED) ? PACKED + gzipSync(plain).toString("base64") : plain;
+  if (text.length <= TEXT_PIECE) return ["sh", "-c", SCRIPTS[op], KEEPALIVED_TAG, op, path, ...(text === plain ? rest : [text, ...rest.slice(1)])];
   const pieces: string[] = [];
   for (let i = 0; i < text.length; ) {
     let end = Math.min(i + TEXT_PIECE, text.length);
@@ -210,7 +225,8 @@ export function keepalivedOp(argv: readonly string[]): { op: KeepalivedOp; path:
   if (!(op in SCRIPTS)) return undefined;
   const rest = argv.slice(6);
   // a long text's pieces after the op's own arguments
-  const text = op === "check" || op === "install" ? (rest[0] ?? "") + rest.slice(ARGS[op]).join("") : undefined;
+  const joined = op === "check" || op === "install" ? (rest[0] ?? "") + rest.slice(ARGS[op]).join("") : undefined;
+  const text = joined?.startsWith(PACKED) ? gunzipSync(Buffer.from(joined.slice(PACKED.length), "base64")).toString("utf8") : joined;
   return { op, path: argv[5] ?? "", rest: rest.slice(0, ARGS[op]), ...(text !== undefined ? { text } : {}) };
 }
 

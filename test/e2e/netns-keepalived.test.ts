@@ -208,6 +208,12 @@ describe.skipIf(why !== undefined)(`keepalived commands on a namespace${why ? ` 
     const [m] = await exec().runMany([keepalivedArgv("install", p, again, "5", "", "")]);
     expect(m!.exitCode, m!.stderr).toBe(0);
     expect(readFileSync(p, "utf8")).toBe(again);
+    // over 2 MB (all of a process's arguments may not pass that): packed, then unpacked on the director
+    const huge = `${quiet("huge")}${Array.from({ length: 100_000 }, (_, i) => `# real server ${i} é 😀`).join("\n")}\n`;
+    expect(Buffer.byteLength(huge)).toBeGreaterThan(2_500_000);
+    const [h] = await exec().runMany([keepalivedArgv("install", p, huge, "5", "", "")]);
+    expect(h!.exitCode, h!.stderr).toBe(0);
+    expect(readFileSync(p, "utf8")).toBe(huge);
     expect((await op("stop", p)).exitCode).toBe(0);
   }, 60_000);
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile, validate, KEEPALIVED_CONF, type Config, type State } from "../../src/model/index.js";
-import { KEEPALIVED_TAG, keepalivedArgv, keepalivedOp, makePlan, PHASES, TEXT_PIECE, type Change } from "../../src/plan/index.js";
+import { KEEPALIVED_TAG, keepalivedArgv, keepalivedOp, makePlan, PHASES, TEXT_PACK_BYTES, TEXT_PIECE, type Change } from "../../src/plan/index.js";
 import { SimExecutor } from "../../src/sim/index.js";
 import { readState, type HostReadSpec } from "../../src/state/index.js";
 import { applySteps, undoSteps } from "../../src/txn/index.js";
@@ -223,5 +223,17 @@ describe("a long keepalived file in its commands (one argument of a process may 
     const install = keepalivedOp(keepalivedArgv("install", "/etc/k.conf", long, "30", "-t 192.0.2.10:80 -s rr", "192.0.2.10"))!;
     expect(install.rest.slice(1)).toEqual(["30", "-t 192.0.2.10:80 -s rr", "192.0.2.10", ""]);
     expect(keepalivedArgv("install", "/etc/k.conf", "short", "30", "", "").slice(3)).toEqual([KEEPALIVED_TAG, "install", "/etc/k.conf", "short", "30", "", ""]);
+  });
+
+  it("packs a text over TEXT_PACK_BYTES (gzip, base64), and one that looks packed: all of a process's arguments may not pass 2 MB", () => {
+    // 10,000 real servers with checks: 2.3 MB
+    const huge = Array.from({ length: 10_000 }, (_, i) => `    real_server 10.0.${i >> 8}.${i & 255} 80 {\n        weight 1\n        HTTP_GET {\n            url {\n              path /health\n              status_code 200\n            }\n        }\n    }`).join("\n").repeat(2) + "\n";
+    expect(Buffer.byteLength(huge)).toBeGreaterThan(TEXT_PACK_BYTES);
+    const argv = keepalivedArgv("install", "/etc/k.conf", huge, "30", "", "");
+    expect(argv.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0)).toBeLessThan(200_000);
+    expect(keepalivedOp(argv)!.text).toBe(huge);
+    // a short text that starts as a packed one does is packed too: it reads back as itself
+    const odd = "lvsh-gzip-base64:not really\n";
+    expect(keepalivedOp(keepalivedArgv("check", "/etc/k.conf", odd))!.text).toBe(odd);
   });
 });
