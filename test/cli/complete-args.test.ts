@@ -1,5 +1,5 @@
 /** The `__complete` protocol, pure: the command line up to the cursor -> candidates. */
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -122,6 +122,16 @@ describe("__complete", () => {
       rev("vip 172.25.254.10 on eth0\nservice :80 rr\nadd rs .2 .3 dr\n");
       expect(await ask("service :80 w")).toEqual(expect.arrayContaining(["wrr", "wlc"]));
       expect(await ask("use service ")).toContain("172.25.254.10:80");
+      // the configuration is kept for the next Tab (made from this very revision file), and a damaged cache is made again
+      const cache = join(state, "cache");
+      const kept = readdirSync(cache).filter((f) => f.endsWith(".v8"));
+      expect(kept).toHaveLength(1);
+      expect(await ask("use service ")).toContain("172.25.254.10:80");
+      writeFileSync(join(cache, kept[0]!), "not v8");
+      expect(await ask("use service ")).toContain("172.25.254.10:80");
+      rev("vip 172.25.254.20 on eth0\nservice :80 rr\nadd rs .2 dr\n");
+      expect(await ask("use service ")).toContain("172.25.254.20:80");
+      expect(await ask("use service ")).not.toContain("172.25.254.10:80");
       // a configuration that does not read back (lvsh wrote it; here, a test does)
       rev("this is not lvsh\n");
       expect(await ask("service :80 w")).toEqual(expect.arrayContaining(["wrr", "wlc"]));
