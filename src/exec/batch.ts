@@ -7,7 +7,7 @@
  * guest).
  */
 import { randomBytes } from "node:crypto";
-import { shellJoin } from "../util/index.js";
+import { shellJoin, shellQuote } from "../util/index.js";
 import { asCommand, NOT_RUN, type Command, type ExecResult, type ManyOptions, type RunOptions } from "./types.js";
 
 const MARK = "__lvsh_batch_";
@@ -26,9 +26,10 @@ export function batchScript(cmds: readonly (readonly string[] | Command)[], nonc
     .map((c, i) => {
       const eof = `__LVSH_IN_${nonce}_${i}`;
       // no input: /dev/null, never the rest of a script read from stdin (sh -s)
-      const input =
-        i === inherit ? "" : c.stdin === undefined ? " </dev/null" : ` <<'${eof}'\n${c.stdin}${c.stdin.endsWith("\n") || c.stdin === "" ? "" : "\n"}${eof}`;
-      const run = `${shellJoin(c.argv)}${input}\ns=$?; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s"; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s" >&2`;
+      // an input that does not end a line: printf's, byte for byte (a here-document would end it with one)
+      const partial = i !== inherit && c.stdin !== undefined && c.stdin !== "" && !c.stdin.endsWith("\n");
+      const input = i === inherit || partial ? "" : c.stdin === undefined ? " </dev/null" : ` <<'${eof}'\n${c.stdin}${eof}`;
+      const run = `${partial ? `printf '%s' ${shellQuote(c.stdin!)} | ` : ""}${shellJoin(c.argv)}${input}\ns=$?; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s"; printf '\\n${MARK}${nonce}_${i}_%s\\n' "$s" >&2`;
       return opts.stopAtFailure && !c.read ? `${run}; [ "$s" -eq 0 ] || exit 0` : run;
     })
     .join("\n");

@@ -146,6 +146,14 @@ describe("a round trip longer than one argument may be (Linux: 128 kB)", () => {
     ]);
   });
 
+  it("gives each command its input byte for byte, a last line without its newline too, as a command run alone gets it", async () => {
+    const local = new PrefixExecutor("d", "local", []);
+    const inputs = ["abc", "\r", "a'b \"$(id)\" `x` \\", "one\ntwo", "", "line\n"];
+    const many = await local.runMany([...inputs.map((stdin) => ({ argv: ["cat"], stdin })), ["echo", "x"]]);
+    expect(many.map((m) => m.stdout)).toEqual([...inputs, "x\n"]);
+    for (const stdin of inputs) expect((await local.run(["cat"], { stdin })).stdout).toBe(stdin);
+  });
+
   it("keeps what ran when the batch's shell is killed: the commands before say how they ended, the one running says it was killed", async () => {
     const r = await new PrefixExecutor("d", "local", []).runMany([["echo", "ran"], ["sh", "-c", "kill -9 $PPID"], ["echo", "never"]]);
     expect(r[0]).toMatchObject({ exitCode: 0, stdout: "ran\n" });
