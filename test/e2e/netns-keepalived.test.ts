@@ -196,25 +196,29 @@ describe.skipIf(why !== undefined)(`keepalived commands on a namespace${why ? ` 
   it("installs a file longer than one argument may be (221 kB): in pieces, written whole, directly and in a batch", async () => {
     const d = mkdtempSync(join(tmpdir(), "lvsh-ka-long-"));
     const p = join(d, "keepalived.conf");
-    const long = `${quiet("long")}${Array.from({ length: 10_000 }, (_, i) => `# real server ${i} é 😀`).join("\n")}\n`;
-    expect(Buffer.byteLength(long)).toBeGreaterThan(200_000);
-    const check = await exec().run(keepalivedArgv("check", p, long));
-    expect(check.exitCode, check.stderr).toBe(0);
-    const r = await exec().run(keepalivedArgv("install", p, long, "5", "", ""));
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(readFileSync(p, "utf8")).toBe(long);
-    // through runMany (over ssh the far side's shell would get it as one argument: it goes on a shell's stdin)
-    const again = `${long}# again\n`;
-    const [m] = await exec().runMany([keepalivedArgv("install", p, again, "5", "", "")]);
-    expect(m!.exitCode, m!.stderr).toBe(0);
-    expect(readFileSync(p, "utf8")).toBe(again);
-    // over 2 MB (all of a process's arguments may not pass that): packed, then unpacked on the director
-    const huge = `${quiet("huge")}${Array.from({ length: 100_000 }, (_, i) => `# real server ${i} é 😀`).join("\n")}\n`;
-    expect(Buffer.byteLength(huge)).toBeGreaterThan(2_500_000);
-    const [h] = await exec().runMany([keepalivedArgv("install", p, huge, "5", "", "")]);
-    expect(h!.exitCode, h!.stderr).toBe(0);
-    expect(readFileSync(p, "utf8")).toBe(huge);
-    expect((await op("stop", p)).exitCode).toBe(0);
+    try {
+      const long = `${quiet("long")}${Array.from({ length: 10_000 }, (_, i) => `# real server ${i} é 😀`).join("\n")}\n`;
+      expect(Buffer.byteLength(long)).toBeGreaterThan(200_000);
+      const check = await exec().run(keepalivedArgv("check", p, long));
+      expect(check.exitCode, check.stderr).toBe(0);
+      const r = await exec().run(keepalivedArgv("install", p, long, "5", "", ""));
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(readFileSync(p, "utf8")).toBe(long);
+      // through runMany (over ssh the far side's shell would get it as one argument: it goes on a shell's stdin)
+      const again = `${long}# again\n`;
+      const [m] = await exec().runMany([keepalivedArgv("install", p, again, "5", "", "")]);
+      expect(m!.exitCode, m!.stderr).toBe(0);
+      expect(readFileSync(p, "utf8")).toBe(again);
+      // over 2 MB (all of a process's arguments may not pass that): packed, then unpacked on the director
+      const huge = `${quiet("huge")}${Array.from({ length: 100_000 }, (_, i) => `# real server ${i} é 😀`).join("\n")}\n`;
+      expect(Buffer.byteLength(huge)).toBeGreaterThan(2_500_000);
+      const [h] = await exec().runMany([keepalivedArgv("install", p, huge, "5", "", "")]);
+      expect(h!.exitCode, h!.stderr).toBe(0);
+      expect(readFileSync(p, "utf8")).toBe(huge);
+    } finally {
+      // a failed assertion must not leave keepalived running
+      expect((await op("stop", p)).exitCode).toBe(0);
+    }
   }, 60_000);
 
   it("stop: keepalived ends (its VIP goes), the file moves aside", async () => {
