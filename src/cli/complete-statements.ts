@@ -14,16 +14,16 @@ import { emptyConfig, emptyContext, type Config } from "../model/index.js";
 import { configOf, readRevision, revisionFile, revisionNumbers, stateDirFrom } from "../txn/index.js";
 import { StateFileError } from "../util/index.js";
 
-/** The revisions directory completion reads: the target's, or the one written to last (its newest file's time: nothing is parsed). */
-function revisionsDir(target?: "sim" | "local"): string | undefined {
+/** The revisions directory completion reads, and its revision numbers: the target's, or the one written to last (its newest file's time: nothing is parsed). */
+function revisionsDir(target?: "sim" | "local"): { d: string; n: number[] } | undefined {
   const root = stateDirFrom(process.env, process.getuid?.());
   const dirs = target === "sim" ? [join(root, "sim", "revisions")] : target === "local" ? [join(root, "revisions")] : [join(root, "revisions"), join(root, "sim", "revisions")];
   const latest = dirs
     .map((d) => ({ d, n: existsSync(d) ? revisionNumbers(d) : [] }))
     .filter((x) => x.n.length)
-    .map(({ d, n }) => ({ d, t: mtimeMs(revisionFile(d, n[n.length - 1]!)) }))
+    .map(({ d, n }) => ({ d, n, t: mtimeMs(revisionFile(d, n[n.length - 1]!)) }))
     .sort((a, b) => b.t - a.t);
-  return latest[0]?.d;
+  return latest[0];
 }
 
 function mtimeMs(file: string): number {
@@ -42,8 +42,7 @@ function mtimeMs(file: string): number {
  * everywhere) and parsed, and the cache written for the next Tab, if it can
  * be (it is only ever read by completion).
  */
-function lastConfig(dir: string): Config {
-  const ns = revisionNumbers(dir);
+function lastConfig(dir: string, ns: readonly number[]): Config {
   if (!ns.length) return emptyConfig();
   const n = ns[ns.length - 1]!;
   const st = statSync(revisionFile(dir, n));
@@ -81,7 +80,7 @@ export async function completeStatements(text: string, opts: { readonly target?:
   const configured = () => {
     if (config) return config;
     try {
-      config = dir ? lastConfig(dir) : emptyConfig();
+      config = dir ? lastConfig(dir.d, dir.n) : emptyConfig();
     } catch (e) {
       if (!(e instanceof StateFileError)) throw e;
       config = emptyConfig();
@@ -93,7 +92,7 @@ export async function completeStatements(text: string, opts: { readonly target?:
       return configured();
     },
     context: emptyContext,
-    revisions: dir ? revisionNumbers(dir) : [],
+    revisions: dir?.n ?? [],
   });
   return { partial: c.partial, items: c.items.map((i) => ({ word: i.value, ...(i.doc ? { doc: i.doc } : {}) })) };
 }

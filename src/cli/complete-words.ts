@@ -22,18 +22,19 @@ const argv = process.argv.slice(2);
 function viaEngine(): number {
   // the launcher beside this file (node was given its path), through sh: as it was started (it may lack its x bit)
   const launcher = join(dirname(process.argv[1]!), "lvsh");
-  let r: ReturnType<typeof spawnSync>;
+  let error: Error | undefined;
+  let status: number | null = null;
   try {
-    r = spawnSync("sh", [launcher, ...argv], { env: { ...process.env, LVSH_COMPLETE_ENGINE: "1" }, stdio: ["ignore", "inherit", "inherit"] });
+    ({ error, status } = spawnSync("sh", [launcher, ...argv], { env: { ...process.env, LVSH_COMPLETE_ENGINE: "1" }, stdio: ["ignore", "inherit", "inherit"] }));
   } catch (e) {
     // node's permission model refuses child processes by throwing
-    r = { error: e as Error } as ReturnType<typeof spawnSync>;
+    error = e as Error;
   }
-  if (r.error) {
-    process.stderr.write(`lvsh: cannot run ${launcher}: ${r.error.message}\n`);
+  if (error) {
+    process.stderr.write(`lvsh: cannot run ${launcher}: ${error.message}\n`);
     return 70;
   }
-  return r.status ?? 70;
+  return status ?? 70;
 }
 
 answerComplete(argv.slice(1), () => Promise.reject(new NeedsEngine())).then(
