@@ -84,6 +84,14 @@ await build({
   outExtension: { ".js": ".mjs" },
 });
 
+// The grammar as data for Tab's light completer (src/lang/assist-table.ts):
+// printed by a throwaway bundle of the parser, written into lvsh-words.cjs
+await build({ ...common, entryPoints: { "assist-table": "scripts/assist-table.ts" }, outdir: "dist", outExtension: { ".js": ".mjs" } });
+const assist = spawnSync(process.execPath, ["dist/assist-table.mjs"], { encoding: "utf8", maxBuffer: 1 << 26 });
+rmSync("dist/assist-table.mjs");
+if (assist.status !== 0) throw new Error(`the grammar table for Tab could not be made: ${assist.stderr || assist.error}`);
+JSON.parse(assist.stdout);
+
 // The startup snapshots: node --build-snapshot takes one CommonJS file that
 // requires only node's own modules. lvsh-complete is `lvsh __complete`'s
 // alone (every Tab in bash and zsh): a smaller heap to start from.
@@ -91,6 +99,7 @@ await build({
   ...common,
   format: "cjs",
   banner: {},
+  define: { ...common.define, __LVSH_ASSIST_TABLE__: assist.stdout },
   // lvsh-words: a Tab on command-line words, run by plain node (src/cli/complete-words.ts)
   entryPoints: { "lvsh-snapshot": "src/cli/snapshot.ts", "lvsh-complete": "src/cli/snapshot-complete.ts", "lvsh-words": "src/cli/complete-words.ts" },
   outdir: "dist",

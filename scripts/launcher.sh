@@ -1,7 +1,7 @@
 #!/bin/sh
 # lvsh: starts lvsh from its V8 startup snapshot (lvsh.blob next to this
-# file, or lvsh-complete.blob for `lvsh __complete` of statements; a Tab on
-# command-line words runs lvsh-words.cjs, no snapshot) when it was
+# file, or lvsh-complete.blob for `lvsh __complete` of a statement's value;
+# a Tab otherwise runs lvsh-words.cjs, no snapshot) when it was
 # made here -- lvsh.node names the node that made it (the file has that
 # node's modification time) and this CPU's flags, both of which V8 checks --
 # and NODE_OPTIONS is empty (V8 options there would not match the
@@ -40,16 +40,14 @@ if [ -z "$node" ]; then
   echo "lvsh: node is not on PATH (lvsh needs Node.js 20 or later)" >&2
   exit 127
 fi
-# a Tab on command-line words: lvsh-words.cjs, a few kB for plain node (no
-# snapshot to read); a line that looks like one for statements goes to the
-# engine below (lvsh-words.cjs asks again with LVSH_COMPLETE_ENGINE=1 when
-# this look was wrong)
+# a Tab (bash and zsh run `lvsh __complete` on each): lvsh-words.cjs, some
+# kB for plain node (no snapshot to read): command-line words, and the
+# keywords of statements from the grammar table the build wrote into it; it
+# asks again with LVSH_COMPLETE_ENGINE=1 for what needs the engine below (a
+# value, from the last revision)
 # (NODE_OPTIONS set: what the rest of lvsh does, below; a --require would run twice on a re-ask)
 if [ "${1-}" = __complete ] && [ -z "${LVSH_COMPLETE_ENGINE-}" ] && [ -z "${NODE_OPTIONS:-}" ] && [ -f "$dir/lvsh-words.cjs" ]; then
-  case " ${2-}" in
-    *[\"\']* | *" -c "* | *" --command "* | *" show "* | *" doctor "* | *" watch "*) ;;
-    *) exec "$node" "$dir/lvsh-words.cjs" "$@" ;;
-  esac
+  exec "$node" "$dir/lvsh-words.cjs" "$@"
 fi
 if [ -z "${NODE_OPTIONS:-}" ] && [ -f "$dir/lvsh.blob" ] && [ -f "$dir/lvsh.node" ] &&
   ! [ "$node" -nt "$dir/lvsh.node" ] && ! [ "$node" -ot "$dir/lvsh.node" ]; then

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import v8 from "node:v8";
-import { complete } from "../complete/index.js";
+import { candidatesOf, complete } from "../complete/index.js";
 import { emptyConfig, emptyContext, type Config } from "../model/index.js";
 import { configOf, readRevision, revisionFile, revisionNumbers, stateDirFrom } from "../txn/index.js";
 import { StateFileError } from "../util/index.js";
@@ -94,5 +94,5 @@ export async function completeStatements(text: string, opts: { readonly target?:
     context: emptyContext,
     revisions: dir?.n ?? [],
   });
-  return { partial: c.partial, items: c.items.map((i) => ({ word: i.value, ...(i.doc ? { doc: i.doc } : {}) })) };
+  return candidatesOf(c);
 }

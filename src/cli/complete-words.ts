@@ -1,20 +1,23 @@
 /**
- * `lvsh __complete` for command-line words (`lvsh comp<Tab>`, `lvsh commit
- * --<Tab>`): dist/lvsh-words.cjs, a few kB that plain node runs without a
- * startup snapshot. Reading and deserializing a snapshot costs node about
- * as much again as `node -e 0`; this file costs a few ms. The launcher
- * sends a Tab here unless its line looks like one for statements (an open
- * quote, `-c`, `show`, `doctor`, `watch`); when it was wrong, the line needs
- * the statement engine after all, and this asks the launcher again, told
- * to use the engine (LVSH_COMPLETE_ENGINE=1): the answer is the same, only
- * slower.
+ * `lvsh __complete` without the parser: dist/lvsh-words.cjs, which plain
+ * node runs without a startup snapshot (reading and deserializing one
+ * costs node about as much again as `node -e 0`). It answers command-line
+ * words (`lvsh comp<Tab>`, `lvsh commit --<Tab>`) from the command-line
+ * tables, and keywords of statements (`lvsh -c 'service :80 w<Tab>'`) from
+ * the grammar table the build wrote into it (complete-light.ts). When the
+ * line needs the statement engine -- a value, which comes from the last
+ * revision -- it asks the launcher again, told to use the engine
+ * (LVSH_COMPLETE_ENGINE=1): the answer is the same, only slower.
  */
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
+import type { AssistTable } from "../lang/assist.js";
 import { answerComplete } from "./complete-args.js";
+import { lightStatements, NeedsEngine } from "./complete-light.js";
 
-/** Thrown when the line needs the statement engine, which this file does not hold. */
-class NeedsEngine extends Error {}
+/** The grammar table, written here by the build (scripts/build.mjs); none when run from the sources. */
+declare const __LVSH_ASSIST_TABLE__: AssistTable | undefined;
+const table = typeof __LVSH_ASSIST_TABLE__ === "undefined" ? undefined : __LVSH_ASSIST_TABLE__;
 
 // node FILE __complete LINE CUR [SHELL [TYPE]]
 const argv = process.argv.slice(2);
@@ -37,7 +40,7 @@ function viaEngine(): number {
   return status ?? 70;
 }
 
-answerComplete(argv.slice(1), () => Promise.reject(new NeedsEngine())).then(
+answerComplete(argv.slice(1), table ? lightStatements(table) : () => Promise.reject(new NeedsEngine())).then(
   (out) => {
     process.stdout.write(out);
   },

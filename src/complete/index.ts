@@ -1,2 +1,3 @@
 export { complete, type Completion, type CompletionContext, type Item } from "./complete.js";
 export type { ValueSources } from "./values.js";
+export { candidatesOf, completeStatement, type StatementSources, type Tok } from "./statement.js";

@@ -4,11 +4,10 @@
  * revision numbers, files. Chosen by the rule the value sits in and the
  * word before it.
  */
-import type { IToken } from "chevrotain";
 import { dnsQueryTypes, formatAddrPort, helpTopics, showTopicByName, showWordDocs, slotAfter, slotOfRule } from "../lang/index.js";
 import { saveFormats } from "../interop/formats.js";
 import type { Config, Context, ServiceDef } from "../model/index.js";
-import type { Item } from "./complete.js";
+import type { Item, Tok } from "./statement.js";
 
 export interface ValueSources {
   /** Interface names per host (`ip -j link`, read through its executor). */
@@ -82,7 +81,7 @@ function paths(ctx: Ctx, partial: string): Item[] {
  * After `show TOPIC`: what the topic takes (lang/show-topics.ts), less the
  * words already given; its values (revisions, real servers) while it takes more.
  */
-function showItems(preceding: readonly IToken[], ctx: Ctx): Item[] {
+function showItems(preceding: readonly Tok[], ctx: Ctx): Item[] {
   const spec = showTopicByName.get(preceding[1]?.image ?? "");
   if (!spec) return [];
   const given = preceding.slice(2).map((t) => t.image.replace(/^--/, ""));
@@ -102,7 +101,7 @@ function showItems(preceding: readonly IToken[], ctx: Ctx): Item[] {
  * the statement it is in refines it (a VIP's own interfaces are the
  * director's, a new service's address is not one that exists).
  */
-export function valueItems(ruleStack: readonly string[], preceding: readonly IToken[], partial: string, ctx: Ctx): Item[] {
+export function valueItems(ruleStack: readonly string[], preceding: readonly Tok[], partial: string, ctx: Ctx): Item[] {
   const rule = ruleStack[ruleStack.length - 1] ?? "";
   const top = ruleStack[1] ?? "";
   const prev = preceding[preceding.length - 1]?.image ?? "";

@@ -10,6 +10,8 @@ export { keywords, keywordsInOrder, keywordByWord, wordsOf, getLexer } from "./t
 export * as tokens from "./tokens.js";
 export { getParser, LvshParser } from "./parser.js";
 export { statementKeywords, keywordsInRule } from "./grammar-info.js";
+export { assistTable } from "./assist-table.js";
+export { nextTokens, type AssistTable, type NextToken } from "./assist.js";
 export { helpIndex, helpTopic, helpTopics } from "./help.js";
 export { grammarMarkdown, diagramsHtml, cstDts, statementSyntax } from "./grammar-docs.js";
 export { statementHelp, valueHelp } from "./help-text.js";

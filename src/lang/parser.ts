@@ -13,10 +13,13 @@ const JSON_WORD = "json";
 /** Every word a GATE below reads (LA(n).image): the statement cache (parseStatementTokens) tells them apart. */
 const GATED: ReadonlySet<string> = new Set([JSON_WORD]);
 
+/** Chevrotain's lookahead for this grammar (content assist prunes with it too: assist.ts). */
+export const MAX_LOOKAHEAD = 2;
+
 export class LvshParser extends CstParser {
   constructor() {
     // the bundle skips the grammar's self-checks (the tests run them on the sources): faster start-up
-    super(T.allTokens, { errorMessageProvider, maxLookahead: 2, nodeLocationTracking: "none", skipValidations: process.env.LVSH_BUNDLED === "1" });
+    super(T.allTokens, { errorMessageProvider, maxLookahead: MAX_LOOKAHEAD, nodeLocationTracking: "none", skipValidations: process.env.LVSH_BUNDLED === "1" });
     this.performSelfAnalysis();
   }
 

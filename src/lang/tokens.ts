@@ -20,6 +20,7 @@
  *             closed value sets (`tcp` is both a protocol and a check type).
  */
 import { createToken, Lexer, type ILexingResult, type IToken, type TokenType } from "chevrotain";
+import { lexPlainAs, type PlainKinds } from "./lex-plain.js";
 
 export const AnyWord = createToken({ name: "AnyWord", pattern: Lexer.NA });
 export const Value = createToken({ name: "Value", pattern: Lexer.NA, categories: [AnyWord] });
@@ -276,91 +277,24 @@ function token(image: string, startOffset: number, tokenType: TokenType): IToken
   return { image, startOffset, tokenTypeIdx: tokenType.tokenTypeIdx!, tokenType } as IToken;
 }
 
-/** Whether a character code may start a Word (`[!$-:<-[\]-~]`). */
-function wordStart(c: number): boolean {
-  return c === 33 || (c >= 36 && c <= 58) || (c >= 60 && c <= 91) || (c >= 93 && c <= 126);
-}
-
-/** The ASCII characters that end a Word (`[\s;#"\\]`; anything above 126 is left to the lexer): 1 in this table. */
-const WORD_END = new Uint8Array(127);
-for (const c of [32, 9, 10, 11, 12, 13, 59, 35, 34, 92]) WORD_END[c] = 1;
+const kinds: PlainKinds<TokenType> = {
+  newline: Newline,
+  semicolon: Semicolon,
+  comment: Comment,
+  string: StringLiteral,
+  number: NumberLiteral,
+  word: Word,
+  keyword: (image) => keywordByWord.get(image)?.token,
+};
 
 /**
- * The lexer's tokens of a plain source, by hand: the same tokens (image,
- * offset, type) as getLexer().tokenize, several times faster on a script of
- * 10,000 lines. Undefined where the lexer would report an error or meets a
- * character it is not written for (non-ASCII, control characters, a lone
- * `\r`): lex() then asks the lexer itself. A keyword is a Word equal to it
- * (longer_alt: Word), a NumberLiteral a Word of digits.
+ * The lexer's tokens of a plain source, by hand (lex-plain.ts): the same
+ * tokens (image, offset, type) as getLexer().tokenize, several times faster
+ * on a script of 10,000 lines; undefined where the lexer is needed.
  */
 export function lexPlain(source: string): ILexingResult | undefined {
-  const tokens: IToken[] = [];
-  const comments: IToken[] = [];
-  const n = source.length;
-  let i = 0;
-  while (i < n) {
-    const c = source.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 12 || c === 11) {
-      i++;
-    } else if (c === 10) {
-      tokens.push(token("\n", i, Newline));
-      i++;
-    } else if (c === 13) {
-      if (source.charCodeAt(i + 1) !== 10) return undefined;
-      tokens.push(token("\r\n", i, Newline));
-      i += 2;
-    } else if (c === 59) {
-      tokens.push(token(";", i, Semicolon));
-      i++;
-    } else if (c === 35) {
-      let j = source.indexOf("\n", i);
-      if (j < 0) j = n;
-      comments.push(token(source.slice(i, j), i, Comment));
-      i = j;
-    } else if (c === 92) {
-      // a line continuation, or an error
-      if (source.charCodeAt(i + 1) === 10) i += 2;
-      else if (source.charCodeAt(i + 1) === 13 && source.charCodeAt(i + 2) === 10) i += 3;
-      else return undefined;
-    } else if (c === 34) {
-      // "..." with \ escapes of any character but a line break
-      let j = i + 1;
-      for (;;) {
-        if (j >= n) return undefined;
-        const d = source.charCodeAt(j);
-        if (d === 34) break;
-        if (d === 10 || d === 13 || d === 0x2028 || d === 0x2029) return undefined;
-        if (d === 92) {
-          const e = source.charCodeAt(j + 1);
-          if (j + 1 >= n || e === 10 || e === 13 || e === 0x2028 || e === 0x2029) return undefined;
-          j += 2;
-        } else j++;
-      }
-      tokens.push(token(source.slice(i, j + 1), i, StringLiteral));
-      i = j + 1;
-    } else if (c === 39 && (() => {
-      const close = source.indexOf("'", i + 1);
-      const nl = source.indexOf("\n", i + 1);
-      return close >= 0 && (nl < 0 || close < nl);
-    })()) {
-      const j = source.indexOf("'", i + 1);
-      tokens.push(token(source.slice(i, j + 1), i, StringLiteral));
-      i = j + 1;
-    } else if (wordStart(c)) {
-      let j = i + 1;
-      let digits = c >= 48 && c <= 57;
-      for (; j < n; j++) {
-        const d = source.charCodeAt(j);
-        if (d > 126) return undefined;
-        if (WORD_END[d] === 1) break;
-        if (d < 48 || d > 57) digits = false;
-      }
-      const image = source.slice(i, j);
-      tokens.push(token(image, i, digits ? NumberLiteral : (keywordByWord.get(image)?.token ?? Word)));
-      i = j;
-    } else return undefined;
-  }
-  return { tokens, groups: { comments }, errors: [] };
+  const r = lexPlainAs(source, kinds, token);
+  return r && { tokens: r.tokens, groups: { comments: r.comments }, errors: [] };
 }
 
 /** The tokens of a source: lexPlain's, else the lexer's (with its errors). */

@@ -42,23 +42,26 @@ describe("the launcher", () => {
 
   it("answers a Tab from the completion snapshot, the same as from the whole program's and from the bundle", () => {
     const words = ["__complete", "lvsh -c 'service :80 w", "'service :80 w"];
+    // what lvsh-words.cjs cannot answer (a value) comes to the engine so
+    const engine = { LVSH_COMPLETE_ENGINE: "1" };
     const dir = copyDist();
     writeFileSync(join(dir, "lvsh-complete.blob"), "not a snapshot");
-    const spoiled = run([join(dir, "lvsh"), ...words]);
+    const spoiled = run([join(dir, "lvsh"), ...words], engine);
     expect(spoiled.code).not.toBe(0);
     expect(spoiled.out).toBe("");
-    const tab = run([join(DIST, "lvsh"), ...words]);
+    const tab = run([join(DIST, "lvsh"), ...words], engine);
     expect(tab).toEqual({ code: 0, out: "plain\n'service :80 wrr\n'service :80 wlc\n", err: "" });
     rmSync(join(dir, "lvsh-complete.blob"));
-    expect(run([join(dir, "lvsh"), ...words])).toEqual(tab);
+    expect(run([join(dir, "lvsh"), ...words], engine)).toEqual(tab);
     expect(run([process.execPath, join(DIST, "lvsh.mjs"), ...words])).toEqual(tab);
+    expect(run([join(DIST, "lvsh"), ...words])).toEqual(tab);
     // the completion snapshot answers nothing else
     const other = run([process.execPath, "--snapshot-blob", join(DIST, "lvsh-complete.blob"), "--", "--version"]);
     expect(other.code).toBe(70);
     expect(other.err).toContain("answers only `lvsh __complete`");
   });
 
-  it("answers a Tab on command-line words from lvsh-words.cjs, without a snapshot or the bundle", () => {
+  it("answers a Tab on command-line words and on a statement's keywords from lvsh-words.cjs, without a snapshot or the bundle", () => {
     const dir = copyDist();
     // nothing else to start from: a word's answer can only come from lvsh-words.cjs
     for (const f of ["lvsh.blob", "lvsh-complete.blob", "lvsh.mjs"]) writeFileSync(join(dir, f), "spoiled");
@@ -68,6 +71,11 @@ describe("the launcher", () => {
       ["lvsh ", ""],
       ["lvsh save --format ", ""],
       ["lvsh export --format k", "k"],
+      ["lvsh -c 'service :80 w", "'service :80 w"],
+      ["lvsh -c 'vip 10.0.0.1 on eth0; service :80 rr; add rs .2 dr ", "'vip 10.0.0.1 on eth0; service :80 rr; add rs .2 dr "],
+      ["lvsh --command 'sh", "'sh"],
+      ["lvsh show ", ""],
+      ["lvsh -c \"commit con", "\"commit con"],
     ];
     for (const [line, cur] of cases) {
       const words = ["__complete", line!, cur!];
@@ -77,8 +85,9 @@ describe("the launcher", () => {
       expect(engine.out.split("\n").length).toBeGreaterThan(2);
       expect(fast).toEqual(engine);
     }
-    // a statement's line goes to the engine, which is spoiled here
-    expect(run([join(dir, "lvsh"), "__complete", "lvsh -c 'service :80 w", "'service :80 w"]).out).toBe("");
+    // a value (from the last revision) is the engine's, which is spoiled here
+    expect(run([join(dir, "lvsh"), "__complete", "lvsh -c 'use service ", "'use service "]).out).toBe("");
+    expect(run([join(dir, "lvsh"), "__complete", "lvsh show rs ", ""]).out).toBe("");
   });
 
   it("answers a line for statements that the launcher took for words through the engine, the same", () => {
