@@ -9,20 +9,22 @@
  * revision -- it asks the launcher again, told to use the engine
  * (LVSH_COMPLETE_ENGINE=1): the answer is the same, only slower.
  */
-import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import type { AssistTable } from "../lang/assist.js";
+import { writeNow } from "../util/out.js";
 import { answerComplete } from "./complete-args.js";
 import { lightStatements, NeedsEngine } from "./complete-light.js";
 
-/** The grammar table, written here by the build (scripts/build.mjs); none when run from the sources. */
-declare const __LVSH_ASSIST_TABLE__: AssistTable | undefined;
-const table = typeof __LVSH_ASSIST_TABLE__ === "undefined" ? undefined : __LVSH_ASSIST_TABLE__;
+/** The grammar table, written here by the build as JSON (scripts/build.mjs); none when run from the sources. */
+declare const __LVSH_ASSIST_JSON__: string | undefined;
+const table = typeof __LVSH_ASSIST_JSON__ === "undefined" ? undefined : (JSON.parse(__LVSH_ASSIST_JSON__) as AssistTable);
 
 // node FILE __complete LINE CUR [SHELL [TYPE]]
 const argv = process.argv.slice(2);
 
-function viaEngine(): number {
+async function viaEngine(): Promise<number> {
+  // loaded only here: child_process costs node a few ms at start, on every Tab
+  const { spawnSync } = await import("node:child_process");
   // the launcher beside this file (node was given its path), through sh: as it was started (it may lack its x bit)
   const launcher = join(dirname(process.argv[1]!), "lvsh");
   let error: Error | undefined;
@@ -42,10 +44,10 @@ function viaEngine(): number {
 
 answerComplete(argv.slice(1), table ? lightStatements(table) : () => Promise.reject(new NeedsEngine())).then(
   (out) => {
-    process.stdout.write(out);
+    writeNow(1, out);
   },
   (e: unknown) => {
-    if (e instanceof NeedsEngine) process.exitCode = viaEngine();
+    if (e instanceof NeedsEngine) return viaEngine().then((code) => void (process.exitCode = code));
     else {
       process.stderr.write(`lvsh: internal error: ${(e as Error).stack ?? String(e)}\n`);
       process.exitCode = 70;

@@ -8,6 +8,7 @@
 import v8 from "node:v8";
 import { answerComplete } from "./complete-args.js";
 import { completeStatements } from "./complete-statements.js";
+import { writeNow } from "../util/out.js";
 import { settle, warmCompletion } from "./warm.js";
 
 if (v8.startupSnapshot?.isBuildingSnapshot()) {
@@ -17,7 +18,7 @@ if (v8.startupSnapshot?.isBuildingSnapshot()) {
     const argv = process.argv.slice(1);
     settle(
       argv[0] === "__complete"
-        ? answerComplete(argv.slice(1), completeStatements).then((out) => (process.stdout.write(out), 0))
+        ? answerComplete(argv.slice(1), completeStatements).then((out) => (writeNow(1, out), 0))
         : Promise.reject(new Error(`the completion snapshot answers only \`lvsh __complete\`, not \`lvsh ${argv.join(" ")}\``)),
     );
   });

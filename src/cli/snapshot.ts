@@ -20,6 +20,7 @@ import { answerComplete } from "./complete-args.js";
 import { completeStatements } from "./complete-statements.js";
 import { parseCli } from "./args.js";
 import { main } from "./main.js";
+import { writeNow } from "../util/index.js";
 import { settle, warmCompletion } from "./warm.js";
 import "./interop.js";
 import "./completion.js";
@@ -92,6 +93,6 @@ if (v8.startupSnapshot?.isBuildingSnapshot()) {
     // node took its own options and the `--` the launcher puts before lvsh's
     const argv = process.argv.slice(1);
     // `__complete` has a snapshot of its own (snapshot-complete.ts); this one answers it too
-    settle(argv[0] === "__complete" ? answerComplete(argv.slice(1), completeStatements).then((out) => (process.stdout.write(out), 0)) : main(argv));
+    settle(argv[0] === "__complete" ? answerComplete(argv.slice(1), completeStatements).then((out) => (writeNow(1, out), 0)) : main(argv));
   });
 }

@@ -5,7 +5,7 @@
  * lexer; values from the candidate, the running state, the hosts'
  * interfaces and the revisions.
  */
-import { assistTable, getLexer } from "../lang/index.js";
+import { assistTable, getLexer, helpTopics } from "../lang/index.js";
 import type { Config, Context, State } from "../model/index.js";
 import { completeStatement, type Completion, type Tok } from "./statement.js";
 import { valueItems, type ValueSources } from "./values.js";
@@ -26,5 +26,7 @@ function lex(text: string): Tok[] {
 }
 
 export function complete(text: string, cursor: number, ctx: CompletionContext): Completion {
-  return completeStatement(text, cursor, { table: assistTable(), lex, values: (ruleStack, preceding, partial) => valueItems(ruleStack, preceding, partial, ctx) });
+  // ctx's own fields and getters as they are (a spread would read a lazy config), with help's topics
+  const sources: CompletionContext = ctx.helpTopics ? ctx : Object.assign(Object.create(ctx) as CompletionContext, { helpTopics });
+  return completeStatement(text, cursor, { table: assistTable(), lex, values: (ruleStack, preceding, partial) => valueItems(ruleStack, preceding, partial, sources) });
 }

@@ -4,9 +4,13 @@
  * revision numbers, files. Chosen by the rule the value sits in and the
  * word before it.
  */
-import { dnsQueryTypes, formatAddrPort, helpTopics, showTopicByName, showWordDocs, slotAfter, slotOfRule } from "../lang/index.js";
+// lang's modules one by one, not its index: Tab's light completer (no parser) takes this file
+import { formatAddrPort } from "../lang/ip.js";
+import { showTopicByName, showWordDocs } from "../lang/show-topics.js";
+import { slotAfter, slotOfRule } from "../lang/slots.js";
+import { dnsQueryTypes } from "../lang/values.js";
 import { saveFormats } from "../interop/formats.js";
-import type { Config, Context, ServiceDef } from "../model/index.js";
+import type { Config, Context, ServiceDef } from "../model/types.js";
 import type { Item, Tok } from "./statement.js";
 
 export interface ValueSources {
@@ -17,6 +21,8 @@ export interface ValueSources {
   readonly listDir?: (dir: string) => readonly { name: string; dir: boolean }[];
   /** Network namespaces of this machine (`ip netns list`). */
   readonly netns?: () => readonly string[];
+  /** What `help` explains (lang/help.ts: read off the grammar). */
+  readonly helpTopics?: () => readonly { topic: string; doc: string }[];
 }
 
 type Ctx = ValueSources & { readonly config: Config; readonly context: Context };
@@ -130,7 +136,7 @@ export function valueItems(ruleStack: readonly string[], preceding: readonly Tok
     case "files":
       return paths(ctx, partial);
     case "help-topics":
-      return helpTopics().map((t) => v(t.topic, t.doc));
+      return (ctx.helpTopics?.() ?? []).map((t) => v(t.topic, t.doc));
     case "durations":
       return ["1m", "5m", "10m"].map((d) => v(d, "confirmation window"));
     case "dns-types":

@@ -11,11 +11,12 @@
  * directory that are not revisions are listed (and not used).
  */
 import { createHash } from "node:crypto";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import type { State, TransportSpec } from "../model/index.js";
 import type { Restores } from "./restore.js";
 import { readJson, StateFileError, writeFileAtomic } from "../util/index.js";
+import { entries, revisionFile, revisionNumbers } from "./revision-names.js";
+
+export { revisionFile, revisionNumbers };
 
 export interface Revision {
   readonly number: number;
@@ -41,31 +42,6 @@ export interface Revision {
   readonly parent?: string;
   /** sha256 of the revision without this field (JSON): damage is detected, not guessed around. */
   readonly checksum?: string;
-}
-
-const NAME = /^(\d+)\.json$/;
-
-/** The file name of revision n. */
-export function revisionFile(dir: string, n: number): string {
-  return join(dir, `${String(n).padStart(6, "0")}.json`);
-}
-
-function entries(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw new StateFileError(dir, `cannot be listed: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
-/** The revision numbers, in order: every `N.json` whose name is the number written as lvsh writes it. */
-export function revisionNumbers(dir: string): number[] {
-  return entries(dir)
-    .map((f) => NAME.exec(f))
-    .filter((m): m is RegExpExecArray => !!m && `${String(Number(m[1])).padStart(6, "0")}.json` === m[0])
-    .map((m) => Number(m[1]))
-    .sort((a, b) => a - b);
 }
 
 /** lvsh's own temporary files (writeFileAtomic's `.NAME.RANDOM.tmp`), left by a write cut short. */

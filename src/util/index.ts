@@ -4,3 +4,4 @@ export { readJson, readStateFile, writeJsonAtomic, writeFileAtomic, removeFile, 
 export { counted } from "./words.js";
 export { columns, wrapText } from "./wrap.js";
 export { alive, nowMs } from "./process.js";
+export { writeNow } from "./out.js";

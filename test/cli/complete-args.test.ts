@@ -124,7 +124,7 @@ describe("__complete", () => {
       expect(await ask("use service ")).toContain("172.25.254.10:80");
       // the configuration is kept for the next Tab (made from this very revision file), and a damaged cache is made again
       const cache = join(state, "cache");
-      const kept = readdirSync(cache).filter((f) => f.endsWith(".v8"));
+      const kept = readdirSync(cache).filter((f) => f.endsWith(".json"));
       expect(kept).toHaveLength(1);
       expect(await ask("use service ")).toContain("172.25.254.10:80");
       writeFileSync(join(cache, kept[0]!), "not v8");

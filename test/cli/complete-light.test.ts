@@ -1,26 +1,37 @@
 /**
  * Tab's light completer (dist/lvsh-words.cjs: the grammar as data, the
- * plain lexer, no parser) answers what the engine answers, or says it needs
- * the engine: on every prefix of the examples' statements (at each token,
- * and inside each word), on random statements walked from the grammar, and
- * on lines the plain lexer leaves to Chevrotain's.
+ * plain lexer, the values from the engine's copy of the last revision; no
+ * parser) answers what the engine answers, or says it needs the engine: on
+ * every prefix of the examples' statements (at each token, and inside each
+ * word), on random statements walked from the grammar, with a revision
+ * committed; and it leaves to the engine what it cannot know.
  */
 import fc from "fast-check";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lightStatements, NeedsEngine } from "../../src/cli/complete-light.js";
 import { completeStatements } from "../../src/cli/complete-statements.js";
 import { assistTable } from "../../src/lang/index.js";
+import { configOf, writeRevision } from "../../src/txn/index.js";
+import { cachedConfig, keepConfig } from "../../src/cli/complete-revision.js";
 
 const table = assistTable();
 const light = lightStatements(table);
 let state: string;
+let revisions: string;
 const saved = process.env.LVSH_STATE_DIR;
-beforeAll(() => {
+const EVERY = readFileSync("test/fixtures/interop/every-option.lvsh", "utf8");
+const rev = (config: string) => writeRevision(revisions, { time: new Date().toISOString(), user: "t", host: "t", config, hosts: {}, vips: [], snapshot: { hosts: {} } });
+beforeAll(async () => {
   state = mkdtempSync(join(tmpdir(), "lvsh-light-"));
   process.env.LVSH_STATE_DIR = state;
+  revisions = join(state, "sim", "revisions");
+  mkdirSync(revisions, { recursive: true });
+  rev(EVERY);
+  // the engine keeps its copy of the configuration for the light completer
+  expect((await completeStatements("use service ")).items.map((i) => i.word)).toContain("192.0.2.10:80");
 });
 afterAll(() => {
   if (saved === undefined) delete process.env.LVSH_STATE_DIR;
@@ -59,15 +70,16 @@ function image(name: string, n: number): string {
 describe("Tab's light completer", () => {
   it("answers as the engine on every prefix of the examples' statements, or asks the engine", async () => {
     const files = readdirSync("examples").map((f) => `examples/${f}`).concat("test/fixtures/interop/every-option.lvsh");
-    for (const f of files) {
-      const source = readFileSync(f, "utf8");
+    // and a value of every kind Tab offers
+    const values = ["rollback 1", "show diff 1 1", "show rs 192.0.2.21", "show history", "use service :80", "use vip 192.0.2.10", "del rs .21", "set rs .21 weight 1", "drain rs .21 from :80", "maintenance rs .21 on", "host director via ssh root@192.0.2.21", "host rs1 via netns rs1", "save format lvsh to x.lvsh", "load x.lvsh", "commit confirmed 5m", "watch :80", "doctor 192.0.2.10", "check dns type SOA", "vip 192.0.2.10 on eth0", "arp hide on rs dev eth0", "sync daemon on eth0"];
+    for (const source of [...files.map((f) => readFileSync(f, "utf8")), values.join("\n")]) {
       for (const s of source.split("\n").filter((l) => l.trim() && !l.trim().startsWith("#"))) {
         for (let i = 0; i <= s.length; i++) await same(s.slice(0, i));
         await same(s + " ");
       }
     }
-    // most Tabs are answered without the engine
-    expect(tally.light).toBeGreaterThan(tally.engine);
+    // Tabs are answered without the engine but for help's topics and what the plain lexer leaves
+    expect(tally.light).toBeGreaterThan(20 * tally.engine);
   });
 
   it("answers as the engine on random statements and several statements on a line", async () => {
@@ -81,10 +93,37 @@ describe("Tab's light completer", () => {
     );
   });
 
-  it("leaves to the engine a line the plain lexer cannot read", async () => {
-    for (const text of ['service "unfinished', "vip é", "add rs \\x"]) expect(await lightOr(text)).toBe("engine");
-    // and a value, which comes from the last revision
-    expect(await lightOr("use service ")).toBe("engine");
-    expect(await lightOr("show rs ")).toBe("engine");
+  it("keeps Tab's copy of a configuration as it is: it reads back equal, Maps and all, and only under its key", () => {
+    const config = configOf(EVERY);
+    const slot = { file: join(state, "copy.json"), key: "made from this" };
+    keepConfig(slot, config);
+    expect(cachedConfig(slot)).toEqual(config);
+    expect(cachedConfig(slot)!.services).toBeInstanceOf(Map);
+    expect(cachedConfig({ ...slot, key: "made from another" })).toBeUndefined();
+    writeFileSync(slot.file, "null");
+    expect(cachedConfig(slot)).toBeUndefined();
+  });
+
+  it("leaves to the engine a line the plain lexer cannot read, help's topics, and a value without a fresh copy of the last revision", async () => {
+    for (const text of ['service "a b', "vip é ", "add rs \\x ", "help "]) expect(await lightOr(text)).toBe("engine");
+    const words = async (text: string) => {
+      const r = await lightOr(text);
+      return r === "engine" ? r : r.items.map((i) => i.word);
+    };
+    expect(await words("use service ")).toContain("192.0.2.10:80");
+    expect(await words("show rs ")).toContain("192.0.2.21");
+    // a new revision: the copy is stale until the engine has made it again
+    rev("vip 172.25.254.20 on eth0\nservice :80 rr\nadd rs .2 dr\n");
+    expect(await words("use service ")).toBe("engine");
+    expect(await words("service :80 w")).toEqual(["wrr", "wlc"]);
+    expect((await completeStatements("use service ")).items.map((i) => i.word)).toContain("172.25.254.20:80");
+    expect(await words("use service ")).toEqual(expect.arrayContaining(["172.25.254.20:80", "fwmark"]));
+    // a damaged copy
+    const cache = join(state, "cache");
+    for (const f of readdirSync(cache)) writeFileSync(join(cache, f), "not v8");
+    expect(await words("use service ")).toBe("engine");
+    // no revision at all: nothing to read, nothing to ask
+    rmSync(revisions, { recursive: true });
+    expect(await words("use service ")).toEqual(["fwmark", "tcp", "udp", "sctp"]);
   });
 });

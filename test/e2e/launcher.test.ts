@@ -85,9 +85,17 @@ describe("the launcher", () => {
       expect(engine.out.split("\n").length).toBeGreaterThan(2);
       expect(fast).toEqual(engine);
     }
-    // a value (from the last revision) is the engine's, which is spoiled here
-    expect(run([join(dir, "lvsh"), "__complete", "lvsh -c 'use service ", "'use service "]).out).toBe("");
-    expect(run([join(dir, "lvsh"), "__complete", "lvsh show rs ", ""]).out).toBe("");
+    // a value comes from the engine's copy of the last revision: none yet, so the engine, spoiled here, is asked
+    const state = { LVSH_STATE_DIR: mkdtempSync(join(tmpdir(), "lvsh-state-")) };
+    expect(run([join(DIST, "lvsh"), "--sim", "--yes", "-c", `${SEED}; commit`], state).code).toBe(0);
+    const value = ["__complete", "lvsh -c 'use service ", "'use service "];
+    expect(run([join(dir, "lvsh"), ...value], state)).toMatchObject({ code: 70, out: "" });
+    // the engine makes the copy; then lvsh-words.cjs answers alone, the same
+    const engine = run([join(DIST, "lvsh"), ...value], { ...state, LVSH_COMPLETE_ENGINE: "1" });
+    expect(engine.out).toContain("'use service 172.25.254.10:80");
+    expect(run([join(dir, "lvsh"), ...value], state)).toEqual(engine);
+    // help's topics are read off the grammar: the engine's
+    expect(run([join(dir, "lvsh"), "__complete", "lvsh -c 'help ", "'help "]).out).toBe("");
   });
 
   it("answers a line for statements that the launcher took for words through the engine, the same", () => {
