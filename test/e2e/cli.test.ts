@@ -1,6 +1,6 @@
 /** The built lvsh, run as a user runs it. */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -180,3 +180,35 @@ describe("lvsh check", () => {
   });
 });
 
+
+describe("output to a reader that goes away (`lvsh ... | head`)", () => {
+  const big = ["vip 10.0.0.1 on eth0", "arp hide on rs", ...Array.from({ length: 100 }, (_, s) => `service :${s + 1} rr; add rs ${Array.from({ length: 40 }, (_, i) => `.${i + 2}`).join(" ")}`)].join("\n") + "\n";
+
+  it("ends quietly, as it would have, with the same bytes to a pipe as to a file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsh-pipe-"));
+    const file = join(dir, "big.lvsh");
+    writeFileSync(file, big);
+    const env = { ...process.env, LVSH_STATE_DIR: join(dir, "state") };
+    // node's stream threw an unhandled EPIPE here, with a stack trace, exit 1
+    const cut = spawnSync("bash", ["-c", `set -o pipefail; "${LVSH}" --sim --dry-run "${file}" | head -c 10 >/dev/null`], { encoding: "utf8", env });
+    expect(cut.stderr).not.toMatch(/EPIPE|Unhandled|node:/);
+    expect(cut.status).toBe(0);
+    const whole = spawnSync("bash", ["-c", `"${LVSH}" --sim --dry-run "${file}" | cat`], { encoding: "utf8", env, maxBuffer: 1 << 26 });
+    const toFile = join(dir, "plan.txt");
+    spawnSync("bash", ["-c", `"${LVSH}" --sim --dry-run "${file}" > "${toFile}"`], { env });
+    expect(whole.stdout.length).toBeGreaterThan(200_000);
+    expect(whole.stdout).toBe(readFileSync(toFile, "utf8"));
+  });
+
+  it("still completes a commit whose output nobody reads any more", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsh-pipe-"));
+    const file = join(dir, "big.lvsh");
+    writeFileSync(file, `${big}show plan\ncommit\n`);
+    const env = { ...process.env, LVSH_STATE_DIR: join(dir, "state") };
+    const cut = spawnSync("bash", ["-c", `set -o pipefail; "${LVSH}" --sim --yes "${file}" | head -c 10 >/dev/null`], { encoding: "utf8", env });
+    expect(cut.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(cut.status).toBe(0);
+    expect(spawnSync(LVSH, ["--sim", "recover"], { encoding: "utf8", env }).stdout).toMatch(/nothing to recover/);
+    expect(spawnSync(LVSH, ["--sim", "-c", "show history"], { encoding: "utf8", env }).stdout).toMatch(/│ 1 /);
+  });
+});
