@@ -132,7 +132,7 @@ export const statementHelp: Readonly<Record<string, StatementHelp>> = {
     examples: ["commit", "commit check", "commit force", "commit confirmed 5m comment \"new weights\"", "commit on director comment boot"],
   },
   confirm: { summary: "Keep a commit made with `commit confirmed`.", examples: ["confirm"] },
-  rollback: { summary: "Make revision N (default: the one before the running one) the candidate; commit to apply it.", examples: ["rollback", "rollback 3"] },
+  rollback: { summary: "Make revision N (default: the one before the running one) the candidate; commit to apply it. Every revision is kept, or the last N with `revisions = N` in the state directory's settings file.", examples: ["rollback", "rollback 3"] },
   abort: { summary: "Discard the candidate's changes: back to the running configuration.", examples: ["abort"] },
   save: {
     summary:

@@ -48,9 +48,8 @@ function rollbackTarget(s: Of<"rollback">, session: Session): { number: number; 
   const n = s.revision?.value ?? numbers[numbers.length - 2];
   const rev = n !== undefined ? site?.revision(n) : undefined;
   if (!rev) {
-    const known = numbers.length ? `revisions are ${numbers[0]}..${numbers[numbers.length - 1]}` : "nothing has been committed yet";
     return error("unknown-revision", n === undefined ? "there is no revision before the running one" : `there is no revision ${n}`, s.revision?.span ?? s.span, {
-      hint: `${known}; \`show history\` lists them`,
+      hint: site?.revisionsHint(n) ?? "nothing has been committed yet",
     });
   }
   return { number: rev.number, config: rev.config };

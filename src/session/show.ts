@@ -126,7 +126,7 @@ export const showTopics: Record<string, Runner> = {
     for (const [i, n] of [a, b].entries()) {
       if (n === undefined) continue;
       const text = revisionText(session, n);
-      if (text === undefined) return [error("unknown-revision", `there is no revision ${n}`, args.values[i]!.span, { hint: "`show history` lists them" })];
+      if (text === undefined) return [error("unknown-revision", `there is no revision ${n}`, args.values[i]!.span, { hint: session.site?.revisionsHint(n) ?? "`show history` lists them" })];
       if (i === 0) [oldText, names[0]] = [text, `revision ${n}`];
       else [newText, names[1]] = [text, `revision ${n}`];
     }

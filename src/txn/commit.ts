@@ -286,6 +286,8 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
       configText();
       if (!thresholds) setImmediate(expected);
     });
+    // the settings are read before any step (a damaged file stops the commit here, not after it is recorded)
+    void site.keepRevisions;
     const txn = await runTransaction(
       plan,
       running,
@@ -332,6 +334,8 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
     );
     if (!txn.ok || !revision) return { kind: "failed", plan, txn };
     site.remember(revision, candidate);
+    // the oldest revisions past the `revisions` setting go, now that this one is recorded
+    site.prune();
     const confirmed = opts.confirmsPending ? removePending(site) : undefined;
     return {
       kind: "committed",

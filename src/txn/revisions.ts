@@ -11,6 +11,7 @@
  * directory that are not revisions are listed (and not used).
  */
 import { createHash } from "node:crypto";
+import { unlinkSync } from "node:fs";
 import type { State, TransportSpec } from "../model/index.js";
 import type { Restores } from "./restore.js";
 import { readJson, StateFileError, writeFileAtomic } from "../util/index.js";
@@ -120,6 +121,28 @@ export function checkChain(r: Revision, before: Revision | undefined, path: stri
   if (r.parent !== before.checksum) {
     throw new StateFileError(path, `does not follow revision ${before.number}: it was planted, or copied from another state directory`, "move it away; lvsh will not plan from a revision that is not its own");
   }
+}
+
+/**
+ * Removes the oldest revisions past the last KEEP (the `revisions` setting),
+ * after a commit has written its own; returns the numbers removed. Oldest
+ * first, each on its own: one that cannot be removed stays (and the next
+ * commit tries again), never failing the commit that is already recorded.
+ * The chain of checksums still holds for what is kept: the oldest kept has
+ * no predecessor to follow (checkChain).
+ */
+export function pruneRevisions(dir: string, keep: number): number[] {
+  const ns = revisionNumbers(dir);
+  const removed: number[] = [];
+  for (const n of ns.slice(0, Math.max(0, ns.length - keep))) {
+    try {
+      unlinkSync(revisionFile(dir, n));
+      removed.push(n);
+    } catch {
+      // left for the next commit
+    }
+  }
+  return removed;
 }
 
 /**

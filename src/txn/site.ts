@@ -22,7 +22,7 @@ import { StateFileError } from "../util/index.js";
 import { ExecutorPool } from "../target/index.js";
 import { readState, type HostReadSpec, type StateRead } from "../state/index.js";
 import { ensureDirs, statePaths, type StatePaths } from "./statedir.js";
-import { checkChain, readRevision, revisionFile, revisionNumbers, type Revision } from "./revisions.js";
+import { checkChain, pruneRevisions, readRevision, revisionFile, revisionNumbers, type Revision } from "./revisions.js";
 import { JournalFile, type Journal } from "./journal.js";
 import { readSettings, type Settings } from "./settings.js";
 import { DEFAULT_PARALLEL } from "./apply.js";
@@ -100,6 +100,12 @@ export class Site {
     return this.settingsRead.parallel ?? DEFAULT_PARALLEL;
   }
 
+  /** How many revisions a commit keeps (the `revisions` setting): undefined, all. */
+  get keepRevisions(): number | undefined {
+    this.settingsRead ??= readSettings(this.paths.settings);
+    return this.settingsRead.revisions;
+  }
+
   get target(): Target {
     return this.opts.target;
   }
@@ -151,6 +157,24 @@ export class Site {
 
   revisionNumbers(): number[] {
     return revisionNumbers(this.paths.revisions);
+  }
+
+  /** After a commit: the oldest revisions past the `revisions` setting removed (and forgotten here). */
+  prune(): number[] {
+    const keep = this.keepRevisions;
+    if (keep === undefined) return [];
+    const removed = pruneRevisions(this.paths.revisions, keep);
+    for (const n of removed) this.revisions.delete(n);
+    return removed;
+  }
+
+  /** What to say of revision n that is not there: which are, and whether older ones were removed. */
+  revisionsHint(n?: number): string {
+    const ns = this.revisionNumbers();
+    if (!ns.length) return "nothing has been committed yet";
+    const keep = this.keepRevisions;
+    const pruned = n !== undefined && n < ns[0]! && keep !== undefined ? `; lvsh keeps the last ${keep} (the state directory's settings: revisions = ${keep})` : "";
+    return `revisions are ${ns[0]}..${ns[ns.length - 1]}${pruned}; \`show history\` lists them`;
   }
 
   /** The journal of an interrupted commit, if one is there. */
