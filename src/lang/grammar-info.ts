@@ -3,67 +3,51 @@
  * keyword starts which statement, and which keywords a statement can use.
  * Used for "did you mean" hints and for help.
  */
-import {
-  Alternation,
-  Alternative,
-  NonTerminal,
-  Option,
-  Repetition,
-  RepetitionMandatory,
-  Rule,
-  Terminal,
-  type IProduction,
-  type TokenType,
-} from "chevrotain";
-import { getParser } from "./parser.js";
+import type { TokenType } from "chevrotain";
+import type { Prod } from "./assist.js";
+import { assistTable } from "./assist-table.js";
 import { keywords } from "./tokens.js";
-
-type Productions = ReturnType<ReturnType<typeof getParser>["getGAstProductions"]>;
-
-function children(p: IProduction): IProduction[] {
-  if (
-    p instanceof Rule ||
-    p instanceof Alternative ||
-    p instanceof Alternation ||
-    p instanceof Option ||
-    p instanceof Repetition ||
-    p instanceof RepetitionMandatory
-  ) {
-    return p.definition;
-  }
-  return [];
-}
 
 /** The keyword words a token type stands for (itself, or every keyword of a category). */
 export function wordsForToken(t: TokenType): string[] {
   return keywords.filter((k) => k.token === t || k.categories.includes(t)).map((k) => k.word);
 }
 
-function collect(prods: Productions, rule: string, out: Set<string>, seen: Set<string>): void {
+/** The keyword words a token name stands for, as wordsForToken. */
+function wordsForName(name: string): string[] {
+  return keywords.filter((k) => k.token.name === name || k.categories.some((c) => c.name === name)).map((k) => k.word);
+}
+
+/** The keywords of RULE and its sub-rules, on the grammar as data (assist-table.ts). */
+function collect(rules: Readonly<Record<string, readonly Prod[]>>, rule: string, out: Set<string>, seen: Set<string>): void {
   if (seen.has(rule)) return;
   seen.add(rule);
-  const walk = (p: IProduction): void => {
-    if (p instanceof Terminal) for (const w of wordsForToken(p.terminalType)) out.add(w);
-    else if (p instanceof NonTerminal) collect(prods, p.nonTerminalName, out, seen);
-    else children(p).forEach(walk);
+  const walk = (p: Prod): void => {
+    if (p.k === "t") for (const w of wordsForName(p.n)) out.add(w);
+    else if (p.k === "nt") collect(rules, p.n, out, seen);
+    else if (p.k === "or") p.d.forEach((alt) => alt.forEach(walk));
+    else {
+      if (p.k === "rep-sep" || p.k === "rep1-sep") for (const w of wordsForName(p.sep)) out.add(w);
+      p.d.forEach(walk);
+    }
   };
-  const r = prods[rule];
-  if (r) walk(r);
+  rules[rule]?.forEach(walk);
 }
 
 let cache: { byKeyword: Map<string, string>; inRule: Map<string, Set<string>> } | undefined;
 
 function info() {
   if (cache) return cache;
-  const prods = getParser().getGAstProductions();
+  const { rules } = assistTable();
   const byKeyword = new Map<string, string>();
-  const top = prods["statement"]!;
-  const alternation = top.definition[0] as Alternation;
-  for (const alt of alternation.definition) {
-    const nt = (alt as Alternative).definition[0] as NonTerminal;
-    const rule = prods[nt.nonTerminalName]!;
-    const first = rule.definition[0] as Terminal;
-    for (const w of wordsForToken(first.terminalType)) byKeyword.set(w, nt.nonTerminalName);
+  // statement: one alternation of sub-rules, each starting with its keyword
+  const top = rules.statement![0]!;
+  if (top.k !== "or") throw new Error("the statement rule is not an alternation of statements");
+  for (const alt of top.d) {
+    const nt = alt[0]!;
+    const first = nt.k === "nt" ? rules[nt.n]?.[0] : undefined;
+    if (nt.k !== "nt" || first?.k !== "t") throw new Error("a statement that does not start with its keyword");
+    for (const w of wordsForName(first.n)) byKeyword.set(w, nt.n);
   }
   cache = { byKeyword, inRule: new Map() };
   return cache;
@@ -80,7 +64,7 @@ export function keywordsInRule(rule: string): Set<string> {
   let s = c.inRule.get(rule);
   if (!s) {
     s = new Set();
-    collect(getParser().getGAstProductions(), rule, s, new Set());
+    collect(assistTable().rules, rule, s, new Set());
     c.inRule.set(rule, s);
   }
   return s;
