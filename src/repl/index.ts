@@ -14,11 +14,13 @@
 import { spawnSync } from "node:child_process";
 import { appendFileSync, readdirSync, readFileSync } from "node:fs";
 import readline, { type Interface } from "node:readline";
+import { Writable } from "node:stream";
 import type { Target } from "../exec/index.js";
 import { openSession, type FrontIO, type Session } from "../session/index.js";
 import { selfCommand } from "../util/self.js";
 import { VERSION } from "../util/version.js";
 import { counted } from "../util/words.js";
+import { writeNow } from "../util/out.js";
 import { complete, type CompletionContext } from "../complete/index.js";
 import { serviceKeyOf } from "../model/index.js";
 import { parse, shellSource } from "../lang/index.js";
@@ -135,7 +137,9 @@ export async function startRepl(common: ShellOptions, frontIO: FrontIO): Promise
 
   rl = readline.createInterface({
     input: process.stdin,
-    output: process.stdout,
+    // not a terminal (a script on stdin, output to a pipe): the prompts go out as the rest does
+    // (util/out.ts: whole, in order with stderr, quiet when the reader has gone)
+    output: io.tty ? process.stdout : new Writable({ write: (chunk: Uint8Array, _enc, done) => (writeNow(1, chunk), done()) }),
     terminal: io.tty,
     history: loadHistory(historyFile),
     historySize: 1000,
@@ -275,8 +279,10 @@ export async function startRepl(common: ShellOptions, frontIO: FrontIO): Promise
       const promptNow = promptText(session, sim, fragments.length > 0);
       if (now !== seen) {
         seen = now;
-        readline.clearLine(process.stdout, 0);
-        readline.cursorTo(process.stdout, 0);
+        if (io.tty) {
+          readline.clearLine(process.stdout, 0);
+          readline.cursorTo(process.stdout, 0);
+        }
         void notice().then(() => {
           rl!.setPrompt(promptText(session, sim, fragments.length > 0));
           rl!.prompt(true);

@@ -1,30 +1,50 @@
 /**
  * Output written at once to fd 1 or 2, without making process.stdout: that
  * stream costs node 3-7 ms to set up (measured on a Tab, whose answer bash
- * reads through a pipe, and on `lvsh --dry-run -c`). What the fd will not
- * take now (a non-blocking pipe that is full) goes through the stream,
- * after what was written, and so does everything after it on that fd, in
- * order; a reader that has gone (EPIPE) gets nothing more.
+ * reads through a pipe, and on `lvsh --dry-run -c`), and, once a pipe is
+ * full, queues what follows, so that stdout and stderr going to one pipe
+ * (`2>&1`) came out spliced mid-line. Here every write is whole and in
+ * order: an fd that will not take more now (a non-blocking pipe that is
+ * full) is waited for. A reader that has gone (EPIPE) gets nothing more,
+ * quietly; another error (ENOSPC: `>/dev/full`) is said once on stderr, and
+ * that fd gets nothing more. Neither changes lvsh's exit status: what it
+ * did (a commit) is done.
  */
 import { writeSync } from "node:fs";
 
-const viaStream = new Set<number>();
+const broken = new Set<number>();
 
-export function writeNow(fd: 1 | 2, text: string): void {
-  const stream = () => (fd === 1 ? process.stdout : process.stderr);
-  if (viaStream.has(fd)) {
-    stream().write(text);
+/** A pause of MS without a busy loop (Atomics.wait), made when first needed: a startup snapshot is built without SharedArrayBuffer. */
+let cell: Int32Array | undefined;
+function sleep(ms: number): void {
+  if (typeof SharedArrayBuffer === "undefined") {
+    const end = Date.now() + ms;
+    while (Date.now() < end);
     return;
   }
-  const buf = Buffer.from(text, "utf8");
+  cell ??= new Int32Array(new SharedArrayBuffer(4));
+  Atomics.wait(cell, 0, 0, ms);
+}
+
+export function writeNow(fd: 1 | 2, text: string | Uint8Array): void {
+  if (broken.has(fd)) return;
+  const buf = typeof text === "string" ? Buffer.from(text, "utf8") : text;
   let off = 0;
-  try {
-    while (off < buf.length) off += writeSync(fd, buf, off);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EPIPE") return;
-    if (code !== "EAGAIN") throw e;
-    viaStream.add(fd);
-    stream().write(buf.subarray(off));
+  let waits = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off);
+      waits = 0;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      if (code === "EAGAIN") {
+        // the reader is behind: 1 ms, then up to 50 ms at a time
+        sleep(Math.min(50, ++waits));
+        continue;
+      }
+      broken.add(fd);
+      if (code !== "EPIPE" && fd === 1) writeNow(2, `lvsh: cannot write to standard output (${code}): the rest of it is lost\n`);
+      return;
+    }
   }
 }

@@ -211,4 +211,63 @@ describe("output to a reader that goes away (`lvsh ... | head`)", () => {
     expect(spawnSync(LVSH, ["--sim", "recover"], { encoding: "utf8", env }).stdout).toMatch(/nothing to recover/);
     expect(spawnSync(LVSH, ["--sim", "-c", "show history"], { encoding: "utf8", env }).stdout).toMatch(/│ 1 /);
   });
+
+  it("says once that stdout cannot be written (/dev/full), and keeps the exit status of what it did", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsh-full-"));
+    const env = { ...process.env, LVSH_STATE_DIR: dir };
+    const r = spawnSync("bash", ["-c", `"${LVSH}" --sim --yes -c "${SEED}; show plan; commit" >/dev/full`], { encoding: "utf8", env });
+    expect(r.stderr).toMatch(/^lvsh: cannot write to standard output \(ENOSPC\): the rest of it is lost$/m);
+    expect(r.stderr).not.toMatch(/internal error|at writeSync/);
+    expect(r.status).toBe(0);
+    expect(spawnSync(LVSH, ["--sim", "-c", "show history"], { encoding: "utf8", env }).stdout).toMatch(/│ 1 /);
+  });
+
+  it("keeps stdout and stderr whole and in order on one non-blocking pipe that a slow reader empties (2>&1)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsh-nb-"));
+    const file = join(dir, "big.lvsh");
+    // warnings (stderr) between plan lines (stdout): each vip without arp hiding warns
+    writeFileSync(file, Array.from({ length: 6 }, (_, v) => `vip 10.${v}.0.1 on eth0; service :80 rr; add rs ${Array.from({ length: 200 }, (_, i) => `10.${v}.${1 + (i >> 7)}.${1 + (i & 127)}`).join(" ")}; show plan`).join("\n") + "\n");
+    const py = join(dir, "nb.py");
+    writeFileSync(
+      py,
+      [
+        "import os, fcntl, subprocess, sys, time",
+        "r, w = os.pipe()",
+        "fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)",
+        "p = subprocess.Popen(sys.argv[1:], stdout=w, stderr=w, stdin=subprocess.DEVNULL)",
+        "os.close(w)",
+        "time.sleep(1)",
+        "data = b''",
+        "while True:",
+        "    c = os.read(r, 4096)",
+        "    if not c: break",
+        "    data += c",
+        "    time.sleep(0.0005)",
+        "sys.stdout.buffer.write(data)",
+        "sys.exit(p.wait())",
+      ].join("\n"),
+    );
+    const env = { ...process.env, LVSH_STATE_DIR: join(dir, "state") };
+    const r = spawnSync("python3", [py, LVSH, "--sim", file], { encoding: "utf8", env, maxBuffer: 1 << 26 });
+    expect(r.status, r.stderr).toBe(0);
+    // the same lines as to a file, in the same order; none cut by another
+    const toFile = join(dir, "out.txt");
+    spawnSync("bash", ["-c", `"${LVSH}" --sim "${file}" > "${toFile}" 2>&1`], { env });
+    const want = readFileSync(toFile, "utf8");
+    expect(want.length).toBeGreaterThan(100_000);
+    expect(want).toMatch(/warning: /);
+    expect(r.stdout).toBe(want);
+  });
+
+  it("the shell reading a script from a pipe ends quietly when its reader goes (its prompts go out as the rest does)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsh-sh-"));
+    const script = ["vip 10.1.1.1 on eth0", "service :80 rr", `add rs ${Array.from({ length: 300 }, (_, i) => `10.1.${2 + (i >> 8)}.${1 + (i & 255)}`).join(" ")}`, "show candidate", "show plan", "commit"].join("\n") + "\n";
+    const file = join(dir, "in.txt");
+    writeFileSync(file, script);
+    const env = { ...process.env, LVSH_STATE_DIR: join(dir, "state") };
+    const r = spawnSync("bash", ["-c", `set -o pipefail; "${LVSH}" --sim --yes < "${file}" | head -c 100 >/dev/null`], { encoding: "utf8", env });
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(r.status).toBe(0);
+  });
 });
+
