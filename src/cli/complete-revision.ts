@@ -7,11 +7,12 @@
  * (complete-statements.ts), which writes the copy; Tab's light completer
  * (complete-light.ts) reads it.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../model/types.js";
 import { revisionFile, revisionNumbers } from "../txn/revision-names.js";
 import { stateDirFrom } from "../txn/statedir.js";
+import { VERSION } from "../util/version.js";
 
 /**
  * The copy is JSON, a Map written as `{"<MAP>": [[key, value], ...]}`: not
@@ -36,16 +37,33 @@ function revive(v: unknown): unknown {
 
 export type TabTarget = "sim" | "local";
 
-/** The revisions directory completion reads, and its revision numbers: the target's, or the one written to last (its newest file's time: nothing is parsed). */
+/**
+ * The revisions directory completion reads, and its revision numbers: the
+ * target's, or the one written to last (its newest file's time: nothing is
+ * parsed). None when the state directory is not this user's (lvsh refuses
+ * it: Tab neither reads nor writes there) or cannot be listed: a Tab has no
+ * room for the error, it offers no value (the next command says it).
+ */
 export function revisionsDir(target?: TabTarget): { d: string; n: number[] } | undefined {
-  const root = stateDirFrom(process.env, process.getuid?.());
-  const dirs = target === "sim" ? [join(root, "sim", "revisions")] : target === "local" ? [join(root, "revisions")] : [join(root, "revisions"), join(root, "sim", "revisions")];
-  const latest = dirs
-    .map((d) => ({ d, n: existsSync(d) ? revisionNumbers(d) : [] }))
-    .filter((x) => x.n.length)
-    .map(({ d, n }) => ({ d, n, t: mtimeMs(revisionFile(d, n[n.length - 1]!)) }))
-    .sort((a, b) => b.t - a.t);
-  return latest[0];
+  try {
+    const root = stateDirFrom(process.env, process.getuid?.());
+    if (!mine(root)) return undefined;
+    const dirs = target === "sim" ? [join(root, "sim", "revisions")] : target === "local" ? [join(root, "revisions")] : [join(root, "revisions"), join(root, "sim", "revisions")];
+    const latest = dirs
+      .map((d) => ({ d, n: existsSync(d) && mine(d) ? revisionNumbers(d) : [] }))
+      .filter((x) => x.n.length)
+      .map(({ d, n }) => ({ d, n, t: mtimeMs(revisionFile(d, n[n.length - 1]!)) }))
+      .sort((a, b) => b.t - a.t);
+    return latest[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a directory of the state is this user's, as ensureDirs requires (it refuses another's). */
+function mine(dir: string): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || statSync(dir).uid === uid;
 }
 
 function mtimeMs(file: string): number {
@@ -69,17 +87,32 @@ function fnv1a(text: string): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
+/** The copy's place and key: the revision file's number, size and time, and lvsh's version (another lvsh's Config may be shaped otherwise). */
 export function cacheSlot(dir: string, n: number): CacheSlot {
   const st = statSync(revisionFile(dir, n));
   const cacheDir = join(stateDirFrom(process.env, process.getuid?.()), "cache");
-  return { file: join(cacheDir, `complete-${fnv1a(dir)}.json`), key: `${dir}\n${n}\n${st.size}\n${st.mtimeMs}` };
+  return { file: join(cacheDir, `complete-${fnv1a(dir)}.json`), key: `${VERSION}\n${dir}\n${n}\n${st.size}\n${st.mtimeMs}` };
+}
+
+const isMap = (m: unknown): m is Map<unknown, unknown> => m instanceof Map;
+const isObject = (o: unknown): o is Record<string, unknown> => o !== null && typeof o === "object";
+
+/** Whether a copy read back is shaped as a Config where Tab reads it (a file may have been edited or damaged under the right key). */
+function configShaped(c: unknown): c is Config {
+  if (!isObject(c) || !isMap(c.vips) || !isMap(c.services) || !isMap(c.hosts) || (c.drains !== undefined && !isMap(c.drains))) return false;
+  for (const [k, svc] of c.services) {
+    if (typeof k !== "string" || !isObject(svc) || !isMap(svc.reals)) return false;
+    for (const [a, r] of svc.reals) if (typeof a !== "string" || !isObject(r) || typeof r.addr !== "string") return false;
+  }
+  for (const k of c.vips.keys()) if (typeof k !== "string") return false;
+  return true;
 }
 
 /** The kept copy, when it was made from that very file; else undefined (none yet, stale, or not one lvsh can read). */
 export function cachedConfig(slot: CacheSlot): Config | undefined {
   try {
-    const kept = revive(JSON.parse(readFileSync(slot.file, "utf8"))) as { key?: unknown; config?: Config } | null;
-    if (kept?.key === slot.key && kept.config) return kept.config;
+    const kept = revive(JSON.parse(readFileSync(slot.file, "utf8"))) as { key?: unknown; config?: unknown } | null;
+    if (kept?.key === slot.key && configShaped(kept.config)) return kept.config;
   } catch {
     // made again by the engine
   }
@@ -88,12 +121,18 @@ export function cachedConfig(slot: CacheSlot): Config | undefined {
 
 /** Keeps a copy for the next Tab, if the state directory can take it (it is only ever read by completion). */
 export function keepConfig(slot: CacheSlot, config: Config): void {
+  const tmp = `${slot.file}.${process.pid}.tmp`;
   try {
     mkdirSync(join(slot.file, ".."), { recursive: true, mode: 0o700 });
-    const tmp = `${slot.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify({ key: slot.key, config }, toJson), { mode: 0o600 });
     renameSync(tmp, slot.file);
   } catch {
-    // a state directory this user may not write: no cache, the next Tab parses again
+    // a state directory this user may not write, something else where the copy goes: no copy
+    // (and no temporary file left), the next Tab parses again
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // not ours to remove either
+    }
   }
 }

@@ -43,7 +43,8 @@ export async function completeStatements(text: string, opts: { readonly target?:
     try {
       config = dir ? lastConfig(dir.d, dir.n) : emptyConfig();
     } catch (e) {
-      if (!(e instanceof StateFileError)) throw e;
+      // damaged state (a revision lvsh cannot read, a file gone since the listing): no value
+      if (!(e instanceof StateFileError) && (e as NodeJS.ErrnoException).code === undefined) throw e;
       config = emptyConfig();
     }
     return config;

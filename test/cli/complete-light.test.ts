@@ -7,7 +7,7 @@
  * committed; and it leaves to the engine what it cannot know.
  */
 import fc from "fast-check";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -126,4 +126,92 @@ describe("Tab's light completer", () => {
     rmSync(revisions, { recursive: true });
     expect(await words("use service ")).toEqual(["fwmark", "tcp", "udp", "sctp"]);
   });
+
+  describe("on damaged or foreign state (adversarial pass): the same answer both ways, no error, nothing left behind", () => {
+    const both = async (text: string) => {
+      const l = await lightOr(text);
+      const e = await completeStatements(text);
+      if (l !== "engine") expect(l, text).toEqual(e);
+      return e.items.map((i) => i.word);
+    };
+    const withState = async (make: (dir: string) => void, run: () => Promise<void>) => {
+      const saved = process.env.LVSH_STATE_DIR;
+      const dir = mkdtempSync(join(tmpdir(), "lvsh-light-bad-"));
+      process.env.LVSH_STATE_DIR = dir;
+      try {
+        make(dir);
+        await run();
+      } finally {
+        process.env.LVSH_STATE_DIR = saved;
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const committed = (dir: string) => {
+      mkdirSync(join(dir, "sim", "revisions"), { recursive: true });
+      writeRevision(join(dir, "sim", "revisions"), { time: new Date().toISOString(), user: "t", host: "t", config: EVERY, hosts: {}, vips: [], snapshot: { hosts: {} } });
+    };
+
+    it("revisions that cannot be listed (a file where the directory goes)", () =>
+      withState(
+        (dir) => {
+          mkdirSync(join(dir, "sim"));
+          writeFileSync(join(dir, "sim", "revisions"), "");
+        },
+        async () => {
+          expect(await both("serv")).toEqual(["service"]);
+          expect(await both("use service ")).toEqual(["fwmark", "tcp", "udp", "sctp"]);
+          expect(await both("show diff ")).toEqual([]);
+        },
+      ));
+
+    it("the newest revision a dangling symbolic link", () =>
+      withState(
+        (dir) => {
+          committed(dir);
+          symlinkSync("/nonexistent", join(dir, "sim", "revisions", "000002.json"));
+        },
+        async () => {
+          expect(await both("use service ")).toEqual(["fwmark", "tcp", "udp", "sctp"]);
+        },
+      ));
+
+    it("a copy under the right key whose configuration is not one (edited, or another lvsh's): made again", () =>
+      withState(committed, async () => {
+        await completeStatements("use service ");
+        const cache = join(process.env.LVSH_STATE_DIR!, "cache");
+        const [file] = readdirSync(cache);
+        for (const config of [{}, 1, { vips: { "\u0000map": [] }, services: { "\u0000map": [[1]] }, hosts: { "\u0000map": [] } }]) {
+          const kept = JSON.parse(readFileSync(join(cache, file!), "utf8")) as { key: string };
+          writeFileSync(join(cache, file!), JSON.stringify({ key: kept.key, config }));
+          expect(await lightOr("use service ")).toBe("engine");
+          expect(await both("use service ")).toContain("192.0.2.10:80");
+          expect(await both("use service ")).toContain("192.0.2.10:80");
+        }
+      }));
+
+    it("something else where the copy goes: no temporary file left per Tab", () =>
+      withState(committed, async () => {
+        const dir = process.env.LVSH_STATE_DIR!;
+        await completeStatements("use service ");
+        const cache = join(dir, "cache");
+        const [file] = readdirSync(cache);
+        rmSync(join(cache, file!));
+        mkdirSync(join(cache, file!));
+        for (let i = 0; i < 3; i++) expect(await both("use service ")).toContain("192.0.2.10:80");
+        expect(readdirSync(cache)).toEqual([file]);
+      }));
+
+    it.skipIf(process.getuid?.() !== 0)("another user's state directory (lvsh refuses it): no value read, nothing written there", () =>
+      withState(
+        (dir) => {
+          committed(dir);
+          for (const d of [dir, join(dir, "sim"), join(dir, "sim", "revisions")]) chownSync(d, 65534, 65534);
+        },
+        async () => {
+          expect(await both("use service ")).toEqual(["fwmark", "tcp", "udp", "sctp"]);
+          expect(readdirSync(process.env.LVSH_STATE_DIR!)).not.toContain("cache");
+        },
+      ));
+  });
 });
+
