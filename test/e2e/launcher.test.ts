@@ -61,6 +61,13 @@ describe("the launcher", () => {
     expect(other.err).toContain("answers only `lvsh __complete`");
   });
 
+  it("holds neither the parser nor Chevrotain in lvsh-words.cjs, which runs on every Tab: the grammar is in it as data", () => {
+    const words = readFileSync(join(DIST, "lvsh-words.cjs"), "utf8");
+    for (const marker of ["performSelfAnalysis", "computeContentAssist", "createToken", "CstParser"]) expect(words).not.toContain(marker);
+    expect(words).toContain("Kw_vip");
+    expect(words.length).toBeLessThan(100_000);
+  });
+
   it("answers a Tab on command-line words and on a statement's keywords from lvsh-words.cjs, without a snapshot or the bundle", () => {
     const dir = copyDist();
     // nothing else to start from: a word's answer can only come from lvsh-words.cjs
