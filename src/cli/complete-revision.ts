@@ -7,7 +7,7 @@
  * (complete-statements.ts), which writes the copy; Tab's light completer
  * (complete-light.ts) reads it.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../model/types.js";
 import { revisionFile, revisionNumbers } from "../txn/revision-names.js";
@@ -108,10 +108,29 @@ function configShaped(c: unknown): c is Config {
   return true;
 }
 
+/** Whether DIR is as the state's other directories must be: a directory (not a link) of this user's that no one else may write. */
+function privateDir(dir: string): boolean {
+  const st = lstatSync(dir);
+  const uid = process.getuid?.();
+  return st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
+}
+
+/** A regular file's text: no link followed, and a FIFO or a device is not waited on (it throws). */
+function readRegular(file: string): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error(`${file} is not a regular file`);
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The kept copy, when it was made from that very file; else undefined (none yet, stale, or not one lvsh can read). */
 export function cachedConfig(slot: CacheSlot): Config | undefined {
   try {
-    const kept = revive(JSON.parse(readFileSync(slot.file, "utf8"))) as { key?: unknown; config?: unknown } | null;
+    if (!privateDir(join(slot.file, ".."))) return undefined;
+    const kept = revive(JSON.parse(readRegular(slot.file))) as { key?: unknown; config?: unknown } | null;
     if (kept?.key === slot.key && configShaped(kept.config)) return kept.config;
   } catch {
     // made again by the engine
@@ -121,10 +140,13 @@ export function cachedConfig(slot: CacheSlot): Config | undefined {
 
 /** Keeps a copy for the next Tab, if the state directory can take it (it is only ever read by completion). */
 export function keepConfig(slot: CacheSlot, config: Config): void {
-  const tmp = `${slot.file}.${process.pid}.tmp`;
+  // a name no one can guess, made only if nothing is there (a planted link is not followed: O_EXCL)
+  const tmp = `${slot.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    mkdirSync(join(slot.file, ".."), { recursive: true, mode: 0o700 });
-    writeFileSync(tmp, JSON.stringify({ key: slot.key, config }, toJson), { mode: 0o600 });
+    const dir = join(slot.file, "..");
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!privateDir(dir)) return;
+    writeFileSync(tmp, JSON.stringify({ key: slot.key, config }, toJson), { mode: 0o600, flag: "wx" });
     renameSync(tmp, slot.file);
   } catch {
     // a state directory this user may not write, something else where the copy goes: no copy

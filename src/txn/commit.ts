@@ -187,6 +187,9 @@ function unwritable(dir: string): string | undefined {
 async function locked(site: Site, input: CommitInput, opts: CommitOptions): Promise<CommitReport> {
   const not = opts.precondition?.();
   if (not) return { kind: "refused", reason: not };
+  // the settings as they are now (a long-running shell sees an edit), before any step: a damaged
+  // file stops the commit here, not after it is recorded
+  site.rereadSettings();
   const journal = new JournalFile(site.paths.journal);
   if (journal.read()) return { kind: "refused", reason: "a commit was interrupted: run `lvsh recover` first" };
   const latest = site.latest();
@@ -286,8 +289,6 @@ async function locked(site: Site, input: CommitInput, opts: CommitOptions): Prom
       configText();
       if (!thresholds) setImmediate(expected);
     });
-    // the settings are read before any step (a damaged file stops the commit here, not after it is recorded)
-    void site.keepRevisions;
     const txn = await runTransaction(
       plan,
       running,

@@ -165,7 +165,14 @@ export async function runTimer(site: Site, now: () => number = Date.now): Promis
       await sleep(Math.min(wait, 500));
       continue;
     }
-    const r = await revertPending(site, p);
+    let r: RevertOutcome;
+    try {
+      r = await revertPending(site, p);
+    } catch (e) {
+      // damaged state that stops the revert (a settings file being edited): try again, as for a held lock
+      if (!(e instanceof StateFileError)) throw e;
+      r = { kind: "later", why: e.message };
+    }
     if (r.kind !== "later") return r;
     await sleep(2000);
   }

@@ -58,6 +58,7 @@ export function readSettings(path: string): Settings {
     if (!setting) throw new StateFileError(path, `${where}: unknown setting \`${m[1]}\``, `the settings lvsh knows: ${names}`);
     const v = setting.value(m[2]!);
     if (typeof v === "string") throw new StateFileError(path, `${where}: ${name}: ${v}`, setting.hint);
+    if (out[name] !== undefined) throw new StateFileError(path, `${where}: ${name} is set a second time`, "one line per setting: remove one of them");
     out[name] = v;
   }
   return out;

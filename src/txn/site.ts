@@ -18,6 +18,7 @@ import {
   type TransportSpec,
 } from "../model/index.js";
 import { type Executor, type Target } from "../exec/index.js";
+import { existsSync } from "node:fs";
 import { StateFileError } from "../util/index.js";
 import { ExecutorPool } from "../target/index.js";
 import { readState, type HostReadSpec, type StateRead } from "../state/index.js";
@@ -100,6 +101,11 @@ export class Site {
     return this.settingsRead.parallel ?? DEFAULT_PARALLEL;
   }
 
+  /** The settings file read again (a commit starts with this: a long-running shell sees an edit). */
+  rereadSettings(): void {
+    this.settingsRead = readSettings(this.paths.settings);
+  }
+
   /** How many revisions a commit keeps (the `revisions` setting): undefined, all. */
   get keepRevisions(): number | undefined {
     this.settingsRead ??= readSettings(this.paths.settings);
@@ -143,7 +149,9 @@ export class Site {
 
   revision(n: number): Revision | undefined {
     const cached = this.revisions.get(n);
-    if (cached) return cached;
+    // one removed since (another lvsh's commit pruned it: the revisions setting) is gone here too
+    if (cached && existsSync(this.revisionPath(n))) return cached;
+    this.revisions.delete(n);
     const r = readRevision(this.paths.revisions, n);
     if (r) this.revisions.set(n, r);
     return r;
@@ -172,9 +180,22 @@ export class Site {
   revisionsHint(n?: number): string {
     const ns = this.revisionNumbers();
     if (!ns.length) return "nothing has been committed yet";
-    const keep = this.keepRevisions;
-    const pruned = n !== undefined && n < ns[0]! && keep !== undefined ? `; lvsh keeps the last ${keep} (the state directory's settings: revisions = ${keep})` : "";
-    return `revisions are ${ns[0]}..${ns[ns.length - 1]}${pruned}; \`show history\` lists them`;
+    let keep: number | undefined;
+    try {
+      keep = this.keepRevisions;
+    } catch {
+      // a damaged settings file is said where it matters (a commit)
+    }
+    const pruned = n !== undefined && n < ns[ns.length - 1]! && keep !== undefined ? `; lvsh keeps the last ${keep} (the state directory's settings: revisions = ${keep})` : "";
+    // runs, so that a gap shows: 6, 8..9
+    const runs: string[] = [];
+    for (let i = 0; i < ns.length; ) {
+      let j = i;
+      while (j + 1 < ns.length && ns[j + 1] === ns[j]! + 1) j++;
+      runs.push(j > i ? `${ns[i]}..${ns[j]}` : `${ns[i]}`);
+      i = j + 1;
+    }
+    return `${ns.length === 1 ? `the only revision is ${ns[0]}` : `revisions are ${runs.join(", ")}`}${pruned}; \`show history\` lists them`;
   }
 
   /** The journal of an interrupted commit, if one is there. */

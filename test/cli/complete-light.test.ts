@@ -7,7 +7,8 @@
  * committed; and it leaves to the engine what it cannot know.
  */
 import fc from "fast-check";
-import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -199,6 +200,35 @@ describe("Tab's light completer", () => {
         mkdirSync(join(cache, file!));
         for (let i = 0; i < 3; i++) expect(await both("use service ")).toContain("192.0.2.10:80");
         expect(readdirSync(cache)).toEqual([file]);
+      }));
+
+    it("a FIFO or a device where the copy goes is not waited on", () =>
+      withState(committed, async () => {
+        const dir = process.env.LVSH_STATE_DIR!;
+        await completeStatements("use service ");
+        const cache = join(dir, "cache");
+        const [file] = readdirSync(cache);
+        rmSync(join(cache, file!));
+        execFileSync("mkfifo", [join(cache, file!)]);
+        expect(await both("use service ")).toContain("192.0.2.10:80");
+        rmSync(join(cache, file!));
+        symlinkSync("/dev/zero", join(cache, file!));
+        expect(await both("use service ")).toContain("192.0.2.10:80");
+      }));
+
+    it("a cache directory that is a link, or writable by others, is neither read nor written", () =>
+      withState(committed, async () => {
+        const dir = process.env.LVSH_STATE_DIR!;
+        const elsewhere = mkdtempSync(join(tmpdir(), "lvsh-elsewhere-"));
+        symlinkSync(elsewhere, join(dir, "cache"));
+        expect(await both("use service ")).toContain("192.0.2.10:80");
+        expect(readdirSync(elsewhere)).toEqual([]);
+        rmSync(join(dir, "cache"));
+        mkdirSync(join(dir, "cache"), { mode: 0o777 });
+        chmodSync(join(dir, "cache"), 0o777);
+        expect(await both("use service ")).toContain("192.0.2.10:80");
+        expect(readdirSync(join(dir, "cache"))).toEqual([]);
+        rmSync(elsewhere, { recursive: true, force: true });
       }));
 
     it.skipIf(process.getuid?.() !== 0)("another user's state directory (lvsh refuses it): no value read, nothing written there", () =>

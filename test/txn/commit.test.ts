@@ -305,7 +305,7 @@ describe("session outcomes", () => {
     await lvsh(dir, `${SEED}; commit`);
     const r = await lvsh(dir, "rollback 9; commit");
     expect(r.diagnostics.map((d) => d.code)).toEqual(["unknown-revision"]);
-    expect(r.rendered).toContain("revisions are 1..1");
+    expect(r.rendered).toContain("the only revision is 1; `show history` lists them");
     const none = await lvsh(freshStateDir(), "rollback");
     expect(none.diagnostics[0]!.message).toBe("there is no revision before the running one");
   });

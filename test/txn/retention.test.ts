@@ -4,7 +4,7 @@
  * commit-revisions, Junos's 50 rollbacks). Without it every revision stays.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readSettings } from "../../src/txn/index.js";
@@ -74,4 +74,73 @@ describe("the revisions setting", () => {
     expect(r.stderr).toMatch(/settings: line 1: revisions/);
     expect(readdirSync(join(dir, "sim")).includes("revisions") ? files(dir) : []).toEqual([]);
   });
+
+  describe("adversarial pass 2", () => {
+    it("a long-running shell reads the settings at each commit: a lower N prunes at once, a damaged file stops that commit", () => {
+      const dir = freshStateDir();
+      commit(dir, 1);
+      const script = [
+        "service 172.25.254.10:80",
+        ...[2, 3, 4].flatMap((w) => [`set rs .2 weight ${w}`, "commit"]),
+        `!settings revisions = 2`,
+        "set rs .2 weight 5",
+        "commit",
+        `!settings revisions = garbage`,
+        "set rs .2 weight 6",
+        "commit",
+      ];
+      // the shell reads its lines one by one: the settings file changes between two of them
+      const r = spawnSync(
+        "bash",
+        [
+          "-c",
+          `{ ${script.map((l) => (l.startsWith("!settings ") ? `sleep 1; printf '%s\\n' '${l.slice(10)}' > "${join(dir, "settings")}"; sleep 0.2;` : `echo '${l}'; sleep 0.3;`)).join(" ")} } | "${LVSH}" --sim --yes`,
+        ],
+        { encoding: "utf8", env: { ...process.env, LVSH_STATE_DIR: dir, NO_COLOR: "1" } },
+      );
+      expect(r.stderr).toMatch(/settings: line 1: revisions: `garbage` is not a whole number/);
+      // revision 5 (weight 5) pruned to the last 2; the commit under the damaged file did nothing
+      expect(files(dir)).toEqual(["000004.json", "000005.json"]);
+    });
+
+    it("a shell does not roll back to a revision another lvsh has pruned since; the hint shows gaps", () => {
+      const dir = freshStateDir();
+      writeFileSync(join(dir, "settings"), "revisions = 2\n");
+      commit(dir, 1);
+      commit(dir, 2);
+      const r = spawnSync(
+        "bash",
+        ["-c", `{ echo 'show diff 1 2'; sleep 3; echo 'rollback 1'; } | "${LVSH}" --sim --yes & sleep 1; for i in 3 4 5; do "${LVSH}" --sim -y -c "vip 172.25.254.10 on eth0; service :80 rr; add rs .2 dr weight $i; arp hide on rs; commit" >/dev/null; done; wait`],
+        { encoding: "utf8", env: { ...process.env, LVSH_STATE_DIR: dir, NO_COLOR: "1" } },
+      );
+      expect(r.stderr).toMatch(/there is no revision 1/);
+      expect(r.stdout).not.toMatch(/revision 1 is now the candidate/);
+      // a gap left by hand
+      const gap = freshStateDir();
+      for (let i = 1; i <= 4; i++) commit(gap, i);
+      rmSync(join(gap, "sim", "revisions", "000002.json"));
+      expect(cli(gap, ["-c", "rollback 2"]).stderr).toMatch(/revisions are 1, 3\.\.4; `show history` lists them/);
+    });
+
+    it("a setting given twice is a located error", () => {
+      const dir = freshStateDir();
+      const file = join(dir, "settings");
+      writeFileSync(file, "revisions = 3\nrevisions = 2\n");
+      expect(() => readSettings(file)).toThrow(/line 2: revisions is set a second time/);
+    });
+
+    it("the commit-confirmed timer waits out a damaged settings file, then reverts", async () => {
+      const dir = freshStateDir();
+      commit(dir, 2);
+      expect(cli(dir, ["-y", "-c", "service 172.25.254.10:80; set rs .2 weight 9; commit confirmed 1s"]).status).toBe(0);
+      writeFileSync(join(dir, "settings"), "revisions = bad\n");
+      await new Promise((done) => setTimeout(done, 3500));
+      expect(files(dir)).toEqual(["000001.json", "000002.json"]);
+      writeFileSync(join(dir, "settings"), "revisions = 5\n");
+      for (let t = 0; t < 100 && files(dir).length < 3; t++) await new Promise((done) => setTimeout(done, 100));
+      expect(files(dir)).toEqual(["000001.json", "000002.json", "000003.json"]);
+      expect(cli(dir, ["-c", "show candidate"]).stdout).toMatch(/add rs \.2 dr weight 2/);
+    });
+  });
 });
+
