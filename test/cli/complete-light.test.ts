@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { execFileSync } from "node:child_process";
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lightStatements, NeedsEngine } from "../../src/cli/complete-light.js";
 import { completeStatements } from "../../src/cli/complete-statements.js";
@@ -190,29 +190,29 @@ describe("Tab's light completer", () => {
         }
       }));
 
+    /** The engine's copy made, then something else put in its place; its path. */
+    const inPlaceOfCopy = async (put: (path: string) => void): Promise<string> => {
+      await completeStatements("use service ");
+      const cache = join(process.env.LVSH_STATE_DIR!, "cache");
+      const path = join(cache, readdirSync(cache)[0]!);
+      rmSync(path);
+      put(path);
+      return path;
+    };
+
     it("something else where the copy goes: no temporary file left per Tab", () =>
       withState(committed, async () => {
-        const dir = process.env.LVSH_STATE_DIR!;
-        await completeStatements("use service ");
-        const cache = join(dir, "cache");
-        const [file] = readdirSync(cache);
-        rmSync(join(cache, file!));
-        mkdirSync(join(cache, file!));
+        const path = await inPlaceOfCopy((p) => mkdirSync(p));
         for (let i = 0; i < 3; i++) expect(await both("use service ")).toContain("192.0.2.10:80");
-        expect(readdirSync(cache)).toEqual([file]);
+        expect(readdirSync(join(path, ".."))).toEqual([basename(path)]);
       }));
 
     it("a FIFO or a device where the copy goes is not waited on", () =>
       withState(committed, async () => {
-        const dir = process.env.LVSH_STATE_DIR!;
-        await completeStatements("use service ");
-        const cache = join(dir, "cache");
-        const [file] = readdirSync(cache);
-        rmSync(join(cache, file!));
-        execFileSync("mkfifo", [join(cache, file!)]);
+        const path = await inPlaceOfCopy((p) => execFileSync("mkfifo", [p]));
         expect(await both("use service ")).toContain("192.0.2.10:80");
-        rmSync(join(cache, file!));
-        symlinkSync("/dev/zero", join(cache, file!));
+        rmSync(path);
+        symlinkSync("/dev/zero", path);
         expect(await both("use service ")).toContain("192.0.2.10:80");
       }));
 
