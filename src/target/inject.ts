@@ -14,7 +14,7 @@
  * fires once; what runs after it (the undo) passes through. Reads are
  * never touched.
  */
-import { NOT_RUN, asCommand, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../exec/index.js";
+import { NOT_RUN, asCommand, stoppedAt, type Command, type ExecResult, type Executor, type ManyOptions, type RunOptions } from "../exec/index.js";
 
 export interface Fault {
   readonly kind: "fail" | "kill" | "pause";
@@ -82,7 +82,8 @@ class InjectingExecutor implements Executor {
     const lines = target.stdin?.split("\n").filter(Boolean) ?? [];
     const out = before.length ? await this.inner.runMany(before, opts) : [];
     const notRun = (n: number) => Array.from({ length: n }, (): ExecResult => ({ exitCode: 255, stdout: "", stderr: NOT_RUN, ms: 0 }));
-    if (out.some((r) => r.exitCode !== 0)) return [...out, ...notRun(all.length - before.length)];
+    // a batch that stopped before the fault (a read whose failure is data, a readiness check's, does not stop it)
+    if (stoppedAt(before, out)) return [...out, ...notRun(all.length - before.length)];
     const partial = hit.linesBefore > 0 ? await this.inner.run(target.argv, { stdin: lines.slice(0, hit.linesBefore).join("\n") + "\n" }) : undefined;
     if (partial && partial.exitCode !== 0) return [...out, partial, ...notRun(all.length - before.length - 1)];
     if (this.injector.fault.kind === "kill") process.kill(process.pid, "SIGKILL");
