@@ -50,12 +50,12 @@ export function lightStatements(table: AssistTable): StatementCompleter {
     Promise.resolve().then(() => {
       // read as the engine reads them, only when a value is asked for
       let dir: ReturnType<typeof revisionsDir> | null = null;
-      // a directory it cannot list, a revision gone meanwhile: the engine says what it says of those
-      const revisions = () => (dir === null ? (dir = orEngine(() => revisionsDir(opts.target))) : dir);
+      const revisions = () => (dir === null ? (dir = revisionsDir(opts.target)) : dir);
       let config: Config | undefined;
       const ctx = {
         get config(): Config {
           const r = revisions();
+          // a revision gone since the listing: the engine says what it says of it
           config ??= r ? (cachedConfig(orEngine(() => cacheSlot(r.d, r.n[r.n.length - 1]!))) ?? needsEngine()) : emptyConfig();
           return config;
         },

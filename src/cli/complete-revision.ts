@@ -7,11 +7,11 @@
  * (complete-statements.ts), which writes the copy; Tab's light completer
  * (complete-light.ts) reads it.
  */
-import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../model/types.js";
 import { revisionFile, revisionNumbers } from "../txn/revision-names.js";
-import { stateDirFrom } from "../txn/statedir.js";
+import { dirProblem, stateDirFrom } from "../txn/statedir.js";
 import { VERSION } from "../util/version.js";
 
 /**
@@ -40,17 +40,17 @@ export type TabTarget = "sim" | "local";
 /**
  * The revisions directory completion reads, and its revision numbers: the
  * target's, or the one written to last (its newest file's time: nothing is
- * parsed). None when the state directory is not this user's (lvsh refuses
- * it: Tab neither reads nor writes there) or cannot be listed: a Tab has no
+ * parsed). None when a directory of the state is one lvsh refuses
+ * (statedir.ts dirProblem: Tab neither reads nor writes there) or cannot be listed: a Tab has no
  * room for the error, it offers no value (the next command says it).
  */
 export function revisionsDir(target?: TabTarget): { d: string; n: number[] } | undefined {
   try {
     const root = stateDirFrom(process.env, process.getuid?.());
-    if (!mine(root)) return undefined;
+    if (dirProblem(root, true)) return undefined;
     const dirs = target === "sim" ? [join(root, "sim", "revisions")] : target === "local" ? [join(root, "revisions")] : [join(root, "revisions"), join(root, "sim", "revisions")];
     const latest = dirs
-      .map((d) => ({ d, n: existsSync(d) && mine(d) ? revisionNumbers(d) : [] }))
+      .map((d) => ({ d, n: existsSync(d) && !dirProblem(d) ? revisionNumbers(d) : [] }))
       .filter((x) => x.n.length)
       .map(({ d, n }) => ({ d, n, t: mtimeMs(revisionFile(d, n[n.length - 1]!)) }))
       .sort((a, b) => b.t - a.t);
@@ -60,11 +60,6 @@ export function revisionsDir(target?: TabTarget): { d: string; n: number[] } | u
   }
 }
 
-/** Whether a directory of the state is this user's, as ensureDirs requires (it refuses another's). */
-function mine(dir: string): boolean {
-  const uid = process.getuid?.();
-  return uid === undefined || statSync(dir).uid === uid;
-}
 
 function mtimeMs(file: string): number {
   try {
@@ -108,13 +103,6 @@ function configShaped(c: unknown): c is Config {
   return true;
 }
 
-/** Whether DIR is as the state's other directories must be: a directory (not a link) of this user's that no one else may write. */
-function privateDir(dir: string): boolean {
-  const st = lstatSync(dir);
-  const uid = process.getuid?.();
-  return st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
-}
-
 /** A regular file's text: no link followed, and a FIFO or a device is not waited on (it throws). */
 function readRegular(file: string): string {
   const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -129,7 +117,7 @@ function readRegular(file: string): string {
 /** The kept copy, when it was made from that very file; else undefined (none yet, stale, or not one lvsh can read). */
 export function cachedConfig(slot: CacheSlot): Config | undefined {
   try {
-    if (!privateDir(join(slot.file, ".."))) return undefined;
+    if (dirProblem(join(slot.file, ".."))) return undefined;
     const kept = revive(JSON.parse(readRegular(slot.file))) as { key?: unknown; config?: unknown } | null;
     if (kept?.key === slot.key && configShaped(kept.config)) return kept.config;
   } catch {
@@ -145,7 +133,8 @@ export function keepConfig(slot: CacheSlot, config: Config): void {
   try {
     const dir = join(slot.file, "..");
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (!privateDir(dir)) return;
+    // as the state's other directories must be (a link, another's, writable by others: none)
+    if (dirProblem(dir)) return;
     writeFileSync(tmp, JSON.stringify({ key: slot.key, config }, toJson), { mode: 0o600, flag: "wx" });
     renameSync(tmp, slot.file);
   } catch {

@@ -53,7 +53,6 @@ export function statePaths(root: string, target: Target): StatePaths {
  * administrator's choice); the directories in it may not.
  */
 export function ensureDirs(p: StatePaths): void {
-  const uid = process.getuid?.();
   for (const d of [p.root, p.target, p.revisions]) {
     try {
       mkdirSync(d, { recursive: true, mode: 0o700 });
@@ -62,13 +61,24 @@ export function ensureDirs(p: StatePaths): void {
       if (code === "EEXIST" || code === "ENOTDIR") throw new StateFileError(d, "is not a directory", "lvsh keeps its state there: move the file away, or set LVSH_STATE_DIR");
       throw new StateFileError(d, `cannot be made: ${code ?? (e as Error).message}`, "set LVSH_STATE_DIR to a directory you can write");
     }
-    const st = d === p.root ? statSync(d) : lstatSync(d);
-    if (!st.isDirectory()) throw new StateFileError(d, "is not a directory", "lvsh keeps its state there: move it away");
-    if (uid !== undefined && st.uid !== uid) {
-      throw new StateFileError(d, `belongs to uid ${st.uid}, not to you (uid ${uid})`, "lvsh acts on what is in it: use a state directory of your own (LVSH_STATE_DIR)");
-    }
-    if (st.mode & 0o022) {
-      throw new StateFileError(d, `can be written by others (mode ${(st.mode & 0o777).toString(8)})`, `someone else could plant files lvsh acts on: chmod go-w ${d}`);
-    }
+    const bad = dirProblem(d, d === p.root);
+    if (bad) throw new StateFileError(d, bad.why, bad.hint);
   }
+}
+
+/**
+ * What is wrong with D as a directory of the state, if anything: not a
+ * directory (only the root may be a link to one), another user's, or
+ * writable by others. ensureDirs refuses it; Tab reads and writes nothing
+ * there (cli/complete-revision.ts).
+ */
+export function dirProblem(d: string, root = false): { why: string; hint: string } | undefined {
+  const uid = process.getuid?.();
+  const st = root ? statSync(d) : lstatSync(d);
+  if (!st.isDirectory()) return { why: "is not a directory", hint: "lvsh keeps its state there: move it away" };
+  if (uid !== undefined && st.uid !== uid) {
+    return { why: `belongs to uid ${st.uid}, not to you (uid ${uid})`, hint: "lvsh acts on what is in it: use a state directory of your own (LVSH_STATE_DIR)" };
+  }
+  if (st.mode & 0o022) return { why: `can be written by others (mode ${(st.mode & 0o777).toString(8)})`, hint: `someone else could plant files lvsh acts on: chmod go-w ${d}` };
+  return undefined;
 }
